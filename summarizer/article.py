@@ -1,0 +1,307 @@
+"""Reading an article: bytes to text, metadata header, numbered sentences, language.
+
+Offsets everywhere in summarizer are Python ``str`` indices (code points, end
+exclusive) into ``Article.text``: the decoded input exactly as given, byte-order mark
+removed, line endings (``\\r\\n`` included) and header left in place. A user who reads
+the same file with ``newline=""`` gets the same string and can slice it directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .dates import PartialDate, parse_iso_partial
+from .errors import BinaryInputError, EmptyArticleError, EncodingError, InputError
+
+__all__ = ["Article", "Sentence", "decode_bytes", "detect_language", "load_article", "read_text"]
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# Control characters other than tab, newline, form feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HEADER_KEYS = ("date", "title", "url", "source", "language", "lang", "id", "author")
+_HEADER_LINE = re.compile(
+    r"[ \t]*(?P<key>" + "|".join(_HEADER_KEYS) + r")[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*(?:\r?\n|$)",
+    re.IGNORECASE,
+)
+# "date 2020-01 Le chef ..." — a bare date field that may run on into the body.
+_DATE_FIELD = re.compile(
+    r"\s*date[ \t]*[:=]?[ \t]*(?P<value>\d{4}(?:[-/]\d{1,2}(?:[-/]\d{1,2})?)?)\b[ \t]*(?:\r?\n)?",
+    re.IGNORECASE,
+)
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"[^\r\n]+")
+_HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+# A language is detected with the fast model above this many characters.
+_SHORT_TEXT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One numbered sentence; ``id`` counts from 1 as the model sees it (``[S1]``)."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article ready for prompting and grounding.
+
+    Attributes:
+        text: The full decoded input; all offsets index into it.
+        body_start: Offset where the article proper begins, after any metadata header.
+        sentences: The body split into numbered sentences with offsets into ``text``.
+        language: ISO 639-1 code of the article's language.
+        date: Publication date at the precision it is known, if known.
+        title: The headline, from metadata or the first line, if any.
+        id: An identifier for the article (file name, JSONL id), if any.
+        metadata: Header fields that were read and removed from the body.
+    """
+
+    text: str
+    body_start: int
+    sentences: tuple[Sentence, ...]
+    language: str
+    date: PartialDate | None = None
+    title: str | None = None
+    id: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    def sentence(self, sentence_id: int) -> Sentence | None:
+        """The sentence numbered ``sentence_id``, or ``None`` if there is none."""
+        if 1 <= sentence_id <= len(self.sentences):
+            return self.sentences[sentence_id - 1]
+        return None
+
+
+def decode_bytes(data: bytes, *, source: str = "input") -> str:
+    """Decode raw bytes to text, refusing binary data and undecodable bytes.
+
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly; anything
+    else is identified with charset-normalizer, and refused when no encoding explains
+    the bytes well, so that mojibake never reaches the model.
+
+    Raises:
+        EmptyArticleError: No bytes, or only whitespace.
+        BinaryInputError: The bytes are not text.
+        EncodingError: No encoding decodes them plausibly.
+    """
+    if not data.strip():
+        raise EmptyArticleError(f"{source}: the article is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data[len(bom) :].decode(encoding), source)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(f"{source}: invalid {encoding} after its byte-order mark") from exc
+    if b"\x00" in data:
+        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
+    try:
+        return _check_text(data.decode("utf-8"), source)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        raise EncodingError(
+            f"{source}: not valid UTF-8 and no other encoding explains it; "
+            "convert the file to UTF-8 first"
+        )
+    return _check_text(str(best), source)
+
+
+def _check_text(text: str, source: str) -> str:
+    if not text.strip():
+        raise EmptyArticleError(f"{source}: the article is empty")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(3, len(text) // 100):
+        raise BinaryInputError(f"{source}: binary data ({controls} control characters), not text")
+    if _HTML_START.match(text):
+        raise InputError(
+            f"{source}: this is an HTML page, not article text; save the article's text "
+            "as a plain .txt file first"
+        )
+    return text
+
+
+def read_text(path: Path) -> str:
+    """Read and decode a file. Raises ``InputError`` subclasses with the path in the message."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return decode_bytes(data, source=str(path))
+
+
+def load_article(
+    text: str,
+    *,
+    date: PartialDate | str | None = None,
+    language: str | None = None,
+    title: str | None = None,
+    article_id: str | None = None,
+) -> Article:
+    """Build an ``Article`` from decoded text.
+
+    A metadata header (``date: 2020-01-06``, ``title: …`` lines, or a bare leading
+    ``date 2020-01``) is read and left out of the sentences; when no date is given or
+    found there, a dateline among the first lines ("Friday, July 21, 2017") is used.
+
+    Args:
+        text: The article text.
+        date: Publication date; overrides any date found in the text.
+        language: ISO 639-1 code; detected from the text when omitted.
+        title: Headline; otherwise taken from the header.
+        article_id: An identifier to carry into the record.
+
+    Raises:
+        EmptyArticleError: The text has no sentence in it.
+        InputError: ``date`` is not a valid ``YYYY[-MM[-DD]]`` date.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    _check_text(text, article_id or "input")
+    metadata, body_start = _read_header(text)
+    lang = language or _header_language(metadata) or detect_language(text[body_start:])
+    sentences = split_sentences(text, body_start, lang)
+    if not sentences:
+        raise EmptyArticleError(f"{article_id or 'input'}: the article has no text after its header")
+    resolved = _resolve_date(date, metadata, text, sentences)
+    return Article(
+        text=text,
+        body_start=body_start,
+        sentences=tuple(sentences),
+        language=lang,
+        date=resolved,
+        title=title or metadata.get("title"),
+        id=article_id or metadata.get("id"),
+        metadata=metadata,
+    )
+
+
+def _read_header(text: str) -> tuple[dict[str, str], int]:
+    metadata: dict[str, str] = {}
+    pos = 0
+    while True:
+        line = _HEADER_LINE.match(text, pos)
+        if line and line.group("value"):
+            key = line.group("key").lower()
+            if key == "date":
+                try:
+                    parse_iso_partial(line.group("value"))
+                except ValueError:
+                    break
+            metadata["language" if key == "lang" else key] = line.group("value")
+            pos = line.end()
+            continue
+        bare = _DATE_FIELD.match(text, pos)
+        if bare and "date" not in metadata:
+            try:
+                parse_iso_partial(bare.group("value"))
+            except ValueError:
+                break
+            metadata["date"] = bare.group("value")
+            pos = bare.end()
+            continue
+        break
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return metadata, pos
+
+
+def split_sentences(text: str, start: int, language: str) -> list[Sentence]:
+    """Split ``text[start:]`` into sentences: by line first, then by a multilingual segmenter."""
+    from sentencex import segment
+
+    sentences: list[Sentence] = []
+    for paragraph in _PARAGRAPH.finditer(text, start):
+        cursor = paragraph.start()
+        for piece in segment(language, paragraph.group()):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            found = text.find(stripped, cursor, paragraph.end())
+            if found < 0:  # the segmenter altered the text; fall back to the whole line
+                continue
+            cursor = found + len(stripped)
+            sentences.append(Sentence(len(sentences) + 1, found, cursor, stripped))
+    return sentences
+
+
+def _header_language(metadata: Mapping[str, str]) -> str | None:
+    value = metadata.get("language", "").strip().lower()
+    return value[:2] if len(value) >= 2 and value[:2].isalpha() else None
+
+
+@cache
+def _detector(accurate: bool) -> Any:
+    from lingua import LanguageDetectorBuilder
+
+    builder = LanguageDetectorBuilder.from_all_spoken_languages()
+    if not accurate:
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of ``text``'s language, detected offline; ``"und"`` when unsure."""
+    sample = text[:5000]
+    found = _detector(len(sample) < _SHORT_TEXT).detect_language_of(sample)
+    if found is None:
+        return "und"
+    return str(found.iso_code_639_1.name.lower())
+
+
+def _resolve_date(
+    given: PartialDate | str | None,
+    metadata: Mapping[str, str],
+    text: str,
+    sentences: list[Sentence],
+) -> PartialDate | None:
+    if isinstance(given, PartialDate):
+        return given
+    raw = given if given is not None else metadata.get("date")
+    if raw is not None:
+        try:
+            return parse_iso_partial(raw)
+        except ValueError as exc:
+            raise InputError(f"invalid article date {raw!r}: use YYYY, YYYY-MM or YYYY-MM-DD") from exc
+    return _dateline(sentences[:3])
+
+
+def _dateline(candidates: list[Sentence]) -> PartialDate | None:
+    """A short line that is nothing but a full date, as wire and wiki articles carry."""
+    import dateparser
+
+    for sentence in candidates:
+        if len(sentence.text) > 40 or not _HAS_YEAR.search(sentence.text):
+            continue
+        parsed = dateparser.parse(
+            sentence.text,
+            settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+        )
+        if parsed is not None:
+            return PartialDate(parsed.year, parsed.month, parsed.day)
+    return None

@@ -1,0 +1,114 @@
+"""Backend profiles: which structured-output mode each kind of server honours.
+
+There is one code path, the openai SDK against a base URL; a profile only says how to
+ask for JSON. Modes:
+
+``json_schema``         ``response_format={"type": "json_schema", ...}``: hosted OpenAI,
+                        vLLM, Ollama, llama.cpp's ``llama-server``, LM Studio.
+``json_object_schema``  ``response_format={"type": "json_object", "schema": ...}``:
+                        llama-cpp-python's server, which constrains decoding with it.
+``json_object``         ``{"type": "json_object"}`` with the schema in the prompt.
+``md_json``             no response format: the schema in the prompt and JSON read
+                        from the answer; works with any chat server.
+``tools``               a forced function call carrying the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .config import Settings
+from .errors import ConfigurationError
+
+__all__ = ["BACKENDS", "MODES", "OPENAI_BASE_URL", "Backend", "Endpoint", "detect_backend"]
+
+MODES: tuple[str, ...] = ("json_schema", "json_object_schema", "json_object", "md_json", "tools")
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """A kind of server and how to get structured output from it."""
+
+    name: str
+    mode: str
+    default_model: str | None
+    description: str
+
+
+BACKENDS: dict[str, Backend] = {
+    b.name: b
+    for b in (
+        Backend("openai", "json_schema", "gpt-4o-mini", "hosted OpenAI API"),
+        Backend("vllm", "json_schema", None, "vLLM OpenAI-compatible server"),
+        Backend("ollama", "json_schema", None, "Ollama's /v1 endpoint"),
+        Backend("llama-server", "json_schema", None, "llama.cpp's llama-server"),
+        Backend("lmstudio", "json_schema", None, "LM Studio's local server"),
+        Backend(
+            "llama-cpp-python",
+            "json_object_schema",
+            None,
+            "llama-cpp-python's server (grammar-constrained json_object)",
+        ),
+        Backend("generic", "md_json", None, "any other OpenAI-compatible chat server"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A resolved server to talk to: where, with which key, model, profile and mode."""
+
+    base_url: str
+    model: str
+    backend: Backend
+    mode: str
+    api_key: str | None = None
+
+    def __repr__(self) -> str:  # never show the key
+        return (
+            f"Endpoint(base_url={self.base_url!r}, model={self.model!r}, "
+            f"backend={self.backend.name!r}, mode={self.mode!r})"
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, base_url: str, backend: str | None = None) -> Endpoint:
+        """Resolve backend, mode and model for ``base_url`` from the settings.
+
+        Raises:
+            ConfigurationError: Unknown backend or mode, or no model name to send.
+        """
+        name = backend or settings.backend
+        if name == "auto":
+            name = detect_backend(base_url)
+        if name not in BACKENDS:
+            raise ConfigurationError(
+                f"unknown backend {name!r}; choose one of: auto, {', '.join(BACKENDS)}"
+            )
+        profile = BACKENDS[name]
+        mode = profile.mode if settings.mode == "auto" else settings.mode
+        if mode not in MODES:
+            raise ConfigurationError(f"unknown mode {mode!r}; choose one of: auto, {', '.join(MODES)}")
+        model = settings.model or profile.default_model
+        if not model:
+            raise ConfigurationError(
+                f"no model name for {base_url}: pass --model or set SUMMARIZER_MODEL"
+            )
+        return cls(base_url.rstrip("/"), model, profile, mode, settings.api_key)
+
+
+def detect_backend(base_url: str) -> str:
+    """Guess the backend profile from a base URL; ``generic`` when nothing tells."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if host == "api.openai.com":
+        return "openai"
+    port = parts.port
+    if port == 11434 or "ollama" in host:
+        return "ollama"
+    if port == 1234:
+        return "lmstudio"
+    if port == 8080:
+        return "llama-server"
+    return "generic"

@@ -1,0 +1,132 @@
+"""One frozen ``Settings`` object, resolved from arguments, then environment, then defaults.
+
+Nothing in the package reads the environment at import time: ``Settings.from_env`` is
+the only place that does, and only when a caller asks for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigurationError
+
+__all__ = ["ENV_VARS", "Settings"]
+
+#: Environment variables ``Settings.from_env`` reads, by settings field.
+ENV_VARS: Mapping[str, str] = {
+    "api_key": "OPENAI_API_KEY",
+    "base_url": "OPENAI_BASE_URL",
+    "model": "SUMMARIZER_MODEL",
+    "backend": "SUMMARIZER_BACKEND",
+    "mode": "SUMMARIZER_MODE",
+    "timeout": "SUMMARIZER_TIMEOUT",
+    "local_model_path": "SUMMARIZER_LOCAL_MODEL",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs to know, fixed for its whole duration.
+
+    Attributes:
+        model: Model name sent to the endpoint; ``None`` takes the backend's default.
+        base_url: OpenAI-compatible base URL (``http://host:port/v1``); ``None`` means
+            the hosted OpenAI API when a key is set, else the embedded local model.
+        api_key: Key sent as a bearer token. Never printed or recorded.
+        backend: Backend profile name, or ``"auto"`` to infer it from the URL.
+        mode: Structured-output mode, or ``"auto"`` to take the profile's.
+        timeout: Seconds to wait for one HTTP request.
+        max_attempts: Requests one extraction may make in all (transient errors and
+            re-asks share this budget).
+        max_reasks: How many of those attempts may be spent on asking the model to fix
+            an answer that failed validation.
+        max_output_tokens: Cap on the tokens the model may generate per answer.
+        max_items: Cap on each list's length in a grammar-constrained answer, so a small
+            model that repeats itself stops early; ``None`` keeps the schema's limits.
+        temperature: Sampling temperature.
+        seed: Sampling seed, for servers that honour it; ``None`` sends none.
+        output_language: Language of summary and paraphrases (ISO 639-1); ``None``
+            means the article's own.
+        strict: Drop items whose evidence cannot be verified instead of flagging them.
+        embedded: Allow starting the bundled local model when no endpoint is configured.
+        local_model_path: GGUF file for the embedded server; ``None`` assembles the
+            bundled Gemma 3 270M into the user cache.
+        local_context: Context window (tokens) of the embedded server.
+    """
+
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    backend: str = "auto"
+    mode: str = "auto"
+    timeout: float = 300.0
+    max_attempts: int = 4
+    max_reasks: int = 1
+    max_output_tokens: int = 4096
+    max_items: int | None = None
+    temperature: float = 0.0
+    seed: int | None = 0
+    output_language: str | None = None
+    strict: bool = False
+    embedded: bool = True
+    local_model_path: Path | None = None
+    local_context: int = 8192
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise ConfigurationError(f"timeout must be positive, got {self.timeout}")
+        if self.max_attempts < 1:
+            raise ConfigurationError(f"max_attempts must be at least 1, got {self.max_attempts}")
+        if not 0 <= self.max_reasks < self.max_attempts:
+            raise ConfigurationError(
+                f"max_reasks must be between 0 and max_attempts - 1, got {self.max_reasks}"
+            )
+        if self.max_output_tokens < 1:
+            raise ConfigurationError("max_output_tokens must be at least 1")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Resolve settings: explicit ``overrides`` first, then the environment, then defaults.
+
+        Args:
+            environ: The environment to read; ``os.environ`` when omitted.
+            **overrides: Field values; a value of ``None`` counts as "not given".
+
+        Returns:
+            The resolved, frozen settings.
+
+        Raises:
+            ConfigurationError: An unknown field, or an environment value of the wrong type.
+        """
+        env = os.environ if environ is None else environ
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = set(overrides) - set(names)
+        if unknown:
+            raise ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        for name, var in ENV_VARS.items():
+            raw = env.get(var, "").strip()
+            if raw:
+                values[name] = _coerce(name, var, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, var: str, raw: str) -> Any:
+    if name == "timeout":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigurationError(f"{var} must be a number of seconds, got {raw!r}") from None
+    if name == "local_model_path":
+        return Path(raw).expanduser()
+    return raw

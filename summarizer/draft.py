@@ -1,0 +1,313 @@
+"""The model-facing schema: what the LLM fills in.
+
+Small and flat on purpose. Every field carries a description (instructor sends them
+with the schema), actors are referenced by id, and evidence is sentence numbers plus
+a short verbatim quote. Offsets, resolved dates and quality figures are computed by
+the program afterwards and never asked of the model.
+
+Validation runs in two strengths, chosen by the validation context:
+
+- ``{"article": Article}`` checks references and evidence against the article; its
+  errors are sent back to the model to fix (a re-ask).
+- ``{"article": Article, "lenient": True}`` (or no context) checks only structure, so
+  an answer whose re-ask budget is spent can still be read and flagged item by item.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from .article import Article
+
+__all__ = [
+    "ACTOR_KINDS",
+    "EVENT_TYPES",
+    "POSITIONS",
+    "Draft",
+    "DraftActor",
+    "DraftDemand",
+    "DraftEvent",
+    "DraftStance",
+    "draft_problems",
+    "read_lenient",
+]
+
+ActorKind = Literal[
+    "person",
+    "state",
+    "government",
+    "organization",
+    "armed_group",
+    "institution",
+    "group",
+    "other",
+]
+# PLOVER's sixteen event types, plus "other" for what none of them covers.
+EventType = Literal[
+    "agree",
+    "consult",
+    "support",
+    "concede",
+    "cooperate",
+    "aid",
+    "retreat",
+    "request",
+    "accuse",
+    "reject",
+    "threaten",
+    "protest",
+    "sanction",
+    "mobilize",
+    "coerce",
+    "assault",
+    "other",
+]
+Position = Literal[
+    "support", "oppose", "condemn", "praise", "accuse", "warn", "demand", "deny", "neutral"
+]
+Speech = Literal["direct_quote", "reported", "paraphrase"]
+Realis = Literal["occurred", "planned", "hypothetical", "negated"]
+
+ACTOR_KINDS: tuple[str, ...] = ActorKind.__args__
+EVENT_TYPES: tuple[str, ...] = EventType.__args__
+POSITIONS: tuple[str, ...] = Position.__args__
+
+_LOOSE_ID = re.compile(r"^\s*a0*(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def _canonical_id(value: object) -> object:
+    """``a01``, ``A01`` and `` A1 `` all mean actor ``A1``."""
+    if isinstance(value, str) and (match := _LOOSE_ID.match(value)):
+        return f"A{int(match.group(1))}"
+    return value
+
+
+ActorId = Annotated[
+    str,
+    BeforeValidator(_canonical_id),
+    Field(pattern=r"^A\d{1,3}$", description="An actor id such as A1."),
+]
+Quote = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=300,
+        description="Words copied exactly from the cited sentence, at most 25 words.",
+    ),
+]
+SentenceIds = Annotated[
+    list[Annotated[int, Field(ge=1)]],
+    Field(min_length=1, max_length=3, description="Numbers of the sentences cited, e.g. [3]."),
+]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DraftActor(_Item):
+    """A person, state, organisation or group that acts or is acted upon."""
+
+    id: ActorId
+    name: ShortText = Field(description="Full name as written in the article.")
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    role: str | None = Field(
+        default=None, max_length=120, description="Title or role, e.g. 'Prime Minister'."
+    )
+    country: str | None = Field(
+        default=None, max_length=60, description="Country the actor belongs to, if stated."
+    )
+    mentions: list[ShortText] = Field(
+        default_factory=list,
+        max_length=6,
+        description="Other exact phrases the article uses for this actor.",
+    )
+    sentences: SentenceIds
+    quote: Quote
+
+
+class DraftStance(_Item):
+    """A position an actor holds on a topic."""
+
+    holder: ActorId = Field(description="Id of the actor who holds the position.")
+    topic: ShortText = Field(description="What the position is about.")
+    target: ActorId | None = Field(default=None, description="Id of the actor it is aimed at.")
+    position: Position
+    paraphrase: ShortText = Field(description="One line saying the position, in output language.")
+    speech: Speech = Field(description="How the article reports it.")
+    sentences: SentenceIds
+    quote: Quote
+
+
+class DraftDemand(_Item):
+    """Something one actor asks of another."""
+
+    claimant: ActorId = Field(description="Id of the actor who demands.")
+    addressee: ActorId | None = Field(default=None, description="Id of the actor asked.")
+    demand: ShortText = Field(description="What is demanded, in output language.")
+    sentences: SentenceIds
+    quote: Quote
+
+
+class DraftEvent(_Item):
+    """Something that happened, is planned, or is said not to have happened."""
+
+    type: EventType
+    description: ShortText = Field(description="One line saying what happened, in output language.")
+    agents: list[ActorId] = Field(default_factory=list, max_length=5, description="Who did it.")
+    targets: list[ActorId] = Field(default_factory=list, max_length=5, description="To whom.")
+    when: str | None = Field(
+        default=None, max_length=60, description="Date words exactly as in the article."
+    )
+    where: str | None = Field(default=None, max_length=80, description="Place as in the article.")
+    realis: Realis = Field(description="Whether it occurred, is planned, hypothetical or denied.")
+    killed: int | None = Field(default=None, ge=0, description="Deaths, only if stated.")
+    injured: int | None = Field(default=None, ge=0, description="Injured, only if stated.")
+    sentences: SentenceIds
+    quote: Quote
+
+
+class Draft(_Item):
+    """A structured summary of one news article."""
+
+    headline: ShortText = Field(description="A short factual headline, in output language.")
+    summary: str = Field(
+        min_length=1, max_length=800, description="Two or three sentences, in output language."
+    )
+    actors: list[DraftActor] = Field(max_length=15, description="Actors, each with a unique id.")
+    stances: list[DraftStance] = Field(default_factory=list, max_length=10)
+    demands: list[DraftDemand] = Field(default_factory=list, max_length=8)
+    events: list[DraftEvent] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _check_against_article(self, info: ValidationInfo) -> Draft:
+        context: dict[str, Any] = info.context or {}
+        article = context.get("article")
+        if isinstance(article, Article) and not context.get("lenient"):
+            problems = draft_problems(self, article)
+            if problems:
+                raise ValueError(
+                    "fix these problems and answer again with the whole JSON:\n- "
+                    + "\n- ".join(problems)
+                )
+        return self
+
+
+def draft_problems(draft: Draft, article: Article) -> list[str]:
+    """Everything in ``draft`` that the article or the draft itself contradicts.
+
+    Checks that actor ids are unique, that every actor reference names an actor, that
+    cited sentences exist, and that every quote can be found in the article.
+    """
+    from .grounding import GROUNDED, locate
+
+    problems: list[str] = []
+    ids = [actor.id for actor in draft.actors]
+    known = set(ids)
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"actor id {duplicate} is used for more than one actor")
+    known_text = ", ".join(ids) or "none"
+    for where, ref in _references(draft):
+        if ref not in known:
+            problems.append(f"{where} is {ref!r}, which is not an actor id (known: {known_text})")
+    for where, item in _evidence_items(draft):
+        missing = [n for n in item.sentences if article.sentence(n) is None]
+        if missing:
+            problems.append(
+                f"{where}.sentences cites {missing}, but the article has sentences "
+                f"1 to {len(article.sentences)}"
+            )
+        elif locate(item.quote, article, item.sentences).match not in GROUNDED:
+            problems.append(f"{where}.quote {item.quote!r} is not in the article; copy words exactly")
+    return problems
+
+
+def _references(draft: Draft) -> list[tuple[str, str]]:
+    refs: list[tuple[str, str]] = []
+    for i, stance in enumerate(draft.stances):
+        refs.append((f"stances[{i}].holder", stance.holder))
+        if stance.target is not None:
+            refs.append((f"stances[{i}].target", stance.target))
+    for i, demand in enumerate(draft.demands):
+        refs.append((f"demands[{i}].claimant", demand.claimant))
+        if demand.addressee is not None:
+            refs.append((f"demands[{i}].addressee", demand.addressee))
+    for i, event in enumerate(draft.events):
+        refs.extend((f"events[{i}].agents", a) for a in event.agents)
+        refs.extend((f"events[{i}].targets", t) for t in event.targets)
+    return refs
+
+
+def _evidence_items(
+    draft: Draft,
+) -> list[tuple[str, DraftActor | DraftStance | DraftDemand | DraftEvent]]:
+    items: list[tuple[str, DraftActor | DraftStance | DraftDemand | DraftEvent]] = []
+    items.extend((f"actors[{i}]", a) for i, a in enumerate(draft.actors))
+    items.extend((f"stances[{i}]", s) for i, s in enumerate(draft.stances))
+    items.extend((f"demands[{i}]", d) for i, d in enumerate(draft.demands))
+    items.extend((f"events[{i}]", e) for i, e in enumerate(draft.events))
+    return items
+
+
+def read_lenient(raw: str) -> tuple[Draft, list[str]]:
+    """Read a draft from JSON text item by item, dropping the items that do not validate.
+
+    Used when the re-ask budget is spent: one malformed stance should not cost the
+    whole answer. References and evidence are not checked here; ``verify`` does that.
+
+    Returns:
+        The draft and one message per dropped item.
+
+    Raises:
+        ValueError: The text is not a JSON object, or headline or summary is unusable.
+    """
+    start, end = raw.find("{"), raw.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("no JSON object in the answer")
+    data = json.loads(raw[start : end + 1])
+    if not isinstance(data, dict):
+        raise ValueError("the answer is not a JSON object")
+    dropped: list[str] = []
+    kept: dict[str, Any] = {}
+    item_models: dict[str, type[BaseModel]] = {
+        "actors": DraftActor,
+        "stances": DraftStance,
+        "demands": DraftDemand,
+        "events": DraftEvent,
+    }
+    for key, model in item_models.items():
+        items = data.get(key)
+        if not isinstance(items, list):
+            kept[key] = []
+            continue
+        valid = []
+        for i, item in enumerate(items[: _max_items(key)]):
+            try:
+                valid.append(model.model_validate(item))
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                where = ".".join(str(p) for p in error["loc"])
+                dropped.append(f"dropped {key}[{i}]: {where or 'item'}: {error['msg']}")
+        kept[key] = valid
+    draft = Draft.model_validate(
+        {"headline": data.get("headline"), "summary": data.get("summary"), **kept}
+    )
+    return draft, dropped
+
+
+def _max_items(key: str) -> int:
+    limit = Draft.model_fields[key].metadata
+    return next((m.max_length for m in limit if hasattr(m, "max_length")), 100)

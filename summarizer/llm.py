@@ -1,0 +1,345 @@
+"""One structured call to an OpenAI-compatible server, with one retry budget.
+
+The SDK's own retries are off (``max_retries=0``): a single tenacity policy, handed to
+instructor, owns every retry. Transient failures (HTTP 429 honouring ``Retry-After``,
+5xx, timeouts, dropped connections) back off and try again; an answer that fails
+validation is sent back with the error text (a re-ask), at most ``max_reasks`` times.
+Both draw on the same ``max_attempts``. When the budget is spent the caller gets one
+``SummarizerError`` naming the cause; an answer that still fails validation is read
+leniently instead, so that ``verify`` can flag or drop the faulty items one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import instructor
+import jiter
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from .backends import Endpoint
+from .config import Settings
+from .errors import (
+    AuthenticationError,
+    EndpointError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    ModelOutputError,
+    OutputTruncatedError,
+    RateLimitError,
+    RequestRejectedError,
+    ServerError,
+    SummarizerError,
+)
+
+__all__ = ["Extraction", "Usage", "extract"]
+
+_INSTRUCTOR_MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json_object_schema": instructor.Mode.JSON,
+    "json_object": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+    "tools": instructor.Mode.TOOLS,
+}
+T = TypeVar("T", bound=BaseModel)
+Lenient = Callable[[str], tuple[T, list[str]]]
+_PARSE_ERRORS = (ValidationError, json.JSONDecodeError)
+_MAX_BACKOFF = 30.0
+_MAX_RETRY_AFTER = 120.0
+
+
+@dataclass(slots=True)
+class Usage:
+    """What one extraction cost: requests, re-asks and tokens, failed attempts included."""
+
+    attempts: int = 0
+    reasks: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    validation_errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction(Generic[T]):
+    """The parsed answer, whether it passed full validation, and what it cost."""
+
+    value: T
+    validated: bool
+    usage: Usage
+    repairs: list[str] = field(default_factory=list)
+
+
+class _Policy:
+    """The retry decision and wait for one extraction."""
+
+    def __init__(self, settings: Settings, usage: Usage) -> None:
+        self.max_reasks = settings.max_reasks
+        self.usage = usage
+
+    def should_retry(self, exc: BaseException) -> bool:
+        if isinstance(exc, _PARSE_ERRORS):
+            self.usage.validation_errors.append(_first_line(exc))
+            if self.usage.reasks < self.max_reasks:
+                self.usage.reasks += 1
+                return True
+            return False
+        return _is_transient(exc)
+
+    def wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _PARSE_ERRORS):
+            return 0.0
+        if isinstance(exc, openai.APIStatusError):
+            retry_after = _retry_after(exc.response.headers)
+            if retry_after is not None:
+                return min(retry_after, _MAX_RETRY_AFTER)
+        backoff = min(_MAX_BACKOFF, 0.5 * 2 ** (state.attempt_number - 1))
+        return backoff * (0.5 + random.random() / 2)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return False
+
+
+def _retry_after(headers: Any) -> float | None:
+    raw = headers.get("retry-after-ms")
+    if raw is not None:
+        try:
+            return float(raw) / 1000
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        from datetime import datetime, timezone
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _grammar_schema(schema: Any, max_items: int | None = None) -> Any:
+    """The schema without string lengths and patterns, for servers that compile it to a grammar.
+
+    llama-cpp-python turns ``maxLength: n`` into n nested optional rules (a few hundred
+    make its grammar parser fail) and mistranslates regex classes such as ``\\d``; either
+    takes its server down. Lengths and patterns are still enforced by validation.
+    ``max_items`` tightens every list's ``maxItems``, which bounds how long a small
+    model that repeats itself can go on.
+    """
+    if isinstance(schema, dict):
+        out = {
+            key: _grammar_schema(value, max_items)
+            for key, value in schema.items()
+            if key not in ("maxLength", "minLength", "pattern")
+        }
+        if max_items is not None and out.get("type") == "array":
+            out["maxItems"] = min(out.get("maxItems", max_items), max_items)
+        return out
+    if isinstance(schema, list):
+        return [_grammar_schema(value, max_items) for value in schema]
+    return schema
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError) and exc.errors():
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        return f"{where + ': ' if where else ''}{error['msg']}{more}"[:300]
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+async def extract(
+    client: openai.AsyncOpenAI,
+    endpoint: Endpoint,
+    settings: Settings,
+    messages: list[dict[str, str]],
+    response_model: type[T],
+    context: dict[str, Any],
+    lenient: Lenient[T] | None = None,
+) -> Extraction[T]:
+    """Ask the endpoint to fill ``response_model`` and validate the answer.
+
+    Args:
+        client: An ``AsyncOpenAI`` client built with ``max_retries=0``.
+        endpoint: Where to send it, with which model and mode.
+        settings: Budget, sampling and limits.
+        messages: The rendered prompt.
+        response_model: The Pydantic model to fill.
+        context: Validation context; ``verify`` relies on ``{"article": ...}``.
+        lenient: Reads an answer that still fails validation once the re-ask budget is
+            spent, returning what it could keep and what it dropped; without it such an
+            answer is a ``ModelOutputError``.
+
+    Returns:
+        The answer, with ``validated`` false when it was read by ``lenient`` after
+        the re-ask budget ran out.
+
+    Raises:
+        EndpointError: The server could not serve the request within the budget.
+        ModelOutputError: No answer could be read as ``response_model`` at all.
+    """
+    usage = Usage()
+    schema = _grammar_schema(response_model.model_json_schema(), settings.max_items)
+
+    async def send(**kwargs: Any) -> Any:
+        usage.attempts += 1
+        if endpoint.mode == "json_object_schema":
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        response = await client.chat.completions.create(**kwargs)
+        if response.usage is not None:
+            usage.prompt_tokens += response.usage.prompt_tokens or 0
+            usage.completion_tokens += response.usage.completion_tokens or 0
+        return response
+
+    policy = _Policy(settings, usage)
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(settings.max_attempts),
+        retry=retry_if_exception(policy.should_retry),
+        wait=policy.wait,
+        reraise=True,
+    )
+    create = instructor.patch(create=send, mode=_INSTRUCTOR_MODES[endpoint.mode])
+    request: dict[str, Any] = {
+        "model": endpoint.model,
+        "messages": messages,
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_output_tokens,
+    }
+    if settings.seed is not None:
+        request["seed"] = settings.seed
+    try:
+        value = await create(
+            response_model=response_model, max_retries=retrying, context=context, **request
+        )
+    except IncompleteOutputException as exc:
+        salvaged = _salvage_truncated(exc.last_completion, lenient)
+        if salvaged is not None:
+            value, repairs = salvaged
+            note = (
+                f"the answer was cut off at the output limit of {settings.max_output_tokens} "
+                "tokens; what came after is lost"
+            )
+            return Extraction(value, False, usage, [note, *repairs])
+        raise OutputTruncatedError(
+            f"the model's answer was cut off at the output limit of {settings.max_output_tokens} "
+            "tokens; raise --max-tokens or use a larger model"
+        ) from exc
+    except InstructorRetryException as exc:
+        cause = exc.__cause__
+        if isinstance(cause, _PARSE_ERRORS) and exc.last_completion is not None:
+            value, repairs = _read_leniently(exc.last_completion, lenient, usage)
+            return Extraction(value, False, usage, repairs)
+        raise _endpoint_error(cause or exc, endpoint, settings, usage) from (cause or exc)
+    except openai.OpenAIError as exc:
+        raise _endpoint_error(exc, endpoint, settings, usage) from exc
+    return Extraction(value, True, usage)
+
+
+def _read_leniently(
+    completion: Any, lenient: Lenient[T] | None, usage: Usage
+) -> tuple[T, list[str]]:
+    problems = "; ".join(usage.validation_errors[-1:])
+    if lenient is not None:
+        try:
+            return lenient(_completion_text(completion))
+        except ValueError as exc:  # includes ValidationError and JSONDecodeError
+            problems = problems or _first_line(exc)
+    raise ModelOutputError(
+        f"the model gave no usable answer after {usage.attempts} attempt(s) "
+        f"({usage.reasks} re-ask(s)): {problems}"
+    )
+
+
+def _salvage_truncated(completion: Any, lenient: Lenient[T] | None) -> tuple[T, list[str]] | None:
+    """Read what a cut-off answer holds: its complete items, if it has a headline and summary."""
+    if lenient is None:
+        return None
+    text = _completion_text(completion)
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        partial = jiter.from_json(text[start:].encode(), partial_mode="trailing-strings")
+        return lenient(json.dumps(partial))
+    except ValueError:
+        return None
+
+
+def _completion_text(completion: Any) -> str:
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError):
+        return ""
+    if getattr(message, "tool_calls", None):
+        return str(message.tool_calls[0].function.arguments or "")
+    return str(message.content or "")
+
+
+def _endpoint_error(
+    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
+) -> SummarizerError:
+    url = endpoint.base_url
+    tries = f"after {usage.attempts} attempt(s)"
+    if isinstance(exc, SummarizerError):
+        return exc
+    if isinstance(exc, openai.APITimeoutError):
+        return EndpointTimeoutError(
+            f"{url} did not answer within {settings.timeout:g}s ({tries}); "
+            "raise --timeout or check the server",
+            url=url,
+        )
+    if isinstance(exc, openai.APIConnectionError):
+        return EndpointUnreachableError(
+            f"cannot connect to {url} ({tries}): is the server running?", url=url
+        )
+    if isinstance(exc, openai.APIStatusError):
+        status, detail = exc.status_code, _server_message(exc)
+        if status in (401, 403):
+            return AuthenticationError(
+                f"{url} refused the credentials (HTTP {status}): set OPENAI_API_KEY or pass "
+                "--api-key with a valid key",
+                url=url,
+            )
+        if status == 429:
+            return RateLimitError(f"{url} is rate-limiting requests (HTTP 429, {tries})", url=url)
+        if status >= 500:
+            return ServerError(f"{url} failed with HTTP {status} ({tries}): {detail}", url=url)
+        hint = ""
+        if status in (400, 422) and "response_format" in detail:
+            hint = "; the server may not support this response format: try another --mode"
+        if status == 404:
+            hint = f"; check the base URL and that model {endpoint.model!r} exists there"
+        return RequestRejectedError(
+            f"{url} rejected the request (HTTP {status}): {detail}{hint}", url=url
+        )
+    return EndpointError(f"request to {url} failed: {_first_line(exc)}", url=url)
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return " ".join(str(message).split())[:300]
+    return _first_line(exc)

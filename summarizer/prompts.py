@@ -1,0 +1,106 @@
+"""Prompt templates: files under ``prompts/``, rendered with the numbered article.
+
+A template is a text file with a ``version:`` line, then an ``=== system`` and an
+``=== user`` section. Placeholders use ``$name`` (``string.Template``), so JSON braces
+in a template need no escaping. The version written into every record is the
+template's declared version plus a digest of its text, so an edited template can
+never pass for the one that produced older records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from .article import Article
+from .errors import ConfigurationError
+
+__all__ = ["PromptTemplate", "language_name", "load_template", "render_messages"]
+
+DEFAULT_TEMPLATE = "extract"
+_SECTION = re.compile(r"^=== (system|user)[ \t]*$", re.MULTILINE)
+_LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian",
+    "fr": "French", "he": "Hebrew", "hi": "Hindi", "it": "Italian", "ja": "Japanese",
+    "ko": "Korean", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian",
+    "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PromptTemplate:
+    """A parsed template: its name, version string and two sections."""
+
+    name: str
+    version: str
+    system: str
+    user: str
+
+
+def _template_dir() -> Path:
+    packaged = resources.files("summarizer") / "prompts"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # A source checkout keeps the templates at the top level, beside the package.
+    return Path(__file__).resolve().parent.parent / "prompts"
+
+
+@cache
+def load_template(name: str = DEFAULT_TEMPLATE) -> PromptTemplate:
+    """Load ``prompts/<name>.txt``.
+
+    Raises:
+        ConfigurationError: No such template, or it lacks a version or a section.
+    """
+    path = _template_dir() / f"{name}.txt"
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"prompt template {name!r} not found at {path}") from exc
+    header, _, rest = raw.partition("\n")
+    if not header.startswith("version:"):
+        raise ConfigurationError(f"prompt template {path} must start with a 'version:' line")
+    sections = dict(zip(*[iter(_SECTION.split(rest)[1:])] * 2, strict=True))
+    if set(sections) != {"system", "user"}:
+        raise ConfigurationError(f"prompt template {path} needs '=== system' and '=== user'")
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:8]
+    return PromptTemplate(
+        name=name,
+        version=f"{header.removeprefix('version:').strip()}+{digest}",
+        system=sections["system"].strip(),
+        user=sections["user"].strip(),
+    )
+
+
+def language_name(code: str) -> str:
+    """English name of an ISO 639-1 code, or the code itself when unknown."""
+    return _LANGUAGE_NAMES.get(code, code)
+
+
+def number_sentences(article: Article) -> str:
+    """The article body as the model sees it: one ``[Sn] text`` line per sentence."""
+    return "\n".join(f"[S{s.id}] {' '.join(s.text.split())}" for s in article.sentences)
+
+
+def render_messages(
+    article: Article, template: PromptTemplate, *, output_language: str | None = None
+) -> list[dict[str, str]]:
+    """Render the chat messages for one article."""
+    values = {
+        "language": article.language,
+        "language_name": language_name(article.language),
+        "output_language": output_language or article.language,
+        "output_language_name": language_name(output_language or article.language),
+        "article_date": article.date.isoformat() if article.date else "unknown",
+        "title": article.title or "unknown",
+        "sentences": number_sentences(article),
+    }
+    return [
+        {"role": "system", "content": Template(template.system).safe_substitute(values)},
+        {"role": "user", "content": Template(template.user).safe_substitute(values)},
+    ]

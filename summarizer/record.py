@@ -1,0 +1,159 @@
+"""The public schema: ``ArticleSummary`` and what it holds.
+
+This is what users, files and ``schemas/record.schema.json`` see. Every item carries
+evidence located to character offsets (Python ``str`` indices into ``text``, end
+exclusive) with how it was matched, and a ``flags`` list saying what could not be
+proven. Nothing here is asked of the model directly: ``verify`` builds it from a draft.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .dates import Precision
+from .draft import ActorKind, EventType, Position, Realis, Speech
+from .grounding import MatchKind
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Actor",
+    "ArticleSummary",
+    "DateValue",
+    "Demand",
+    "Event",
+    "Evidence",
+    "Mention",
+    "Quality",
+    "Stance",
+]
+
+#: Bumped whenever the record's shape changes in a way readers must know about.
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Model):
+    """Words of the article that support an item, and where they stand."""
+
+    sentence: int | None = Field(description="Number of the sentence the span starts in (1-based).")
+    quote: str = Field(description="The quote as the model gave it, verbatim.")
+    start: int | None = Field(description="Offset of the span's first character in `text`.")
+    end: int | None = Field(description="Offset just past the span's last character in `text`.")
+    match: MatchKind = Field(
+        description="How the quote was found: exact, normalised, fuzzy, sentence (only the cited "
+        "sentence could be checked) or unverified (no span)."
+    )
+
+
+class Mention(_Model):
+    """One place where an actor is named."""
+
+    text: str = Field(description="The words in the article.")
+    start: int = Field(description="Offset of the first character in `text`.")
+    end: int = Field(description="Offset just past the last character in `text`.")
+
+
+class DateValue(_Model):
+    """A date as written, resolved to the calendar at the precision the text supports."""
+
+    text: str = Field(description="The date words as written.")
+    value: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, per `precision`.")
+    precision: Precision = Field(description="day, month, year, or unknown when unresolved.")
+
+
+class _Item(_Model):
+    evidence: list[Evidence] = Field(description="The words that ground the item.")
+    flags: list[str] = Field(
+        default_factory=list, description="What could not be proven or was repaired."
+    )
+
+
+class Actor(_Item):
+    """A person, state, organisation or group."""
+
+    id: str = Field(description="Identifier referenced by stances, demands and events.")
+    name: str = Field(description="Canonical name as written.")
+    kind: ActorKind
+    role: str | None = Field(default=None, description="Title or role.")
+    country: str | None = Field(default=None, description="Country the actor belongs to.")
+    mentions: list[Mention] = Field(description="Every place in the text the actor is named.")
+
+
+class Stance(_Item):
+    """Who holds what position on what."""
+
+    holder: str = Field(description="Actor id of the holder.")
+    topic: str
+    target: str | None = Field(default=None, description="Actor id the position is aimed at.")
+    position: Position
+    paraphrase: str = Field(description="The position in one line, in the output language.")
+    speech: Speech
+
+
+class Demand(_Item):
+    """Who asks what of whom."""
+
+    claimant: str = Field(description="Actor id of who demands.")
+    addressee: str | None = Field(default=None, description="Actor id of who is asked.")
+    demand: str = Field(description="What is demanded, in the output language.")
+
+
+class Event(_Item):
+    """What happened, when, where, who did it to whom."""
+
+    type: EventType = Field(description="PLOVER event type, or other.")
+    description: str = Field(description="One line, in the output language.")
+    agents: list[str] = Field(description="Actor ids of who did it.")
+    targets: list[str] = Field(description="Actor ids of whom it was done to.")
+    when: DateValue | None = None
+    where: str | None = None
+    realis: Realis
+    killed: int | None = None
+    injured: int | None = None
+
+
+class Quality(_Model):
+    """How the record was made, and how much of it is proven."""
+
+    model: str
+    endpoint: str = Field(description="Base URL of the server (no credentials).")
+    backend: str = Field(description="Backend profile used.")
+    mode: str = Field(description="Structured-output mode used.")
+    prompt_version: str
+    attempts: int = Field(description="Requests made, failed ones included.")
+    reasks: int = Field(description="Attempts spent asking the model to fix its answer.")
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float = Field(description="Wall time of the whole summarisation.")
+    items: dict[str, int] = Field(description="Items kept per kind.")
+    grounded_share: float | None = Field(
+        description="Share of evidence found in the text (exact, normalised or fuzzy); "
+        "null when there is no evidence at all."
+    )
+    flagged: int = Field(description="Items kept with at least one flag.")
+    dropped: int = Field(description="Items removed (unknown references, or unproven in strict mode).")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ArticleSummary(_Model):
+    """A verified structured summary of one article."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    id: str | None = Field(default=None, description="The article's identifier, if known.")
+    title: str | None = Field(default=None, description="The article's own headline, if known.")
+    headline: str = Field(description="A short headline written by the model.")
+    summary: str
+    language: str = Field(description="ISO 639-1 code of the article.")
+    output_language: str = Field(description="Language of summary and paraphrases.")
+    article_date: DateValue | None = None
+    actors: list[Actor]
+    stances: list[Stance]
+    demands: list[Demand]
+    events: list[Event]
+    quality: Quality
+    text: str = Field(description="The article as read; every offset indexes into it.")

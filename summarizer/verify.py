@@ -1,0 +1,274 @@
+"""From the model's draft to the public record, checking everything the program can.
+
+- Duplicate actors are merged ("Pompeo" into "Mike Pompeo"), their mentions pooled and
+  every reference rewritten.
+- Every quote is grounded to character offsets (see ``grounding``); what cannot be
+  found is flagged, or dropped when ``strict``.
+- Every actor name and mention is found in the text, with all its occurrences.
+- References to actors that do not exist are removed: an item whose holder or claimant
+  is unknown is dropped, an unknown target or addressee is cleared and flagged.
+- Event dates are placed on the calendar against the article date (see ``dates``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .article import Article
+from .dates import resolve_date
+from .draft import Draft, DraftActor
+from .grounding import GROUNDED, fold, locate
+from .record import Actor, DateValue, Demand, Event, Evidence, Mention, Stance
+
+__all__ = ["Verified", "verify_draft"]
+
+
+@dataclass(slots=True)
+class Verified:
+    """The checked items, with what was flagged, dropped and warned along the way."""
+
+    actors: list[Actor] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+    demands: list[Demand] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    dropped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Actor | Stance | Demand | Event]:
+        return [*self.actors, *self.stances, *self.demands, *self.events]
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for item in self.items if item.flags)
+
+    @property
+    def grounded_share(self) -> float | None:
+        evidence = [e for item in self.items for e in item.evidence]
+        if not evidence:
+            return None
+        return round(sum(e.match in GROUNDED for e in evidence) / len(evidence), 4)
+
+
+def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Verified:
+    """Check ``draft`` against ``article`` and build the record's items.
+
+    Args:
+        draft: The model's answer, possibly read leniently (unchecked references).
+        article: The article it is about.
+        strict: Drop items whose evidence is not found in the text instead of flagging.
+    """
+    out = Verified()
+    merged, id_map = _merge_actors(draft.actors)
+    for actor in merged:
+        evidence = _evidence(actor.quote, actor.sentences, article)
+        flags = _evidence_flags(evidence)
+        mentions = _find_mentions([actor.name, *actor.mentions], article)
+        if not mentions:
+            flags.append(f"name {actor.name!r} not found in the text")
+        if strict and flags:
+            out.dropped += 1
+            out.warnings.append(f"dropped actor {actor.id} ({actor.name}): {flags[0]}")
+            continue
+        out.actors.append(
+            Actor(
+                id=actor.id,
+                name=actor.name,
+                kind=actor.kind,
+                role=actor.role,
+                country=actor.country,
+                mentions=mentions,
+                evidence=[evidence],
+                flags=flags,
+            )
+        )
+    known = {a.id for a in out.actors}
+
+    def ref(value: str | None) -> str | None:
+        return None if value is None else id_map.get(value, value)
+
+    for i, stance in enumerate(draft.stances):
+        holder, target = ref(stance.holder), ref(stance.target)
+        if holder not in known:
+            out.dropped += 1
+            out.warnings.append(f"dropped stances[{i}]: holder {stance.holder!r} is not an actor")
+            continue
+        flags = []
+        if target is not None and target not in known:
+            flags.append(f"target {stance.target!r} is not an actor; cleared")
+            target = None
+        evidence = _evidence(stance.quote, stance.sentences, article)
+        flags += _evidence_flags(evidence)
+        if strict and _evidence_flags(evidence):
+            out.dropped += 1
+            continue
+        out.stances.append(
+            Stance(
+                holder=holder,
+                topic=stance.topic,
+                target=target,
+                position=stance.position,
+                paraphrase=stance.paraphrase,
+                speech=stance.speech,
+                evidence=[evidence],
+                flags=flags,
+            )
+        )
+
+    for i, demand in enumerate(draft.demands):
+        claimant, addressee = ref(demand.claimant), ref(demand.addressee)
+        if claimant not in known:
+            out.dropped += 1
+            out.warnings.append(f"dropped demands[{i}]: claimant {demand.claimant!r} is not an actor")
+            continue
+        flags = []
+        if addressee is not None and addressee not in known:
+            flags.append(f"addressee {demand.addressee!r} is not an actor; cleared")
+            addressee = None
+        evidence = _evidence(demand.quote, demand.sentences, article)
+        flags += _evidence_flags(evidence)
+        if strict and _evidence_flags(evidence):
+            out.dropped += 1
+            continue
+        out.demands.append(
+            Demand(
+                claimant=claimant,
+                addressee=addressee,
+                demand=demand.demand,
+                evidence=[evidence],
+                flags=flags,
+            )
+        )
+
+    for event in draft.events:
+        flags = []
+        agents = _known_refs(event.agents, id_map, known, "agent", flags)
+        targets = _known_refs(event.targets, id_map, known, "target", flags)
+        evidence = _evidence(event.quote, event.sentences, article)
+        flags += _evidence_flags(evidence)
+        if strict and _evidence_flags(evidence):
+            out.dropped += 1
+            continue
+        out.events.append(
+            Event(
+                type=event.type,
+                description=event.description,
+                agents=agents,
+                targets=targets,
+                when=_date_value(event.when, article),
+                where=event.where,
+                realis=event.realis,
+                killed=event.killed,
+                injured=event.injured,
+                evidence=[evidence],
+                flags=flags,
+            )
+        )
+    return out
+
+
+def _evidence(quote: str, sentences: list[int], article: Article) -> Evidence:
+    found = locate(quote, article, sentences)
+    return Evidence(
+        sentence=found.sentence,
+        quote=quote,
+        start=found.start,
+        end=found.end,
+        match=found.match,
+    )
+
+
+def _evidence_flags(evidence: Evidence) -> list[str]:
+    if evidence.match == "sentence":
+        return ["quote not found in the text; only the cited sentence was checked"]
+    if evidence.match == "unverified":
+        return ["quote not found in the text and the cited sentence does not exist"]
+    return []
+
+
+def _known_refs(
+    refs: Iterable[str], id_map: dict[str, str], known: set[str], role: str, flags: list[str]
+) -> list[str]:
+    kept: list[str] = []
+    for raw in refs:
+        value = id_map.get(raw, raw)
+        if value not in known:
+            flags.append(f"{role} {raw!r} is not an actor; removed")
+        elif value not in kept:
+            kept.append(value)
+    return kept
+
+
+def _date_value(when: str | None, article: Article) -> DateValue | None:
+    if not when or not when.strip():
+        return None
+    resolved = resolve_date(when, article.date, article.language)
+    if resolved is None:
+        return DateValue(text=when, value=None, precision="unknown")
+    return DateValue(text=when, value=resolved.isoformat(), precision=resolved.precision)
+
+
+def _key(name: str) -> str:
+    return fold(name).text.strip()
+
+
+def _same_actor(a: DraftActor, b: DraftActor) -> bool:
+    if a.id == b.id:
+        return True
+    names_a = {_key(n) for n in [a.name, *a.mentions]} - {""}
+    names_b = {_key(n) for n in [b.name, *b.mentions]} - {""}
+    if names_a & names_b:
+        return True
+    if a.kind == b.kind == "person":
+        # "Pompeo" and "Mike Pompeo": every word of one name is a word of the other.
+        words_a, words_b = set(_key(a.name).split()), set(_key(b.name).split())
+        return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+    return False
+
+
+def _merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str, str]]:
+    """Merge actors that name the same entity; map each removed id to the kept one."""
+    kept: list[DraftActor] = []
+    id_map: dict[str, str] = {}
+    for actor in actors:
+        target = next((k for k in kept if _same_actor(k, actor)), None)
+        if target is None:
+            kept.append(actor)
+            continue
+        if actor.id != target.id:
+            id_map.setdefault(actor.id, target.id)
+        longer, shorter = (
+            (actor.name, target.name) if len(actor.name) > len(target.name) else (target.name, actor.name)
+        )
+        mentions = list(dict.fromkeys([*target.mentions, shorter, *actor.mentions]))
+        merged = target.model_copy(
+            update={
+                "name": longer,
+                "mentions": [m for m in mentions if m != longer],
+                "role": target.role or actor.role,
+                "country": target.country or actor.country,
+            }
+        )
+        kept[kept.index(target)] = merged
+    return kept, id_map
+
+
+def _find_mentions(surfaces: list[str], article: Article) -> list[Mention]:
+    """Every word-bounded occurrence in the body of any of ``surfaces``, longest first."""
+    folded = fold(article.text)
+    body_start = folded.from_original(article.body_start, article.body_start)[0]
+    spans: list[tuple[int, int]] = []
+    for needle in sorted({_key(s) for s in surfaces} - {""}, key=len, reverse=True):
+        cursor = body_start
+        while (found := folded.text.find(needle, cursor)) >= 0:
+            cursor = found + 1
+            end = found + len(needle)
+            if (found > 0 and folded.text[found - 1].isalnum()) or (
+                end < len(folded.text) and folded.text[end].isalnum()
+            ):
+                continue
+            start, stop = folded.to_original(found, end)
+            if not any(s < stop and start < e for s, e in spans):
+                spans.append((start, stop))
+    return [Mention(text=article.text[s:e], start=s, end=e) for s, e in sorted(spans)]
