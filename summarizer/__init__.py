@@ -1,0 +1,88 @@
+"""summarizer: news articles in, verified structured summaries out.
+
+The public API::
+
+    from summarizer import summarize, Settings
+
+    record = summarize(text, Settings(base_url="http://localhost:11434/v1", model="qwen3:8b"))
+    for actor in record.actors:
+        print(actor.name, [(m.start, m.end) for m in actor.mentions])
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .article import Article, Sentence, load_article
+from .config import Settings
+from .dates import PartialDate
+from .errors import (
+    AuthenticationError,
+    BinaryInputError,
+    ConfigurationError,
+    EmptyArticleError,
+    EncodingError,
+    EndpointError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    InputError,
+    ModelOutputError,
+    OutputTruncatedError,
+    RateLimitError,
+    RequestRejectedError,
+    ServerError,
+    SummarizerError,
+)
+from .pipeline import Summarizer, asummarize, summarize
+from .record import (
+    Actor,
+    ArticleSummary,
+    DateValue,
+    Demand,
+    Event,
+    Evidence,
+    Mention,
+    Quality,
+    Stance,
+)
+
+try:
+    __version__ = version("summarizer")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Actor",
+    "Article",
+    "ArticleSummary",
+    "AuthenticationError",
+    "BinaryInputError",
+    "ConfigurationError",
+    "DateValue",
+    "Demand",
+    "EmptyArticleError",
+    "EncodingError",
+    "EndpointError",
+    "EndpointTimeoutError",
+    "EndpointUnreachableError",
+    "Event",
+    "Evidence",
+    "InputError",
+    "Mention",
+    "ModelOutputError",
+    "OutputTruncatedError",
+    "PartialDate",
+    "Quality",
+    "RateLimitError",
+    "RequestRejectedError",
+    "Sentence",
+    "ServerError",
+    "Settings",
+    "Stance",
+    "Summarizer",
+    "SummarizerError",
+    "__version__",
+    "asummarize",
+    "load_article",
+    "summarize",
+]

@@ -1,0 +1,69 @@
+"""``summarizer check``: is an endpoint reachable, and does it give valid structured output?"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import openai
+
+from .errors import SummarizerError
+from .pipeline import Summarizer
+
+__all__ = ["probe"]
+
+_PROBE_TEXT = (
+    "date: 2024-03-04\n"
+    "The mayor of Lyon, Grégory Doucet, on Monday asked the government to fund the new tram line."
+)
+
+
+def probe(summarizer: Summarizer) -> list[str]:
+    """Report on the summarizer's endpoint, line by line.
+
+    Lists the models the server offers, then summarises a one-sentence article and
+    reports whether the answer validated, how many attempts it took and how long.
+
+    Raises:
+        SummarizerError: The endpoint cannot be resolved or reached.
+    """
+    endpoint = summarizer.endpoint
+    lines = [
+        f"endpoint: {endpoint.base_url}",
+        f"backend:  {endpoint.backend.name} ({endpoint.backend.description})",
+        f"mode:     {endpoint.mode}",
+        f"model:    {endpoint.model}",
+    ]
+    lines.append(f"models:   {asyncio.run(_models(summarizer))}")
+    started = time.perf_counter()
+    try:
+        record = summarizer.summarize(_PROBE_TEXT)
+    except SummarizerError as exc:
+        lines.append(f"extract:  FAILED: {exc}")
+        return lines
+    q = record.quality
+    verdict = "ok" if not q.warnings else "answered, with problems"
+    lines.append(
+        f"extract:  {verdict}: {q.attempts} attempt(s), {q.reasks} re-ask(s), "
+        f"{q.prompt_tokens}+{q.completion_tokens} tokens, {time.perf_counter() - started:.1f}s"
+    )
+    lines += [f"warning:  {w}" for w in q.warnings]
+    return lines
+
+
+async def _models(summarizer: Summarizer) -> str:
+    endpoint = summarizer.endpoint
+    client = openai.AsyncOpenAI(
+        base_url=endpoint.base_url,
+        api_key=endpoint.api_key or "not-needed",
+        max_retries=0,
+        timeout=min(summarizer.settings.timeout, 30),
+    )
+    try:
+        page = await client.models.list()
+        names = [model.id for model in page.data]
+    except openai.OpenAIError as exc:
+        return f"not listed ({type(exc).__name__})"
+    finally:
+        await client.close()
+    return ", ".join(names[:20]) + (f" … ({len(names)} in all)" if len(names) > 20 else "")

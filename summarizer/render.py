@@ -1,0 +1,199 @@
+"""Rendering a record: JSON, Markdown, or a terminal view."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .record import Actor, ArticleSummary, Evidence
+
+__all__ = ["FORMATS", "Format", "render", "render_terminal"]
+
+Format = Literal["json", "markdown", "text"]
+FORMATS: tuple[str, ...] = Format.__args__
+
+
+def render(record: ArticleSummary, fmt: Format) -> str:
+    """Render ``record`` as ``json``, ``markdown`` or plain ``text``."""
+    if fmt == "json":
+        return record.model_dump_json(indent=2)
+    if fmt == "markdown":
+        return _markdown(record)
+    console = Console(width=100, record=True, file=_Null(), color_system=None)
+    console.print(render_terminal(record))
+    return console.export_text()
+
+
+def _names(record: ArticleSummary) -> dict[str, str]:
+    return {actor.id: actor.name for actor in record.actors}
+
+
+def _who(ids: list[str] | str | None, names: dict[str, str]) -> str:
+    if ids is None:
+        return "—"
+    values = [ids] if isinstance(ids, str) else ids
+    return ", ".join(names.get(i, i) for i in values) or "—"
+
+
+def _quote(evidence: list[Evidence]) -> str:
+    if not evidence:
+        return ""
+    first = evidence[0]
+    return f"“{first.quote}” ({first.match}{f', S{first.sentence}' if first.sentence else ''})"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(record: ArticleSummary) -> str:
+    names = _names(record)
+    q = record.quality
+    lines = [f"# {record.headline}", ""]
+    meta = [f"language: {record.language}"]
+    if record.article_date:
+        meta.append(f"date: {record.article_date.value}")
+    meta.append(f"model: {q.model}")
+    meta.append(f"grounded: {_share(q.grounded_share)}")
+    lines += [" · ".join(meta), "", record.summary, ""]
+    if record.actors:
+        lines += ["## Actors", "", "| id | name | kind | role | country | evidence |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"| {a.id} | {_md_escape(a.name)} | {a.kind} | {_md_escape(a.role or '')} | "
+            f"{_md_escape(a.country or '')} | {_md_escape(_quote(a.evidence))}{_flag_mark(a.flags)} |"
+            for a in record.actors
+        ]
+        lines.append("")
+    if record.stances:
+        lines += ["## Stances", ""]
+        lines += [
+            f"- **{_who(s.holder, names)}** {s.position} *{s.topic}*"
+            f"{' → ' + _who(s.target, names) if s.target else ''}: {s.paraphrase} — "
+            f"{_quote(s.evidence)}{_flag_mark(s.flags)}"
+            for s in record.stances
+        ]
+        lines.append("")
+    if record.demands:
+        lines += ["## Demands", ""]
+        lines += [
+            f"- **{_who(d.claimant, names)}** → {_who(d.addressee, names)}: {d.demand} — "
+            f"{_quote(d.evidence)}{_flag_mark(d.flags)}"
+            for d in record.demands
+        ]
+        lines.append("")
+    if record.events:
+        lines += ["## Events", ""]
+        for e in record.events:
+            when = f" ({e.when.text} → {e.when.value or 'unknown'})" if e.when else ""
+            where = f" in {e.where}" if e.where else ""
+            lines.append(
+                f"- **{e.type}** [{e.realis}]{when}{where}: {e.description} "
+                f"(by {_who(e.agents, names)}; to {_who(e.targets, names)}) — "
+                f"{_quote(e.evidence)}{_flag_mark(e.flags)}"
+            )
+        lines.append("")
+    lines += ["## Quality", "", *_quality_lines(record), ""]
+    return "\n".join(lines)
+
+
+def _flag_mark(flags: list[str]) -> str:
+    return f" ⚠ {'; '.join(flags)}" if flags else ""
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _quality_lines(record: ArticleSummary) -> list[str]:
+    q = record.quality
+    items = ", ".join(f"{k} {v}" for k, v in q.items.items())
+    lines = [
+        f"- model {q.model} at {q.endpoint} ({q.backend}, {q.mode}), prompt {q.prompt_version}",
+        f"- {q.attempts} attempt(s), {q.reasks} re-ask(s), "
+        f"{q.prompt_tokens}+{q.completion_tokens} tokens, {q.seconds:.1f}s",
+        f"- items: {items}; grounded {_share(q.grounded_share)}, "
+        f"{q.flagged} flagged, {q.dropped} dropped",
+    ]
+    lines += [f"- warning: {w}" for w in q.warnings]
+    return lines
+
+
+def render_terminal(record: ArticleSummary) -> Group:
+    """A rich renderable for a terminal: summary, tables of items, quality."""
+    names = _names(record)
+    parts: list[Panel | Table | Text] = [
+        Panel(
+            Text(record.summary),
+            title=escape(record.headline),
+            subtitle=f"{record.language}"
+            + (f" · {record.article_date.value}" if record.article_date else ""),
+        )
+    ]
+    if record.actors:
+        parts.append(_actors_table(record.actors))
+    if record.stances:
+        table = _table("Stances", "holder", "position", "topic", "target", "evidence")
+        for s in record.stances:
+            table.add_row(
+                _who(s.holder, names), s.position, s.topic, _who(s.target, names),
+                _evidence_cell(s.evidence, s.flags),
+            )  # fmt: skip
+        parts.append(table)
+    if record.demands:
+        table = _table("Demands", "claimant", "addressee", "demand", "evidence")
+        for d in record.demands:
+            table.add_row(
+                _who(d.claimant, names), _who(d.addressee, names), d.demand,
+                _evidence_cell(d.evidence, d.flags),
+            )  # fmt: skip
+        parts.append(table)
+    if record.events:
+        table = _table("Events", "type", "when", "who → whom", "description", "evidence")
+        for e in record.events:
+            when = f"{e.when.text} ({e.when.value or '?'})" if e.when else "—"
+            table.add_row(
+                f"{e.type}\n{e.realis}", when,
+                f"{_who(e.agents, names)} → {_who(e.targets, names)}", e.description,
+                _evidence_cell(e.evidence, e.flags),
+            )  # fmt: skip
+        parts.append(table)
+    parts.append(Text("\n".join(_quality_lines(record)), style="dim"))
+    return Group(*parts)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=True, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _actors_table(actors: list[Actor]) -> Table:
+    table = _table("Actors", "id", "name", "kind", "role", "mentions", "evidence")
+    for a in actors:
+        table.add_row(
+            a.id, a.name, a.kind, a.role or "", str(len(a.mentions)), _evidence_cell(a.evidence, a.flags)
+        )
+    return table
+
+
+def _evidence_cell(evidence: list[Evidence], flags: list[str]) -> Text:
+    text = Text(_quote(evidence))
+    if flags:
+        text.append("\n⚠ " + "; ".join(flags), style="yellow")
+    return text
+
+
+class _Null:
+    """A file that discards what is written: the console only records."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None

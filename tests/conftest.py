@@ -1,0 +1,115 @@
+"""Shared fixtures: cassettes, the recording server, and sample articles.
+
+Recorded tests (``@pytest.mark.vcr``) replay ``cassettes/<module>/<test>.yaml`` with
+record mode ``none``: no request leaves the machine, and a test that does not replay
+its whole cassette fails. Re-record them against the real local llama-cpp-python
+server (needs the ``[local]`` extra) with::
+
+    pytest --record-mode=rewrite -m vcr
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SAMPLE_FR = EXAMPLES / "afp-2020-01-pompeo-fr.txt"
+SAMPLE_EN = EXAMPLES / "lyon-tram-en.txt"
+# Requests in cassettes are rewritten to this address so recordings do not depend on
+# the port the recording server happened to get.
+REPLAY_BASE_URL = "http://127.0.0.1:8000/v1"
+_SECRET_HEADERS = [
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "set-cookie",
+    "openai-organization",
+    "openai-project",
+]
+_PORT = re.compile(r"^(https?://127\.0\.0\.1):\d+")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "vcr: replays a cassette recorded from the real local server")
+    # Keys must never be needed, nor leak, in tests.
+    os.environ.pop("OPENAI_API_KEY", None)
+    os.environ.pop("OPENAI_BASE_URL", None)
+
+
+def _scrub_request(request: Any) -> Any:
+    request.uri = _PORT.sub(r"\1:8000", request.uri)
+    return request
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in _SECRET_HEADERS or name.lower() == "date":
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": _SECRET_HEADERS,
+        "filter_query_parameters": ["api_key", "key"],
+        "decode_compressed_response": True,
+        "match_on": ["method", "path", "body"],
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    module = Path(str(request.node.fspath)).stem.removeprefix("test_")
+    return str(ROOT / "cassettes" / module)
+
+
+@pytest.fixture(autouse=True)
+def _cassette_fully_played(vcr: Any, record_mode: str) -> Iterator[None]:
+    """A cassette that is only partly replayed is stale: fail, so it gets re-recorded."""
+    yield
+    if vcr is not None and record_mode == "none":
+        unplayed = len(vcr.data) - vcr.play_count
+        assert vcr.all_played, f"{unplayed} recorded interaction(s) in {vcr._path} were not replayed"
+
+
+@pytest.fixture(scope="session")
+def local_server(record_mode: str) -> Iterator[str | None]:
+    """The real local server while recording; nothing while replaying."""
+    if record_mode == "none":
+        yield None
+        return
+    from summarizer.local import LocalServer, local_model_path
+
+    with LocalServer(local_model_path()) as server:
+        yield server.base_url
+
+
+@pytest.fixture
+def llm_base_url(local_server: str | None) -> str:
+    """Base URL for recorded tests: the live server when recording, else the replay address."""
+    return local_server or REPLAY_BASE_URL
+
+
+@pytest.fixture
+def recorded_settings(llm_base_url: str) -> Any:
+    """Settings matching how cassettes were recorded: the local server's profile and model."""
+    from summarizer import Settings
+
+    return Settings(
+        base_url=llm_base_url,
+        backend="llama-cpp-python",
+        model="gemma-3-270m",
+        max_items=4,
+    )

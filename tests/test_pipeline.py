@@ -1,0 +1,139 @@
+"""Recorded end-to-end runs against the real local server (Gemma 3 270M).
+
+The tiny model answers badly: these tests pin how the program handles its answers
+(re-asks, flags, grounding, schema validity), not how good the answers are.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from summarizer import ArticleSummary, Settings, Summarizer
+from summarizer.grounding import GROUNDED
+
+from .conftest import ROOT, SAMPLE_EN, SAMPLE_FR
+
+
+def _record_schema() -> dict[str, Any]:
+    return json.loads((ROOT / "schemas" / "record.schema.json").read_text(encoding="utf-8"))
+
+
+def _check_invariants(record: ArticleSummary, settings: Settings) -> None:
+    """What must hold for any model answer, good or bad."""
+    jsonschema.validate(json.loads(record.model_dump_json()), _record_schema())
+    q = record.quality
+    assert q.attempts == 1 + q.reasks, "recordings hold no transient failures"
+    assert q.reasks <= settings.max_reasks
+    assert q.prompt_tokens > 0
+    assert q.completion_tokens > 0
+    assert q.items == {
+        "actors": len(record.actors),
+        "stances": len(record.stances),
+        "demands": len(record.demands),
+        "events": len(record.events),
+    }
+    ids = {a.id for a in record.actors}
+    for stance in record.stances:
+        assert stance.holder in ids
+        assert stance.target is None or stance.target in ids
+    for demand in record.demands:
+        assert demand.claimant in ids
+        assert demand.addressee is None or demand.addressee in ids
+    for event in record.events:
+        assert set(event.agents) <= ids
+        assert set(event.targets) <= ids
+    for item in [*record.actors, *record.stances, *record.demands, *record.events]:
+        for evidence in item.evidence:
+            if evidence.match == "exact":
+                assert record.text[evidence.start : evidence.end] == evidence.quote.strip()
+            if evidence.match not in GROUNDED:
+                assert item.flags, f"ungrounded evidence must be flagged: {evidence}"
+            if evidence.match != "unverified":
+                assert 0 <= evidence.start < evidence.end <= len(record.text)
+    for actor in record.actors:
+        for mention in actor.mentions:
+            assert record.text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.vcr
+def test_french_sample_gives_a_schema_valid_record_with_month_precision_date(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    text = SAMPLE_FR.read_text(encoding="utf-8")
+    with Summarizer(recorded_settings) as summarizer:
+        record = summarizer.summarize(text, article_id=SAMPLE_FR.name)
+
+    _check_invariants(record, recorded_settings)
+    assert record.language == "fr"
+    assert record.article_date is not None
+    assert (record.article_date.value, record.article_date.precision) == ("2020-01", "month")
+    assert record.text == text
+    assert record.quality.backend == "llama-cpp-python"
+    assert record.quality.mode == "json_object_schema"
+    assert record.quality.prompt_version.startswith("extract-1+")
+
+
+@pytest.mark.vcr
+def test_invalid_first_answer_is_reasked_with_the_validation_error(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    text = SAMPLE_FR.read_text(encoding="utf-8")
+    with Summarizer(recorded_settings) as summarizer:
+        record = summarizer.summarize(text)
+
+    # The tiny model's first answer fails validation; the program must send it back.
+    assert record.quality.reasks == 1
+    assert len(vcr.requests) == 2
+    first, second = (json.loads(r.body) for r in vcr.requests)
+    assert len(second["messages"]) > len(first["messages"])
+    followup = " ".join(str(m["content"]) for m in second["messages"][len(first["messages"]) :])
+    assert "validation" in followup.lower() or "fix these problems" in followup
+    # The constrained request carries the schema in the form this server honours.
+    assert first["response_format"]["type"] == "json_object"
+    assert "schema" in first["response_format"]
+
+
+@pytest.mark.vcr
+def test_english_article_reads_header_title_and_day_date(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    text = SAMPLE_EN.read_text(encoding="utf-8")
+    with Summarizer(recorded_settings) as summarizer:
+        record = summarizer.summarize(text)
+
+    _check_invariants(record, recorded_settings)
+    assert record.language == "en"
+    assert record.title == "Lyon mayor asks state to fund new tram line"
+    assert record.article_date is not None
+    assert (record.article_date.value, record.article_date.precision) == ("2024-03-04", "day")
+    request = json.loads(vcr.requests[0].body)
+    user = request["messages"][-1]["content"]
+    assert "[S1] The mayor of Lyon" in user
+    assert "Date: 2024-03-04" not in user, "the metadata header is not part of the article body"
+
+
+@pytest.mark.vcr
+def test_output_language_is_asked_for_in_the_prompt(recorded_settings: Settings, vcr: Any) -> None:
+    settings = recorded_settings.replace(output_language="en", max_reasks=0)
+    text = SAMPLE_FR.read_text(encoding="utf-8")
+    with Summarizer(settings) as summarizer:
+        record = summarizer.summarize(text)
+
+    _check_invariants(record, settings)
+    assert record.output_language == "en"
+    assert record.language == "fr"
+    system = json.loads(vcr.requests[0].body)["messages"][0]["content"]
+    assert "in English" in system
+    assert record.quality.attempts == 1
+
+
+def test_record_schema_in_repository_matches_models(tmp_path: Path) -> None:
+    from summarizer.schemas import check_schemas
+
+    assert check_schemas(ROOT / "schemas") == [], "run `summarizer schema` and commit the result"
+    assert check_schemas(tmp_path) == ["record.schema.json", "draft.schema.json"]
