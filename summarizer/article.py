@@ -31,7 +31,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HEADER_KEYS = ("date", "title", "url", "source", "language", "lang", "id", "author")
 _HEADER_LINE = re.compile(
-    r"[ \t]*(?P<key>" + "|".join(_HEADER_KEYS) + r")[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*(?:\r?\n|$)",
+    r"[ \t]*(?P<key>"
+    + "|".join(_HEADER_KEYS)
+    + r")[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*(?:\r?\n|$)",
     re.IGNORECASE,
 )
 # "date 2020-01 Le chef ..." — a bare date field that may run on into the body.
@@ -110,7 +112,9 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
             try:
                 return _check_text(data[len(bom) :].decode(encoding), source)
             except UnicodeDecodeError as exc:
-                raise EncodingError(f"{source}: invalid {encoding} after its byte-order mark") from exc
+                raise EncodingError(
+                    f"{source}: invalid {encoding} after its byte-order mark"
+                ) from exc
     if b"\x00" in data:
         raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
     try:
@@ -187,7 +191,9 @@ def load_article(
     lang = language or _header_language(metadata) or detect_language(text[body_start:])
     sentences = split_sentences(text, body_start, lang)
     if not sentences:
-        raise EmptyArticleError(f"{article_id or 'input'}: the article has no text after its header")
+        raise EmptyArticleError(
+            f"{article_id or 'input'}: the article has no text after its header"
+        )
     resolved = _resolve_date(date, metadata, text, sentences)
     return Article(
         text=text,
@@ -287,7 +293,9 @@ def _resolve_date(
         try:
             return parse_iso_partial(raw)
         except ValueError as exc:
-            raise InputError(f"invalid article date {raw!r}: use YYYY, YYYY-MM or YYYY-MM-DD") from exc
+            raise InputError(
+                f"invalid article date {raw!r}: use YYYY, YYYY-MM or YYYY-MM-DD"
+            ) from exc
     return _dateline(sentences[:3])
 
 

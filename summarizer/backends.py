@@ -73,7 +73,9 @@ class Endpoint:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, base_url: str, backend: str | None = None) -> Endpoint:
+    def from_settings(
+        cls, settings: Settings, *, base_url: str, backend: str | None = None
+    ) -> Endpoint:
         """Resolve backend, mode and model for ``base_url`` from the settings.
 
         Raises:
@@ -89,7 +91,9 @@ class Endpoint:
         profile = BACKENDS[name]
         mode = profile.mode if settings.mode == "auto" else settings.mode
         if mode not in MODES:
-            raise ConfigurationError(f"unknown mode {mode!r}; choose one of: auto, {', '.join(MODES)}")
+            raise ConfigurationError(
+                f"unknown mode {mode!r}; choose one of: auto, {', '.join(MODES)}"
+            )
         model = settings.model or profile.default_model
         if not model:
             raise ConfigurationError(

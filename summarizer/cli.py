@@ -37,10 +37,7 @@ class _DefaultGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args:
-            if sys.stdin.isatty():
-                args = ["--help"]
-            else:
-                args = ["run"]
+            args = ["--help"] if sys.stdin.isatty() else ["run"]
         elif args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -81,7 +78,9 @@ def _endpoint_options(func: Any) -> Any:
             type=click.Choice(["auto", *MODES]),
             help="Structured-output mode; auto takes the backend's. [env: SUMMARIZER_MODE]",
         ),
-        click.option("--timeout", type=float, help="Seconds per request. [env: SUMMARIZER_TIMEOUT]"),
+        click.option(
+            "--timeout", type=float, help="Seconds per request. [env: SUMMARIZER_TIMEOUT]"
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -104,6 +103,9 @@ def _endpoint_options(func: Any) -> Any:
 @click.option("--max-tokens", type=int, help="Output token limit per answer.")
 @click.option("--max-attempts", type=int, help="Requests per article, retries included.")
 @click.option("--max-reasks", type=int, help="Attempts that may go to fixing invalid answers.")
+@click.option(
+    "--max-items", type=int, help="Cap each list in constrained answers (helps small local models)."
+)
 @_endpoint_options
 def run(
     articles: tuple[str, ...],
@@ -117,6 +119,7 @@ def run(
     max_tokens: int | None,
     max_attempts: int | None,
     max_reasks: int | None,
+    max_items: int | None,
     **endpoint: Any,
 ) -> None:
     """Summarise ARTICLES (files, folders of .txt files, or - for standard input)."""
@@ -129,6 +132,7 @@ def run(
             max_output_tokens=max_tokens,
             max_attempts=max_attempts,
             max_reasks=max_reasks,
+            max_items=max_items,
             **endpoint,
         )
         sources = _expand(articles or ("-",))
@@ -170,7 +174,9 @@ def _expand(articles: Sequence[str]) -> list[str]:
         if item != "-" and path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() in _TEXT_SUFFIXES)
             if not found:
-                raise SummarizerError(f"{item}: no {', '.join(_TEXT_SUFFIXES)} files in this folder")
+                raise SummarizerError(
+                    f"{item}: no {', '.join(_TEXT_SUFFIXES)} files in this folder"
+                )
             sources.extend(str(p) for p in found)
         else:
             sources.append(item)
@@ -187,10 +193,7 @@ def _emit(record: ArticleSummary, fmt: str, out: Any) -> None:
     if fmt == "terminal":
         Console().print(render_terminal(record))
         return
-    if fmt == "jsonl":
-        text = record.model_dump_json()
-    else:
-        text = render(record, fmt)  # type: ignore[arg-type]
+    text = record.model_dump_json() if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
     click.echo(text, file=out)
 
 
@@ -206,7 +209,9 @@ def schema(out: Path, check: bool) -> None:
     if check:
         stale = check_schemas(out)
         if stale:
-            err.print(f"[red]summarizer: out of date: {', '.join(stale)}[/] (run: summarizer schema)")
+            err.print(
+                f"[red]summarizer: out of date: {', '.join(stale)}[/] (run: summarizer schema)"
+            )
             sys.exit(1)
         err.print("schemas are up to date")
         return
@@ -244,7 +249,9 @@ def _setup_logging() -> None:
 
 
 def _error(err: Console, exc: SummarizerError) -> None:
-    err.print(f"[bold red]summarizer: error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    err.print(
+        f"[bold red]summarizer: error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+    )
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:

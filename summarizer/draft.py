@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -80,9 +80,9 @@ Position = Literal[
 Speech = Literal["direct_quote", "reported", "paraphrase"]
 Realis = Literal["occurred", "planned", "hypothetical", "negated"]
 
-ACTOR_KINDS: tuple[str, ...] = ActorKind.__args__
-EVENT_TYPES: tuple[str, ...] = EventType.__args__
-POSITIONS: tuple[str, ...] = Position.__args__
+ACTOR_KINDS: tuple[str, ...] = get_args(ActorKind)
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+POSITIONS: tuple[str, ...] = get_args(Position)
 
 _LOOSE_ID = re.compile(r"^\s*a0*(\d{1,3})\s*$", re.IGNORECASE)
 
@@ -231,7 +231,9 @@ def draft_problems(draft: Draft, article: Article) -> list[str]:
                 f"1 to {len(article.sentences)}"
             )
         elif locate(item.quote, article, item.sentences).match not in GROUNDED:
-            problems.append(f"{where}.quote {item.quote!r} is not in the article; copy words exactly")
+            problems.append(
+                f"{where}.quote {item.quote!r} is not in the article; copy words exactly"
+            )
     return problems
 
 

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from rapidfuzz import fuzz
 
@@ -34,7 +34,7 @@ from .article import Article
 __all__ = ["MATCH_KINDS", "Folded", "Located", "MatchKind", "fold", "locate"]
 
 MatchKind = Literal["exact", "normalised", "fuzzy", "sentence", "unverified"]
-MATCH_KINDS: tuple[str, ...] = MatchKind.__args__
+MATCH_KINDS: tuple[str, ...] = get_args(MatchKind)
 #: Match kinds that prove the quote's words are in the article.
 GROUNDED: frozenset[str] = frozenset({"exact", "normalised", "fuzzy"})
 
@@ -63,9 +63,14 @@ class Folded:
 
     text: str
     index: tuple[int, ...]
+    original: str
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self.index[start], self.index[end - 1] + 1
+        stop = self.index[end - 1] + 1
+        # Combining marks fold to nothing; keep the ones that belong to the last letter.
+        while stop < len(self.original) and unicodedata.combining(self.original[stop]):
+            stop += 1
+        return self.index[start], stop
 
     def from_original(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.index, start), bisect.bisect_left(self.index, end)
@@ -82,7 +87,7 @@ def fold(text: str) -> Folded:
                 continue
             out.append(piece)
             index.append(i)
-    return Folded("".join(out), tuple(index))
+    return Folded("".join(out), tuple(index), text)
 
 
 @lru_cache(maxsize=4096)
@@ -180,7 +185,9 @@ def _find_word_bounded(haystack: str, needle: str, lo: int, hi: int) -> int | No
         start = found + 1
 
 
-def _fuzzy(folded: Folded, needle: str, lo: int, hi: int, threshold: float) -> tuple[int, int] | None:
+def _fuzzy(
+    folded: Folded, needle: str, lo: int, hi: int, threshold: float
+) -> tuple[int, int] | None:
     flo, fhi = folded.from_original(lo, hi)
     window = folded.text[flo:fhi]
     if not window.strip():

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import instructor
@@ -99,8 +99,8 @@ class _Policy:
         if isinstance(exc, openai.APIStatusError):
             retry_after = _retry_after(exc.response.headers)
             if retry_after is not None:
-                return min(retry_after, _MAX_RETRY_AFTER)
-        backoff = min(_MAX_BACKOFF, 0.5 * 2 ** (state.attempt_number - 1))
+                return float(min(retry_after, _MAX_RETRY_AFTER))
+        backoff: float = min(_MAX_BACKOFF, 0.5 * 2.0 ** (state.attempt_number - 1))
         return backoff * (0.5 + random.random() / 2)
 
 
@@ -218,7 +218,8 @@ async def extract(
         wait=policy.wait,
         reraise=True,
     )
-    create = instructor.patch(create=send, mode=_INSTRUCTOR_MODES[endpoint.mode])
+    # instructor types ``create`` for sync use; the function it wraps here is async.
+    create: Any = instructor.patch(create=send, mode=_INSTRUCTOR_MODES[endpoint.mode])
     request: dict[str, Any] = {
         "model": endpoint.model,
         "messages": messages,

@@ -59,13 +59,13 @@ def local_model_path(cache_dir: Path | None = None) -> Path:
     directory = cache_dir or Path(user_cache_dir("summarizer")) / "models"
     target = directory / MODEL_NAME
     if target.exists():
-        return target
+        return Path(target)
     directory.mkdir(parents=True, exist_ok=True)
     # Assemble beside the target and rename, so an interrupted run leaves no half file.
     with tempfile.TemporaryDirectory(dir=directory) as scratch:
         built = assemble(Path(scratch) / MODEL_NAME)
         os.replace(built, target)
-    return target
+    return Path(target)
 
 
 def _free_port() -> int:
@@ -85,7 +85,8 @@ class LocalServer:
         self.context = context
         self.port = port or _free_port()
         self._process: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.TemporaryFile()
+        # Closed in stop(); the server writes to it for as long as it runs.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
 
     @property
     def base_url(self) -> str:

@@ -136,14 +136,16 @@ class Quality(_Model):
         "null when there is no evidence at all."
     )
     flagged: int = Field(description="Items kept with at least one flag.")
-    dropped: int = Field(description="Items removed (unknown references, or unproven in strict mode).")
+    dropped: int = Field(
+        description="Items removed (unknown references, or unproven in strict mode)."
+    )
     warnings: list[str] = Field(default_factory=list)
 
 
 class ArticleSummary(_Model):
     """A verified structured summary of one article."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     id: str | None = Field(default=None, description="The article's identifier, if known.")
     title: str | None = Field(default=None, description="The article's own headline, if known.")
     headline: str = Field(description="A short headline written by the model.")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import io
+from typing import Literal, get_args
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -15,7 +16,7 @@ from .record import Actor, ArticleSummary, Evidence
 __all__ = ["FORMATS", "Format", "render", "render_terminal"]
 
 Format = Literal["json", "markdown", "text"]
-FORMATS: tuple[str, ...] = Format.__args__
+FORMATS: tuple[str, ...] = get_args(Format)
 
 
 def render(record: ArticleSummary, fmt: Format) -> str:
@@ -24,9 +25,9 @@ def render(record: ArticleSummary, fmt: Format) -> str:
         return record.model_dump_json(indent=2)
     if fmt == "markdown":
         return _markdown(record)
-    console = Console(width=100, record=True, file=_Null(), color_system=None)
+    console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(render_terminal(record))
-    return console.export_text()
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
 
 def _names(record: ArticleSummary) -> dict[str, str]:
@@ -62,10 +63,16 @@ def _markdown(record: ArticleSummary) -> str:
     meta.append(f"grounded: {_share(q.grounded_share)}")
     lines += [" · ".join(meta), "", record.summary, ""]
     if record.actors:
-        lines += ["## Actors", "", "| id | name | kind | role | country | evidence |", "|---|---|---|---|---|---|"]
+        lines += [
+            "## Actors",
+            "",
+            "| id | name | kind | role | country | evidence |",
+            "|---|---|---|---|---|---|",
+        ]
         lines += [
             f"| {a.id} | {_md_escape(a.name)} | {a.kind} | {_md_escape(a.role or '')} | "
-            f"{_md_escape(a.country or '')} | {_md_escape(_quote(a.evidence))}{_flag_mark(a.flags)} |"
+            f"{_md_escape(a.country or '')} | "
+            f"{_md_escape(_quote(a.evidence))}{_flag_mark(a.flags)} |"
             for a in record.actors
         ]
         lines.append("")
@@ -177,7 +184,12 @@ def _actors_table(actors: list[Actor]) -> Table:
     table = _table("Actors", "id", "name", "kind", "role", "mentions", "evidence")
     for a in actors:
         table.add_row(
-            a.id, a.name, a.kind, a.role or "", str(len(a.mentions)), _evidence_cell(a.evidence, a.flags)
+            a.id,
+            a.name,
+            a.kind,
+            a.role or "",
+            str(len(a.mentions)),
+            _evidence_cell(a.evidence, a.flags),
         )
     return table
 
@@ -187,13 +199,3 @@ def _evidence_cell(evidence: list[Evidence], flags: list[str]) -> Text:
     if flags:
         text.append("\n⚠ " + "; ".join(flags), style="yellow")
     return text
-
-
-class _Null:
-    """A file that discards what is written: the console only records."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        return None

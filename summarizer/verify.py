@@ -120,7 +120,9 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
         claimant, addressee = ref(demand.claimant), ref(demand.addressee)
         if claimant not in known:
             out.dropped += 1
-            out.warnings.append(f"dropped demands[{i}]: claimant {demand.claimant!r} is not an actor")
+            out.warnings.append(
+                f"dropped demands[{i}]: claimant {demand.claimant!r} is not an actor"
+            )
             continue
         flags = []
         if addressee is not None and addressee not in known:
@@ -239,7 +241,9 @@ def _merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str,
         if actor.id != target.id:
             id_map.setdefault(actor.id, target.id)
         longer, shorter = (
-            (actor.name, target.name) if len(actor.name) > len(target.name) else (target.name, actor.name)
+            (actor.name, target.name)
+            if len(actor.name) > len(target.name)
+            else (target.name, actor.name)
         )
         mentions = list(dict.fromkeys([*target.mentions, shorter, *actor.mentions]))
         merged = target.model_copy(

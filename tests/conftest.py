@@ -38,7 +38,9 @@ _PORT = re.compile(r"^(https?://127\.0\.0\.1):\d+")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "vcr: replays a cassette recorded from the real local server")
+    config.addinivalue_line(
+        "markers", "vcr: replays a cassette recorded from the real local server"
+    )
     # Keys must never be needed, nor leak, in tests.
     os.environ.pop("OPENAI_API_KEY", None)
     os.environ.pop("OPENAI_BASE_URL", None)
@@ -81,7 +83,9 @@ def _cassette_fully_played(vcr: Any, record_mode: str) -> Iterator[None]:
     yield
     if vcr is not None and record_mode == "none":
         unplayed = len(vcr.data) - vcr.play_count
-        assert vcr.all_played, f"{unplayed} recorded interaction(s) in {vcr._path} were not replayed"
+        assert vcr.all_played, (
+            f"{unplayed} recorded interaction(s) in {vcr._path} were not replayed"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,100 @@
+"""The curated public API, prompts and rendering."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+
+import summarizer
+from summarizer import load_article
+from summarizer.prompts import load_template, render_messages
+from summarizer.record import ArticleSummary
+from summarizer.render import render
+
+from .conftest import SAMPLE_FR
+
+
+def test_public_names_are_exported_and_sorted() -> None:
+    assert summarizer.__all__ == sorted(summarizer.__all__)
+    for name in summarizer.__all__:
+        assert hasattr(summarizer, name), name
+    for name in ("summarize", "asummarize", "Summarizer", "ArticleSummary", "Settings"):
+        assert name in summarizer.__all__
+
+
+def test_every_module_declares_what_it_exports() -> None:
+    for info in pkgutil.iter_modules(summarizer.__path__):
+        module = importlib.import_module(f"summarizer.{info.name}")
+        assert hasattr(module, "__all__"), info.name
+        for name in module.__all__:
+            assert hasattr(module, name), f"{info.name}.{name}"
+
+
+def test_every_error_is_a_summarizer_error() -> None:
+    from summarizer import errors
+
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), summarizer.SummarizerError)
+
+
+def test_prompt_version_carries_a_digest_of_the_template() -> None:
+    version = load_template().version
+    name, _, digest = version.partition("+")
+    assert name == "extract-1"
+    assert len(digest) == 8
+
+
+def test_prompt_numbers_sentences_and_delimits_the_article() -> None:
+    article = load_article(SAMPLE_FR.read_text(encoding="utf-8"))
+    system, user = render_messages(article, load_template(), output_language="en")
+    assert "in English" in system["content"]
+    assert "<article>\n[S1] Le chef de la diplomatie" in user["content"]
+    assert "[S9] Washington refuse" in user["content"]
+    assert "Publication date: 2020-01" in user["content"]
+    assert "$" not in user["content"] + system["content"], "every placeholder is filled"
+
+
+def _hand_built_record() -> ArticleSummary:
+    """A hand-built record, with HTML-ish and markdown-hostile text, for rendering."""
+    text = "Le ministre <b>Dupont</b> a démissionné | lundi."
+    return ArticleSummary.model_validate(
+        {
+            "headline": "Dupont resigns", "summary": "The minister resigned.", "language": "fr",
+            "output_language": "en", "text": text,
+            "actors": [{"id": "A1", "name": "Dupont", "kind": "person", "mentions": [],
+                        "evidence": [{"sentence": 1, "quote": "a démissionné | lundi", "start": 27,
+                                      "end": 47, "match": "exact"}], "flags": []}],
+            "stances": [], "demands": [],
+            "events": [{"type": "other", "description": "Dupont resigned", "agents": ["A1"],
+                        "targets": [], "when": {"text": "lundi", "value": "2020-01",
+                        "precision": "month"}, "realis": "occurred",
+                        "evidence": [{"sentence": 1, "quote": "invented", "start": 0, "end": 47,
+                                      "match": "sentence"}],
+                        "flags": ["quote not found in the text"]}],
+            "quality": {"model": "m", "endpoint": "http://h/v1", "backend": "generic",
+                        "mode": "md_json",
+                        "prompt_version": "p", "attempts": 1, "reasks": 0, "prompt_tokens": 10,
+                        "completion_tokens": 5, "seconds": 1.0,
+                        "items": {"actors": 1, "stances": 0, "demands": 0, "events": 1},
+                        "grounded_share": 0.5, "flagged": 1, "dropped": 0, "warnings": []},
+        }
+    )  # fmt: skip
+
+
+def test_markdown_report_lists_items_with_quotes_and_flags() -> None:
+    md = render(_hand_built_record(), "markdown")
+    assert md.startswith("# Dupont resigns")
+    assert "| A1 | Dupont | person |" in md
+    assert "a démissionné \\| lundi" in md, "pipes in table cells are escaped"
+    assert "lundi → 2020-01" in md
+    assert "⚠ quote not found in the text" in md
+    assert "grounded 50%" in md
+
+
+def test_text_and_json_renderings() -> None:
+    record = _hand_built_record()
+    text = render(record, "text")
+    assert "Dupont resigns" in text
+    assert "Events" in text
+    assert json.loads(render(record, "json"))["headline"] == "Dupont resigns"

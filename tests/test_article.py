@@ -1,0 +1,110 @@
+"""Reading articles: decoding, headers, sentences with offsets, language, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import (
+    BinaryInputError,
+    EmptyArticleError,
+    EncodingError,
+    InputError,
+    PartialDate,
+    load_article,
+)
+from summarizer.article import decode_bytes
+
+from .conftest import SAMPLE_FR
+
+
+def test_sample_header_date_is_read_and_left_out_of_sentences() -> None:
+    article = load_article(SAMPLE_FR.read_text(encoding="utf-8"))
+    assert article.date == PartialDate(2020, 1)
+    assert article.date.precision == "month"
+    assert article.sentences[0].text.startswith("Le chef de la diplomatie")
+    assert "date 2020-01" not in " ".join(s.text for s in article.sentences)
+    assert article.language == "fr"
+
+
+def test_every_sentence_is_the_exact_slice_of_the_text_it_claims() -> None:
+    article = load_article(SAMPLE_FR.read_text(encoding="utf-8"))
+    assert len(article.sentences) == 9
+    for number, sentence in enumerate(article.sentences, start=1):
+        assert sentence.id == number
+        assert article.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_crlf_text_keeps_offsets_into_the_original_string() -> None:
+    text = "Title: Storm\r\n\r\nThe storm hit Nice on Monday.\r\nTwo people were hurt.\r\n"
+    article = load_article(text, language="en")
+    assert article.title == "Storm"
+    assert [s.text for s in article.sentences] == [
+        "The storm hit Nice on Monday.",
+        "Two people were hurt.",
+    ]
+    for sentence in article.sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_explicit_date_overrides_the_header_and_bad_dates_are_refused() -> None:
+    text = "date: 2020-01-05\nThe minister resigned."
+    assert load_article(text, date="2021-02-03", language="en").date == PartialDate(2021, 2, 3)
+    with pytest.raises(InputError, match="invalid article date"):
+        load_article(text, date="yesterday", language="en")
+    with pytest.raises(InputError, match="invalid article date"):
+        load_article(text, date="2020-02-30", language="en")
+
+
+def test_dateline_under_the_title_gives_the_date() -> None:
+    text = "Robots win medal\nFriday, July 21, 2017\nA team of six girls won a silver medal."
+    article = load_article(text, language="en")
+    assert article.date == PartialDate(2017, 7, 21)
+
+
+def test_a_word_date_at_the_start_is_not_taken_for_a_header() -> None:
+    text = "Date palms are dying across the region, farmers said on Tuesday."
+    article = load_article(text, language="en")
+    assert article.date is None
+    assert article.body_start == 0
+
+
+def test_language_is_detected_for_english_and_french() -> None:
+    en = "The government announced on Monday that it would raise taxes on fuel next year."
+    fr = "Le gouvernement a annoncé lundi qu'il augmenterait les taxes sur le carburant."
+    assert load_article(en).language == "en"
+    assert load_article(fr).language == "fr"
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t ", "\ufeff  ".encode()])
+def test_empty_input_is_refused(data: bytes) -> None:
+    with pytest.raises(EmptyArticleError):
+        decode_bytes(data, source="x.txt")
+
+
+def test_binary_input_is_refused() -> None:
+    with pytest.raises(BinaryInputError, match=r"x\.bin"):
+        decode_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" * 20, source="x.bin")
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    text = "Le président a démissionné."
+    assert decode_bytes(text.encode("utf-16"), source="x") == text
+
+
+def test_cp1252_text_is_decoded_not_passed_on_as_mojibake() -> None:
+    text = (
+        "Le ministre a déclaré à la presse qu'il était « très inquiet » pour l'économie française."
+    )
+    decoded = decode_bytes(text.encode("cp1252"), source="x")
+    assert decoded == text
+
+
+def test_undecodable_bytes_are_refused() -> None:
+    noise = bytes(range(128, 256)) * 8
+    with pytest.raises((EncodingError, BinaryInputError)):
+        decode_bytes(noise, source="noise")
+
+
+def test_html_page_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(InputError, match="HTML page"):
+        decode_bytes(b"<!DOCTYPE html><html><body><p>News</p></body></html>", source="page")

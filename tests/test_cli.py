@@ -1,0 +1,131 @@
+"""The command line: errors, exit codes, help, schema, and a recorded run."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarizer import cli as cli_module
+from summarizer.cli import cli
+
+from .conftest import REPLAY_BASE_URL, SAMPLE_EN
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_shows_examples(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "summarizer article.txt" in result.output
+    assert "--base-url" in runner.invoke(cli, ["run", "--help"]).output
+
+
+def test_empty_stdin_is_a_clear_error_with_exit_3_and_nothing_on_stdout(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["-"], input="   \n")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "standard input: the article is empty" in result.stderr
+
+
+def test_missing_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, [str(tmp_path / "nope.txt")])
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "nope.txt: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_binary_file_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 50)
+    result = runner.invoke(cli, [str(path)])
+    assert result.exit_code == 3
+    assert "binary data" in result.stderr
+
+
+def test_no_endpoint_and_no_local_extra_says_how_to_configure(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("summarizer.pipeline.local_extra_installed", lambda: False)
+    result = runner.invoke(cli, [str(SAMPLE_EN)], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 4
+    assert "OPENAI_API_KEY" in result.stderr
+    assert "--base-url" in result.stderr
+    assert "summarizer[local]" in result.stderr
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_server_that_is_down_gives_an_error_naming_the_url(runner: CliRunner) -> None:
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    result = runner.invoke(
+        cli,
+        [
+            str(SAMPLE_EN),
+            "--base-url",
+            url,
+            "--model",
+            "m",
+            "--max-attempts",
+            "1",
+            "--max-reasks",
+            "0",
+        ],
+    )
+    assert result.exit_code == 5
+    assert f"cannot connect to {url}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_option_value_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [str(SAMPLE_EN), "--mode", "telepathy"])
+    assert result.exit_code == 2
+
+
+def test_schema_check_passes_on_the_committed_schemas(runner: CliRunner) -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = runner.invoke(cli, ["schema", "--check", "--out", str(root / "schemas")])
+    assert result.exit_code == 0, result.output
+
+
+def test_schema_check_fails_on_a_stale_folder(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "record.schema.json").write_text("{}", encoding="utf-8")
+    result = runner.invoke(cli, ["schema", "--check", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "record.schema.json" in result.stderr
+
+
+def test_schema_writes_both_files(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["schema", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.schema.json", "record.schema.json"]
+
+
+@pytest.mark.vcr
+def test_recorded_run_prints_json_when_piped(
+    runner: CliRunner, llm_base_url: str, vcr: Any
+) -> None:
+    args = [
+        str(SAMPLE_EN), "--base-url", llm_base_url, "--backend", "llama-cpp-python",
+        "--model", "gemma-3-270m", "--max-reasks", "0", "--max-items", "3",
+    ]  # fmt: skip
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["language"] == "en"
+    assert record["quality"]["endpoint"] in (llm_base_url, REPLAY_BASE_URL)
+    assert record["quality"]["attempts"] == 1
+
+
+def test_default_command_is_run() -> None:
+    assert "run" in cli_module.cli.commands

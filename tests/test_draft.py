@@ -1,0 +1,107 @@
+"""The model-facing draft: validation against the article, and lenient reading."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer import load_article
+from summarizer.draft import Draft, read_lenient
+
+from .conftest import SAMPLE_FR
+
+
+def _answer(**changes: Any) -> dict[str, Any]:
+    """A hand-built model answer about the sample article."""
+    answer: dict[str, Any] = {
+        "headline": "Pompeo presses Baghdad",
+        "summary": "Mike Pompeo called Adel Abdel Mahdi.",
+        "actors": [
+            {"id": "A1", "name": "Mike Pompeo", "kind": "person", "sentences": [1],
+             "quote": "Mike Pompeo a appelé lundi"},
+            {"id": "A2", "name": "Adel Abdel Mahdi", "kind": "person", "sentences": [1],
+             "quote": "le Premier ministre irakien Adel Abdel Mahdi"},
+        ],
+        "stances": [],
+        "demands": [
+            {"claimant": "A1", "addressee": "A2", "demand": "preserve Iraq's sovereignty",
+             "sentences": [1], "quote": "préserver la souveraineté de l'Irak"},
+        ],
+        "events": [],
+    }  # fmt: skip
+    answer.update(changes)
+    return answer
+
+
+@pytest.fixture(scope="module")
+def context() -> dict[str, Any]:
+    return {"article": load_article(SAMPLE_FR.read_text(encoding="utf-8"))}
+
+
+def test_answer_consistent_with_the_article_validates(context: dict[str, Any]) -> None:
+    draft = Draft.model_validate(_answer(), context=context)
+    assert [a.id for a in draft.actors] == ["A1", "A2"]
+
+
+def test_unknown_actor_reference_is_an_error_naming_the_known_ids(context: dict[str, Any]) -> None:
+    answer = _answer()
+    answer["demands"][0]["addressee"] = "A7"
+    with pytest.raises(ValidationError, match=r"'A7', which is not an actor id \(known: A1, A2\)"):
+        Draft.model_validate(answer, context=context)
+
+
+def test_citing_a_sentence_that_does_not_exist_is_an_error(context: dict[str, Any]) -> None:
+    answer = _answer()
+    answer["actors"][0]["sentences"] = [40]
+    with pytest.raises(ValidationError, match="the article has sentences 1 to 9"):
+        Draft.model_validate(answer, context=context)
+
+
+def test_quote_not_in_the_article_is_an_error(context: dict[str, Any]) -> None:
+    answer = _answer()
+    answer["demands"][0]["quote"] = "withdraw all troops at once"
+    with pytest.raises(ValidationError, match="is not in the article"):
+        Draft.model_validate(answer, context=context)
+
+
+def test_duplicate_actor_ids_are_an_error(context: dict[str, Any]) -> None:
+    answer = _answer()
+    answer["actors"][1]["id"] = "A1"
+    with pytest.raises(ValidationError, match="A1 is used for more than one actor"):
+        Draft.model_validate(answer, context=context)
+
+
+def test_lenient_context_checks_structure_only(context: dict[str, Any]) -> None:
+    answer = _answer()
+    answer["demands"][0]["addressee"] = "A7"
+    draft = Draft.model_validate(answer, context={**context, "lenient": True})
+    assert draft.demands[0].addressee == "A7"
+
+
+def test_loose_actor_ids_are_read_as_canonical_ones() -> None:
+    answer = _answer()
+    answer["actors"][0]["id"] = "a01"
+    answer["demands"][0]["claimant"] = " A001 "
+    draft = Draft.model_validate(answer)
+    assert draft.actors[0].id == "A1"
+    assert draft.demands[0].claimant == "A1"
+
+
+def test_read_lenient_keeps_valid_items_and_names_the_dropped_ones() -> None:
+    answer = _answer()
+    answer["actors"].append({"id": "X", "name": "", "kind": "martian"})
+    raw = "Here you go: " + json.dumps(answer) + " hope it helps"
+    draft, dropped = read_lenient(raw)
+    assert [a.id for a in draft.actors] == ["A1", "A2"]
+    assert len(dropped) == 1
+    assert dropped[0].startswith("dropped actors[2]:")
+
+
+def test_read_lenient_refuses_an_answer_without_summary() -> None:
+    with pytest.raises(ValueError, match="summary"):
+        read_lenient(json.dumps({"headline": "x", "actors": []}))
+    with pytest.raises(ValueError, match="no JSON object"):
+        read_lenient("I cannot help with that.")

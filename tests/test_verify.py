@@ -1,0 +1,115 @@
+"""From draft to record items: merging, grounding, references, strict mode, dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from summarizer import load_article
+from summarizer.article import Article
+from summarizer.draft import Draft
+from summarizer.verify import verify_draft
+
+from .conftest import SAMPLE_FR
+
+
+@pytest.fixture(scope="module")
+def article() -> Article:
+    return load_article(SAMPLE_FR.read_text(encoding="utf-8"))
+
+
+def _draft(**changes: Any) -> Draft:
+    """A hand-built draft about the sample article, read leniently like a spent re-ask."""
+    data: dict[str, Any] = {
+        "headline": "h",
+        "summary": "s",
+        "actors": [
+            {"id": "A1", "name": "Mike Pompeo", "kind": "person", "role": "Secretary of State",
+             "sentences": [1], "quote": "Mike Pompeo"},
+            {"id": "A2", "name": "Adel Abdel Mahdi", "kind": "person", "sentences": [1],
+             "quote": "Adel Abdel Mahdi"},
+            {"id": "A3", "name": "Pompeo", "kind": "person", "country": "USA",
+             "mentions": ["le secrétaire d'Etat américain"], "sentences": [7],
+             "quote": "Le secrétaire d'Etat Pompeo"},
+        ],
+        "stances": [
+            {"holder": "A3", "topic": "Iranian attacks", "target": "A9", "position": "condemn",
+             "paraphrase": "Pompeo condemns the attacks", "speech": "reported",
+             "sentences": [2], "quote": "son indignation face aux attaques répétées"},
+            {"holder": "A8", "topic": "x", "position": "support", "paraphrase": "x",
+             "speech": "reported", "sentences": [2], "quote": "son indignation"},
+        ],
+        "demands": [],
+        "events": [
+            {"type": "assault", "description": "US strike kills Soleimani",
+             "agents": ["A1", "A5"], "targets": [], "when": "3 janvier", "where": "Bagdad",
+             "realis": "occurred", "killed": 2, "sentences": [8],
+             "quote": "la frappe américaine du 3 janvier à Bagdad"},
+        ],
+    }  # fmt: skip
+    data.update(changes)
+    return Draft.model_validate(data, context={"lenient": True})
+
+
+def test_same_person_under_two_names_is_merged_and_references_rewritten(article: Article) -> None:
+    out = verify_draft(_draft(), article)
+    assert [a.id for a in out.actors] == ["A1", "A2"]
+    pompeo = out.actors[0]
+    assert pompeo.name == "Mike Pompeo"
+    assert (pompeo.role, pompeo.country) == ("Secretary of State", "USA")
+    assert out.stances[0].holder == "A1"
+
+
+def test_mentions_are_every_occurrence_with_exact_offsets(article: Article) -> None:
+    pompeo = verify_draft(_draft(), article).actors[0]
+    texts = [m.text for m in pompeo.mentions]
+    assert texts.count("Mike Pompeo") == 3
+    assert "le secrétaire d'Etat américain" in texts
+    assert "Pompeo" in texts  # "Le secrétaire d'Etat Pompeo", not inside "Mike Pompeo"
+    for mention in pompeo.mentions:
+        assert article.text[mention.start : mention.end] == mention.text
+
+
+def test_unknown_holder_drops_the_stance_and_unknown_target_is_cleared(article: Article) -> None:
+    out = verify_draft(_draft(), article)
+    assert len(out.stances) == 1
+    assert out.dropped == 1
+    assert out.stances[0].target is None
+    assert any("target 'A9'" in flag for flag in out.stances[0].flags)
+    assert any("holder 'A8'" in warning for warning in out.warnings)
+
+
+def test_unknown_event_agent_is_removed_and_flagged(article: Article) -> None:
+    event = verify_draft(_draft(), article).events[0]
+    assert event.agents == ["A1"]
+    assert event.flags == ["agent 'A5' is not an actor; removed"]
+
+
+def test_event_date_resolves_against_the_month_dated_article(article: Article) -> None:
+    event = verify_draft(_draft(), article).events[0]
+    assert event.when is not None
+    assert (event.when.text, event.when.value, event.when.precision) == (
+        "3 janvier",
+        "2020-01-03",
+        "day",
+    )
+
+
+def test_ungrounded_evidence_is_flagged_by_default_and_dropped_when_strict(
+    article: Article,
+) -> None:
+    draft = _draft(stances=[], events=[])
+    bad = draft.actors[1].model_copy(update={"quote": "an invented phrase about Mahdi"})
+    draft = draft.model_copy(update={"actors": [draft.actors[0], bad]})
+
+    lenient = verify_draft(draft, article)
+    assert [a.id for a in lenient.actors] == ["A1", "A2"]
+    assert lenient.actors[1].evidence[0].match == "sentence"
+    assert lenient.actors[1].flags
+    assert lenient.flagged == 1
+    assert lenient.grounded_share == 0.5
+
+    strict = verify_draft(draft, article, strict=True)
+    assert [a.id for a in strict.actors] == ["A1"]
+    assert strict.dropped == 1
