@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 __all__ = ["PartialDate", "Precision", "parse_iso_partial", "resolve_date"]
 
@@ -90,28 +91,74 @@ _PERIOD_PRECISION: dict[str, Precision] = {
     "month": "month",
     "year": "year",
 }
+Direction = Literal["past", "future", "nearest"]
+
+# Words that fix the direction, in the languages the rules know; others fall back on
+# the nearest occurrence.
+_PAST = re.compile(r"\b(dernier|derni[eè]re|pass[ée]e?|last|previous|past)\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(prochain|prochaine|suivant|suivante|next|coming)\b", re.IGNORECASE)
+# Parts of the day: they keep the day, so they are dropped before parsing.
+_PART_OF_DAY = re.compile(
+    r"\b(soir|soirée|matin|matinée|après-midi|apres-midi|nuit|midi|"
+    r"morning|afternoon|evening|night)\b",
+    re.IGNORECASE,
+)
+_THIS_DAY = re.compile(
+    r"^(ce|cet|cette)\s*$|^(tonight|this|earlier today|later today|aujourd'hui)\s*$",
+    re.IGNORECASE,
+)
+# Words around a date that carry no date: determiners, prepositions, "early", "fin de".
+_NOISE = re.compile(
+    r"^(?:(?:le|la|l'|les|du|de|des|d'|au|aux|à|a|en|dans|dès|depuis|vers|jusqu'au|"
+    r"on|in|at|by|since|until|the|of|early|late|mid|début|fin|mi|courant|"
+    r"beginning|end|start|middle|(?:l'année|l'an|year)(?=\s+\d{4}))[\s-]+)+",
+    re.IGNORECASE,
+)
+_TWO_DIGIT_YEAR = re.compile(r"^(?P<head>.*?)(?:\b|')(?P<yy>\d{2})$")
+_HAS_YEAR = re.compile(r"\b\d{4}\b")
+_UNIT = re.compile(r"\b(week|month|year|semaine|mois|an|année)\b", re.IGNORECASE)
+_AGO = re.compile(r"\b(ago|il y a)\b", re.IGNORECASE)
+_YEAR_WORDS = {
+    "fr": (r"an|année", r"cette année|l'année en cours"),
+    "en": (r"year", r"this year"),
+}
 
 
 def resolve_date(expression: str, anchor: PartialDate | None, language: str) -> PartialDate | None:
     """Place a date expression on the calendar, no more precisely than the text allows.
 
     ``anchor`` is the article's publication date, at whatever precision it is known.
-    The expression is parsed against the first and the last day the anchor may stand
-    for. If both readings agree ("3 janvier", "last year"), that reading is kept at the
-    precision it was written with. If they differ, the expression is relative to the
-    unknown day ("lundi", "yesterday"), and it is placed at the anchor's own precision:
-    an article dated only ``2020-01`` cannot put "lundi" on a day.
+    Parts of the day ("mardi soir") are set aside, and so, when the expression does not
+    parse with them, are words that carry no date ("vers", "début"); "dernier"/"last"
+    and "prochain"/"next" fix the direction; otherwise a yearless date ("23 juillet",
+    "Friday") is taken as the occurrence nearest the anchor, the past winning ties.
+
+    The expression is then read against the first and the last day the anchor may
+    stand for. If both readings agree ("3 janvier", "last year"), that reading is kept
+    at the precision it was written with. If they differ, the expression is relative to
+    the unknown day ("lundi", "yesterday"), and it is placed at the anchor's own
+    precision: an article dated only ``2020-01`` cannot put "lundi" on a day.
 
     Returns:
         The resolved date, or ``None`` when the expression cannot be read as a date.
     """
-    text = " ".join(expression.split())
-    if not text:
+    candidates, direction = _prepare(expression)
+    if not candidates:
         return None
     if anchor is None:
-        return _parse(text, language, None)
-    late = _parse(text, language, anchor.last_day)
-    if late is None or anchor.precision == "day":
+        return next(filter(None, (_parse(c, language, None) for c in candidates)), None)
+    if _THIS_DAY.match(candidates[-1]):
+        return anchor
+    year = _year_word(candidates[0], language, anchor, direction)
+    if year is not None:
+        return year
+    for text in candidates:
+        late = _resolve_at(text, language, anchor.last_day, direction)
+        if late is not None:
+            break
+    else:
+        return None
+    if anchor.precision == "day":
         return late
     # Read without a preference for the past, so that a yearless "3 janvier" is not
     # pushed into the previous year by an early base and mistaken for a relative date.
@@ -119,6 +166,65 @@ def resolve_date(expression: str, anchor: PartialDate | None, language: str) -> 
     if early == _parse(text, language, anchor.last_day, prefer="current_period"):
         return late
     return anchor
+
+
+def _prepare(expression: str) -> tuple[list[str], Direction]:
+    """Texts to try, lightest clean-up first, and the direction the words fix."""
+    text = " ".join(expression.replace("’", "'").split())
+    direction: Direction = "nearest"
+    if _PAST.search(text):
+        direction = "past"
+    elif _FUTURE.search(text):
+        direction = "future"
+    light = " ".join(_PART_OF_DAY.sub(" ", text).replace(",", " ").split())
+    if direction != "nearest" and not _UNIT.search(light):
+        # "vendredi dernier", "le 6 mai dernier": the marker only gives the direction.
+        light = " ".join((_FUTURE if direction == "future" else _PAST).sub(" ", light).split())
+    stripped = _NOISE.sub("", light).strip(" -,.")
+    candidates = [_expand_two_digit_year(c) for c in dict.fromkeys([light, stripped]) if c]
+    return candidates, direction
+
+
+def _expand_two_digit_year(text: str) -> str:
+    """'97' and 'octobre 98' name years of the twentieth or twenty-first century."""
+    match = _TWO_DIGIT_YEAR.match(text)
+    if not match or _HAS_YEAR.search(text):
+        return text
+    head = match.group("head").strip()
+    if head and (any(c.isdigit() for c in head) or len(head.split()) > 1):
+        return text  # "12 98" or "le 3 98": not a year
+    yy = int(match.group("yy"))
+    year = 2000 + yy if yy < 50 else 1900 + yy
+    return f"{head} {year}".strip()
+
+
+def _year_word(
+    text: str, language: str, anchor: PartialDate, direction: Direction
+) -> PartialDate | None:
+    """ "cette année", "l'an prochain", "this year": the anchor's year, or the next or last."""
+    words = _YEAR_WORDS.get(language[:2])
+    if words is None:
+        return None
+    unit, this = words
+    if re.fullmatch(this, text, re.IGNORECASE):
+        return PartialDate(anchor.year)
+    bare = " ".join((_PAST if direction == "past" else _FUTURE).sub(" ", text).split())
+    if re.fullmatch(rf"(?:l'|the\s+)?(?:{unit})", bare, re.IGNORECASE):
+        step = {"past": -1, "future": 1, "nearest": 0}[direction]
+        return PartialDate(anchor.year + step)
+    return None
+
+
+def _resolve_at(text: str, language: str, base: date, direction: Direction) -> PartialDate | None:
+    if direction != "nearest":
+        return _parse(text, language, base, prefer=direction)
+    past = _parse(text, language, base, prefer="past")
+    future = _parse(text, language, base, prefer="future")
+    if past is None or future is None or past == future:
+        return past or future
+    if abs((future.first_day - base).days) < abs((base - past.last_day).days):
+        return future
+    return past
 
 
 def _parse(
@@ -130,15 +236,24 @@ def _parse(
 
     settings: dict[str, object] = {"PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": True}
     if base is not None:
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    else:
-        settings["STRICT_PARSING"] = False
+        # The end of the day, so that a clock time alone stays on the anchor's day.
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day, 23, 59, 59)
     languages = [language] if language and language != "und" else None
     try:
-        data = DateDataParser(languages=languages, settings=settings).get_date_data(text)
+        data = _parser(tuple(languages or ()), tuple(sorted(settings.items()))).get_date_data(text)
     except ValueError:  # a language dateparser does not know
         data = DateDataParser(settings=settings).get_date_data(text)
     if data.date_obj is None:
         return None
-    precision = _PERIOD_PRECISION.get(data.period or "day", "day")
+    period = data.period or "day"
+    if period == "week" and _AGO.search(text):
+        period = "day"  # "a week ago" names a day
+    precision = _PERIOD_PRECISION.get(period, "day")
     return PartialDate.from_date(data.date_obj.date(), precision)
+
+
+@lru_cache(maxsize=256)
+def _parser(languages: tuple[str, ...], settings: tuple[tuple[str, object], ...]) -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=list(languages) or None, settings=dict(settings))

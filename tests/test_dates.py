@@ -59,3 +59,39 @@ def test_partial_dates_know_their_bounds_and_precision() -> None:
         parse_iso_partial("2021-02-29")
     with pytest.raises(ValueError, match="not a date"):
         parse_iso_partial("January 2020")
+
+
+DAY = PartialDate(1999, 7, 16)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("23 juillet", "1999-07-23"),  # a week ahead is nearer than a year back
+        ("le 3 mai", "1999-05-03"),
+        ("vendredi dernier", "1999-07-09"),
+        ("samedi prochain", "1999-07-17"),
+        ("mardi soir", "1999-07-13"),
+        ("hier matin", "1999-07-15"),
+        ("ce soir", "1999-07-16"),
+        ("14 h 15", "1999-07-16"),
+        ("octobre 98", "1998-10"),
+        ("97", "1997"),
+        ("l'an prochain", "2000"),
+        ("cette année", "1999"),
+        ("l'année 2001", "2001"),
+        ("début octobre", "1999-10"),
+    ],
+)
+def test_day_dated_french_expressions(expression: str, expected: str) -> None:
+    resolved = resolve_date(expression, DAY, "fr")
+    assert resolved is not None
+    assert resolved.isoformat() == expected
+
+
+def test_english_direction_words_and_nearest_weekday() -> None:
+    thursday = PartialDate(2008, 9, 18)
+    assert resolve_date("Friday", thursday, "en") == PartialDate(2008, 9, 19)
+    assert resolve_date("last Friday", thursday, "en") == PartialDate(2008, 9, 12)
+    assert resolve_date("a week ago", thursday, "en") == PartialDate(2008, 9, 11)
+    assert resolve_date("early June", PartialDate(2009, 5, 14), "en") == PartialDate(2009, 6)
