@@ -40,6 +40,8 @@ GROUNDED: frozenset[str] = frozenset({"exact", "normalised", "fuzzy"})
 
 _APOSTROPHES = frozenset("'’‘ʼ`´′")
 _DASHES = frozenset("-‐‑‒–—―−")
+_QUOTE_MARKS = frozenset('"«»“”„‟‹›')
+_PUNCTUATION = ".,;:!?'\"«»“”‘’()[]-–—…"
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\]|\(\.\.\.\)|\(…\))\s*")
 # Fuzzy alignment: minimum score within the cited sentences, and anywhere in the body.
 _FUZZY_CITED = 85.0
@@ -140,7 +142,9 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
         for lo, hi in windows:
             span = _find_parts(folded, parts, lo, hi)
             if span is not None:
-                return _located(article, *span, "normalised")
+                return _located(
+                    article, *_with_edge_punctuation(text, stripped, *span), "normalised"
+                )
         needle = " ".join(parts)
         if len(needle) >= _FUZZY_MIN_CHARS:
             for (lo, hi), threshold in zip(
@@ -153,6 +157,34 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
     if cited:
         return Located(cited[0].start, cited[-1].end, "sentence", cited[0].id)
     return Located(None, None, "unverified")
+
+
+def _with_edge_punctuation(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a folded match over punctuation the quote itself starts or ends with.
+
+    Folding ignores punctuation, so ``said:`` matches ``said``; when the article has
+    the quote's closing (or opening) marks right there, the span includes them too.
+    """
+    lead = len(quote) - len(quote.lstrip(_PUNCTUATION))
+    trail = len(quote) - len(quote.rstrip(_PUNCTUATION))
+    for mark in reversed(quote[:lead]):
+        if start > 0 and _mark(text[start - 1]) == _mark(mark):
+            start -= 1
+    for mark in quote[len(quote) - trail :]:
+        if end < len(text) and _mark(text[end]) == _mark(mark):
+            end += 1
+    return start, end
+
+
+def _mark(char: str) -> str:
+    """Punctuation class of ``char``: every double quote alike, every apostrophe alike."""
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _DASHES:
+        return "-"
+    if char in _QUOTE_MARKS:
+        return '"'
+    return char
 
 
 def _find_parts(folded: Folded, parts: list[str], lo: int, hi: int) -> tuple[int, int] | None:

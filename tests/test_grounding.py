@@ -77,7 +77,7 @@ def test_offsets_count_code_points_after_emoji_and_crlf() -> None:
     article = load_article(text, language="en")
     found = locate('"we will be back"', article, [2])
     assert found.match == "normalised"
-    assert article.text[found.start : found.end] == "we will be back"
+    assert article.text[found.start : found.end] == "“we will be back”"
     exact = locate("The coach said", article, [2])
     assert article.text[exact.start : exact.end] == "The coach said"
 
