@@ -92,7 +92,13 @@ def make_cases(articles: list[Article], per_article: int, rng: random.Random) ->
             quote = article.text[start:end]
             gold = (start, end)
 
-            def add(name: str, text: str, span: tuple[int, int] | None = gold) -> None:
+            def add(
+                name: str,
+                text: str,
+                span: tuple[int, int] | None = gold,
+                article: Article = article,
+                sentence_id: int = sentence_id,
+            ) -> None:
                 cases.append(Case(article, sentence_id, text, span, name))
 
             add("verbatim", quote)
@@ -197,7 +203,8 @@ def main() -> None:
 
     results = {name: run(cases, aligner) for name, aligner in systems.items()}
     print(
-        f"{len(cases)} quotes from {len(articles)} articles ({args.gold.name}); right = IoU >= {IOU_RIGHT}\n"
+        f"{len(cases)} quotes from {len(articles)} articles ({args.gold.name}); "
+        f"right = IoU >= {IOU_RIGHT}\n"
     )
     names = list(systems)
     header = f"{'perturbation':13} {'cases':>6} " + " ".join(
@@ -224,9 +231,7 @@ def main() -> None:
             row = results[name][0].get(perturbation, [0, 0, 0])
             count = row[0]
             totals[name] = [t + r for t, r in zip(totals[name], row, strict=True)]
-            cells.append(
-                f"{row[1] / row[0] if row[0] else 0:>17.1%} {row[2] / row[0] if row[0] else 0:>6.1%}"
-            )
+            cells.append(f"{row[1] / max(row[0], 1):>17.1%} {row[2] / max(row[0], 1):>6.1%}")
         print(f"{perturbation:13} {count:>6} " + " ".join(cells))
     print("-" * len(header))
     print(
@@ -239,7 +244,8 @@ def main() -> None:
         print(f"{name}: {seconds / len(cases) * 1e6:.0f} µs per quote")
     if len(names) > 1:
         print(
-            f"ratio summarizer/langextract time: {results['summarizer'][1] / results['langextract'][1]:.2f}"
+            "ratio summarizer/langextract time: "
+            f"{results['summarizer'][1] / results['langextract'][1]:.2f}"
         )
     else:
         print("langextract not installed: pip install langextract to compare")
