@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -225,8 +226,22 @@ def _same_actor(a: DraftActor, b: DraftActor) -> bool:
     if a.kind == b.kind == "person":
         # "Pompeo" and "Mike Pompeo": every word of one name is a word of the other.
         words_a, words_b = set(_key(a.name).split()), set(_key(b.name).split())
-        return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
-    return False
+        if words_a and words_b and (words_a <= words_b or words_b <= words_a):
+            return True
+    # "le secrétaire d'Etat américain" named as an actor of its own, and as the role
+    # of "Mike Pompeo".
+    return _is_role_of(a, b) or _is_role_of(b, a)
+
+
+_DETERMINER = re.compile(r"^(?:le|la|les|l'|the|a|an|un|une|el|los|las|der|die|das)\s*")
+
+
+def _is_role_of(title: DraftActor, holder: DraftActor) -> bool:
+    if holder.role is None or title.kind not in ("person", "other"):
+        return False
+    role = _DETERMINER.sub("", _key(holder.role))
+    name = _DETERMINER.sub("", _key(title.name))
+    return bool(role) and len(role.split()) >= 2 and name == role
 
 
 def _merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str, str]]:
@@ -240,11 +255,12 @@ def _merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str,
             continue
         if actor.id != target.id:
             id_map.setdefault(actor.id, target.id)
-        longer, shorter = (
-            (actor.name, target.name)
-            if len(actor.name) > len(target.name)
-            else (target.name, actor.name)
-        )
+        if _is_role_of(actor, target) or (
+            not _is_role_of(target, actor) and len(target.name) >= len(actor.name)
+        ):
+            longer, shorter = target.name, actor.name
+        else:
+            longer, shorter = actor.name, target.name
         mentions = list(dict.fromkeys([*target.mentions, shorter, *actor.mentions]))
         merged = target.model_copy(
             update={

@@ -113,3 +113,17 @@ def test_ungrounded_evidence_is_flagged_by_default_and_dropped_when_strict(
     strict = verify_draft(draft, article, strict=True)
     assert [a.id for a in strict.actors] == ["A1"]
     assert strict.dropped == 1
+
+
+def test_actor_named_by_the_role_of_another_is_merged_into_it(article: Article) -> None:
+    draft = _draft(stances=[], events=[])
+    pompeo = draft.actors[0].model_copy(update={"role": "secrétaire d'Etat américain"})
+    title = draft.actors[2].model_copy(
+        update={"id": "A4", "name": "le secrétaire d'Etat américain", "mentions": [],
+                "quote": "le secrétaire d'Etat américain", "sentences": [2]}
+    )  # fmt: skip
+    draft = draft.model_copy(update={"actors": [pompeo, draft.actors[1], title]})
+    out = verify_draft(draft, article)
+    assert [a.id for a in out.actors] == ["A1", "A2"]
+    assert out.actors[0].name == "Mike Pompeo"
+    assert "le secrétaire d'Etat américain" in [m.text for m in out.actors[0].mentions]
