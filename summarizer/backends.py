@@ -35,6 +35,9 @@ class Backend:
     mode: str
     default_model: str | None
     description: str
+    #: The server drops ``system`` messages (llama-cpp-python's Gemma chat format
+    #: does, silently), so instructions must travel in the first user message.
+    fold_system: bool = False
 
 
 BACKENDS: dict[str, Backend] = {
@@ -50,6 +53,7 @@ BACKENDS: dict[str, Backend] = {
             "json_object_schema",
             None,
             "llama-cpp-python's server (grammar-constrained json_object)",
+            fold_system=True,
         ),
         Backend("generic", "md_json", None, "any other OpenAI-compatible chat server"),
     )

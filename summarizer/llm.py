@@ -39,11 +39,12 @@ from .errors import (
     SummarizerError,
 )
 
-__all__ = ["Extraction", "Usage", "extract"]
+__all__ = ["Extraction", "Usage", "extract", "fold_system"]
 
 _INSTRUCTOR_MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
-    "json_object_schema": instructor.Mode.JSON,
+    # The schema travels in response_format only: send() rewrites it for this server.
+    "json_object_schema": instructor.Mode.JSON_SCHEMA,
     "json_object": instructor.Mode.JSON,
     "md_json": instructor.Mode.MD_JSON,
     "tools": instructor.Mode.TOOLS,
@@ -52,6 +53,7 @@ T = TypeVar("T", bound=BaseModel)
 Lenient = Callable[[str], tuple[T, list[str]]]
 _PARSE_ERRORS = (ValidationError, json.JSONDecodeError)
 _MAX_BACKOFF = 30.0
+_GRAMMAR_MAX_LENGTH = 200
 _MAX_RETRY_AFTER = 120.0
 
 
@@ -141,7 +143,8 @@ def _grammar_schema(schema: Any, max_items: int | None = None) -> Any:
     llama-cpp-python turns ``maxLength: n`` into n nested optional rules (a few hundred
     make its grammar parser fail) and mistranslates regex classes such as ``\\d``; either
     takes its server down. Lengths and patterns are still enforced by validation.
-    ``max_items`` tightens every list's ``maxItems``, which bounds how long a small
+    Strings are capped at ``_GRAMMAR_MAX_LENGTH`` characters, which the parser handles,
+    and ``max_items`` tightens every list's ``maxItems``: both bound how long a small
     model that repeats itself can go on.
     """
     if isinstance(schema, dict):
@@ -150,6 +153,10 @@ def _grammar_schema(schema: Any, max_items: int | None = None) -> Any:
             for key, value in schema.items()
             if key not in ("maxLength", "minLength", "pattern")
         }
+        if out.get("type") == "string" and "enum" not in out:
+            out["maxLength"] = min(
+                schema.get("maxLength", _GRAMMAR_MAX_LENGTH), _GRAMMAR_MAX_LENGTH
+            )
         if max_items is not None and out.get("type") == "array":
             out["maxItems"] = min(out.get("maxItems", max_items), max_items)
         return out
@@ -205,6 +212,8 @@ async def extract(
         usage.attempts += 1
         if endpoint.mode == "json_object_schema":
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        if endpoint.backend.fold_system:
+            kwargs["messages"] = fold_system(kwargs["messages"])
         response = await client.chat.completions.create(**kwargs)
         if response.usage is not None:
             usage.prompt_tokens += response.usage.prompt_tokens or 0
@@ -269,6 +278,19 @@ def _read_leniently(
         f"the model gave no usable answer after {usage.attempts} attempt(s) "
         f"({usage.reasks} re-ask(s)): {problems}"
     )
+
+
+def fold_system(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Move leading system messages into the first user message, for servers that drop them."""
+    system = [m for m in messages if m.get("role") == "system"]
+    if not system:
+        return messages
+    rest = [m for m in messages if m.get("role") != "system"]
+    instructions = "\n\n".join(str(m["content"]) for m in system)
+    if rest and rest[0].get("role") == "user":
+        first = {**rest[0], "content": f"{instructions}\n\n{rest[0]['content']}"}
+        return [first, *rest[1:]]
+    return [{"role": "user", "content": instructions}, *rest]
 
 
 def _salvage_truncated(completion: Any, lenient: Lenient[T] | None) -> tuple[T, list[str]] | None:

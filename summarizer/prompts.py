@@ -16,11 +16,22 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Any
+
+from pydantic import BaseModel
 
 from .article import Article
+from .draft import Draft
 from .errors import ConfigurationError
 
-__all__ = ["PromptTemplate", "language_name", "load_template", "render_messages"]
+__all__ = [
+    "PromptTemplate",
+    "describe_fields",
+    "language_name",
+    "load_template",
+    "number_sentences",
+    "render_messages",
+]
 
 DEFAULT_TEMPLATE = "extract"
 _SECTION = re.compile(r"^=== (system|user)[ \t]*$", re.MULTILINE)
@@ -82,6 +93,51 @@ def language_name(code: str) -> str:
     return _LANGUAGE_NAMES.get(code, code)
 
 
+def describe_fields(model: type[BaseModel]) -> str:
+    """A compact field guide for a model, one line per field, from its JSON Schema.
+
+    Servers that constrain decoding with the schema never show it to the model; this
+    keeps the field descriptions in the prompt at a fraction of the schema's length.
+    """
+    schema = model.model_json_schema()
+    definitions = schema.get("$defs", {})
+    lines: list[str] = []
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        for name, prop in node.get("properties", {}).items():
+            ref = _ref(prop.get("items", prop)) if isinstance(prop, dict) else None
+            if ref in definitions:
+                label = f"{prefix}{name}[]" if prop.get("type") == "array" else prefix + name
+                doc = definitions[ref].get("description", "")
+                lines.append(f"- {label}: {doc}".rstrip())
+                walk(definitions[ref], f"{label}.")
+                continue
+            kind = _kind(prop)
+            doc = prop.get("description", "")
+            lines.append(f"- {prefix}{name} ({kind}){': ' + doc if doc else ''}")
+
+    walk(schema, "")
+    return "\n".join(lines)
+
+
+def _ref(prop: dict[str, Any]) -> str | None:
+    ref = prop.get("$ref")
+    return str(ref).rsplit("/", 1)[-1] if ref else None
+
+
+def _kind(prop: dict[str, Any]) -> str:
+    if "enum" in prop:
+        return " | ".join(str(v) for v in prop["enum"])
+    if "anyOf" in prop:
+        kinds = [_kind(p) for p in prop["anyOf"]]
+        return " or ".join(k for k in kinds if k != "null") + (
+            " or null" if "null" in kinds else ""
+        )
+    if prop.get("type") == "array":
+        return f"list of {_kind(prop.get('items', {}))}"
+    return str(prop.get("type", "value"))
+
+
 def number_sentences(article: Article) -> str:
     """The article body as the model sees it: one ``[Sn] text`` line per sentence."""
     return "\n".join(f"[S{s.id}] {' '.join(s.text.split())}" for s in article.sentences)
@@ -99,6 +155,7 @@ def render_messages(
         "article_date": article.date.isoformat() if article.date else "unknown",
         "title": article.title or "unknown",
         "sentences": number_sentences(article),
+        "fields": describe_fields(Draft),
     }
     return [
         {"role": "system", "content": Template(template.system).safe_substitute(values)},

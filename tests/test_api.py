@@ -98,3 +98,30 @@ def test_text_and_json_renderings() -> None:
     assert "Dupont resigns" in text
     assert "Events" in text
     assert json.loads(render(record, "json"))["headline"] == "Dupont resigns"
+
+
+def test_field_guide_names_every_draft_field_with_its_choices() -> None:
+    from summarizer.draft import Draft
+    from summarizer.prompts import describe_fields
+
+    guide = describe_fields(Draft)
+    assert "- actors[].kind (person | state | government" in guide
+    assert "- events[].when (string or null): Date words exactly as in the article." in guide
+    assert "- demands[].claimant (string): Id of the actor who demands." in guide
+
+
+def test_system_instructions_are_folded_into_the_first_user_turn() -> None:
+    from summarizer.llm import fold_system
+
+    messages = [
+        {"role": "system", "content": "Rules."},
+        {"role": "user", "content": "Article."},
+        {"role": "assistant", "content": "{}"},
+        {"role": "user", "content": "Fix it."},
+    ]
+    assert fold_system(messages) == [
+        {"role": "user", "content": "Rules.\n\nArticle."},
+        {"role": "assistant", "content": "{}"},
+        {"role": "user", "content": "Fix it."},
+    ]
+    assert fold_system(messages[1:]) == messages[1:]

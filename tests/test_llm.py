@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from typing import Any
+
 import httpx2
 import openai
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from summarizer import Settings
 from summarizer.backends import Endpoint
@@ -13,17 +17,20 @@ from summarizer.errors import (
     AuthenticationError,
     EndpointTimeoutError,
     EndpointUnreachableError,
+    ModelOutputError,
     RateLimitError,
     RequestRejectedError,
     ServerError,
 )
 from summarizer.llm import (
+    Extraction,
     Usage,
     _endpoint_error,
     _grammar_schema,
     _is_transient,
     _Policy,
     _retry_after,
+    extract,
 )
 
 URL = "http://127.0.0.1:9999/v1"
@@ -134,19 +141,126 @@ def test_spent_budget_becomes_one_clear_error_naming_the_url(
     assert URL in str(mapped)
 
 
-def test_grammar_schema_drops_lengths_and_patterns_and_caps_lists() -> None:
+def test_grammar_schema_bounds_strings_drops_patterns_and_caps_lists() -> None:
     schema = {
         "type": "object",
         "properties": {
             "id": {"type": "string", "pattern": "^A\\d+$", "maxLength": 9},
-            "items": {"type": "array", "maxItems": 15, "items": {"type": "string", "minLength": 1}},
+            "text": {"type": "string", "maxLength": 800, "minLength": 1},
+            "kind": {"type": "string", "enum": ["a", "b"]},
+            "items": {"type": "array", "maxItems": 15, "items": {"type": "string"}},
         },
     }
-    out = _grammar_schema(schema, max_items=4)
-    assert out["properties"]["id"] == {"type": "string"}
-    assert out["properties"]["items"] == {
+    out = _grammar_schema(schema, max_items=4)["properties"]
+    assert out["id"] == {"type": "string", "maxLength": 9}
+    assert out["text"] == {"type": "string", "maxLength": 200}, "long bounds crash the parser"
+    assert out["kind"] == {"type": "string", "enum": ["a", "b"]}
+    assert out["items"] == {
         "type": "array",
         "maxItems": 4,
-        "items": {"type": "string"},
+        "items": {"type": "string", "maxLength": 200},
     }
     assert _grammar_schema(schema)["properties"]["items"]["maxItems"] == 15
+
+
+class Word(BaseModel):
+    """A test-only response model whose rule the tiny model cannot guess unaided."""
+
+    word: str
+
+    @field_validator("word")
+    @classmethod
+    def _must_be_banana(cls, value: str) -> str:
+        if value != "BANANA":
+            raise ValueError("word must be exactly BANANA, in capitals")
+        return value
+
+
+class Name(BaseModel):
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def _starts_with_z(cls, value: str) -> str:
+        if not value.startswith("Z"):
+            raise ValueError("name must start with Z")
+        return value
+
+
+class Names(BaseModel):
+    """A test-only response model: names that must all start with Z."""
+
+    names: list[Name] = Field(min_length=1)
+
+
+def _keep_valid_names(raw: str) -> tuple[Names, list[str]]:
+    """A lenient reader for ``Names``: keeps the valid names, reports the others."""
+    data = json.loads(raw[raw.find("{") : raw.rfind("}") + 1])
+    kept, dropped = [], []
+    for item in data.get("names", []):
+        try:
+            kept.append(Name.model_validate(item))
+        except ValidationError:
+            dropped.append(f"dropped {item!r}")
+    return Names.model_construct(names=kept), dropped
+
+
+def _recording_client(llm_base_url: str) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=llm_base_url, api_key="not-needed", max_retries=0)
+
+
+def _local_endpoint(settings: Settings) -> Endpoint:
+    return Endpoint.from_settings(
+        settings, base_url=settings.base_url or "", backend="llama-cpp-python"
+    )
+
+
+@pytest.mark.vcr
+def test_answer_failing_validation_is_sent_back_with_the_error(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    messages = [{"role": "user", "content": "Answer with a JSON object holding one fruit name."}]
+
+    async def run() -> Extraction[Word]:
+        client = _recording_client(recorded_settings.base_url or "")
+        try:
+            return await extract(
+                client, _local_endpoint(recorded_settings), recorded_settings, messages, Word, {}
+            )
+        finally:
+            await client.close()
+
+    with pytest.raises(ModelOutputError, match=r"after 2 attempt\(s\) \(1 re-ask\(s\)\)"):
+        asyncio.run(run())
+    assert len(vcr.requests) == 2
+    first, second = (json.loads(r.body) for r in vcr.requests)
+    assert len(second["messages"]) > len(first["messages"])
+    followup = json.dumps(second["messages"][len(first["messages"]) :])
+    assert "BANANA" in followup, "the validation error goes back to the model"
+
+
+@pytest.mark.vcr
+def test_answer_still_invalid_when_the_budget_is_spent_is_read_leniently(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    messages = [
+        {"role": "user", "content": "List the people in: Mike Pompeo phoned Adel Abdel Mahdi."}
+    ]
+
+    async def run() -> Extraction[Names]:
+        client = _recording_client(recorded_settings.base_url or "")
+        try:
+            return await extract(
+                client, _local_endpoint(recorded_settings), recorded_settings, messages, Names, {},
+                _keep_valid_names,
+            )  # fmt: skip
+        finally:
+            await client.close()
+
+    result = asyncio.run(run())
+    assert result.validated is False
+    assert (result.usage.attempts, result.usage.reasks) == (2, 1)
+    assert result.usage.prompt_tokens > 0
+    assert all(n.name.startswith("Z") for n in result.value.names)
+    assert result.repairs, "the invalid names are reported, not silently lost"
+    assert len(result.usage.validation_errors) == 2
