@@ -25,6 +25,7 @@ from .errors import SummarizerError
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, render, render_terminal
+from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
 __all__ = ["main"]
@@ -143,6 +144,8 @@ def run(
     if fmt == "json" and len(sources) > 1:
         fmt = "jsonl"
     failures: list[SummarizerError] = []
+    # A review page holds every article: it is written once, at the end.
+    reviewed: list[ArticleSummary] = []
     out = output.open("w", encoding="utf-8") if output else None
     try:
         with Summarizer(settings) as summarizer:
@@ -156,7 +159,12 @@ def run(
                     failures.append(exc)
                     _error(err, exc)
                     continue
-                _emit(record, fmt, out)
+                if fmt == "html":
+                    reviewed.append(record)
+                else:
+                    _emit(record, fmt, out)
+            if reviewed:
+                click.echo(render_html(reviewed), file=out, nl=False)
     except SummarizerError as exc:
         _fail(err, exc)
     finally:

@@ -15,7 +15,7 @@ from .record import Actor, ArticleSummary, Evidence
 
 __all__ = ["FORMATS", "Format", "render", "render_terminal"]
 
-Format = Literal["json", "markdown", "text"]
+Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
 
@@ -25,6 +25,10 @@ def render(record: ArticleSummary, fmt: Format) -> str:
         return record.model_dump_json(indent=2)
     if fmt == "markdown":
         return _markdown(record)
+    if fmt == "html":
+        from .review import render_html
+
+        return render_html([record], title=record.headline)
     console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(render_terminal(record))
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]

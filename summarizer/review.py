@@ -1,0 +1,292 @@
+"""The HTML review page: the article with its evidence lit up, beside the items.
+
+One self-contained file (inline CSS and a few lines of inline script, nothing fetched):
+the summary, an actors table, a timeline of dated events and the quality block above
+the article; every evidence span and actor mention highlighted by kind; clicking an
+item marks and scrolls to its spans; hovering a span names the items that cite it.
+Flagged items and evidence that could not be located are marked as such.
+
+Everything that comes from the article or the model is HTML-escaped; the only
+attributes built from data are ids of our own making.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from itertools import pairwise
+
+from .record import Actor, ArticleSummary, Demand, Event, Evidence, Stance
+
+__all__ = ["render_html"]
+
+_KINDS = ("actor", "stance", "demand", "event")
+_Who = Callable[[Sequence[str] | str | None], str]
+_Spans = Callable[[Sequence[Evidence]], list[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    ref: str
+    kind: str
+    label: str
+    detail: str
+    evidence: Sequence[Evidence]
+    flags: Sequence[str]
+    spans: Sequence[tuple[int, int]]
+
+
+def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer review") -> str:
+    """A single self-contained HTML page reviewing ``records`` (one or many)."""
+    sections = [_section(record, f"r{i}") for i, record in enumerate(records)]
+    nav = ""
+    if len(records) > 1:
+        links = "".join(
+            f'<li><a href="#r{i}">{escape(r.id or r.headline)}</a></li>'
+            for i, r in enumerate(records)
+        )
+        nav = f'<nav class="toc"><h2>{len(records)} articles</h2><ol>{links}</ol></nav>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"{nav}{''.join(sections)}<script>{_JS}</script></body></html>\n"
+    )
+
+
+def _items(record: ArticleSummary, prefix: str) -> list[_Item]:
+    names = {a.id: a.name for a in record.actors}
+
+    def who(ids: Sequence[str] | str | None) -> str:
+        values = [ids] if isinstance(ids, str) else list(ids or [])
+        return ", ".join(names.get(i, i) for i in values) or "—"
+
+    def spans(evidence: Sequence[Evidence]) -> list[tuple[int, int]]:
+        return [(e.start, e.end) for e in evidence if e.start is not None and e.end is not None]
+
+    items: list[_Item] = []
+    for actor in record.actors:
+        items.append(_actor_item(actor, prefix, spans))
+    for i, s in enumerate(record.stances):
+        items.append(_stance_item(s, f"{prefix}-st{i}", who, spans))
+    for i, d in enumerate(record.demands):
+        items.append(_demand_item(d, f"{prefix}-dm{i}", who, spans))
+    for i, e in enumerate(record.events):
+        items.append(_event_item(e, f"{prefix}-ev{i}", who, spans))
+    return items
+
+
+def _actor_item(actor: Actor, prefix: str, spans: _Spans) -> _Item:
+    mentions = [(m.start, m.end) for m in actor.mentions]
+    detail = " · ".join(x for x in (actor.kind, actor.role, actor.country) if x)
+    return _Item(
+        f"{prefix}-{actor.id}", "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
+        actor.flags, [*spans(actor.evidence), *mentions],
+    )  # fmt: skip
+
+
+def _stance_item(s: Stance, ref: str, who: _Who, spans: _Spans) -> _Item:
+    target = f" → {who(s.target)}" if s.target else ""
+    return _Item(
+        ref, "stance", f"{who(s.holder)} {s.position}{target}", f"{s.topic}: {s.paraphrase}",
+        s.evidence, s.flags, spans(s.evidence),
+    )  # fmt: skip
+
+
+def _demand_item(d: Demand, ref: str, who: _Who, spans: _Spans) -> _Item:
+    return _Item(
+        ref, "demand", f"{who(d.claimant)} → {who(d.addressee)}", d.demand, d.evidence, d.flags,
+        spans(d.evidence),
+    )  # fmt: skip
+
+
+def _event_item(e: Event, ref: str, who: _Who, spans: _Spans) -> _Item:
+    when = f" · {e.when.text} ({e.when.value or '?'})" if e.when else ""
+    where = f" · {e.where}" if e.where else ""
+    return _Item(
+        ref, "event", f"{e.type} [{e.realis}]",
+        f"{e.description} — {who(e.agents)} → {who(e.targets)}{when}{where}",
+        e.evidence, e.flags, spans(e.evidence),
+    )  # fmt: skip
+
+
+def _highlighted(text: str, items: Sequence[_Item]) -> str:
+    """The text cut at every span boundary, each piece tagged with the items covering it."""
+    # At each boundary, how many spans of each item open (+1) or close (-1) there.
+    opens_closes: dict[int, Counter[int]] = defaultdict(Counter)
+    bounds = {0, len(text)}
+    for n, item in enumerate(items):
+        for start, end in item.spans:
+            if 0 <= start < end <= len(text):
+                bounds.update((start, end))
+                opens_closes[start][n] += 1
+                opens_closes[end][n] -= 1
+    out: list[str] = []
+    active: Counter[int] = Counter()
+    points = sorted(bounds)
+    for left, right in pairwise(points):
+        for n, change in opens_closes.get(left, Counter()).items():
+            active[n] += change
+        piece = escape(text[left:right])
+        live = sorted(n for n, count in active.items() if count > 0)
+        if not live:
+            out.append(piece)
+            continue
+        covering = [items[n] for n in live]
+        kinds = " ".join(sorted({f"k-{i.kind}" for i in covering}))
+        refs = " ".join(i.ref for i in covering)
+        tip = escape("; ".join(i.label for i in covering))
+        flagged = " flagged" if any(i.flags for i in covering) else ""
+        out.append(
+            f'<span class="ev {kinds}{flagged}" data-items="{refs}" title="{tip}">{piece}</span>'
+        )
+    return "".join(out)
+
+
+def _section(record: ArticleSummary, prefix: str) -> str:
+    items = _items(record, prefix)
+    q = record.quality
+    date = f" · {escape(record.article_date.value or '')}" if record.article_date else ""
+    share = "n/a" if q.grounded_share is None else f"{q.grounded_share:.0%}"
+    head = (
+        f'<header><h1>{escape(record.headline)}</h1><p class="meta">'
+        f"{escape(record.id or '')} · {escape(record.language)}{date} · grounded {share}"
+        f" · {q.flagged} flagged · {q.dropped} dropped</p>"
+        f'<p class="summary">{escape(record.summary)}</p></header>'
+    )
+    return (
+        f'<section class="record" id="{prefix}">{head}'
+        f'<div class="cols"><aside>{_panel(items)}</aside><main>'
+        f"{_actors_table(record)}{_timeline(record)}"
+        f'<h2>Article</h2><div class="legend">{_legend()}</div>'
+        f'<article class="text">{_highlighted(record.text, items)}</article>'
+        f"{_quality(record)}</main></div></section>"
+    )
+
+
+def _panel(items: Sequence[_Item]) -> str:
+    parts = []
+    for kind in _KINDS:
+        of_kind = [i for i in items if i.kind == kind]
+        if not of_kind:
+            continue
+        entries = []
+        for item in of_kind:
+            status = _status(item)
+            flags = "".join(f'<li class="flag">⚠ {escape(f)}</li>' for f in item.flags)
+            quotes = "".join(
+                f'<li class="quote m-{e.match}">“{escape(e.quote)}” <em>{e.match}</em></li>'
+                for e in item.evidence
+            )
+            entries.append(
+                f'<li class="item k-{kind} {status}">'
+                f'<button type="button" data-target="{item.ref}">{escape(item.label)}</button>'
+                f'<div class="detail">{escape(item.detail)}</div>'
+                f"<ul>{quotes}{flags}</ul></li>"
+            )
+        parts.append(f'<h3>{kind}s ({len(of_kind)})</h3><ul class="items">{"".join(entries)}</ul>')
+    return "".join(parts) or "<p>No items.</p>"
+
+
+def _status(item: _Item) -> str:
+    if any(e.match == "unverified" for e in item.evidence) or not item.spans:
+        return "unverified"
+    return "flagged" if item.flags else "ok"
+
+
+def _actors_table(record: ArticleSummary) -> str:
+    if not record.actors:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(a.id)}</td><td>{escape(a.name)}</td><td>{escape(a.kind)}</td>"
+        f"<td>{escape(a.role or '')}</td><td>{escape(a.country or '')}</td>"
+        f"<td>{len(a.mentions)}</td></tr>"
+        for a in record.actors
+    )
+    return (
+        "<h2>Actors</h2><table><thead><tr><th>id</th><th>name</th><th>kind</th><th>role</th>"
+        f"<th>country</th><th>mentions</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _timeline(record: ArticleSummary) -> str:
+    dated = [e for e in record.events if e.when is not None]
+    if not dated:
+        return ""
+    dated.sort(key=lambda e: (e.when.value or "9999") if e.when else "9999")
+    rows = "".join(
+        f"<tr><td>{escape(e.when.value or '?')}</td><td>{escape(e.when.precision)}</td>"
+        f"<td>{escape(e.when.text)}</td><td>{escape(e.type)}</td><td>{escape(e.description)}</td></tr>"
+        for e in dated
+        if e.when is not None
+    )
+    return (
+        "<h2>Timeline</h2><table><thead><tr><th>date</th><th>precision</th><th>as written</th>"
+        f"<th>type</th><th>what</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _legend() -> str:
+    return "".join(f'<span class="ev k-{k}">{k}</span> ' for k in _KINDS)
+
+
+def _quality(record: ArticleSummary) -> str:
+    q = record.quality
+    rows = [
+        ("model", f"{q.model} ({q.backend}, {q.mode})"),
+        ("endpoint", q.endpoint),
+        ("prompt", q.prompt_version),
+        ("attempts", f"{q.attempts} ({q.reasks} re-ask(s))"),
+        ("tokens", f"{q.prompt_tokens} + {q.completion_tokens}"),
+        ("seconds", f"{q.seconds:.1f}"),
+        ("items", ", ".join(f"{k} {v}" for k, v in q.items.items())),
+        ("grounded", "n/a" if q.grounded_share is None else f"{q.grounded_share:.0%}"),
+        ("flagged / dropped", f"{q.flagged} / {q.dropped}"),
+        *(("warning", w) for w in q.warnings),
+    ]
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f'<h2>Quality</h2><table class="quality">{body}</table>'
+
+
+_CSS = """
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
+.record{padding:1rem 2rem;border-bottom:3px solid #ddd}
+header h1{margin:.2rem 0;font-size:1.4rem}.meta{color:#666;margin:0}.summary{max-width:70rem}
+.cols{display:flex;gap:1.5rem;align-items:flex-start}
+aside{flex:0 0 24rem;position:sticky;top:0;max-height:100vh;overflow:auto;font-size:.9rem}
+main{flex:1;min-width:0}
+.text{white-space:pre-wrap;background:#fff;border:1px solid #ddd;padding:1rem;line-height:1.8}
+.items{list-style:none;padding:0;margin:0}.items ul{margin:.2rem 0 .6rem 1rem;padding:0}
+.item button{font:inherit;text-align:left;border:0;background:none;cursor:pointer;padding:0;
+font-weight:600}.item button:hover{text-decoration:underline}.detail{color:#444}
+.quote{list-style:none;color:#333}.quote em{color:#888;font-size:.8em}
+.flag{list-style:none;color:#a05a00}.item.flagged>button::after{content:" ⚠";color:#a05a00}
+.item.unverified>button{color:#b00020}.item.unverified>button::after{content:" ✗ unverified"}
+.m-sentence,.m-unverified{color:#b00020}
+.ev{border-bottom:2px solid;cursor:help}.ev.flagged{border-bottom-style:dashed}
+.k-actor{background:#e3f0ff;border-color:#3b82f6}.k-stance{background:#f3e8ff;border-color:#9333ea}
+.k-demand{background:#fff4d6;border-color:#d97706}.k-event{background:#e3f9e5;border-color:#16a34a}
+.ev.active{outline:2px solid #111;background:#ffe066}
+table{border-collapse:collapse;margin:.5rem 0 1rem;background:#fff}
+td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+.legend{margin:.3rem 0}.toc{padding:1rem 2rem;background:#fff;border-bottom:1px solid #ddd}
+"""
+
+_JS = """
+document.addEventListener('click', function (event) {
+  var button = event.target.closest('button[data-target]');
+  if (!button) return;
+  var ref = button.getAttribute('data-target');
+  document.querySelectorAll('.ev.active').forEach(function (e) { e.classList.remove('active'); });
+  var first = null;
+  document.querySelectorAll('.ev[data-items]').forEach(function (e) {
+    if (e.getAttribute('data-items').split(' ').indexOf(ref) >= 0) {
+      e.classList.add('active');
+      if (!first) first = e;
+    }
+  });
+  if (first) first.scrollIntoView({behavior: 'smooth', block: 'center'});
+});
+"""

@@ -1,0 +1,127 @@
+"""The HTML review page: highlighting, navigation, escaping, self-containment."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from click.testing import CliRunner
+
+from summarizer import load_article
+from summarizer.draft import Draft
+from summarizer.record import ArticleSummary, Quality
+from summarizer.review import render_html
+from summarizer.verify import verify_draft
+
+HOSTILE_TEXT = (
+    "date: 2024-05-02\n"
+    "Le préfet <script>alert('article')</script> a déclaré « nous évacuerons » jeudi.\n"
+    "Les habitants ont protesté devant la mairie."
+)
+
+
+def _record(text: str = HOSTILE_TEXT, **draft_changes: Any) -> ArticleSummary:
+    """A record built by the real verifier from a hand-built draft."""
+    article = load_article(text, language="fr")
+    data: dict[str, Any] = {
+        "headline": "<img src=x onerror=alert('headline')>",
+        "summary": "Le préfet </section><script>alert('summary')</script> évacue.",
+        "actors": [
+            {"id": "A1", "name": "préfet", "kind": "person", "sentences": [1],
+             "quote": "Le préfet <script>alert('article')</script>"},
+            {"id": "A2", "name": "Les habitants", "kind": "group", "sentences": [2],
+             "quote": "une phrase inventée"},
+        ],
+        "stances": [],
+        "demands": [],
+        "events": [
+            {"type": "protest", "description": "<b>protest</b>", "agents": ["A2"],
+             "when": "jeudi", "realis": "occurred", "sentences": [2],
+             "quote": "Les habitants ont protesté"},
+        ],
+    }  # fmt: skip
+    data.update(draft_changes)
+    draft = Draft.model_validate(data, context={"lenient": True})
+    checked = verify_draft(draft, article)
+    quality = Quality(
+        model="m", endpoint="http://h/v1", backend="generic", mode="md_json",
+        prompt_version="p", attempts=1, reasks=0, prompt_tokens=1, completion_tokens=1,
+        seconds=0.1, items={}, grounded_share=checked.grounded_share, flagged=checked.flagged,
+        dropped=0, warnings=["<script>alert('warning')</script>"],
+    )  # fmt: skip
+    return ArticleSummary(
+        id="hostile.txt", headline=draft.headline, summary=draft.summary, language="fr",
+        output_language="fr", actors=checked.actors, stances=[], demands=[],
+        events=checked.events, quality=quality, text=article.text,
+    )  # fmt: skip
+
+
+def test_article_and_model_html_render_as_text() -> None:
+    page = render_html([_record()])
+    assert page.count("<script>") == 1, "only the page's own script"
+    assert "<img" not in page
+    assert "&lt;script&gt;alert(&#x27;article&#x27;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(&#x27;headline&#x27;)&gt;" in page
+    assert "&lt;/section&gt;&lt;script&gt;alert(&#x27;summary&#x27;)" in page
+    assert "&lt;b&gt;protest&lt;/b&gt;" in page
+    assert "&lt;script&gt;alert(&#x27;warning&#x27;)" in page
+
+
+def test_page_is_self_contained() -> None:
+    page = render_html([_record()])
+    assert not re.search(r"<(link|iframe|object|embed)\b", page)
+    assert not re.search(r"\ssrc=\"", page)
+    assert "@import" not in page
+
+
+def test_every_located_span_is_highlighted_with_the_items_citing_it() -> None:
+    record = _record()
+    page = render_html([record])
+    spans = re.findall(
+        r'<span class="ev ([^"]*)" data-items="([^"]*)" title="([^"]*)">(.*?)</span>', page
+    )
+    cited = {ref for _, refs, _, _ in spans for ref in refs.split()}
+    assert {"r0-A1", "r0-A2", "r0-ev0"} <= cited
+    event_text = "".join(piece for _, refs, _, piece in spans if "r0-ev0" in refs.split())
+    assert event_text == "Les habitants ont protesté"
+    # The protest sentence is cited by the event and by A2's sentence-level evidence.
+    assert any("k-actor" in classes and "k-event" in classes for classes, _, _, _ in spans)
+
+
+def test_flagged_and_unverified_items_are_marked() -> None:
+    page = render_html([_record()])
+    assert 'class="item k-actor flagged"' in page, "A2's quote is not in the text"
+    assert "quote not found in the text" in page
+    unverified = _record(
+        actors=[
+            {"id": "A1", "name": "Personne", "kind": "person", "sentences": [9], "quote": "rien"},
+        ],
+        events=[],
+    )
+    assert 'class="item k-actor unverified"' in render_html([unverified])
+
+
+def test_accented_text_is_kept_and_the_timeline_shows_dated_events() -> None:
+    page = render_html([_record()])
+    assert "« nous évacuerons »" in page
+    assert "<h2>Timeline</h2>" in page
+    assert "<td>2024-05-02</td>" in page or "<td>2024-04-25</td>" in page
+
+
+def test_several_records_get_navigation_and_distinct_ids() -> None:
+    page = render_html([_record(), _record()])
+    assert '<a href="#r0">hostile.txt</a>' in page
+    assert '<a href="#r1">hostile.txt</a>' in page
+    assert 'data-target="r1-A1"' in page
+    assert len(re.findall(r'<section class="record" id="r\d">', page)) == 2
+
+
+def test_cli_writes_one_page_for_several_inputs_when_reviewing(tmp_path: Any) -> None:
+    from summarizer.cli import cli
+
+    out = tmp_path / "review.html"
+    result = CliRunner().invoke(
+        cli, [str(tmp_path / "missing.txt"), "--format", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 3
+    assert out.read_text(encoding="utf-8") == "", "no page for articles that all failed"
