@@ -105,9 +105,10 @@ def _demand_item(d: Demand, ref: str, who: _Who, spans: _Spans) -> _Item:
 def _event_item(e: Event, ref: str, who: _Who, spans: _Spans) -> _Item:
     when = f" · {e.when.text} ({e.when.value or '?'})" if e.when else ""
     where = f" · {e.where}" if e.where else ""
+    parties = f" — {who(e.agents)} → {who(e.targets)}" if e.agents or e.targets else ""
     return _Item(
         ref, "event", f"{e.type} [{e.realis}]",
-        f"{e.description} — {who(e.agents)} → {who(e.targets)}{when}{where}",
+        f"{e.description}{parties}{when}{where}",
         e.evidence, e.flags, spans(e.evidence),
     )  # fmt: skip
 

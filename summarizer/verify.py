@@ -65,7 +65,7 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
     for actor in merged:
         evidence = _evidence(actor.quote, actor.sentences, article)
         flags = _evidence_flags(evidence)
-        mentions = _find_mentions([actor.name, *actor.mentions], article)
+        mentions = _find_mentions(_surfaces(actor), article)
         if not mentions:
             flags.append(f"name {actor.name!r} not found in the text")
         if strict and flags:
@@ -272,6 +272,20 @@ def _merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str,
         )
         kept[kept.index(target)] = merged
     return kept, id_map
+
+
+def _surfaces(actor: DraftActor) -> list[str]:
+    """Names to look for: the name, the mentions, and a person's surname on its own."""
+    surfaces = [actor.name, *actor.mentions]
+    words = actor.name.split()
+    if (
+        actor.kind == "person"
+        and len(words) >= 2
+        and len(words[-1]) >= 3
+        and words[-1][0].isupper()
+    ):
+        surfaces.append(words[-1])
+    return surfaces
 
 
 def _find_mentions(surfaces: list[str], article: Article) -> list[Mention]:
