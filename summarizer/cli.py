@@ -7,19 +7,24 @@ line on stderr and the error's exit status (see ``errors``), never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import sys
-from collections.abc import Sequence
+import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .article import decode_bytes, read_text
 from .backends import BACKENDS, MODES
+from .batch import ArticleInput, JsonlSink, Totals, asummarize_many, estimate_cost, read_inputs
+from .cache import Cache
 from .config import Settings
 from .errors import SummarizerError
 from .pipeline import Summarizer
@@ -29,8 +34,6 @@ from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
 __all__ = ["main"]
-
-_TEXT_SUFFIXES = (".txt", ".text", ".md")
 
 
 class _DefaultGroup(click.Group):
@@ -93,9 +96,12 @@ def _endpoint_options(func: Any) -> Any:
 @click.option(
     "--format", "-f", "fmt",
     type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
-    help="auto: a terminal view on a terminal, JSON when piped.",
+    help="auto: a terminal view on a terminal, JSON when piped (JSONL for several articles).",
 )  # fmt: skip
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here. JSONL output is appended and resumable: a rerun skips what is done.",
+)  # fmt: skip
 @click.option("--date", help="Publication date YYYY[-MM[-DD]]; else read from the article.")
 @click.option("--title", help="The article's headline, if not in the text.")
 @click.option("--language", help="Article language (ISO 639-1); detected when omitted.")
@@ -107,6 +113,16 @@ def _endpoint_options(func: Any) -> Any:
 @click.option(
     "--max-items", type=int, help="Cap each list in constrained answers (helps small local models)."
 )
+@click.option(
+    "--concurrency", "-j", type=click.IntRange(1, 256), default=4, show_default=True,
+    help="Articles in flight at once.",
+)  # fmt: skip
+@click.option("--retry-failed", is_flag=True, help="With -o: redo articles that failed before.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
+)  # fmt: skip
 @_endpoint_options
 def run(
     articles: tuple[str, ...],
@@ -121,9 +137,14 @@ def run(
     max_attempts: int | None,
     max_reasks: int | None,
     max_items: int | None,
+    concurrency: int,
+    retry_failed: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
     **endpoint: Any,
 ) -> None:
-    """Summarise ARTICLES (files, folders of .txt files, or - for standard input)."""
+    """Summarise ARTICLES: files, folders, glob patterns, JSONL files (one article per line:
+    id, text, and optionally date, language, url, title), or - for standard input."""
     _setup_logging()
     err = Console(stderr=True)
     try:
@@ -136,65 +157,120 @@ def run(
             max_items=max_items,
             **endpoint,
         )
-        sources = _expand(articles or ("-",))
+        inputs = [
+            replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
+            for i in read_inputs(articles or ("-",))
+        ]
+        cache = None if no_cache else Cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
     except SummarizerError as exc:
         _fail(err, exc)
+    single = len(inputs) == 1
     if fmt == "auto":
-        fmt = "terminal" if output is None and sys.stdout.isatty() else "json"
-    if fmt == "json" and len(sources) > 1:
+        fmt = "terminal" if single and output is None and sys.stdout.isatty() else "json"
+    if fmt == "json" and (not single or output is not None):
         fmt = "jsonl"
-    failures: list[SummarizerError] = []
-    # A review page holds every article: it is written once, at the end.
-    reviewed: list[ArticleSummary] = []
-    out = output.open("w", encoding="utf-8") if output else None
+    sink = JsonlSink(output, retry_failed=retry_failed) if fmt == "jsonl" and output else None
+    todo = [i for i in inputs if sink is None or not sink.seen(i.id)]
+    totals = Totals(skipped=len(inputs) - len(todo))
+    out = output.open("w", encoding="utf-8") if output is not None and sink is None else None
+    summarizer = Summarizer(settings, cache=cache)
     try:
-        with Summarizer(settings) as summarizer:
-            for source in sources:
-                try:
-                    text = _read(source)
-                    record = summarizer.summarize(
-                        text, date=date, title=title, language=language, article_id=source
-                    )
-                except SummarizerError as exc:
-                    failures.append(exc)
-                    _error(err, exc)
-                    continue
-                if fmt == "html":
-                    reviewed.append(record)
-                else:
-                    _emit(record, fmt, out)
-            if reviewed:
-                click.echo(render_html(reviewed), file=out, nl=False)
+        if any(item.error is None for item in todo):
+            summarizer.preflight()
+        reviewed = asyncio.run(
+            _drive(
+                summarizer, todo, fmt, concurrency, sink, out, totals, err, show_progress=not single
+            )
+        )
+        if fmt == "html" and reviewed:
+            click.echo(render_html(reviewed), file=out, nl=False)
     except SummarizerError as exc:
         _fail(err, exc)
+    except KeyboardInterrupt:
+        err.print(
+            "summarizer: interrupted; finished articles are saved, rerun the same command to resume"
+        )
+        sys.exit(130)
     finally:
-        if out is not None:
-            out.close()
-    if failures:
-        codes = {f.exit_code for f in failures}
-        sys.exit(codes.pop() if len(codes) == 1 else 1)
+        summarizer.close()
+        for handle in (sink, out):
+            if handle is not None:
+                handle.close()
+    if len(inputs) > 1 or totals.skipped:
+        _report(err, summarizer, totals, output)
+    if totals.exit_codes:
+        codes = totals.exit_codes
+        sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
 
 
-def _expand(articles: Sequence[str]) -> list[str]:
-    sources: list[str] = []
-    for item in articles:
-        path = Path(item)
-        if item != "-" and path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in _TEXT_SUFFIXES)
-            if not found:
-                raise SummarizerError(
-                    f"{item}: no {', '.join(_TEXT_SUFFIXES)} files in this folder"
-                )
-            sources.extend(str(p) for p in found)
-        else:
-            sources.append(item)
-    return sources
+async def _drive(
+    summarizer: Summarizer,
+    todo: list[ArticleInput],
+    fmt: str,
+    concurrency: int,
+    sink: JsonlSink | None,
+    out: TextIO | None,
+    totals: Totals,
+    err: Console,
+    *,
+    show_progress: bool,
+) -> list[ArticleSummary]:
+    reviewed: list[ArticleSummary] = []
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("failed {task.fields[failed]} · {task.fields[rate]}"),
+        TextColumn("{task.fields[tokens]} tokens"),
+        TimeRemainingColumn(), console=err, transient=False,
+        disable=not (show_progress and err.is_terminal),
+    )  # fmt: skip
+    started = time.monotonic()
+    async with summarizer:
+        with progress:
+            task = progress.add_task("summarising", total=len(todo), failed=0, rate="–", tokens=0)
+            async for result in asummarize_many(todo, summarizer, concurrency=concurrency):
+                totals.add(result)
+                if result.error is not None:
+                    _error(progress.console, result.error, prefix=result.id)
+                if sink is not None:
+                    sink.write(result)
+                elif fmt == "jsonl":
+                    click.echo(result.to_json())
+                elif result.record is not None:
+                    if fmt == "html":
+                        reviewed.append(result.record)
+                    else:
+                        _emit(result.record, fmt, out)
+                finished = totals.done + totals.failed
+                rate = f"{finished / max(time.monotonic() - started, 1e-9):.2f}/s"
+                progress.update(
+                    task, advance=1, failed=totals.failed, rate=rate,
+                    tokens=totals.prompt_tokens + totals.completion_tokens,
+                )  # fmt: skip
+    return reviewed
 
 
-def _read(source: str) -> str:
-    if source == "-":
-        return decode_bytes(sys.stdin.buffer.read(), source="standard input")
-    return read_text(Path(source))
+def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path | None) -> None:
+    endpoint = summarizer.resolved_endpoint
+    cost = (
+        estimate_cost(
+            endpoint.backend.name, endpoint.model, totals.prompt_tokens, totals.completion_tokens
+        )
+        if endpoint is not None
+        else "$0 (nothing sent)"
+    )
+    skipped = f", {totals.skipped} skipped (already in {output})" if totals.skipped else ""
+    err.print(
+        f"summarizer: {totals.done} done ({totals.cached} from cache), {totals.failed} failed"
+        f"{skipped}; tokens {totals.prompt_tokens} + {totals.completion_tokens}; "
+        f"estimated cost {cost}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
 
 
 def _emit(record: ArticleSummary, fmt: str, out: Any) -> None:
@@ -256,10 +332,12 @@ def _setup_logging() -> None:
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
-def _error(err: Console, exc: SummarizerError) -> None:
-    err.print(
-        f"[bold red]summarizer: error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-    )
+def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
+    # Input errors already name their article; others get its id in front.
+    message = str(exc)
+    if prefix and prefix not in message:
+        message = f"{prefix}: {message}"
+    err.print(f"[bold red]summarizer: error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:

@@ -279,7 +279,8 @@ def read_lenient(raw: str) -> tuple[Draft, list[str]]:
     start, end = raw.find("{"), raw.rfind("}")
     if start < 0 or end < start:
         raise ValueError("no JSON object in the answer")
-    data = json.loads(raw[start : end + 1])
+    # strict=False: small models put raw line breaks inside strings.
+    data = json.loads(raw[start : end + 1], strict=False)
     if not isinstance(data, dict):
         raise ValueError("the answer is not a JSON object")
     dropped: list[str] = []

@@ -44,9 +44,16 @@ __all__ = [
 
 
 class SummarizerError(Exception):
-    """Base class of every error raised by summarizer."""
+    """Base class of every error raised by summarizer.
+
+    Attributes:
+        exit_code: The CLI's exit status for this kind of error.
+        usage: For errors met while talking to a model, what the attempts cost
+            (``summarizer.llm.Usage``); otherwise ``None``.
+    """
 
     exit_code: int = 1
+    usage: object | None = None
 
 
 class InputError(SummarizerError):

@@ -250,18 +250,28 @@ async def extract(
                 "tokens; what came after is lost"
             )
             return Extraction(value, False, usage, [note, *repairs])
-        raise OutputTruncatedError(
+        truncated = OutputTruncatedError(
             f"the model's answer was cut off at the output limit of {settings.max_output_tokens} "
             "tokens; raise --max-tokens or use a larger model"
-        ) from exc
+        )
+        truncated.usage = usage
+        raise truncated from exc
     except InstructorRetryException as exc:
         cause = exc.__cause__
         if isinstance(cause, _PARSE_ERRORS) and exc.last_completion is not None:
-            value, repairs = _read_leniently(exc.last_completion, lenient, usage)
+            try:
+                value, repairs = _read_leniently(exc.last_completion, lenient, usage)
+            except ModelOutputError as error:
+                error.usage = usage
+                raise
             return Extraction(value, False, usage, repairs)
-        raise _endpoint_error(cause or exc, endpoint, settings, usage) from (cause or exc)
+        mapped = _endpoint_error(cause or exc, endpoint, settings, usage)
+        mapped.usage = usage
+        raise mapped from (cause or exc)
     except openai.OpenAIError as exc:
-        raise _endpoint_error(exc, endpoint, settings, usage) from exc
+        mapped = _endpoint_error(exc, endpoint, settings, usage)
+        mapped.usage = usage
+        raise mapped from exc
     return Extraction(value, True, usage)
 
 

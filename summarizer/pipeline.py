@@ -17,7 +17,8 @@ from types import TracebackType
 import openai
 
 from .article import Article, load_article
-from .backends import OPENAI_BASE_URL, Endpoint
+from .backends import BACKENDS, OPENAI_BASE_URL, Endpoint
+from .cache import Cache, cache_key
 from .config import Settings
 from .dates import PartialDate
 from .draft import Draft, read_lenient
@@ -25,12 +26,13 @@ from .errors import ConfigurationError
 from .llm import extract
 from .local import LOCAL_MODEL_NAME, LocalServer, local_extra_installed, local_model_path
 from .prompts import load_template, render_messages
-from .record import ArticleSummary, DateValue, Quality
+from .record import SCHEMA_VERSION, ArticleSummary, DateValue, Quality
 from .verify import verify_draft
 
 __all__ = ["Summarizer", "asummarize", "summarize"]
 
 log = logging.getLogger("summarizer")
+_EMBEDDED_ITEMS = 4
 
 
 class Summarizer:
@@ -46,20 +48,47 @@ class Summarizer:
         ...     record = s.summarize(text, date="2020-01-06")
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, cache: Cache | None = None) -> None:
         self.settings = settings or Settings()
+        self.cache = cache
         self._server: LocalServer | None = None
         self._endpoint: Endpoint | None = None
+        self._last_endpoint: Endpoint | None = None
         self._template = load_template()
         self._lock = threading.Lock()
+        self._client: openai.AsyncOpenAI | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def endpoint(self) -> Endpoint:
         """The endpoint in use, resolving it (and starting the local server) on first use."""
         with self._lock:
             if self._endpoint is None:
-                self._endpoint = self._resolve_endpoint()
+                self._endpoint = self._last_endpoint = self._resolve_endpoint()
             return self._endpoint
+
+    @property
+    def resolved_endpoint(self) -> Endpoint | None:
+        """The endpoint used so far, if any was resolved (kept after ``close``)."""
+        return self._endpoint or self._last_endpoint
+
+    def preflight(self) -> None:
+        """Check that an endpoint can be used, without starting anything.
+
+        Raises:
+            ConfigurationError: No endpoint is configured and the embedded model is not
+                available, or the configured one is incomplete (backend, mode, model).
+        """
+        s = self.settings
+        if s.base_url or s.api_key:
+            _ = self.endpoint
+        elif not s.embedded or not local_extra_installed():
+            from .local import _INSTALL_HINT
+
+            raise ConfigurationError(_INSTALL_HINT)
+
+    def _resolve_once(self) -> Endpoint:
+        return self.endpoint
 
     def _resolve_endpoint(self) -> Endpoint:
         s = self.settings
@@ -78,11 +107,69 @@ class Summarizer:
             LOCAL_MODEL_NAME,
         )
         self._server = LocalServer(Path(model_path), context=s.local_context).start()
-        # A 270M model repeats list items until a limit stops it: keep lists short.
-        self.settings = s.replace(model=s.model or LOCAL_MODEL_NAME, max_items=s.max_items or 4)
+        self.settings = self._embedded_settings()
         return Endpoint.from_settings(
             self.settings, base_url=self._server.base_url, backend="llama-cpp-python"
         )
+
+    def _embedded_settings(self) -> Settings:
+        s = self.settings
+        # A 270M model repeats list items until a limit stops it: keep lists short.
+        return s.replace(
+            model=s.model or LOCAL_MODEL_NAME, max_items=s.max_items or _EMBEDDED_ITEMS
+        )
+
+    def _identity(self, article: Article, output_language: str) -> dict[str, object]:
+        """Everything that shapes a record, for the cache key; starts no server."""
+        s = self.settings
+        if s.base_url or s.api_key or self._endpoint is not None:
+            endpoint = self.endpoint
+            where, model, backend, mode = (
+                "embedded" if self._server else endpoint.base_url,
+                endpoint.model,
+                endpoint.backend.name,
+                endpoint.mode,
+            )
+        else:
+            s = self._embedded_settings()
+            where, model, backend = "embedded", s.model or LOCAL_MODEL_NAME, "llama-cpp-python"
+            mode = s.mode if s.mode != "auto" else BACKENDS[backend].mode
+        return {
+            "text": article.text,
+            "date": article.date.isoformat() if article.date else None,
+            "language": article.language,
+            "title": article.title,
+            "endpoint": where,
+            "model": model,
+            "backend": backend,
+            "mode": mode,
+            "prompt": self._template.version,
+            "schema": SCHEMA_VERSION,
+            "options": [
+                s.temperature, s.seed, s.max_output_tokens, s.max_items, s.max_reasks,
+                output_language, s.strict,
+            ],
+        }  # fmt: skip
+
+    async def _openai(self, endpoint: Endpoint) -> openai.AsyncOpenAI:
+        """One client per event loop, so connections are pooled across articles."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            self._client = openai.AsyncOpenAI(
+                base_url=endpoint.base_url,
+                api_key=endpoint.api_key or "not-needed",
+                max_retries=0,
+                timeout=self.settings.timeout,
+            )
+            self._client_loop = loop
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and stop the embedded server, if any."""
+        client, self._client, self._client_loop = self._client, None, None
+        if client is not None:
+            await client.close()
+        self.close()
 
     def close(self) -> None:
         """Stop the embedded server, if one was started."""
@@ -112,7 +199,7 @@ class Summarizer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        await self.aclose()
 
     def summarize(
         self,
@@ -124,9 +211,19 @@ class Summarizer:
         article_id: str | None = None,
     ) -> ArticleSummary:
         """Summarise one article; see ``asummarize``. Not for use inside a running event loop."""
-        return asyncio.run(
-            self.asummarize(text, date=date, title=title, language=language, article_id=article_id)
-        )
+
+        async def once() -> ArticleSummary:
+            try:
+                return await self.asummarize(
+                    text, date=date, title=title, language=language, article_id=article_id
+                )
+            finally:
+                # The client belongs to this event loop, which ends with the call.
+                client, self._client, self._client_loop = self._client, None, None
+                if client is not None:
+                    await client.close()
+
+        return asyncio.run(once())
 
     async def asummarize(
         self,
@@ -152,6 +249,21 @@ class Summarizer:
             EndpointError: The server failed within the retry budget.
             ModelOutputError: The model gave no usable answer.
         """
+        record, _ = await self.asummarize_cached(
+            text, date=date, title=title, language=language, article_id=article_id
+        )
+        return record
+
+    async def asummarize_cached(
+        self,
+        text: str | Article,
+        *,
+        date: PartialDate | str | None = None,
+        title: str | None = None,
+        language: str | None = None,
+        article_id: str | None = None,
+    ) -> tuple[ArticleSummary, bool]:
+        """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
         article = (
             text
@@ -160,22 +272,28 @@ class Summarizer:
                 text, date=date, language=language, title=title, article_id=article_id
             )
         )
-        endpoint = await asyncio.to_thread(lambda: self.endpoint)
+        output_language = self.settings.output_language or article.language
+        key = cache_key(self._identity(article, output_language)) if self.cache else None
+        if self.cache is not None and key is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit.model_copy(update={"id": article.id}), True
+        record = await self._summarize(article, output_language, started)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, record)
+        return record, False
+
+    async def _summarize(
+        self, article: Article, output_language: str, started: float
+    ) -> ArticleSummary:
+        # Resolving may start the embedded server: do it off the event loop.
+        endpoint = await asyncio.to_thread(self._resolve_once)
         settings = self.settings  # read after resolving: the embedded default adjusts it
-        output_language = settings.output_language or article.language
         messages = render_messages(article, self._template, output_language=output_language)
-        client = openai.AsyncOpenAI(
-            base_url=endpoint.base_url,
-            api_key=endpoint.api_key or "not-needed",
-            max_retries=0,
-            timeout=settings.timeout,
+        client = await self._openai(endpoint)
+        result = await extract(
+            client, endpoint, settings, messages, Draft, {"article": article}, read_lenient
         )
-        try:
-            result = await extract(
-                client, endpoint, settings, messages, Draft, {"article": article}, read_lenient
-            )
-        finally:
-            await client.close()
         checked = verify_draft(result.value, article, strict=settings.strict)
         warnings = [*result.repairs, *checked.warnings]
         if not result.validated:

@@ -88,6 +88,14 @@ def _cassette_fully_played(vcr: Any, record_mode: str) -> Iterator[None]:
         )
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets an empty record cache: no test can be served by another's records."""
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def local_server(record_mode: str) -> Iterator[str | None]:
     """The real local server while recording; nothing while replaying."""

@@ -100,6 +100,13 @@ def test_read_lenient_keeps_valid_items_and_names_the_dropped_ones() -> None:
     assert dropped[0].startswith("dropped actors[2]:")
 
 
+def test_read_lenient_accepts_raw_line_breaks_inside_strings() -> None:
+    raw = json.dumps(_answer()).replace("Pompeo presses Baghdad", "Pompeo\npresses\tBaghdad")
+    draft, dropped = read_lenient(raw)
+    assert draft.headline == "Pompeo\npresses\tBaghdad"
+    assert dropped == []
+
+
 def test_read_lenient_refuses_an_answer_without_summary() -> None:
     with pytest.raises(ValueError, match="summary"):
         read_lenient(json.dumps({"headline": "x", "actors": []}))

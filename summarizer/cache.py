@@ -1,0 +1,104 @@
+"""An on-disk cache of records, so that no article is paid for twice.
+
+SQLite, one row per record, keyed by a digest of everything that shapes the answer:
+the article text and metadata, the model, the endpoint, the backend and mode, the
+prompt version, the record schema version and the options that change requests or
+verification. A hit costs no request. The default location is the user cache folder
+(``platformdirs``); ``--cache-dir`` or ``Cache(path)`` puts it elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigurationError
+from .record import ArticleSummary
+
+__all__ = ["Cache", "CacheInfo", "cache_key", "default_cache_dir"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    key TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("summarizer"))
+
+
+def cache_key(parts: Mapping[str, Any]) -> str:
+    """A stable digest of ``parts`` (any JSON-serialisable mapping)."""
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What the cache holds."""
+
+    path: Path
+    records: int
+    bytes: int
+
+
+class Cache:
+    """A SQLite file of records by key; safe to share between threads of one process."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.path = (directory or default_cache_dir()) / "records.sqlite3"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigurationError(f"cannot open the cache at {self.path}: {exc}") from exc
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> ArticleSummary | None:
+        with self._lock:
+            row = self._db.execute("SELECT record FROM records WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return ArticleSummary.model_validate_json(row[0])
+        except ValueError:  # written by an incompatible version: treat as a miss
+            return None
+
+    def put(self, key: str, record: ArticleSummary) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO records (key, record, created) VALUES (?, ?, ?)",
+                (key, record.model_dump_json(), time.time()),
+            )
+
+    def info(self) -> CacheInfo:
+        with self._lock:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return CacheInfo(self.path, int(count), size)
+
+    def clear(self) -> int:
+        """Delete every record; return how many there were."""
+        with self._lock:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
+            self._db.execute("DELETE FROM records")
+            self._db.execute("VACUUM")
+        return int(count)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

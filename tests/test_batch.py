@@ -1,0 +1,171 @@
+"""Many articles: inputs, resumable output, cache, concurrency (recorded)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarizer import InputError
+from summarizer.batch import BatchResult, JsonlSink, estimate_cost, read_inputs
+from summarizer.cli import cli
+from summarizer.errors import EndpointTimeoutError
+
+from .conftest import SAMPLE_EN
+
+
+def test_folders_globs_and_jsonl_files_expand_in_order(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("First article text.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text("Second article text.", encoding="utf-8")
+    (tmp_path / "skip.bin").write_bytes(b"\x00\x01")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "x1", "text": "Third.", "date": "2020-01-06", "language": "en"}\n'
+        "\n"
+        "not json\n"
+        '{"id": "x2", "text": "   "}\n'
+        '{"text": "Fourth, no id."}\n',
+        encoding="utf-8",
+    )
+    inputs = read_inputs([str(tmp_path)])
+    expected = ["x1", f"{feed}:3", "x2", f"{feed}:5"]
+    assert [i.id for i in inputs] == [
+        str(tmp_path / "a.txt"),
+        *expected,
+        str(tmp_path / "sub" / "b.md"),
+    ]
+    by_id = {i.id: i for i in inputs}
+    assert (by_id["x1"].date, by_id["x1"].language, by_id["x1"].error) == ("2020-01-06", "en", None)
+    assert isinstance(by_id[f"{feed}:3"].error, InputError)
+    assert "no 'text'" in str(by_id["x2"].error)
+    assert [i.id for i in read_inputs([str(tmp_path / "**" / "*.md")])] == [
+        str(tmp_path / "sub" / "b.md")
+    ]
+
+
+def test_patterns_and_folders_that_match_nothing_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no file matches"):
+        read_inputs([str(tmp_path / "*.txt")])
+    with pytest.raises(InputError, match=r"no \.txt, \.md or \.jsonl files"):
+        read_inputs([str(tmp_path)])
+
+
+def test_missing_and_empty_files_become_error_inputs_not_exceptions(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    inputs = read_inputs([str(tmp_path / "empty.txt"), str(tmp_path / "gone.txt")])
+    assert [type(i.error).__name__ for i in inputs] == ["EmptyArticleError", "InputError"]
+
+
+def test_stdin_jsonl_is_read_as_many_articles() -> None:
+    stdin = io.TextIOWrapper(
+        io.BytesIO(b'{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n')
+    )
+    assert [i.id for i in read_inputs(["-"], stdin=stdin)] == ["a", "b"]
+
+
+def _error_result(article_id: str) -> BatchResult:
+    return BatchResult(article_id, error=EndpointTimeoutError("http://h/v1 did not answer"))
+
+
+def test_sink_cuts_a_partial_last_line_and_remembers_what_is_done(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(
+        '{"id": "done-1", "headline": "h"}\n'
+        '{"id": "bad-1", "error": {"type": "X", "message": "m", "exit_code": 5}}\n'
+        '{"id": "half-writ',
+        encoding="utf-8",
+    )
+    sink = JsonlSink(out)
+    assert sink.done == {"done-1"}
+    assert sink.failed == {"bad-1"}
+    assert sink.seen("bad-1")
+    assert not sink.seen("half-written")
+    sink.write(_error_result("new"))
+    sink.close()
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert all(json.loads(line)["id"] for line in lines), "every line is whole JSON"
+    assert json.loads(lines[-1])["error"]["type"] == "EndpointTimeoutError"
+
+
+def test_sink_with_retry_failed_drops_error_lines_so_each_article_appears_once(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(
+        '{"id": "ok", "headline": "h"}\n'
+        '{"id": "bad", "error": {"type": "X", "message": "m", "exit_code": 5}}\n',
+        encoding="utf-8",
+    )
+    sink = JsonlSink(out, retry_failed=True)
+    sink.close()
+    assert not sink.seen("bad")
+    assert out.read_text(encoding="utf-8") == '{"id": "ok", "headline": "h"}\n'
+
+
+def test_cost_is_estimated_from_the_price_table_or_said_unknown() -> None:
+    assert estimate_cost("openai", "gpt-4o-mini", 1_000_000, 1_000_000).startswith("$0.7500")
+    assert estimate_cost("openai", "some-new-model", 10, 10).startswith("unknown")
+    assert estimate_cost("generic", "x", 10, 10).startswith("unknown")
+    assert estimate_cost("llama-cpp-python", "gemma-3-270m", 10, 10) == "$0 (local)"
+
+
+@pytest.mark.vcr
+def test_batch_resumes_and_a_warm_cache_makes_no_request(
+    tmp_path: Path, llm_base_url: str, vcr: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    feed = tmp_path / "feed.jsonl"
+    sentences = [
+        "The mayor of Lyon opened a new bridge on Monday.",
+        "Farmers in Brittany protested against new water rules on Tuesday.",
+        "The central bank of Chile raised its main rate by half a point.",
+    ]
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"n{i}", "text": t, "date": "2024-03-04"}) + "\n"
+            for i, t in enumerate(sentences)
+        )
+        + '{"id": "broken", "text": ""}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    args = [
+        str(feed), "-o", str(out), "--base-url", llm_base_url, "--backend", "llama-cpp-python",
+        "--model", "gemma-3-270m", "--max-items", "2", "--max-reasks", "0", "-j", "3",
+    ]  # fmt: skip
+    runner = CliRunner()
+
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 3, "the broken line fails, the others do not"
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == ["broken", "n0", "n1", "n2"]
+    assert sum("error" in line for line in lines) == 1
+    assert len(vcr.requests) == 3
+    assert "3 done (0 from cache), 1 failed" in first.stderr
+
+    again = runner.invoke(cli, args)
+    assert "0 done (0 from cache), 0 failed, 4 skipped" in again.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 4
+    assert len(vcr.requests) == 3, "a rerun sends nothing"
+
+    out.unlink()
+    warm = runner.invoke(cli, args)
+    assert "3 done (3 from cache), 1 failed" in warm.stderr
+    assert len(vcr.requests) == 3, "cached articles cost no request"
+    ids = sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())
+    assert ids == ["broken", "n0", "n1", "n2"]
+
+
+def test_single_file_to_output_writes_one_jsonl_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 3
+    line = json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))
+    assert line["id"] == str(tmp_path / "nope.txt")
+    assert line["error"]["type"] == "InputError"
+    assert SAMPLE_EN.exists()
