@@ -14,6 +14,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .article import Article, Sentence, load_article
+from .batch import ArticleInput, BatchResult, asummarize_many, read_inputs, summarize_many
+from .cache import Cache
 from .config import Settings
 from .dates import PartialDate
 from .errors import (
@@ -54,9 +56,12 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = [
     "Actor",
     "Article",
+    "ArticleInput",
     "ArticleSummary",
     "AuthenticationError",
+    "BatchResult",
     "BinaryInputError",
+    "Cache",
     "ConfigurationError",
     "DateValue",
     "Demand",
@@ -83,6 +88,9 @@ __all__ = [
     "SummarizerError",
     "__version__",
     "asummarize",
+    "asummarize_many",
     "load_article",
+    "read_inputs",
     "summarize",
+    "summarize_many",
 ]

@@ -303,6 +303,44 @@ def schema(out: Path, check: bool) -> None:
         click.echo(str(path))
 
 
+@cli.group("cache")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
+)  # fmt: skip
+@click.pass_context
+def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
+    """Inspect or empty the record cache."""
+    ctx.obj = cache_dir or _env_path("SUMMARIZER_CACHE_DIR")
+
+
+@cache_group.command("info")
+@click.pass_obj
+def cache_info(cache_dir: Path | None) -> None:
+    """Where the cache is, how many records it holds, and its size."""
+    cache = _open_cache(cache_dir)
+    info = cache.info()
+    cache.close()
+    click.echo(f"path:    {info.path}\nrecords: {info.records}\nsize:    {info.bytes / 1e6:.1f} MB")
+
+
+@cache_group.command("clear")
+@click.pass_obj
+def cache_clear(cache_dir: Path | None) -> None:
+    """Delete every cached record."""
+    cache = _open_cache(cache_dir)
+    removed = cache.clear()
+    cache.close()
+    click.echo(f"removed {removed} record(s) from {cache.path}")
+
+
+def _open_cache(cache_dir: Path | None) -> Cache:
+    try:
+        return Cache(cache_dir)
+    except SummarizerError as exc:
+        return _fail(Console(stderr=True), exc)  # type: ignore[no-any-return]
+
+
 @cli.command("check")
 @_endpoint_options
 def check(**endpoint: Any) -> None:

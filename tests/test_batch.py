@@ -169,3 +169,35 @@ def test_single_file_to_output_writes_one_jsonl_line(tmp_path: Path) -> None:
     assert line["id"] == str(tmp_path / "nope.txt")
     assert line["error"]["type"] == "InputError"
     assert SAMPLE_EN.exists()
+
+
+def test_cache_keeps_records_by_key_and_reports_and_clears(tmp_path: Path) -> None:
+    from summarizer import Cache
+
+    from .test_api import _hand_built_record
+
+    cache = Cache(tmp_path)
+    record = _hand_built_record()
+    assert cache.get("k") is None
+    cache.put("k", record)
+    assert cache.get("k") == record
+    assert cache.info().records == 1
+    result = CliRunner().invoke(cli, ["cache", "--cache-dir", str(tmp_path), "clear"])
+    assert result.exit_code == 0
+    assert "removed 1 record(s)" in result.output
+    assert cache.get("k") is None
+    cache.close()
+
+
+def test_summarize_many_turns_unreadable_articles_into_error_results() -> None:
+    from summarizer import ArticleInput, Settings, summarize_many
+
+    results = summarize_many(
+        [ArticleInput("a", error=InputError("a: no such file")), "   "],
+        Settings(base_url="http://127.0.0.1:9/v1", model="m"),
+        concurrency=2,
+    )
+    assert sorted((r.id, type(r.error).__name__) for r in results) == [
+        ("1", "EmptyArticleError"),
+        ("a", "InputError"),
+    ]
