@@ -11,10 +11,12 @@ leniently instead, so that ``verify`` can flag or drop the faulty items one by o
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 import instructor
@@ -137,6 +139,31 @@ def _retry_after(headers: Any) -> float | None:
         return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+@lru_cache(maxsize=32)
+def _prepared(response_model: type[T]) -> type[T]:
+    """The model as instructor wraps it, made once, with its JSON Schema computed once.
+
+    instructor would rebuild the wrapper and regenerate the schema on every call; for a
+    batch that is most of the library's CPU time per article.
+    """
+    from instructor.v2.core.function_calls import response_schema
+
+    wrapped = response_schema(response_model)
+    schema = wrapped.model_json_schema()
+    generate = wrapped.model_json_schema
+
+    def model_json_schema(cls: type[T], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return copy.deepcopy(schema) if not args and not kwargs else generate(*args, **kwargs)
+
+    wrapped.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
+    return wrapped
+
+
+@lru_cache(maxsize=32)
+def _constrained_schema(response_model: type[BaseModel], max_items: int | None) -> Any:
+    return _grammar_schema(response_model.model_json_schema(), max_items)
+
+
 def _grammar_schema(schema: Any, max_items: int | None = None) -> Any:
     """The schema without string lengths and patterns, for servers that compile it to a grammar.
 
@@ -206,7 +233,7 @@ async def extract(
         ModelOutputError: No answer could be read as ``response_model`` at all.
     """
     usage = Usage()
-    schema = _grammar_schema(response_model.model_json_schema(), settings.max_items)
+    schema = _constrained_schema(response_model, settings.max_items)
 
     async def send(**kwargs: Any) -> Any:
         usage.attempts += 1
@@ -239,7 +266,10 @@ async def extract(
         request["seed"] = settings.seed
     try:
         value = await create(
-            response_model=response_model, max_retries=retrying, context=context, **request
+            response_model=_prepared(response_model),
+            max_retries=retrying,
+            context=context,
+            **request,
         )
     except IncompleteOutputException as exc:
         salvaged = _salvage_truncated(exc.last_completion, lenient)

@@ -119,8 +119,8 @@ class Summarizer:
             model=s.model or LOCAL_MODEL_NAME, max_items=s.max_items or _EMBEDDED_ITEMS
         )
 
-    def _identity(self, article: Article, output_language: str) -> dict[str, object]:
-        """Everything that shapes a record, for the cache key; starts no server."""
+    def _identity(self) -> dict[str, object]:
+        """Everything but the article that shapes a record, for cache keys; starts no server."""
         s = self.settings
         if s.base_url or s.api_key or self._endpoint is not None:
             endpoint = self.endpoint
@@ -135,10 +135,6 @@ class Summarizer:
             where, model, backend = "embedded", s.model or LOCAL_MODEL_NAME, "llama-cpp-python"
             mode = s.mode if s.mode != "auto" else BACKENDS[backend].mode
         return {
-            "text": article.text,
-            "date": article.date.isoformat() if article.date else None,
-            "language": article.language,
-            "title": article.title,
             "endpoint": where,
             "model": model,
             "backend": backend,
@@ -147,7 +143,7 @@ class Summarizer:
             "schema": SCHEMA_VERSION,
             "options": [
                 s.temperature, s.seed, s.max_output_tokens, s.max_items, s.max_reasks,
-                output_language, s.strict,
+                s.output_language, s.strict,
             ],
         }  # fmt: skip
 
@@ -265,6 +261,20 @@ class Summarizer:
     ) -> tuple[ArticleSummary, bool]:
         """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
+        key = None
+        if self.cache is not None:
+            # Keyed on the input as given, so a hit costs no parsing at all.
+            given = (
+                {"text": text.text, "date": str(text.date), "language": text.language,
+                 "title": text.title}
+                if isinstance(text, Article)
+                else {"text": text, "date": str(date), "language": language, "title": title}
+            )  # fmt: skip
+            key = cache_key({**given, **self._identity()})
+            hit = self.cache.get(key)
+            if hit is not None:
+                record_id = text.id if isinstance(text, Article) else article_id
+                return hit.model_copy(update={"id": record_id}), True
         article = (
             text
             if isinstance(text, Article)
@@ -273,11 +283,6 @@ class Summarizer:
             )
         )
         output_language = self.settings.output_language or article.language
-        key = cache_key(self._identity(article, output_language)) if self.cache else None
-        if self.cache is not None and key is not None:
-            hit = self.cache.get(key)
-            if hit is not None:
-                return hit.model_copy(update={"id": article.id}), True
         record = await self._summarize(article, output_language, started)
         if self.cache is not None and key is not None:
             self.cache.put(key, record)

@@ -93,6 +93,7 @@ def language_name(code: str) -> str:
     return _LANGUAGE_NAMES.get(code, code)
 
 
+@cache
 def describe_fields(model: type[BaseModel]) -> str:
     """A compact field guide for a model, one line per field, from its JSON Schema.
 
