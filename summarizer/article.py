@@ -3,7 +3,9 @@
 Offsets everywhere in summarizer are Python ``str`` indices (code points, end
 exclusive) into ``Article.text``: the decoded input exactly as given, byte-order mark
 removed, line endings (``\\r\\n`` included) and header left in place. A user who reads
-the same file with ``newline=""`` gets the same string and can slice it directly.
+the same file with ``newline=""`` gets the same string and can slice it directly. An
+HTML page is the exception: its article is extracted first (see ``html_to_text``), and
+offsets index the extracted text, which the record carries as ``text``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ from typing import Any
 from .dates import PartialDate, parse_iso_partial
 from .errors import BinaryInputError, EmptyArticleError, EncodingError, InputError
 
-__all__ = ["Article", "Sentence", "decode_bytes", "detect_language", "load_article", "read_text"]
+__all__ = [
+    "Article",
+    "Sentence",
+    "decode_bytes",
+    "detect_language",
+    "html_to_text",
+    "is_html",
+    "load_article",
+    "read_text",
+]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -42,6 +53,7 @@ _DATE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+_MIN_HTML_WORDS = 8
 _PARAGRAPH = re.compile(r"[^\r\n]+")
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # A language is detected with the fast model above this many characters.
@@ -138,12 +150,37 @@ def _check_text(text: str, source: str) -> str:
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
         raise BinaryInputError(f"{source}: binary data ({controls} control characters), not text")
-    if _HTML_START.match(text):
-        raise InputError(
-            f"{source}: this is an HTML page, not article text; save the article's text "
-            "as a plain .txt file first"
-        )
     return text
+
+
+def is_html(text: str) -> bool:
+    """Whether ``text`` is an HTML page rather than article text."""
+    return bool(_HTML_START.match(text))
+
+
+def html_to_text(html: str, *, source: str = "input") -> str:
+    """The article in an HTML page, as text with a ``title:``/``date:`` header.
+
+    The main text is extracted with trafilatura (boilerplate, menus and comments
+    left out); its title and publication date, when the page has them, become a
+    metadata header that ``load_article`` reads like any other.
+
+    Raises:
+        InputError: No article text could be found in the page.
+    """
+    import trafilatura
+
+    document = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True)
+    text = str(getattr(document, "text", None) or "")
+    # A page whose "article" is a menu word or two has no article in it.
+    if len(text.split()) < _MIN_HTML_WORDS:
+        raise InputError(f"{source}: an HTML page with no article text that could be extracted")
+    title = getattr(document, "title", None)
+    date = getattr(document, "date", None)
+    header = [f"title: {' '.join(str(title).split())}"] if title else []
+    if date:
+        header.append(f"date: {date}")
+    return "\n".join(header) + ("\n\n" if header else "") + text
 
 
 def read_text(path: Path) -> str:
@@ -187,6 +224,8 @@ def load_article(
     if text.startswith("\ufeff"):
         text = text[1:]
     _check_text(text, article_id or "input")
+    if is_html(text):
+        text = html_to_text(text, source=article_id or "input")
     metadata, body_start = _read_header(text)
     lang = language or _header_language(metadata) or detect_language(text[body_start:])
     sentences = split_sentences(text, body_start, lang)

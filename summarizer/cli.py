@@ -114,6 +114,10 @@ def _endpoint_options(func: Any) -> Any:
     "--max-items", type=int, help="Cap each list in constrained answers (helps small local models)."
 )
 @click.option(
+    "--context-window", type=int,
+    help="The model's context length in tokens: longer articles are refused, not truncated.",
+)  # fmt: skip
+@click.option(
     "--concurrency", "-j", type=click.IntRange(1, 256), default=4, show_default=True,
     help="Articles in flight at once.",
 )  # fmt: skip
@@ -137,6 +141,7 @@ def run(
     max_attempts: int | None,
     max_reasks: int | None,
     max_items: int | None,
+    context_window: int | None,
     concurrency: int,
     retry_failed: bool,
     no_cache: bool,
@@ -155,6 +160,7 @@ def run(
             max_attempts=max_attempts,
             max_reasks=max_reasks,
             max_items=max_items,
+            context_window=context_window,
             **endpoint,
         )
         inputs = [

@@ -48,6 +48,9 @@ class Settings:
         max_output_tokens: Cap on the tokens the model may generate per answer.
         max_items: Cap on each list's length in a grammar-constrained answer, so a small
             model that repeats itself stops early; ``None`` keeps the schema's limits.
+        context_window: The model's context length in tokens, when known: an article
+            whose prompt would not fit beside the answer is refused before any request
+            (never truncated). The embedded default knows its own.
         temperature: Sampling temperature.
         seed: Sampling seed, for servers that honour it; ``None`` sends none.
         output_language: Language of summary and paraphrases (ISO 639-1); ``None``
@@ -69,13 +72,14 @@ class Settings:
     max_reasks: int = 1
     max_output_tokens: int = 4096
     max_items: int | None = None
+    context_window: int | None = None
     temperature: float = 0.0
     seed: int | None = 0
     output_language: str | None = None
     strict: bool = False
     embedded: bool = True
     local_model_path: Path | None = None
-    local_context: int = 8192
+    local_context: int = 16384
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:

@@ -108,8 +108,12 @@ class _Policy:
         return backoff * (0.5 + random.random() / 2)
 
 
+class _NoChoicesError(Exception):
+    """A completion without choices: a server glitch, worth another attempt."""
+
+
 def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+    if isinstance(exc, (openai.APIConnectionError, _NoChoicesError)):  # incl. APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -242,6 +246,8 @@ async def extract(
         if endpoint.backend.fold_system:
             kwargs["messages"] = fold_system(kwargs["messages"])
         response = await client.chat.completions.create(**kwargs)
+        if not response.choices:
+            raise _NoChoicesError("the server returned a completion with no choices")
         if response.usage is not None:
             usage.prompt_tokens += response.usage.prompt_tokens or 0
             usage.completion_tokens += response.usage.completion_tokens or 0
@@ -365,6 +371,8 @@ def _endpoint_error(
     tries = f"after {usage.attempts} attempt(s)"
     if isinstance(exc, SummarizerError):
         return exc
+    if isinstance(exc, _NoChoicesError):
+        return ModelOutputError(f"{url} returned no choices in its completions ({tries})")
     if isinstance(exc, openai.APITimeoutError):
         return EndpointTimeoutError(
             f"{url} did not answer within {settings.timeout:g}s ({tries}); "

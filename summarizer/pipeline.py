@@ -22,7 +22,7 @@ from .cache import Cache, cache_key
 from .config import Settings
 from .dates import PartialDate
 from .draft import Draft, read_lenient
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InputError
 from .llm import extract
 from .local import LOCAL_MODEL_NAME, LocalServer, local_extra_installed, local_model_path
 from .prompts import load_template, render_messages
@@ -116,7 +116,9 @@ class Summarizer:
         s = self.settings
         # A 270M model repeats list items until a limit stops it: keep lists short.
         return s.replace(
-            model=s.model or LOCAL_MODEL_NAME, max_items=s.max_items or _EMBEDDED_ITEMS
+            model=s.model or LOCAL_MODEL_NAME,
+            max_items=s.max_items or _EMBEDDED_ITEMS,
+            context_window=s.context_window or s.local_context,
         )
 
     def _identity(self) -> dict[str, object]:
@@ -295,13 +297,14 @@ class Summarizer:
         endpoint = await asyncio.to_thread(self._resolve_once)
         settings = self.settings  # read after resolving: the embedded default adjusts it
         messages = render_messages(article, self._template, output_language=output_language)
+        _check_fits(messages, settings, article)
         client = await self._openai(endpoint)
         result = await extract(
             client, endpoint, settings, messages, Draft, {"article": article}, read_lenient
         )
         checked = verify_draft(result.value, article, strict=settings.strict)
         warnings = [*result.repairs, *checked.warnings]
-        if not result.validated:
+        if not result.validated and result.usage.validation_errors:
             warnings.insert(
                 0,
                 f"the answer still failed validation after {result.usage.reasks} re-ask(s); "
@@ -351,6 +354,24 @@ class Summarizer:
             events=checked.events,
             quality=quality,
             text=article.text,
+        )
+
+
+def _check_fits(messages: list[dict[str, str]], settings: Settings, article: Article) -> None:
+    """Refuse a prompt that cannot fit the context window: never truncate an article."""
+    if settings.context_window is None:
+        return
+    chars = sum(len(m["content"]) for m in messages)
+    # About three characters a token for European languages; fewer for others, so
+    # this errs on the side of refusing.
+    estimate = chars // 3
+    room = settings.context_window - settings.max_output_tokens
+    if estimate > room:
+        raise InputError(
+            f"{article.id or 'input'}: the article is too long for the model: its prompt is "
+            f"about {estimate} tokens, and the context window of {settings.context_window} "
+            f"tokens leaves {max(room, 0)} beside the {settings.max_output_tokens} reserved for "
+            "the answer; split the article or use a model with a longer context"
         )
 
 

@@ -105,6 +105,25 @@ def test_undecodable_bytes_are_refused() -> None:
         decode_bytes(noise, source="noise")
 
 
-def test_html_page_is_refused_with_a_clear_message() -> None:
-    with pytest.raises(InputError, match="HTML page"):
-        decode_bytes(b"<!DOCTYPE html><html><body><p>News</p></body></html>", source="page")
+def test_html_page_gives_its_article_text_title_and_date() -> None:
+    page = (
+        "<!DOCTYPE html><html><head><title>Port News</title>"
+        '<meta property="article:published_time" content="2024-06-11"></head><body>'
+        "<nav>Home | Sports | Weather</nav><article><h1>Antwerp dockers end strike</h1>"
+        "<p>The port authority of Antwerp said on Tuesday that dockers had ended their strike.</p>"
+        "<p>The union ACV-Puls had demanded higher night-shift pay for three weeks.</p>"
+        "</article><footer>Copyright Port News</footer></body></html>"
+    )
+    article = load_article(decode_bytes(page.encode(), source="page.html"), language="en")
+    assert article.title == "Antwerp dockers end strike"
+    assert article.date == PartialDate(2024, 6, 11)
+    body = " ".join(s.text for s in article.sentences)
+    assert "dockers had ended their strike" in body
+    assert "Home | Sports" not in body
+    assert "Copyright" not in body
+    assert "<p>" not in article.text
+
+
+def test_html_page_without_an_article_is_refused() -> None:
+    with pytest.raises(InputError, match="no article text"):
+        load_article("<html><body><nav>Home</nav></body></html>", language="en")

@@ -1,0 +1,162 @@
+"""A misbehaving OpenAI-compatible server for tests: real HTTP on loopback, scripted.
+
+Each request to ``/v1/chat/completions`` takes the next action from the script (the
+last action repeats once the script runs out):
+
+``ok``           a well-formed completion whose content is the scripted answer
+``status:N``     HTTP N with an OpenAI-style error body (``Retry-After`` for 429)
+``hang``         no answer for ``hang_seconds`` (past the client's timeout)
+``reset``        headers and half a body, then the connection is reset
+``malformed``    a completion whose content is not JSON
+``invalid``      a completion whose content is JSON that violates the schema
+``length``       a completion cut off by the token limit (``finish_reason: length``)
+``no_choices``   a completion with an empty ``choices`` list
+
+Nothing here is a recording: it is a test double for failure paths, and the answers
+it gives are written by the tests that script it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["FaultServer"]
+
+
+class FaultServer:
+    """Start with ``with FaultServer(script, answer) as server: ... server.url``."""
+
+    def __init__(
+        self,
+        script: list[str],
+        answer: dict[str, Any] | None = None,
+        *,
+        hang_seconds: float = 3.0,
+        delay: float = 0.0,
+        retry_after: str = "1",
+    ) -> None:
+        self.script = list(script)
+        self.answer = answer or {}
+        self.hang_seconds = hang_seconds
+        self.delay = delay
+        self.retry_after = retry_after
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> FaultServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> str:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+            return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def do_GET(self) -> None:
+                self._send(200, {"object": "list", "data": [{"id": "fault-model"}]})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                action = server._next(body, {k.lower(): v for k, v in self.headers.items()})
+                if server.delay:
+                    time.sleep(server.delay)
+                if action == "ok":
+                    self._send(200, _completion(json.dumps(server.answer)))
+                elif action.startswith("status:"):
+                    code = int(action.split(":", 1)[1])
+                    extra = {"Retry-After": server.retry_after} if code == 429 else {}
+                    error = {"error": {"message": f"scripted failure {code}", "type": "fault"}}
+                    self._send(code, error, extra)
+                elif action == "hang":
+                    time.sleep(server.hang_seconds)
+                    self._send(200, _completion(json.dumps(server.answer)))
+                elif action == "reset":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "4000")
+                    self.end_headers()
+                    self.wfile.write(b'{"id": "chatcmpl-x", "choices": [{"mess')
+                    self.wfile.flush()
+                    # SO_LINGER 0: close with a TCP reset, not an orderly shutdown.
+                    linger = struct.pack("ii", 1, 0)
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                    self.connection.close()
+                    self.close_connection = True
+                elif action == "malformed":
+                    self._send(200, _completion("{'headline': this is not JSON"))
+                elif action == "invalid":
+                    self._send(200, _completion(json.dumps({"headline": 42, "actors": "none"})))
+                elif action == "length":
+                    cut = json.dumps(server.answer)[:-40]
+                    self._send(200, _completion(cut, finish_reason="length"))
+                elif action == "no_choices":
+                    completion = _completion("")
+                    completion["choices"] = []
+                    self._send(200, completion)
+                else:
+                    raise ValueError(f"unknown scripted action {action!r}")
+
+            def _send(
+                self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+        return Handler
+
+
+def _completion(content: str, *, finish_reason: str = "stop") -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fault-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish_reason,
+                "logprobs": None,
+            }
+        ],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+    }

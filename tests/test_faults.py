@@ -1,0 +1,339 @@
+"""Failure as a tested path: a misbehaving server, crashes, hostile input, secrets.
+
+Every test states the fault and pins the outcome: recovered within the retry budget,
+or one clear error naming the cause. With ``SUMMARIZER_FAULT_REPORT=path`` set, each
+test also records its case and outcome there; ``scripts/fault_table.py`` turns that
+into the table in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarizer import (
+    ArticleSummary,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    ModelOutputError,
+    OutputTruncatedError,
+    RateLimitError,
+    ServerError,
+    Settings,
+    Summarizer,
+    SummarizerError,
+)
+from summarizer.cli import cli
+
+from .conftest import ROOT
+from .fault_server import FaultServer
+
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+ARTICLE = (
+    "date: 2024-06-11\n"
+    "The port authority of Antwerp said on Tuesday that dockers had ended their strike.\n"
+    "The union ACV-Puls had demanded higher night-shift pay for three weeks."
+)
+#: A valid answer about ARTICLE, written for these tests.
+ANSWER: dict[str, Any] = {
+    "headline": "Antwerp dockers end strike",
+    "summary": "Dockers in Antwerp ended a strike over night-shift pay.",
+    "actors": [
+        {"id": "A1", "name": "port authority of Antwerp", "kind": "institution",
+         "sentences": [1], "quote": "The port authority of Antwerp said on Tuesday"},
+        {"id": "A2", "name": "ACV-Puls", "kind": "organization", "sentences": [2],
+         "quote": "The union ACV-Puls"},
+    ],
+    "stances": [],
+    "demands": [
+        {"claimant": "A2", "addressee": None, "demand": "higher night-shift pay",
+         "sentences": [2], "quote": "had demanded higher night-shift pay"},
+    ],
+    "events": [
+        {"type": "protest", "description": "Dockers ended their strike", "agents": [],
+         "targets": [], "when": "Tuesday", "where": "Antwerp", "realis": "occurred",
+         "sentences": [1], "quote": "dockers had ended their strike"},
+    ],
+}  # fmt: skip
+SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdef"
+
+
+@pytest.fixture
+def report() -> Iterator[Callable[[str, str], None]]:
+    path = os.environ.get("SUMMARIZER_FAULT_REPORT")
+    rows: list[dict[str, str]] = []
+    yield lambda case, outcome: rows.append({"case": case, "outcome": outcome})
+    if path and rows:
+        with open(path, "a", encoding="utf-8") as file:
+            for row in rows:
+                file.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _settings(server: FaultServer, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "base_url": server.url, "model": "fault-model", "backend": "vllm", "timeout": 1.0,
+        "max_attempts": 4, "max_reasks": 1,
+    }  # fmt: skip
+    values.update(changes)
+    return Settings(**values)
+
+
+def _summarize(server: FaultServer, **changes: Any) -> ArticleSummary:
+    with Summarizer(_settings(server, **changes)) as summarizer:
+        return summarizer.summarize(ARTICLE, article_id="antwerp")
+
+
+@pytest.mark.parametrize(
+    ("script", "case"),
+    [
+        (["status:429", "ok"], "HTTP 429 with Retry-After, then an answer"),
+        (["status:500", "ok"], "HTTP 500, then an answer"),
+        (["status:502", "status:503", "ok"], "HTTP 502 then 503, then an answer"),
+        (["hang", "ok"], "no answer within the timeout, then an answer"),
+        (["reset", "ok"], "connection reset mid-body, then an answer"),
+    ],
+)
+def test_transient_failures_are_retried_and_recovered(
+    script: list[str], case: str, report: Callable[[str, str], None]
+) -> None:
+    with FaultServer(script, ANSWER) as server:
+        started = time.monotonic()
+        record = _summarize(server)
+    assert record.quality.attempts == len(script)
+    assert record.quality.reasks == 0
+    assert record.quality.grounded_share == 1.0
+    if script[0] == "status:429":
+        assert time.monotonic() - started >= 1.0, "Retry-After: 1 was honoured"
+    report(case, f"recovered: record after {record.quality.attempts} attempts")
+
+
+@pytest.mark.parametrize(
+    ("script", "error", "words", "case"),
+    [
+        (["status:429"], RateLimitError, "rate-limiting requests (HTTP 429, after 4 attempt(s))",
+         "HTTP 429 on every attempt"),
+        (["status:503"], ServerError,
+         "failed with HTTP 503 (after 4 attempt(s)): scripted failure 503",
+         "HTTP 503 on every attempt"),
+        (["hang"], EndpointTimeoutError, "did not answer within 1s (after 4 attempt(s))",
+         "no answer within the timeout, every time"),
+        (["reset"], EndpointUnreachableError, "cannot connect to",
+         "connection reset mid-body, every time"),
+    ],
+)  # fmt: skip
+def test_persistent_failures_end_in_one_clear_error_naming_the_url(
+    script: list[str],
+    error: type[SummarizerError],
+    words: str,
+    case: str,
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(script, ANSWER, hang_seconds=1.5) as server:
+        with pytest.raises(error) as raised:
+            _summarize(server)
+        assert len(server.requests) == 4, "the budget is max_attempts requests"
+    message = str(raised.value)
+    assert words in message
+    assert server.url in message
+    report(case, f"{type(raised.value).__name__} (exit {raised.value.exit_code}): {message}")
+
+
+@pytest.mark.parametrize(
+    ("first", "case"),
+    [
+        ("malformed", "answer that is not JSON, then a valid one"),
+        ("invalid", "JSON that violates the schema, then a valid one"),
+    ],
+)
+def test_bad_answers_are_reasked_with_the_error_and_recovered(
+    first: str, case: str, report: Callable[[str, str], None]
+) -> None:
+    with FaultServer([first, "ok"], ANSWER) as server:
+        record = _summarize(server)
+        followup = server.requests[1]["messages"][-1]["content"]
+    assert (record.quality.attempts, record.quality.reasks) == (2, 1)
+    assert "validation" in followup.lower() or "error" in followup.lower()
+    report(case, "recovered: the error was sent back once (1 re-ask), then a record")
+
+
+def test_answers_that_stay_bad_give_a_model_output_error(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["malformed"], ANSWER) as server:
+        with pytest.raises(
+            ModelOutputError, match=r"after 2 attempt\(s\) \(1 re-ask\(s\)\)"
+        ) as raised:
+            _summarize(server)
+        assert len(server.requests) == 2
+    report("answer that is never JSON", f"ModelOutputError (exit 6): {raised.value}")
+
+
+def test_cut_off_answer_keeps_its_complete_items_and_says_so(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["length"], ANSWER) as server:
+        record = _summarize(server)
+    assert record.headline == ANSWER["headline"]
+    assert record.quality.warnings[0].startswith("the answer was cut off at the output limit")
+    assert len(record.actors) == 2
+    report(
+        "answer cut off by the token limit (finish_reason: length)",
+        f"record from the complete part, flagged: {record.quality.warnings[0]}",
+    )
+
+
+def test_cut_off_answer_with_nothing_usable_is_an_error(report: Callable[[str, str], None]) -> None:
+    server = FaultServer(["length"], {"headline": "x" * 60})
+    with server, pytest.raises(OutputTruncatedError, match="raise --max-tokens") as raised:
+        _summarize(server)
+    report("answer cut off before the summary", f"OutputTruncatedError (exit 6): {raised.value}")
+
+
+def test_answer_without_choices_is_a_model_output_error(report: Callable[[str, str], None]) -> None:
+    server = FaultServer(["no_choices"], ANSWER)
+    with server, pytest.raises(ModelOutputError, match="no choices") as raised:
+        _summarize(server)
+    report("completion with no choices", f"ModelOutputError (exit 6): {raised.value}")
+
+
+def test_in_a_batch_a_failing_article_leaves_the_others_unaffected(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    texts = [ARTICLE, ARTICLE.replace("Antwerp", "Rotterdam"), ARTICLE.replace("Tuesday", "Friday")]
+    feed.write_text(
+        "".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+    out = tmp_path / "out.jsonl"
+    # Five failures in a row: the first article to ask spends its whole budget on four.
+    script = ["status:500"] * 4 + ["ok"]
+    with FaultServer(script, ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "-o", str(out), "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "-j", "1", "--no-cache", "--timeout", "2"],
+        )  # fmt: skip
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    errors = [line for line in lines if "error" in line]
+    assert len(lines) == 3
+    assert len(errors) == 1
+    assert errors[0]["error"]["type"] == "ServerError"
+    assert result.exit_code == 5
+    assert "2 done (0 from cache), 1 failed" in result.stderr
+    report(
+        "HTTP 500 for one article of three in a batch",
+        "the two others are recorded; the third gets an error line; exit 5",
+    )
+
+
+def test_cli_reports_a_dead_server_in_one_line_with_exit_5(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["status:503"], ANSWER) as server:
+        url = server.url
+        result = CliRunner().invoke(
+            cli,
+            ["-", "--base-url", url, "--model", "m", "--backend", "vllm", "--max-attempts", "2",
+             "--max-reasks", "0", "--no-cache"],
+            input=ARTICLE,
+        )  # fmt: skip
+    assert result.exit_code == 5
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert f"{url} failed with HTTP 503" in result.stderr
+    report("CLI against a server failing with HTTP 503", f"exit 5: {result.stderr.strip()}")
+
+
+def test_api_key_never_appears_in_output_errors_or_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["status:401"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-o", str(out), "--base-url", server.url, "--model", "m", "--api-key", SECRET,
+             "--no-cache"],
+            input=ARTICLE,
+        )  # fmt: skip
+        sent = server.headers[0].get("authorization", "")
+    assert sent == f"Bearer {SECRET}", "the key does reach the server"
+    assert result.exit_code == 5
+    assert "OPENAI_API_KEY" in result.stderr
+    for text in (result.stdout, result.stderr, out.read_text(encoding="utf-8"), caplog.text):
+        assert SECRET not in text
+        assert SECRET[:12] not in text
+    report(
+        "wrong API key (HTTP 401)",
+        "AuthenticationError (exit 5); the key is in no output, error or log",
+    )
+
+
+def test_cassettes_hold_no_credentials() -> None:
+    for cassette in (ROOT / "cassettes").rglob("*.yaml"):
+        text = cassette.read_text(encoding="utf-8")
+        assert "authorization:" not in text.lower(), cassette
+        assert "sk-" not in text, cassette
+        assert "set-cookie" not in text.lower(), cassette
+
+
+def test_killed_batch_resumes_without_loss_or_repeated_requests(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    ids = [f"n{i}" for i in range(8)]
+    feed.write_text(
+        "".join(
+            json.dumps({"id": i, "text": ARTICLE.replace("Tuesday", f"day {i}")}) + "\n"
+            for i in ids
+        )
+    )
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache")}
+    with FaultServer(["ok"], ANSWER, delay=0.4) as server:
+        command = [
+            sys.executable, "-m", "summarizer", str(feed), "-o", str(out), "--base-url", server.url,
+            "--model", "m", "--backend", "vllm", "-j", "1",
+        ]  # fmt: skip
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if out.exists() and out.read_text(encoding="utf-8").count("\n") >= 3:
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        first_lines = out.read_text(encoding="utf-8").count("\n")
+        assert 3 <= first_lines < len(ids), "killed mid-run"
+        asked_first = len(server.requests)
+
+        rerun = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        asked_again = server.requests[asked_first:]
+
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == ids, "every article exactly once"
+    done_first = {json.loads(line)["id"] for line in lines[:first_lines]}
+    repeated = [b for b in asked_again for i in done_first if f"day {i}" in json.dumps(b)]
+    assert repeated == [], "no request for an article finished before the kill"
+    report(
+        "batch killed with SIGKILL mid-run, then rerun",
+        f"{first_lines} of {len(ids)} lines survived whole; the rerun did the other "
+        f"{len(ids) - first_lines} with {len(asked_again)} requests; each article once",
+    )
