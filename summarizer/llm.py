@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
+import httpx2
 import instructor
 import jiter
 import openai
@@ -380,8 +381,13 @@ def _endpoint_error(
             url=url,
         )
     if isinstance(exc, openai.APIConnectionError):
+        if exc.__cause__ is None or isinstance(exc.__cause__, httpx2.ConnectError):
+            return EndpointUnreachableError(
+                f"cannot connect to {url} ({tries}): is the server running?", url=url
+            )
         return EndpointUnreachableError(
-            f"cannot connect to {url} ({tries}): is the server running?", url=url
+            f"the connection to {url} broke off before the answer was complete ({tries})",
+            url=url,
         )
     if isinstance(exc, openai.APIStatusError):
         status, detail = exc.status_code, _server_message(exc)

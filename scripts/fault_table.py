@@ -1,0 +1,71 @@
+"""Run the fault tests and write their outcomes into the README's fault table.
+
+Each test in ``tests/test_faults.py`` records the case it tried and the outcome it
+pinned (see the ``report`` fixture there); this script runs them, collects those rows
+and replaces the table between the ``faults:start`` and ``faults:end`` markers of
+``README.md``. The table is never typed by hand.
+
+Usage::
+
+    python scripts/fault_table.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- faults:start -->", "<!-- faults:end -->"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "faults.jsonl"
+        env = {**os.environ, "SUMMARIZER_FAULT_REPORT": str(report)}
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests/test_faults.py",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
+        if run.returncode != 0:
+            print("fault tests failed: the table was not updated", file=sys.stderr)
+            return run.returncode
+        rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+
+    lines = ["| fault or input | outcome |", "|---|---|"]
+    for row in rows:
+        outcome = re.sub(r"http://127\.0\.0\.1:\d+/v1", "http://127.0.0.1:PORT/v1", row["outcome"])
+        outcome = re.sub(r"/tmp/\S+/", "", outcome)
+        cells = [c.replace("|", "\\|").replace("\n", " ") for c in (row["case"], outcome)]
+        lines.append(f"| {cells[0]} | {cells[1]} |")
+    table = "\n".join(lines)
+
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        print(f"README.md has no {START} … {END} section", file=sys.stderr)
+        return 1
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+    print(f"wrote {len(rows)} rows into README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
