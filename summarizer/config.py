@@ -26,6 +26,7 @@ ENV_VARS: Mapping[str, str] = {
     "mode": "SUMMARIZER_MODE",
     "timeout": "SUMMARIZER_TIMEOUT",
     "local_model_path": "SUMMARIZER_LOCAL_MODEL",
+    "prompt": "SUMMARIZER_PROMPT",
 }
 
 
@@ -48,6 +49,7 @@ class Settings:
         max_output_tokens: Cap on the tokens the model may generate per answer.
         max_items: Cap on each list's length in a grammar-constrained answer, so a small
             model that repeats itself stops early; ``None`` keeps the schema's limits.
+        prompt: Name of the prompt template, ``prompts/<name>.txt``.
         context_window: The model's context length in tokens, when known: an article
             whose prompt would not fit beside the answer is refused before any request
             (never truncated). The embedded default knows its own.
@@ -72,6 +74,7 @@ class Settings:
     max_reasks: int = 1
     max_output_tokens: int = 4096
     max_items: int | None = None
+    prompt: str = "extract"
     context_window: int | None = None
     temperature: float = 0.0
     seed: int | None = 0

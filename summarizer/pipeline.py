@@ -54,7 +54,7 @@ class Summarizer:
         self._server: LocalServer | None = None
         self._endpoint: Endpoint | None = None
         self._last_endpoint: Endpoint | None = None
-        self._template = load_template()
+        self._template = load_template(self.settings.prompt)
         self._lock = threading.Lock()
         self._client: openai.AsyncOpenAI | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None

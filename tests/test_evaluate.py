@@ -1,0 +1,192 @@
+"""The scorer, on hand-built records against hand-built gold, and one recorded run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarizer.cli import cli
+from summarizer.evaluate import GoldArticle, Report, load_gold, rouge_l, score
+from summarizer.record import ArticleSummary
+
+from .conftest import EXAMPLES
+
+TEXT = "Mayor Ana Diaz met the union. The union called a strike on Monday. Police watched."
+#         0         1         2         3         4         5         6         7
+#         0123456789012345678901234567890123456789012345678901234567890123456789012345678
+
+
+def _gold(**layers: Any) -> GoldArticle:
+    """Hand-built gold for TEXT: two actors (and a place), one event, one demand."""
+    gold: dict[str, Any] = {
+        "summary": "Ana Diaz met the union, which called a strike.",
+        "actors": [
+            {"name": "Ana Diaz", "kind": "person",
+             "mentions": [{"text": "Ana Diaz", "start": 6, "end": 14}]},
+            {"name": "the union", "kind": "organization",
+             "mentions": [{"text": "the union", "start": 19, "end": 28},
+                          {"text": "The union", "start": 30, "end": 39}]},
+            {"name": "Town", "kind": "place", "mentions": [{"text": "Town", "start": 0, "end": 0}]},
+        ],
+        "events": [{"type": "protest", "trigger": {"text": "strike", "start": 49, "end": 55}}],
+        "demands": [{"claimant": "the union", "addressee": None, "demand": "strike",
+                     "evidence": {"text": "called a strike", "start": 40, "end": 55}}],
+    }  # fmt: skip
+    gold.update(layers)
+    return GoldArticle("g1", TEXT, "en", "2024-01-01", None, gold, frozenset(gold))
+
+
+def _evidence(start: int, end: int) -> dict[str, Any]:
+    return {"sentence": 1, "quote": TEXT[start:end], "start": start, "end": end, "match": "exact"}
+
+
+def _record(
+    actors: list[Any], events: list[Any] = (), demands: list[Any] = (), summary: str = "x"
+) -> ArticleSummary:  # type: ignore[assignment]
+    """A hand-built record about TEXT."""
+    return ArticleSummary.model_validate(
+        {
+            "headline": "h", "summary": summary, "language": "en", "output_language": "en",
+            "text": TEXT, "actors": actors, "stances": [], "demands": list(demands),
+            "events": list(events),
+            "quality": {"model": "m", "endpoint": "e", "backend": "b", "mode": "m",
+                        "prompt_version": "p", "attempts": 1, "reasks": 0, "prompt_tokens": 10,
+                        "completion_tokens": 5, "seconds": 1.0, "items": {},
+                        "grounded_share": 1.0, "flagged": 0, "dropped": 0},
+        }
+    )  # fmt: skip
+
+
+def _actor(actor_id: str, name: str, start: int, end: int) -> dict[str, Any]:
+    mention = {"text": TEXT[start:end], "start": start, "end": end}
+    return {"id": actor_id, "name": name, "kind": "person", "mentions": [mention],
+            "evidence": [_evidence(start, end)]}  # fmt: skip
+
+
+def _event(kind: str, start: int, end: int) -> dict[str, Any]:
+    return {"type": kind, "description": "d", "agents": [], "targets": [], "realis": "occurred",
+            "evidence": [_evidence(start, end)]}  # fmt: skip
+
+
+def _demand(claimant: str, start: int, end: int) -> dict[str, Any]:
+    return {"claimant": claimant, "demand": "d", "evidence": [_evidence(start, end)]}
+
+
+PERFECT = _record(
+    [_actor("A1", "Ana Diaz", 6, 14), _actor("A2", "the union", 19, 28)],
+    [_event("protest", 40, 55)],
+    [_demand("A2", 40, 55)],
+    summary="Ana Diaz met the union, which called a strike.",
+)
+
+
+def _scores(record: ArticleSummary | None, gold: GoldArticle | None = None) -> Report:
+    return score([(gold or _gold(), record, None if record else "failed")])
+
+
+def test_perfect_prediction_scores_one_everywhere() -> None:
+    report = _scores(PERFECT)
+    for name in ("actors", "events", "events_typed", "demands"):
+        layer = report.layers[name]
+        assert (layer.precision, layer.recall, layer.f1) == (1.0, 1.0, 1.0), name
+    assert report.layers["actors"].gold == 2, "places are not scored as actors"
+    assert report.rouge_l == [1.0]
+
+
+def test_empty_prediction_has_zero_recall_and_no_precision() -> None:
+    layer = _scores(_record([])).layers["actors"]
+    assert (layer.tp, layer.predicted, layer.gold) == (0, 0, 2)
+    assert (layer.precision, layer.recall, layer.f1) == (None, 0.0, 0.0)
+
+
+def test_partial_prediction_by_name_when_spans_do_not_overlap() -> None:
+    # "Diaz" named but evidence elsewhere; one spurious actor.
+    record = _record([_actor("A1", "Ana Diaz", 62, 68), _actor("A2", "Police", 69, 75)])
+    layer = _scores(record).layers["actors"]
+    assert (layer.tp, layer.predicted, layer.gold) == (1, 2, 2)
+    assert (layer.precision, layer.recall, layer.f1) == (0.5, 0.5, 0.5)
+
+
+def test_duplicated_predictions_count_once_against_one_gold_item() -> None:
+    record = _record([_actor("A1", "Ana Diaz", 6, 14), _actor("A2", "Diaz", 10, 14)])
+    layer = _scores(record).layers["actors"]
+    assert (layer.tp, layer.predicted) == (1, 2)
+    assert layer.precision == 0.5
+    assert layer.recall == 0.5
+
+
+def test_wrong_event_type_is_detected_but_not_typed() -> None:
+    record = _record([_actor("A2", "the union", 19, 28)], [_event("assault", 45, 55)])
+    report = _scores(record)
+    assert report.layers["events"].tp == 1
+    assert report.layers["events_typed"].tp == 0
+
+
+def test_demand_needs_the_aligned_claimant_and_overlapping_evidence() -> None:
+    wrong_claimant = _record(
+        [_actor("A1", "Ana Diaz", 6, 14), _actor("A2", "the union", 19, 28)], [],
+        [_demand("A1", 40, 55)],
+    )  # fmt: skip
+    assert _scores(wrong_claimant).layers["demands"].tp == 0
+    wrong_place = _record(
+        [_actor("A1", "Ana Diaz", 6, 14), _actor("A2", "the union", 19, 28)], [],
+        [_demand("A2", 0, 5)],
+    )  # fmt: skip
+    assert _scores(wrong_place).layers["demands"].tp == 0
+
+
+def test_layers_without_gold_are_not_scored() -> None:
+    gold = _gold()
+    only_actors = GoldArticle(
+        gold.id, gold.text, "en", None, None, gold.gold, frozenset({"actors"})
+    )
+    report = _scores(PERFECT, only_actors)
+    assert report.layers["events"].articles == 0
+    assert report.rouge_l == []
+
+
+def test_failed_articles_are_counted_and_named() -> None:
+    report = _scores(None)
+    assert (report.articles, report.failed) == (1, 1)
+    assert report.errors == ["g1: failed"]
+
+
+def test_rouge_l_treats_accented_words_as_words() -> None:
+    assert rouge_l("le président a parlé", "le président a parlé") == 1.0
+    assert rouge_l("le president", "le président") == pytest.approx(0.5)
+
+
+def test_gold_loads_from_jsonl_and_from_one_json_object(tmp_path: Path) -> None:
+    sample = load_gold(EXAMPLES / "afp-2020-01-pompeo-fr.gold.json")
+    assert [a.id for a in sample] == ["afp-2020-01-pompeo-fr"]
+    assert sample[0].layers >= {"actors", "stances", "demands", "events", "summary"}
+    lines = tmp_path / "gold.jsonl"
+    row = {"id": "x", "text": "t", "gold": {"actors": []}, "meta": {"annotated_layers": ["actors"]}}
+    lines.write_text(json.dumps(row) + "\n" + json.dumps({**row, "id": "y"}) + "\n")
+    assert [(a.id, a.layers) for a in load_gold(lines)] == [
+        ("x", frozenset({"actors"})), ("y", frozenset({"actors"})),
+    ]  # fmt: skip
+
+
+@pytest.mark.vcr
+def test_recorded_eval_on_the_sample_gold_prints_a_table_and_json(
+    llm_base_url: str, vcr: Any
+) -> None:
+    args = [
+        "eval", str(EXAMPLES / "afp-2020-01-pompeo-fr.gold.json"), "--base-url", llm_base_url,
+        "--backend", "llama-cpp-python", "--model", "gemma-3-270m", "--max-items", "4", "--json",
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["articles"] == 1
+    assert report["failed"] == 0
+    assert set(report["layers"]) == {"actors", "events", "events_typed", "stances", "demands"}
+    assert report["layers"]["actors"]["gold"] == 11
+    assert report["layers"]["stances"]["gold"] == 7
+    assert 0.0 <= report["summary_rouge_l"] <= 1.0
+    assert report["prompt_tokens"] > 0
