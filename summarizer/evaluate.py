@@ -1,7 +1,7 @@
 """Scoring records against gold annotations: ``summarizer eval``.
 
 Gold files are JSONL (or one JSON object), one article per line, in the format of the
-project's evaluation data (documented in ``docs/gold-format.md`` in the repository): ``id``, ``text``,
+project's evaluation data (``docs/gold-format.md`` in the repository): ``id``, ``text``,
 ``language``, ``date``, ``title`` and ``gold`` with ``summary``, ``actors`` (name, kind,
 mentions with offsets), ``events`` (type, trigger span, arguments) and, where annotated,
 ``stances`` and ``demands`` (holder/claimant by actor name, evidence span).
