@@ -212,9 +212,12 @@ async def asummarize_many(
             await queue.put(None)
 
     async def work() -> None:
-        while (item := await queue.get()) is not None:
-            await results.put(await _one(summarizer, item))
-        await results.put(None)
+        try:
+            while (item := await queue.get()) is not None:
+                await results.put(await _one(summarizer, item))
+        finally:
+            # Always signal the end, or the consumer would wait for this worker forever.
+            await results.put(None)
 
     tasks = [
         asyncio.create_task(feed()),
@@ -243,6 +246,10 @@ async def _one(summarizer: Summarizer, item: ArticleInput) -> BatchResult:
         )
     except SummarizerError as exc:
         return BatchResult(item.id, error=exc)
+    except Exception as exc:  # a bug must cost one article, not the batch
+        error = SummarizerError(f"{item.id}: unexpected {type(exc).__name__}: {exc}")
+        error.__cause__ = exc
+        return BatchResult(item.id, error=error)
     return BatchResult(item.id, record=record, cached=cached)
 
 

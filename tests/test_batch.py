@@ -201,3 +201,23 @@ def test_summarize_many_turns_unreadable_articles_into_error_results() -> None:
         ("1", "EmptyArticleError"),
         ("a", "InputError"),
     ]
+
+
+def test_an_unexpected_error_costs_one_article_not_the_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from summarizer import ArticleInput, Settings, summarize_many
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("summarizer.pipeline.load_article", broken)
+    results = summarize_many(
+        [ArticleInput("a", "Some text."), ArticleInput("b", error=InputError("b: gone"))],
+        Settings(base_url="http://127.0.0.1:9/v1", model="m"),
+    )
+    by_id = {r.id: r for r in results}
+    assert "unexpected RuntimeError: a bug" in str(by_id["a"].error)
+    assert by_id["a"].error is not None
+    assert by_id["a"].error.exit_code == 1
+    assert isinstance(by_id["b"].error, InputError)
