@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import logging
 from pathlib import Path
 
 from summarizer import Settings, Summarizer
@@ -35,6 +36,8 @@ async def _run(settings: Settings, gold: Path, limit: int | None, concurrency: i
 
 
 def main() -> None:
+    # instructor logs every failed attempt at ERROR; the report says what matters.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--base-url")
