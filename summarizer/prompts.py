@@ -54,7 +54,7 @@ class PromptTemplate:
 
 
 def _template_dir() -> Path:
-    packaged = resources.files("summarizer") / "prompts"
+    packaged = resources.files("summarizer") / "prompt_templates"
     if packaged.is_dir():
         return Path(str(packaged))
     # A source checkout keeps the templates at the top level, beside the package.

@@ -125,3 +125,14 @@ def test_system_instructions_are_folded_into_the_first_user_turn() -> None:
         {"role": "user", "content": "Fix it."},
     ]
     assert fold_system(messages[1:]) == messages[1:]
+
+
+def test_prompt_templates_are_shipped_inside_the_wheel() -> None:
+    import tomllib
+
+    from .conftest import ROOT
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    force_include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert force_include == {"prompts": "summarizer/prompt_templates"}
+    assert sorted(p.name for p in (ROOT / "prompts").glob("*.txt")) == ["extract.txt"]
