@@ -16,6 +16,7 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -134,14 +135,14 @@ def _retry_after(headers: Any) -> float | None:
     try:
         return max(0.0, float(raw))
     except ValueError:
-        from datetime import datetime, timezone
+        from datetime import datetime
         from email.utils import parsedate_to_datetime
 
         try:
             when = parsedate_to_datetime(raw)
         except (TypeError, ValueError):
             return None
-        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 @lru_cache(maxsize=32)
