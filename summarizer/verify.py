@@ -89,70 +89,76 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
     def ref(value: str | None) -> str | None:
         return None if value is None else id_map.get(value, value)
 
-    for i, stance in enumerate(draft.stances):
-        holder, target = ref(stance.holder), ref(stance.target)
-        if holder not in known:
+    def claim(
+        where: str, role: str, raw: str, other_role: str, other_raw: str | None,
+        quote: str, sentences: list[int],
+    ) -> tuple[str, str | None, Evidence, list[str]] | None:  # fmt: skip
+        """Check who makes a stance or demand, whom it targets, and its evidence."""
+        who, other = ref(raw), ref(other_raw)
+        if who is None or who not in known:
             out.dropped += 1
-            out.warnings.append(f"dropped stances[{i}]: holder {stance.holder!r} is not an actor")
-            continue
+            out.warnings.append(f"dropped {where}: {role} {raw!r} is not an actor")
+            return None
         flags = []
-        if target is not None and target not in known:
-            flags.append(f"target {stance.target!r} is not an actor; cleared")
-            target = None
-        evidence = _evidence(stance.quote, stance.sentences, article)
-        flags += _evidence_flags(evidence)
-        if strict and _evidence_flags(evidence):
+        if other is not None and other not in known:
+            flags.append(f"{other_role} {other_raw!r} is not an actor; cleared")
+            other = None
+        evidence = _evidence(quote, sentences, article)
+        problems = _evidence_flags(evidence)
+        if strict and problems:
             out.dropped += 1
-            continue
-        out.stances.append(
-            Stance(
-                holder=holder,
-                topic=stance.topic,
-                target=target,
-                position=stance.position,
-                paraphrase=stance.paraphrase,
-                speech=stance.speech,
-                evidence=[evidence],
-                flags=flags,
+            out.warnings.append(f"dropped {where}: {problems[0]}")
+            return None
+        return who, other, evidence, flags + problems
+
+    for i, stance in enumerate(draft.stances):
+        checked = claim(
+            f"stances[{i}]", "holder", stance.holder, "target", stance.target,
+            stance.quote, stance.sentences,
+        )  # fmt: skip
+        if checked is not None:
+            holder, target, evidence, flags = checked
+            out.stances.append(
+                Stance(
+                    holder=holder,
+                    topic=stance.topic,
+                    target=target,
+                    position=stance.position,
+                    paraphrase=stance.paraphrase,
+                    speech=stance.speech,
+                    evidence=[evidence],
+                    flags=flags,
+                )
             )
-        )
 
     for i, demand in enumerate(draft.demands):
-        claimant, addressee = ref(demand.claimant), ref(demand.addressee)
-        if claimant not in known:
-            out.dropped += 1
-            out.warnings.append(
-                f"dropped demands[{i}]: claimant {demand.claimant!r} is not an actor"
+        checked = claim(
+            f"demands[{i}]", "claimant", demand.claimant, "addressee", demand.addressee,
+            demand.quote, demand.sentences,
+        )  # fmt: skip
+        if checked is not None:
+            claimant, addressee, evidence, flags = checked
+            out.demands.append(
+                Demand(
+                    claimant=claimant,
+                    addressee=addressee,
+                    demand=demand.demand,
+                    evidence=[evidence],
+                    flags=flags,
+                )
             )
-            continue
-        flags = []
-        if addressee is not None and addressee not in known:
-            flags.append(f"addressee {demand.addressee!r} is not an actor; cleared")
-            addressee = None
-        evidence = _evidence(demand.quote, demand.sentences, article)
-        flags += _evidence_flags(evidence)
-        if strict and _evidence_flags(evidence):
-            out.dropped += 1
-            continue
-        out.demands.append(
-            Demand(
-                claimant=claimant,
-                addressee=addressee,
-                demand=demand.demand,
-                evidence=[evidence],
-                flags=flags,
-            )
-        )
 
-    for event in draft.events:
+    for i, event in enumerate(draft.events):
         flags = []
         agents = _known_refs(event.agents, id_map, known, "agent", flags)
         targets = _known_refs(event.targets, id_map, known, "target", flags)
         evidence = _evidence(event.quote, event.sentences, article)
-        flags += _evidence_flags(evidence)
-        if strict and _evidence_flags(evidence):
+        problems = _evidence_flags(evidence)
+        if strict and problems:
             out.dropped += 1
+            out.warnings.append(f"dropped events[{i}]: {problems[0]}")
             continue
+        flags += problems
         out.events.append(
             Event(
                 type=event.type,
