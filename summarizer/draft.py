@@ -194,7 +194,9 @@ class Draft(_Item):
 
     @model_validator(mode="after")
     def _check_against_article(self, info: ValidationInfo) -> Draft:
-        context: dict[str, Any] = info.context or {}
+        from .llm import validation_context
+
+        context: dict[str, Any] = info.context or validation_context.get() or {}
         article = context.get("article")
         if isinstance(article, Article) and not context.get("lenient"):
             problems = draft_problems(self, article)
@@ -306,7 +308,8 @@ def read_lenient(raw: str) -> tuple[Draft, list[str]]:
                 dropped.append(f"dropped {key}[{i}]: {where or 'item'}: {error['msg']}")
         kept[key] = valid
     draft = Draft.model_validate(
-        {"headline": data.get("headline"), "summary": data.get("summary"), **kept}
+        {"headline": data.get("headline"), "summary": data.get("summary"), **kept},
+        context={"lenient": True},
     )
     return draft, dropped
 

@@ -15,6 +15,7 @@ import copy
 import json
 import random
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import lru_cache
@@ -43,7 +44,14 @@ from .errors import (
     SummarizerError,
 )
 
-__all__ = ["Extraction", "Usage", "extract", "fold_system"]
+__all__ = ["Extraction", "Usage", "extract", "fold_system", "validation_context"]
+
+#: The validation context of the extraction in progress. instructor's own ``context``
+#: argument would also render every message as a Jinja template, so an article
+#: holding ``{{`` or ``{%`` would be altered or crash; validators read this instead.
+validation_context: ContextVar[dict[str, Any] | None] = ContextVar(
+    "validation_context", default=None
+)
 
 _INSTRUCTOR_MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -245,6 +253,12 @@ async def extract(
         usage.attempts += 1
         if endpoint.mode == "json_object_schema":
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        if "response_format" in kwargs:
+            # Sent as is: the SDK would otherwise walk the whole schema on every request.
+            kwargs["extra_body"] = {
+                **kwargs.get("extra_body", {}),
+                "response_format": kwargs.pop("response_format"),
+            }
         if endpoint.backend.fold_system:
             kwargs["messages"] = fold_system(kwargs["messages"])
         response = await client.chat.completions.create(**kwargs)
@@ -272,12 +286,10 @@ async def extract(
     }
     if settings.seed is not None:
         request["seed"] = settings.seed
+    token = validation_context.set(context)
     try:
         value = await create(
-            response_model=_prepared(response_model),
-            max_retries=retrying,
-            context=context,
-            **request,
+            response_model=_prepared(response_model), max_retries=retrying, **request
         )
     except IncompleteOutputException as exc:
         salvaged = _salvage_truncated(exc.last_completion, lenient)
@@ -310,6 +322,8 @@ async def extract(
         mapped = _endpoint_error(exc, endpoint, settings, usage)
         mapped.usage = usage
         raise mapped from exc
+    finally:
+        validation_context.reset(token)
     return Extraction(value, True, usage)
 
 

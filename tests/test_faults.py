@@ -470,3 +470,18 @@ def test_instructions_inside_the_article_stay_data_and_are_checked(
         "article delimited as data; the invented actor's quote fails grounding: re-asked, "
         f"then kept flagged ({'; '.join(evil.flags)})",
     )
+
+
+def test_template_syntax_in_an_article_reaches_the_model_verbatim(
+    report: Callable[[str, str], None],
+) -> None:
+    text = ARTICLE + "\nA leaflet read {{ price }} and {% if union %} in large letters."
+    with FaultServer(["ok"], ANSWER) as server:
+        record = _summarize(server, text)
+        prompt = server.requests[0]["messages"][-1]["content"]
+    assert "{{ price }} and {% if union %}" in prompt
+    assert record.quality.attempts == 1
+    report(
+        "article containing template syntax ({{ … }}, {% … %})",
+        "sent verbatim; nothing is rendered or lost",
+    )
