@@ -126,15 +126,17 @@ class Summarizer:
         s = self.settings
         if s.base_url or s.api_key or self._endpoint is not None:
             endpoint = self.endpoint
+            embedded = f"embedded:{s.local_model_path.name if s.local_model_path else 'bundled'}"
             where, model, backend, mode = (
-                "embedded" if self._server else endpoint.base_url,
+                embedded if self._server else endpoint.base_url,
                 endpoint.model,
                 endpoint.backend.name,
                 endpoint.mode,
             )
         else:
             s = self._embedded_settings()
-            where, model, backend = "embedded", s.model or LOCAL_MODEL_NAME, "llama-cpp-python"
+            where = f"embedded:{s.local_model_path.name if s.local_model_path else 'bundled'}"
+            model, backend = s.model or LOCAL_MODEL_NAME, "llama-cpp-python"
             mode = s.mode if s.mode != "auto" else BACKENDS[backend].mode
         return {
             "endpoint": where,

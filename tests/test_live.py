@@ -20,7 +20,7 @@ from .conftest import ROOT, SAMPLE_FR
 def test_embedded_default_summarises_the_sample_without_any_configuration() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     result = subprocess.run(
-        [sys.executable, "-m", "summarizer", str(SAMPLE_FR), "--format", "json"],
+        [sys.executable, "-m", "summarizer", str(SAMPLE_FR), "--format", "json", "--no-cache"],
         capture_output=True,
         text=True,
         env=env,
