@@ -124,6 +124,7 @@ _YEAR_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def resolve_date(expression: str, anchor: PartialDate | None, language: str) -> PartialDate | None:
     """Place a date expression on the calendar, no more precisely than the text allows.
 
