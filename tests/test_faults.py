@@ -485,3 +485,35 @@ def test_template_syntax_in_an_article_reaches_the_model_verbatim(
         "article containing template syntax ({{ … }}, {% … %})",
         "sent verbatim; nothing is rendered or lost",
     )
+
+
+def test_check_probes_an_endpoint_and_reports_what_works(
+    report: Callable[[str, str], None],
+) -> None:
+    probe_answer = {
+        "headline": "Lyon asks for tram money",
+        "summary": "The mayor of Lyon asked the government to fund a tram line.",
+        "actors": [
+            {"id": "A1", "name": "Grégory Doucet", "kind": "person", "sentences": [1],
+             "quote": "The mayor of Lyon, Grégory Doucet"},
+        ],
+    }  # fmt: skip
+    with FaultServer(["ok"], probe_answer) as server:
+        result = CliRunner().invoke(
+            cli, ["check", "--base-url", server.url, "--model", "fault-model", "--backend", "vllm"]
+        )
+    assert result.exit_code == 0, result.stderr
+    assert "backend:  vllm" in result.stdout
+    assert "mode:     json_schema" in result.stdout
+    assert "models:   fault-model" in result.stdout
+    assert "extract:  ok: 1 attempt(s), 0 re-ask(s)" in result.stdout
+    with FaultServer(["status:400"], probe_answer) as server:
+        failed = CliRunner().invoke(
+            cli, ["check", "--base-url", server.url, "--model", "m", "--backend", "vllm"]
+        )
+    assert "extract:  FAILED:" in failed.stdout
+    assert "HTTP 400" in failed.stdout
+    report(
+        "`summarizer check` against a server rejecting the request",
+        "reports FAILED with the HTTP status",
+    )
