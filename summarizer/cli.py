@@ -203,6 +203,8 @@ def run(
         sys.exit(130)
     finally:
         summarizer.close()
+        if cache is not None:
+            cache.close()
         for handle in (sink, out):
             if handle is not None:
                 handle.close()

@@ -32,9 +32,7 @@ from pydantic import (
 from .article import Article
 
 __all__ = [
-    "ACTOR_KINDS",
     "EVENT_TYPES",
-    "POSITIONS",
     "Draft",
     "DraftActor",
     "DraftDemand",
@@ -80,9 +78,7 @@ Position = Literal[
 Speech = Literal["direct_quote", "reported", "paraphrase"]
 Realis = Literal["occurred", "planned", "hypothetical", "negated"]
 
-ACTOR_KINDS: tuple[str, ...] = get_args(ActorKind)
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
-POSITIONS: tuple[str, ...] = get_args(Position)
 
 _LOOSE_ID = re.compile(r"^\s*a0*(\d{1,3})\s*$", re.IGNORECASE)
 

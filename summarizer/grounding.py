@@ -25,16 +25,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, get_args
+from typing import Literal
 
 from rapidfuzz import fuzz
 
 from .article import Article
 
-__all__ = ["MATCH_KINDS", "Folded", "Located", "MatchKind", "fold", "locate"]
+__all__ = ["GROUNDED", "Folded", "Located", "MatchKind", "fold", "locate"]
 
 MatchKind = Literal["exact", "normalised", "fuzzy", "sentence", "unverified"]
-MATCH_KINDS: tuple[str, ...] = get_args(MatchKind)
 #: Match kinds that prove the quote's words are in the article.
 GROUNDED: frozenset[str] = frozenset({"exact", "normalised", "fuzzy"})
 
