@@ -68,6 +68,20 @@ def local_model_path(cache_dir: Path | None = None) -> Path:
     return Path(target)
 
 
+def _die_with_parent() -> None:
+    """In the server's process: ask Linux to end it when its parent dies.
+
+    Without this, a run killed with SIGKILL would leave the server running, holding
+    its port and memory, with nobody to stop it.
+    """
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -109,7 +123,11 @@ class LocalServer:
             "--n_ctx", str(self.context),
         ]  # fmt: skip
         self._process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:

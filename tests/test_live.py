@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import jsonschema
 import pytest
@@ -35,3 +37,29 @@ def test_embedded_default_summarises_the_sample_without_any_configuration() -> N
     assert record["quality"]["backend"] == "llama-cpp-python"
     assert record["quality"]["model"] == "gemma-3-270m"
     assert record["quality"]["endpoint"].startswith("http://127.0.0.1:")
+
+
+@pytest.mark.live
+def test_embedded_server_does_not_outlive_a_killed_run() -> None:
+    script = (
+        "import sys, time\n"
+        "from summarizer.local import LocalServer, local_model_path\n"
+        "server = LocalServer(local_model_path()).start()\n"
+        "print(server._process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    os.kill(child, 0)  # the server runs
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    parent.stdout.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the embedded server (pid {child}) outlived the killed run")
