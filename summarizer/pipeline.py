@@ -27,12 +27,14 @@ from .llm import extract
 from .local import LOCAL_MODEL_NAME, LocalServer, local_extra_installed, local_model_path
 from .prompts import load_template, render_messages
 from .record import SCHEMA_VERSION, ArticleSummary, DateValue, Quality
-from .verify import verify_draft
+from .verify import summary_support, verify_draft
 
 __all__ = ["Summarizer", "asummarize", "summarize"]
 
 log = logging.getLogger("summarizer")
 _EMBEDDED_ITEMS = 4
+# Below this share of its words in the article, a summary gets a warning.
+_LOW_SUPPORT = 0.5
 
 
 class Summarizer:
@@ -306,6 +308,16 @@ class Summarizer:
         )
         checked = verify_draft(result.value, article, strict=settings.strict)
         warnings = [*result.repairs, *checked.warnings]
+        support = (
+            summary_support(result.value.summary, article)
+            if output_language == article.language
+            else None
+        )
+        if support is not None and support < _LOW_SUPPORT:
+            warnings.append(
+                f"only {support:.0%} of the summary's words occur in the article: it may not "
+                "summarise this article"
+            )
         if not result.validated and result.usage.validation_errors:
             warnings.insert(
                 0,
@@ -330,6 +342,7 @@ class Summarizer:
                 "events": len(checked.events),
             },
             grounded_share=checked.grounded_share,
+            summary_support=support,
             flagged=checked.flagged,
             dropped=checked.dropped + len(result.repairs),
             warnings=warnings,

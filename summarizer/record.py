@@ -135,6 +135,11 @@ class Quality(_Model):
         description="Share of evidence found in the text (exact, normalised or fuzzy); "
         "null when there is no evidence at all."
     )
+    summary_support: float | None = Field(
+        default=None,
+        description="Share of the summary's content words found in the article (null when the "
+        "summary is in another language than the article).",
+    )
     flagged: int = Field(description="Items kept with at least one flag.")
     dropped: int = Field(
         description="Items removed (unknown references, or unproven in strict mode)."

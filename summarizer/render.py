@@ -128,7 +128,7 @@ def _quality_lines(record: ArticleSummary) -> list[str]:
         f"- {q.attempts} attempt(s), {q.reasks} re-ask(s), "
         f"{q.prompt_tokens}+{q.completion_tokens} tokens, {q.seconds:.1f}s",
         f"- items: {items}; grounded {_share(q.grounded_share)}, "
-        f"{q.flagged} flagged, {q.dropped} dropped",
+        f"{q.flagged} flagged, {q.dropped} dropped; summary support {_share(q.summary_support)}",
     ]
     lines += [f"- warning: {w}" for w in q.warnings]
     return lines

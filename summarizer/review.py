@@ -244,6 +244,7 @@ def _quality(record: ArticleSummary) -> str:
         ("seconds", f"{q.seconds:.1f}"),
         ("items", ", ".join(f"{k} {v}" for k, v in q.items.items())),
         ("grounded", "n/a" if q.grounded_share is None else f"{q.grounded_share:.0%}"),
+        ("summary support", "n/a" if q.summary_support is None else f"{q.summary_support:.0%}"),
         ("flagged / dropped", f"{q.flagged} / {q.dropped}"),
         *(("warning", w) for w in q.warnings),
     ]
