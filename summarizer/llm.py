@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -278,14 +279,8 @@ async def extract(
     )
     # instructor types ``create`` for sync use; the function it wraps here is async.
     create: Any = instructor.patch(create=send, mode=_INSTRUCTOR_MODES[endpoint.mode])
-    request: dict[str, Any] = {
-        "model": endpoint.model,
-        "messages": messages,
-        "temperature": settings.temperature,
-        "max_tokens": settings.max_output_tokens,
-    }
-    if settings.seed is not None:
-        request["seed"] = settings.seed
+    request = _sampling(endpoint, settings)
+    request.update(model=endpoint.model, messages=messages)
     token = validation_context.set(context)
     try:
         value = await create(
@@ -340,6 +335,24 @@ def _read_leniently(
         f"the model gave no usable answer after {usage.attempts} attempt(s) "
         f"({usage.reasks} re-ask(s)): {problems}"
     )
+
+
+# Hosted reasoning models take only their default temperature.
+_REASONING_MODELS = re.compile(r"^(o\d|gpt-5)", re.IGNORECASE)
+
+
+def _sampling(endpoint: Endpoint, settings: Settings) -> dict[str, Any]:
+    """Sampling parameters in the form this endpoint accepts."""
+    hosted = endpoint.backend.name == "openai"
+    # The hosted API has replaced max_tokens, which its reasoning models refuse.
+    request: dict[str, Any] = {
+        "max_completion_tokens" if hosted else "max_tokens": settings.max_output_tokens
+    }
+    if not (hosted and _REASONING_MODELS.match(endpoint.model)):
+        request["temperature"] = settings.temperature
+    if settings.seed is not None:
+        request["seed"] = settings.seed
+    return request
 
 
 def fold_system(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

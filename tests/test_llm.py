@@ -264,3 +264,21 @@ def test_answer_still_invalid_when_the_budget_is_spent_is_read_leniently(
     assert all(n.name.startswith("Z") for n in result.value.names)
     assert result.repairs, "the invalid names are reported, not silently lost"
     assert len(result.usage.validation_errors) == 2
+
+
+def test_sampling_parameters_follow_the_endpoint() -> None:
+    from summarizer.llm import _sampling
+
+    settings = Settings(api_key="k", max_output_tokens=900)
+    hosted = Endpoint.from_settings(settings, base_url="https://api.openai.com/v1")
+    assert _sampling(hosted, settings) == {
+        "max_completion_tokens": 900,
+        "temperature": 0.0,
+        "seed": 0,
+    }
+    reasoning = Endpoint.from_settings(
+        settings.replace(model="gpt-5-mini"), base_url=hosted.base_url
+    )
+    assert _sampling(reasoning, settings) == {"max_completion_tokens": 900, "seed": 0}
+    local = Endpoint.from_settings(settings.replace(model="m"), base_url="http://h:8080/v1")
+    assert _sampling(local, settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
