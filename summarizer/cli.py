@@ -406,8 +406,9 @@ async def _eval(summarizer: Summarizer, articles: Any, concurrency: int, run: An
 
 
 @cli.command("check")
+@click.option("--all-modes", is_flag=True, help="Try every structured-output mode once.")
 @_endpoint_options
-def check(**endpoint: Any) -> None:
+def check(all_modes: bool, **endpoint: Any) -> None:
     """Probe an endpoint: can it be reached, and does it return valid structured output?"""
     _setup_logging()
     from .probe import probe
@@ -416,7 +417,7 @@ def check(**endpoint: Any) -> None:
     try:
         settings = Settings.from_env(**endpoint)
         with Summarizer(settings) as summarizer:
-            report = probe(summarizer)
+            report = probe(summarizer, all_modes=all_modes)
     except SummarizerError as exc:
         _fail(err, exc)
     for line in report:

@@ -18,11 +18,12 @@ _PROBE_TEXT = (
 )
 
 
-def probe(summarizer: Summarizer) -> list[str]:
+def probe(summarizer: Summarizer, *, all_modes: bool = False) -> list[str]:
     """Report on the summarizer's endpoint, line by line.
 
     Lists the models the server offers, then summarises a one-sentence article and
-    reports whether the answer validated, how many attempts it took and how long.
+    reports whether the answer validated, how many attempts it took and how long. With
+    ``all_modes``, tries every structured-output mode once and says which to use.
 
     Raises:
         SummarizerError: The endpoint cannot be resolved or reached.
@@ -48,6 +49,40 @@ def probe(summarizer: Summarizer) -> list[str]:
         f"{q.prompt_tokens}+{q.completion_tokens} tokens, {time.perf_counter() - started:.1f}s"
     )
     lines += [f"warning:  {w}" for w in q.warnings]
+    if all_modes:
+        lines += _try_modes(summarizer)
+    return lines
+
+
+# Best first: constrained decoding beats a schema that is only asked for in the prompt.
+_PREFERENCE = ("json_schema", "json_object_schema", "tools", "json_object", "md_json")
+
+
+def _try_modes(summarizer: Summarizer) -> list[str]:
+    endpoint = summarizer.endpoint
+    working = []
+    lines = []
+    for mode in _PREFERENCE:
+        settings = summarizer.settings.replace(
+            base_url=endpoint.base_url, backend=endpoint.backend.name, model=endpoint.model,
+            mode=mode, max_attempts=1, max_reasks=0,
+        )  # fmt: skip
+        started = time.perf_counter()
+        try:
+            with Summarizer(settings) as trial:
+                record = trial.summarize(_PROBE_TEXT)
+        except SummarizerError as exc:
+            lines.append(f"mode {mode:18} FAILED: {exc}")
+            continue
+        elapsed = time.perf_counter() - started
+        verdict = "ok" if not record.quality.warnings else "answered, with problems"
+        lines.append(f"mode {mode:18} {verdict} ({elapsed:.1f}s)")
+        if verdict == "ok":
+            working.append(mode)
+    if working:
+        lines.append(f"use:      --mode {working[0]}")
+    else:
+        lines.append("use:      no mode gave a valid answer from this model")
     return lines
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -507,6 +508,16 @@ def test_check_probes_an_endpoint_and_reports_what_works(
     assert "mode:     json_schema" in result.stdout
     assert "models:   fault-model" in result.stdout
     assert "extract:  ok: 1 attempt(s), 0 re-ask(s)" in result.stdout
+    with FaultServer(["ok"], probe_answer) as server:
+        modes = CliRunner().invoke(
+            cli,
+            ["check", "--all-modes", "--base-url", server.url, "--model", "m", "--backend", "vllm"],
+        )
+        formats = [r.get("response_format", {}).get("type") for r in server.requests[1:]]
+    assert re.search(r"^mode json_schema +ok", modes.stdout, re.MULTILINE)
+    assert re.search(r"^mode tools +FAILED", modes.stdout, re.MULTILINE), "no tool call came back"
+    assert "use:      --mode json_schema" in modes.stdout
+    assert formats[:2] == ["json_schema", "json_object"], "each mode asks in its own way"
     with FaultServer(["status:400"], probe_answer) as server:
         failed = CliRunner().invoke(
             cli, ["check", "--base-url", server.url, "--model", "m", "--backend", "vllm"]
