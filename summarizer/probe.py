@@ -41,14 +41,14 @@ def probe(summarizer: Summarizer, *, all_modes: bool = False) -> list[str]:
         record = summarizer.summarize(_PROBE_TEXT)
     except SummarizerError as exc:
         lines.append(f"extract:  FAILED: {exc}")
-        return lines
-    q = record.quality
-    verdict = "ok" if not q.warnings else "answered, with problems"
-    lines.append(
-        f"extract:  {verdict}: {q.attempts} attempt(s), {q.reasks} re-ask(s), "
-        f"{q.prompt_tokens}+{q.completion_tokens} tokens, {time.perf_counter() - started:.1f}s"
-    )
-    lines += [f"warning:  {w}" for w in q.warnings]
+    else:
+        q = record.quality
+        verdict = "ok" if not q.warnings else "answered, with problems"
+        lines.append(
+            f"extract:  {verdict}: {q.attempts} attempt(s), {q.reasks} re-ask(s), "
+            f"{q.prompt_tokens}+{q.completion_tokens} tokens, {time.perf_counter() - started:.1f}s"
+        )
+        lines += [f"warning:  {w}" for w in q.warnings]
     if all_modes:
         lines += _try_modes(summarizer)
     return lines
@@ -66,6 +66,8 @@ def _try_modes(summarizer: Summarizer) -> list[str]:
         settings = summarizer.settings.replace(
             base_url=endpoint.base_url, backend=endpoint.backend.name, model=endpoint.model,
             mode=mode, max_attempts=1, max_reasks=0,
+            # The probe article is one sentence: a longer answer is a model running on.
+            max_output_tokens=min(summarizer.settings.max_output_tokens, 1024),
         )  # fmt: skip
         started = time.perf_counter()
         try:
