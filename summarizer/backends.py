@@ -15,7 +15,7 @@ ask for JSON. Modes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .config import Settings
@@ -68,13 +68,7 @@ class Endpoint:
     model: str
     backend: Backend
     mode: str
-    api_key: str | None = None
-
-    def __repr__(self) -> str:  # never show the key
-        return (
-            f"Endpoint(base_url={self.base_url!r}, model={self.model!r}, "
-            f"backend={self.backend.name!r}, mode={self.mode!r})"
-        )
+    api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(

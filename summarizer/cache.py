@@ -102,3 +102,9 @@ class Cache:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

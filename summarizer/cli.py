@@ -330,9 +330,8 @@ def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
 @click.pass_obj
 def cache_info(cache_dir: Path | None) -> None:
     """Where the cache is, how many records it holds, and its size."""
-    cache = _open_cache(cache_dir)
-    info = cache.info()
-    cache.close()
+    with _open_cache(cache_dir) as cache:
+        info = cache.info()
     click.echo(f"path:    {info.path}\nrecords: {info.records}\nsize:    {info.bytes / 1e6:.1f} MB")
 
 
@@ -340,9 +339,8 @@ def cache_info(cache_dir: Path | None) -> None:
 @click.pass_obj
 def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached record."""
-    cache = _open_cache(cache_dir)
-    removed = cache.clear()
-    cache.close()
+    with _open_cache(cache_dir) as cache:
+        removed = cache.clear()
     click.echo(f"removed {removed} record(s) from {cache.path}")
 
 

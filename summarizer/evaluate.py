@@ -32,6 +32,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from .batch import ArticleInput, asummarize_many
 from .draft import EVENT_TYPES
 from .errors import InputError
 from .pipeline import Summarizer
-from .record import ArticleSummary
+from .record import ArticleSummary, located_spans
 
 __all__ = [
     "GoldArticle",
@@ -235,20 +236,15 @@ def score_article(gold: GoldArticle, record: ArticleSummary, report: Report) -> 
             report.layers["events_typed"].add(typed, len(record.events), len(gold_events))
     by_name = {a["name"]: i for i, a in enumerate(gold_actors)}
     position = {a.id: i for i, a in enumerate(record.actors)}
-    if "stances" in gold.layers:
-        gold_stances = g.get("stances") or []
-        tp = _match_claims(
-            gold_stances, [(s.holder, _spans(s.evidence)) for s in record.stances],
-            "holder", by_name, alignment, position,
-        )  # fmt: skip
-        report.layers["stances"].add(tp, len(record.stances), len(gold_stances))
-    if "demands" in gold.layers:
-        gold_demands = g.get("demands") or []
-        tp = _match_claims(
-            gold_demands, [(d.claimant, _spans(d.evidence)) for d in record.demands],
-            "claimant", by_name, alignment, position,
-        )  # fmt: skip
-        report.layers["demands"].add(tp, len(record.demands), len(gold_demands))
+    claims = {
+        "stances": ("holder", [(c.holder, located_spans(c.evidence)) for c in record.stances]),
+        "demands": ("claimant", [(c.claimant, located_spans(c.evidence)) for c in record.demands]),
+    }
+    for layer, (role, predicted) in claims.items():
+        if layer in gold.layers:
+            gold_items = g.get(layer) or []
+            tp = _match_claims(gold_items, predicted, role, by_name, alignment, position)
+            report.layers[layer].add(tp, len(predicted), len(gold_items))
     human = g.get("summary")
     if human and "summary" in gold.layers:
         report.rouge_l.append(rouge_l(record.summary, human))
@@ -303,18 +299,18 @@ def format_report(report: Report, *, title: str = "") -> str:
 
 def rouge_l(prediction: str, reference: str) -> float:
     """ROUGE-L F1 between two texts, on Unicode words, case-folded."""
+    return float(_rouge_scorer().score(reference, prediction)["rougeL"].fmeasure)
+
+
+@cache
+def _rouge_scorer() -> Any:
     from rouge_score import rouge_scorer, tokenizers
 
     class _Words(tokenizers.Tokenizer):  # type: ignore[misc]
         def tokenize(self, text: str) -> list[str]:
             return _WORD.findall(text.casefold())
 
-    scorer = rouge_scorer.RougeScorer(["rougeL"], tokenizer=_Words())
-    return float(scorer.score(reference, prediction)["rougeL"].fmeasure)
-
-
-def _spans(evidence: Iterable[Any]) -> list[Span]:
-    return [(e.start, e.end) for e in evidence if e.start is not None and e.end is not None]
+    return rouge_scorer.RougeScorer(["rougeL"], tokenizer=_Words())
 
 
 def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
@@ -337,7 +333,7 @@ def _greedy(scores: list[tuple[float, int, int]]) -> dict[int, int]:
 def _align_actors(gold_actors: list[dict[str, Any]], record: ArticleSummary) -> dict[int, int]:
     scores: list[tuple[float, int, int]] = []
     for p, actor in enumerate(record.actors):
-        predicted_spans = [(m.start, m.end) for m in actor.mentions] + _spans(actor.evidence)
+        predicted_spans = [(m.start, m.end) for m in actor.mentions] + located_spans(actor.evidence)
         predicted_names = [actor.name, *(m.text for m in actor.mentions)]
         for g, gold in enumerate(gold_actors):
             gold_spans = [(m["start"], m["end"]) for m in gold.get("mentions") or []]
@@ -363,7 +359,7 @@ def _match_events(
 ) -> list[tuple[int, int]]:
     scores: list[tuple[float, int, int]] = []
     for p, event in enumerate(record.events):
-        predicted = _spans(event.evidence)
+        predicted = located_spans(event.evidence)
         for g, gold in enumerate(gold_events):
             trigger = gold.get("trigger")
             spans = [(trigger["start"], trigger["end"])] if trigger else []

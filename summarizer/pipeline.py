@@ -24,7 +24,13 @@ from .dates import PartialDate
 from .draft import Draft, read_lenient
 from .errors import ConfigurationError, InputError
 from .llm import extract
-from .local import LOCAL_MODEL_NAME, LocalServer, local_extra_installed, local_model_path
+from .local import (
+    LOCAL_MODEL_NAME,
+    NO_ENDPOINT_HINT,
+    LocalServer,
+    local_extra_installed,
+    local_model_path,
+)
 from .prompts import load_template, render_messages
 from .record import SCHEMA_VERSION, ArticleSummary, DateValue, Quality
 from .verify import summary_support, verify_draft
@@ -84,10 +90,12 @@ class Summarizer:
         s = self.settings
         if s.base_url or s.api_key:
             _ = self.endpoint
-        elif not s.embedded or not local_extra_installed():
-            from .local import _INSTALL_HINT
+        else:
+            self._require_embedded()
 
-            raise ConfigurationError(_INSTALL_HINT)
+    def _require_embedded(self) -> None:
+        if not self.settings.embedded or not local_extra_installed():
+            raise ConfigurationError(NO_ENDPOINT_HINT)
 
     def _resolve_once(self) -> Endpoint:
         return self.endpoint
@@ -98,10 +106,7 @@ class Summarizer:
             return Endpoint.from_settings(s, base_url=s.base_url)
         if s.api_key:
             return Endpoint.from_settings(s, base_url=OPENAI_BASE_URL, backend="openai")
-        if not s.embedded or not local_extra_installed():
-            from .local import _INSTALL_HINT
-
-            raise ConfigurationError(_INSTALL_HINT)
+        self._require_embedded()
         model_path = s.local_model_path or local_model_path()
         log.warning(
             "no endpoint configured: using the embedded offline model %s (tiny, for trying "

@@ -27,6 +27,7 @@ __all__ = [
     "Mention",
     "Quality",
     "Stance",
+    "located_spans",
 ]
 
 #: Bumped whenever the record's shape changes in a way readers must know about.
@@ -48,6 +49,11 @@ class Evidence(_Model):
         description="How the quote was found: exact, normalised, fuzzy, sentence (only the cited "
         "sentence could be checked) or unverified (no span)."
     )
+
+
+def located_spans(evidence: list[Evidence]) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of the evidence that was located in the text."""
+    return [(e.start, e.end) for e in evidence if e.start is not None and e.end is not None]
 
 
 class Mention(_Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Literal, get_args
 
 from rich.console import Console, Group
@@ -13,7 +14,7 @@ from rich.text import Text
 
 from .record import Actor, ArticleSummary, Evidence
 
-__all__ = ["FORMATS", "Format", "render", "render_terminal"]
+__all__ = ["FORMATS", "Format", "actor_names", "render", "render_terminal", "who"]
 
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -34,11 +35,13 @@ def render(record: ArticleSummary, fmt: Format) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
 
-def _names(record: ArticleSummary) -> dict[str, str]:
+def actor_names(record: ArticleSummary) -> dict[str, str]:
+    """Actor names by id."""
     return {actor.id: actor.name for actor in record.actors}
 
 
-def _who(ids: list[str] | str | None, names: dict[str, str]) -> str:
+def who(ids: Sequence[str] | str | None, names: dict[str, str]) -> str:
+    """Actor ids as names, for display; "—" for none."""
     if ids is None:
         return "—"
     values = [ids] if isinstance(ids, str) else ids
@@ -57,7 +60,7 @@ def _md_escape(text: str) -> str:
 
 
 def _markdown(record: ArticleSummary) -> str:
-    names = _names(record)
+    names = actor_names(record)
     q = record.quality
     lines = [f"# {record.headline}", ""]
     meta = [f"language: {record.language}"]
@@ -83,8 +86,8 @@ def _markdown(record: ArticleSummary) -> str:
     if record.stances:
         lines += ["## Stances", ""]
         lines += [
-            f"- **{_who(s.holder, names)}** {s.position} *{s.topic}*"
-            f"{' → ' + _who(s.target, names) if s.target else ''}: {s.paraphrase} — "
+            f"- **{who(s.holder, names)}** {s.position} *{s.topic}*"
+            f"{' → ' + who(s.target, names) if s.target else ''}: {s.paraphrase} — "
             f"{_quote(s.evidence)}{_flag_mark(s.flags)}"
             for s in record.stances
         ]
@@ -92,7 +95,7 @@ def _markdown(record: ArticleSummary) -> str:
     if record.demands:
         lines += ["## Demands", ""]
         lines += [
-            f"- **{_who(d.claimant, names)}** → {_who(d.addressee, names)}: {d.demand} — "
+            f"- **{who(d.claimant, names)}** → {who(d.addressee, names)}: {d.demand} — "
             f"{_quote(d.evidence)}{_flag_mark(d.flags)}"
             for d in record.demands
         ]
@@ -104,7 +107,7 @@ def _markdown(record: ArticleSummary) -> str:
             where = f" in {e.where}" if e.where else ""
             lines.append(
                 f"- **{e.type}** [{e.realis}]{when}{where}: {e.description} "
-                f"(by {_who(e.agents, names)}; to {_who(e.targets, names)}) — "
+                f"(by {who(e.agents, names)}; to {who(e.targets, names)}) — "
                 f"{_quote(e.evidence)}{_flag_mark(e.flags)}"
             )
         lines.append("")
@@ -136,7 +139,7 @@ def _quality_lines(record: ArticleSummary) -> list[str]:
 
 def render_terminal(record: ArticleSummary) -> Group:
     """A rich renderable for a terminal: summary, tables of items, quality."""
-    names = _names(record)
+    names = actor_names(record)
     parts: list[Panel | Table | Text] = [
         Panel(
             Text(record.summary),
@@ -151,7 +154,7 @@ def render_terminal(record: ArticleSummary) -> Group:
         table = _table("Stances", "holder", "position", "topic", "target", "evidence")
         for s in record.stances:
             table.add_row(
-                _who(s.holder, names), s.position, s.topic, _who(s.target, names),
+                who(s.holder, names), s.position, s.topic, who(s.target, names),
                 _evidence_cell(s.evidence, s.flags),
             )  # fmt: skip
         parts.append(table)
@@ -159,7 +162,7 @@ def render_terminal(record: ArticleSummary) -> Group:
         table = _table("Demands", "claimant", "addressee", "demand", "evidence")
         for d in record.demands:
             table.add_row(
-                _who(d.claimant, names), _who(d.addressee, names), d.demand,
+                who(d.claimant, names), who(d.addressee, names), d.demand,
                 _evidence_cell(d.evidence, d.flags),
             )  # fmt: skip
         parts.append(table)
@@ -169,7 +172,7 @@ def render_terminal(record: ArticleSummary) -> Group:
             when = f"{e.when.text} ({e.when.value or '?'})" if e.when else "—"
             table.add_row(
                 f"{e.type}\n{e.realis}", when,
-                f"{_who(e.agents, names)} → {_who(e.targets, names)}", e.description,
+                f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,
                 _evidence_cell(e.evidence, e.flags),
             )  # fmt: skip
         parts.append(table)

@@ -13,18 +13,17 @@ attributes built from data are ids of our own making.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
-from .record import Actor, ArticleSummary, Demand, Event, Evidence, Stance
+from .record import Actor, ArticleSummary, Demand, Event, Evidence, Stance, located_spans
+from .render import actor_names, who
 
 __all__ = ["render_html"]
 
 _KINDS = ("actor", "stance", "demand", "event")
-_Who = Callable[[Sequence[str] | str | None], str]
-_Spans = Callable[[Sequence[Evidence]], list[tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,59 +56,47 @@ def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer r
 
 
 def _items(record: ArticleSummary, prefix: str) -> list[_Item]:
-    names = {a.id: a.name for a in record.actors}
-
-    def who(ids: Sequence[str] | str | None) -> str:
-        values = [ids] if isinstance(ids, str) else list(ids or [])
-        return ", ".join(names.get(i, i) for i in values) or "—"
-
-    def spans(evidence: Sequence[Evidence]) -> list[tuple[int, int]]:
-        return [(e.start, e.end) for e in evidence if e.start is not None and e.end is not None]
-
-    items: list[_Item] = []
-    for actor in record.actors:
-        items.append(_actor_item(actor, prefix, spans))
-    for i, s in enumerate(record.stances):
-        items.append(_stance_item(s, f"{prefix}-st{i}", who, spans))
-    for i, d in enumerate(record.demands):
-        items.append(_demand_item(d, f"{prefix}-dm{i}", who, spans))
-    for i, e in enumerate(record.events):
-        items.append(_event_item(e, f"{prefix}-ev{i}", who, spans))
+    names = actor_names(record)
+    items = [_actor_item(actor, prefix) for actor in record.actors]
+    items += [_stance_item(s, f"{prefix}-st{i}", names) for i, s in enumerate(record.stances)]
+    items += [_demand_item(d, f"{prefix}-dm{i}", names) for i, d in enumerate(record.demands)]
+    items += [_event_item(e, f"{prefix}-ev{i}", names) for i, e in enumerate(record.events)]
     return items
 
 
-def _actor_item(actor: Actor, prefix: str, spans: _Spans) -> _Item:
+def _actor_item(actor: Actor, prefix: str) -> _Item:
     mentions = [(m.start, m.end) for m in actor.mentions]
     detail = " · ".join(x for x in (actor.kind, actor.role, actor.country) if x)
     return _Item(
         f"{prefix}-{actor.id}", "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
-        actor.flags, [*spans(actor.evidence), *mentions],
+        actor.flags, [*located_spans(actor.evidence), *mentions],
     )  # fmt: skip
 
 
-def _stance_item(s: Stance, ref: str, who: _Who, spans: _Spans) -> _Item:
-    target = f" → {who(s.target)}" if s.target else ""
+def _stance_item(s: Stance, ref: str, names: dict[str, str]) -> _Item:
+    target = f" → {who(s.target, names)}" if s.target else ""
     return _Item(
-        ref, "stance", f"{who(s.holder)} {s.position}{target}", f"{s.topic}: {s.paraphrase}",
-        s.evidence, s.flags, spans(s.evidence),
+        ref, "stance", f"{who(s.holder, names)} {s.position}{target}",
+        f"{s.topic}: {s.paraphrase}", s.evidence, s.flags, located_spans(s.evidence),
     )  # fmt: skip
 
 
-def _demand_item(d: Demand, ref: str, who: _Who, spans: _Spans) -> _Item:
+def _demand_item(d: Demand, ref: str, names: dict[str, str]) -> _Item:
     return _Item(
-        ref, "demand", f"{who(d.claimant)} → {who(d.addressee)}", d.demand, d.evidence, d.flags,
-        spans(d.evidence),
+        ref, "demand", f"{who(d.claimant, names)} → {who(d.addressee, names)}", d.demand,
+        d.evidence, d.flags, located_spans(d.evidence),
     )  # fmt: skip
 
 
-def _event_item(e: Event, ref: str, who: _Who, spans: _Spans) -> _Item:
+def _event_item(e: Event, ref: str, names: dict[str, str]) -> _Item:
     when = f" · {e.when.text} ({e.when.value or '?'})" if e.when else ""
     where = f" · {e.where}" if e.where else ""
-    parties = f" — {who(e.agents)} → {who(e.targets)}" if e.agents or e.targets else ""
+    parties = (
+        f" — {who(e.agents, names)} → {who(e.targets, names)}" if e.agents or e.targets else ""
+    )
     return _Item(
-        ref, "event", f"{e.type} [{e.realis}]",
-        f"{e.description}{parties}{when}{where}",
-        e.evidence, e.flags, spans(e.evidence),
+        ref, "event", f"{e.type} [{e.realis}]", f"{e.description}{parties}{when}{where}",
+        e.evidence, e.flags, located_spans(e.evidence),
     )  # fmt: skip
 
 
