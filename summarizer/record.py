@@ -24,14 +24,51 @@ __all__ = [
     "Demand",
     "Event",
     "Evidence",
+    "Flag",
     "Mention",
     "Quality",
+    "ReasonCode",
     "Stance",
     "located_spans",
 ]
 
 #: Bumped whenever the record's shape changes in a way readers must know about.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+
+#: Stable reason codes of flags. Readers filter on these; the message is for people.
+ReasonCode = Literal[
+    # Where a quote stands.
+    "quote_not_found",  # not in the text: the span is the sentence the model cited
+    "no_span",  # not in the text, and the cited sentence does not exist
+    "cited_sentence_corrected",  # found, in another sentence than the one cited (informational)
+    # Located, but not verbatim: what changed.
+    "number",
+    "negation",
+    "name",
+    "date",
+    "words_changed",
+    "words_dropped",
+    # An item's own fields against its evidence.
+    "name_not_found",
+    "when_not_in_evidence",
+    "where_not_in_evidence",
+    "holder_not_in_evidence",
+    "number_not_in_evidence",
+    # References between items.
+    "unknown_reference",
+]
+
+
+class Flag(BaseModel):
+    """Something about an item or a piece of evidence that is not proven, or was repaired."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: ReasonCode = Field(description="Stable reason code: see the README's table.")
+    message: str = Field(description="What was found, for people.")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
 
 class _Model(BaseModel):
@@ -46,8 +83,15 @@ class Evidence(_Model):
     start: int | None = Field(description="Offset of the span's first character in `text`.")
     end: int | None = Field(description="Offset just past the span's last character in `text`.")
     match: MatchKind = Field(
-        description="How the quote was found: exact, normalised, fuzzy, sentence (only the cited "
-        "sentence could be checked) or unverified (no span)."
+        description="How the quote was located: exact, normalised, fuzzy, sentence (only the "
+        "cited sentence could be checked) or unverified (no span)."
+    )
+    grounded: bool = Field(
+        description="The quote is the span's words, up to typography, case, accents and marked "
+        "elisions, and agrees with it on numbers, negations, names and dates."
+    )
+    flags: list[Flag] = Field(
+        default_factory=list, description="Why the evidence is not grounded, or what was repaired."
     )
 
 
@@ -74,7 +118,7 @@ class DateValue(_Model):
 
 class _Item(_Model):
     evidence: list[Evidence] = Field(description="The words that ground the item.")
-    flags: list[str] = Field(
+    flags: list[Flag] = Field(
         default_factory=list, description="What could not be proven or was repaired."
     )
 
@@ -156,7 +200,7 @@ class Quality(_Model):
 class ArticleSummary(_Model):
     """A verified structured summary of one article."""
 
-    schema_version: Literal["1.0"] = "1.0"
+    schema_version: Literal["2.0"] = "2.0"
     id: str | None = Field(default=None, description="The article's identifier, if known.")
     title: str | None = Field(default=None, description="The article's own headline, if known.")
     headline: str = Field(description="A short headline written by the model.")

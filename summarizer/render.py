@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .record import Actor, ArticleSummary, Evidence
+from .record import Actor, ArticleSummary, Evidence, Flag
 
 __all__ = ["FORMATS", "Format", "actor_names", "render", "render_terminal", "who"]
 
@@ -115,8 +115,8 @@ def _markdown(record: ArticleSummary) -> str:
     return "\n".join(lines)
 
 
-def _flag_mark(flags: list[str]) -> str:
-    return f" ⚠ {'; '.join(flags)}" if flags else ""
+def _flag_mark(flags: list[Flag]) -> str:
+    return f" ⚠ {'; '.join(map(str, flags))}" if flags else ""
 
 
 def _share(value: float | None) -> str:
@@ -201,8 +201,8 @@ def _actors_table(actors: list[Actor]) -> Table:
     return table
 
 
-def _evidence_cell(evidence: list[Evidence], flags: list[str]) -> Text:
+def _evidence_cell(evidence: list[Evidence], flags: list[Flag]) -> Text:
     text = Text(_quote(evidence))
     if flags:
-        text.append("\n⚠ " + "; ".join(flags), style="yellow")
+        text.append("\n⚠ " + "; ".join(map(str, flags)), style="yellow")
     return text

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
-from .record import Actor, ArticleSummary, Demand, Event, Evidence, Stance, located_spans
+from .record import Actor, ArticleSummary, Demand, Event, Evidence, Flag, Stance, located_spans
 from .render import actor_names, who
 
 __all__ = ["render_html"]
@@ -33,7 +33,7 @@ class _Item:
     label: str
     detail: str
     evidence: Sequence[Evidence]
-    flags: Sequence[str]
+    flags: Sequence[Flag]
     spans: Sequence[tuple[int, int]]
 
 
@@ -163,7 +163,7 @@ def _panel(items: Sequence[_Item]) -> str:
         entries = []
         for item in of_kind:
             status = _status(item)
-            flags = "".join(f'<li class="flag">⚠ {escape(f)}</li>' for f in item.flags)
+            flags = "".join(f'<li class="flag">⚠ {escape(str(f))}</li>' for f in item.flags)
             quotes = "".join(
                 f'<li class="quote m-{e.match}">“{escape(e.quote)}” <em>{e.match}</em></li>'
                 for e in item.evidence

@@ -20,7 +20,7 @@ from .article import Article
 from .dates import resolve_date
 from .draft import Draft, DraftActor
 from .grounding import GROUNDED, fold, locate
-from .record import Actor, DateValue, Demand, Event, Evidence, Mention, Stance
+from .record import Actor, DateValue, Demand, Event, Evidence, Flag, Mention, Stance
 
 __all__ = ["Verified", "summary_support", "verify_draft"]
 
@@ -49,7 +49,7 @@ class Verified:
         evidence = [e for item in self.items for e in item.evidence]
         if not evidence:
             return None
-        return round(sum(e.match in GROUNDED for e in evidence) / len(evidence), 4)
+        return round(sum(e.grounded for e in evidence) / len(evidence), 4)
 
 
 def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Verified:
@@ -67,10 +67,10 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
         flags = _evidence_flags(evidence)
         mentions = _find_mentions(_surfaces(actor), article)
         if not mentions:
-            flags.append(f"name {actor.name!r} not found in the text")
+            flags.append(Flag(code="name_not_found", message=f"{actor.name!r} is not in the text"))
         if strict and flags:
             out.dropped += 1
-            out.warnings.append(f"dropped actor {actor.id} ({actor.name}): {flags[0]}")
+            out.warnings.append(f"dropped actor {actor.id} ({actor.name}): {flags[0].message}")
             continue
         out.actors.append(
             Actor(
@@ -92,22 +92,27 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
     def claim(
         where: str, role: str, raw: str, other_role: str, other_raw: str | None,
         quote: str, sentences: list[int],
-    ) -> tuple[str, str | None, Evidence, list[str]] | None:  # fmt: skip
+    ) -> tuple[str, str | None, Evidence, list[Flag]] | None:  # fmt: skip
         """Check who makes a stance or demand, whom it targets, and its evidence."""
         who, other = ref(raw), ref(other_raw)
         if who is None or who not in known:
             out.dropped += 1
             out.warnings.append(f"dropped {where}: {role} {raw!r} is not an actor")
             return None
-        flags = []
+        flags: list[Flag] = []
         if other is not None and other not in known:
-            flags.append(f"{other_role} {other_raw!r} is not an actor; cleared")
+            flags.append(
+                Flag(
+                    code="unknown_reference",
+                    message=f"{other_role} {other_raw!r} is not an actor; cleared",
+                )
+            )
             other = None
         evidence = _evidence(quote, sentences, article)
         problems = _evidence_flags(evidence)
         if strict and problems:
             out.dropped += 1
-            out.warnings.append(f"dropped {where}: {problems[0]}")
+            out.warnings.append(f"dropped {where}: {problems[0].message}")
             return None
         return who, other, evidence, flags + problems
 
@@ -156,7 +161,7 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
         problems = _evidence_flags(evidence)
         if strict and problems:
             out.dropped += 1
-            out.warnings.append(f"dropped events[{i}]: {problems[0]}")
+            out.warnings.append(f"dropped events[{i}]: {problems[0].message}")
             continue
         flags += problems
         out.events.append(
@@ -192,31 +197,47 @@ def summary_support(summary: str, article: Article) -> float | None:
 
 def _evidence(quote: str, sentences: list[int], article: Article) -> Evidence:
     found = locate(quote, article, sentences)
+    flags: list[Flag] = []
+    if found.match == "sentence":
+        flags.append(
+            Flag(
+                code="quote_not_found",
+                message="quote not found in the text; only the cited sentence was checked",
+            )
+        )
+    elif found.match == "unverified":
+        flags.append(
+            Flag(
+                code="no_span",
+                message="quote not found in the text and the cited sentence does not exist",
+            )
+        )
     return Evidence(
         sentence=found.sentence,
         quote=quote,
         start=found.start,
         end=found.end,
         match=found.match,
+        grounded=found.match in GROUNDED,
+        flags=flags,
     )
 
 
-def _evidence_flags(evidence: Evidence) -> list[str]:
-    if evidence.match == "sentence":
-        return ["quote not found in the text; only the cited sentence was checked"]
-    if evidence.match == "unverified":
-        return ["quote not found in the text and the cited sentence does not exist"]
-    return []
+def _evidence_flags(evidence: Evidence) -> list[Flag]:
+    """The evidence's own flags that make an item unproven (informational ones excluded)."""
+    return [f for f in evidence.flags if f.code != "cited_sentence_corrected"]
 
 
 def _known_refs(
-    refs: Iterable[str], id_map: dict[str, str], known: set[str], role: str, flags: list[str]
+    refs: Iterable[str], id_map: dict[str, str], known: set[str], role: str, flags: list[Flag]
 ) -> list[str]:
     kept: list[str] = []
     for raw in refs:
         value = id_map.get(raw, raw)
         if value not in known:
-            flags.append(f"{role} {raw!r} is not an actor; removed")
+            flags.append(
+                Flag(code="unknown_reference", message=f"{role} {raw!r} is not an actor; removed")
+            )
         elif value not in kept:
             kept.append(value)
     return kept

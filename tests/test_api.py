@@ -64,14 +64,16 @@ def _hand_built_record() -> ArticleSummary:
             "output_language": "en", "text": text,
             "actors": [{"id": "A1", "name": "Dupont", "kind": "person", "mentions": [],
                         "evidence": [{"sentence": 1, "quote": "a démissionné | lundi", "start": 27,
-                                      "end": 47, "match": "exact"}], "flags": []}],
+                                      "end": 47, "match": "exact", "grounded": True}],
+                        "flags": []}],
             "stances": [], "demands": [],
             "events": [{"type": "other", "description": "Dupont resigned", "agents": ["A1"],
                         "targets": [], "when": {"text": "lundi", "value": "2020-01",
                         "precision": "month"}, "realis": "occurred",
                         "evidence": [{"sentence": 1, "quote": "invented", "start": 0, "end": 47,
-                                      "match": "sentence"}],
-                        "flags": ["quote not found in the text"]}],
+                                      "match": "sentence", "grounded": False}],
+                        "flags": [{"code": "quote_not_found",
+                                   "message": "quote not found in the text"}]}],
             "quality": {"model": "m", "endpoint": "http://h/v1", "backend": "generic",
                         "mode": "md_json",
                         "prompt_version": "p", "attempts": 1, "reasks": 0, "prompt_tokens": 10,
@@ -88,7 +90,7 @@ def test_markdown_report_lists_items_with_quotes_and_flags() -> None:
     assert "| A1 | Dupont | person |" in md
     assert "a démissionné \\| lundi" in md, "pipes in table cells are escaped"
     assert "lundi → 2020-01" in md
-    assert "⚠ quote not found in the text" in md
+    assert "⚠ quote_not_found: quote not found in the text" in md
     assert "grounded 50%" in md
 
 

@@ -41,7 +41,14 @@ def _gold(**layers: Any) -> GoldArticle:
 
 
 def _evidence(start: int, end: int) -> dict[str, Any]:
-    return {"sentence": 1, "quote": TEXT[start:end], "start": start, "end": end, "match": "exact"}
+    return {
+        "sentence": 1,
+        "quote": TEXT[start:end],
+        "start": start,
+        "end": end,
+        "match": "exact",
+        "grounded": True,
+    }
 
 
 def _record(

@@ -469,7 +469,7 @@ def test_instructions_inside_the_article_stay_data_and_are_checked(
     report(
         "article containing 'ignore previous instructions…', model obeys",
         "article delimited as data; the invented actor's quote fails grounding: re-asked, "
-        f"then kept flagged ({'; '.join(evil.flags)})",
+        f"then kept flagged ({'; '.join(map(str, evil.flags))})",
     )
 
 

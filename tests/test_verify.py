@@ -76,14 +76,18 @@ def test_unknown_holder_drops_the_stance_and_unknown_target_is_cleared(article: 
     assert len(out.stances) == 1
     assert out.dropped == 1
     assert out.stances[0].target is None
-    assert any("target 'A9'" in flag for flag in out.stances[0].flags)
+    assert any(
+        f.code == "unknown_reference" and "target 'A9'" in f.message for f in out.stances[0].flags
+    )
     assert any("holder 'A8'" in warning for warning in out.warnings)
 
 
 def test_unknown_event_agent_is_removed_and_flagged(article: Article) -> None:
     event = verify_draft(_draft(), article).events[0]
     assert event.agents == ["A1"]
-    assert event.flags == ["agent 'A5' is not an actor; removed"]
+    assert [(f.code, f.message) for f in event.flags] == [
+        ("unknown_reference", "agent 'A5' is not an actor; removed")
+    ]
 
 
 def test_event_date_resolves_against_the_month_dated_article(article: Article) -> None:
