@@ -24,10 +24,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .backends import BACKENDS, MODES
-from .batch import ArticleInput, JsonlSink, Totals, asummarize_many, estimate_cost, read_inputs
-from .cache import Cache
+from .batch import ArticleInput, Totals, asummarize_many, estimate_cost, read_inputs
+from .cache import Cache, open_cache
 from .config import Settings
 from .errors import SummarizerError
+from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, render, render_terminal
@@ -171,7 +172,8 @@ def run(
             replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
             for i in read_inputs(articles or ("-",))
         ]
-        cache = None if no_cache else Cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
+        summarizer = Summarizer(settings, cache=cache)
     except SummarizerError as exc:
         _fail(err, exc)
     single = len(inputs) == 1
@@ -179,11 +181,13 @@ def run(
         fmt = "terminal" if single and output is None and sys.stdout.isatty() else "json"
     if fmt == "json" and (not single or output is not None):
         fmt = "jsonl"
-    sink = JsonlSink(output, retry_failed=retry_failed) if fmt == "jsonl" and output else None
+    try:
+        sink, report = _open_output(output, fmt, inputs, retry_failed)
+    except SummarizerError as exc:
+        _fail(err, exc)
     todo = [i for i in inputs if sink is None or not sink.seen(i.id)]
     totals = Totals(skipped=len(inputs) - len(todo))
-    out = output.open("w", encoding="utf-8") if output is not None and sink is None else None
-    summarizer = Summarizer(settings, cache=cache)
+    out = report.file if report is not None else None
     try:
         if any(item.error is None for item in todo):
             summarizer.preflight()
@@ -194,6 +198,8 @@ def run(
         )
         if fmt == "html" and reviewed:
             click.echo(render_html(reviewed), file=out, nl=False)
+        if report is not None and totals.done:
+            report.commit()
     except SummarizerError as exc:
         _fail(err, exc)
     except KeyboardInterrupt:
@@ -205,7 +211,7 @@ def run(
         summarizer.close()
         if cache is not None:
             cache.close()
-        for handle in (sink, out):
+        for handle in (sink, report):
             if handle is not None:
                 handle.close()
     if len(inputs) > 1 or totals.skipped:
@@ -213,6 +219,17 @@ def run(
     if totals.exit_codes:
         codes = totals.exit_codes
         sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
+
+
+def _open_output(
+    output: Path | None, fmt: str, inputs: list[ArticleInput], retry_failed: bool
+) -> tuple[JsonlSink | None, ReportFile | None]:
+    if output is None:
+        return None, None
+    refuse_input_as_output(output, (i.source for i in inputs))
+    if fmt == "jsonl":
+        return JsonlSink(output, retry_failed=retry_failed), None
+    return None, ReportFile(output)
 
 
 async def _drive(
@@ -380,7 +397,7 @@ def eval_command(
     try:
         settings = Settings.from_env(max_items=max_items, **endpoint)
         articles = load_gold(gold)[:limit]
-        cache = None if no_cache else Cache(_env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(_env_path("SUMMARIZER_CACHE_DIR"))
         summarizer = Summarizer(settings, cache=cache)
         summarizer.preflight()
         report = asyncio.run(_eval(summarizer, articles, concurrency, run_eval))
