@@ -20,7 +20,8 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,18 +119,34 @@ class Cache:
         log.warning("the record cache at %s failed (%s); going on without it", self.path, exc)
 
     def info(self) -> CacheInfo:
-        with self._lock:
+        """Where the cache is, how many records it holds and its size.
+
+        Raises:
+            ConfigurationError: The database cannot be read (locked, corrupt).
+        """
+        with self._lock, self._errors("read"):
             (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
         return CacheInfo(self.path, int(count), size)
 
     def clear(self) -> int:
-        """Delete every record; return how many there were."""
-        with self._lock:
+        """Delete every record; return how many there were.
+
+        Raises:
+            ConfigurationError: The database cannot be emptied (locked, read-only, corrupt).
+        """
+        with self._lock, self._errors("empty"):
             (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
             self._db.execute("DELETE FROM records")
             self._db.execute("VACUUM")
         return int(count)
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise ConfigurationError(f"cannot {doing} the cache at {self.path}: {exc}") from exc
 
     def close(self) -> None:
         with self._lock:

@@ -13,9 +13,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -36,6 +37,8 @@ from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
 __all__ = ["main"]
+
+_T = TypeVar("_T")
 
 
 class _DefaultGroup(click.Group):
@@ -347,8 +350,7 @@ def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
 @click.pass_obj
 def cache_info(cache_dir: Path | None) -> None:
     """Where the cache is, how many records it holds, and its size."""
-    with _open_cache(cache_dir) as cache:
-        info = cache.info()
+    info = _using_cache(cache_dir, Cache.info)
     click.echo(f"path:    {info.path}\nrecords: {info.records}\nsize:    {info.bytes / 1e6:.1f} MB")
 
 
@@ -356,14 +358,14 @@ def cache_info(cache_dir: Path | None) -> None:
 @click.pass_obj
 def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached record."""
-    with _open_cache(cache_dir) as cache:
-        removed = cache.clear()
-    click.echo(f"removed {removed} record(s) from {cache.path}")
+    removed, path = _using_cache(cache_dir, lambda cache: (cache.clear(), cache.path))
+    click.echo(f"removed {removed} record(s) from {path}")
 
 
-def _open_cache(cache_dir: Path | None) -> Cache:
+def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
     try:
-        return Cache(cache_dir)
+        with Cache(cache_dir) as cache:
+            return use(cache)
     except SummarizerError as exc:
         return _fail(Console(stderr=True), exc)  # type: ignore[no-any-return]
 

@@ -64,8 +64,7 @@ def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
     Paths are compared by the file they reach (device and inode), so a symlink, a
     relative path or a second hard link to an input is caught too.
     """
-    for source in {s for s in sources if s not in (None, "-")}:
-        assert source is not None
+    for source in {s for s in sources if s is not None and s != "-"}:
         try:
             same = os.path.samefile(source, output)
         except OSError:  # either does not exist (yet): they cannot be one file
@@ -205,18 +204,12 @@ class JsonlSink:
         if tail and _kind(tail) is not None:
             lines.append(tail + b"\n")  # a whole line that lost only its newline
         elif tail and not any(o.startswith(tail) or tail.startswith(o) for o in _OPENINGS):
-            raise OutputError(
-                f"{self.path}: its last line is not a record written by summarizer; "
-                "refusing to resume into a file it did not write: choose another -o"
-            )
+            raise _foreign(self.path, "its last line")
         kept: list[bytes] = []
         for number, line in enumerate(lines, start=1):
             kind = _kind(line) if line.strip() else ("blank", None)
             if kind is None:
-                raise OutputError(
-                    f"{self.path}: line {number} is not a record written by summarizer; "
-                    "refusing to resume into a file it did not write: choose another -o"
-                )
+                raise _foreign(self.path, f"line {number}")
             what, article_id = kind
             if what == "error" and retry_failed:
                 continue
@@ -255,6 +248,13 @@ class JsonlSink:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _foreign(path: Path, where: str) -> OutputError:
+    return OutputError(
+        f"{path}: {where} is not a record written by summarizer; refusing to resume into "
+        "a file it did not write: choose another -o"
+    )
 
 
 def _kind(line: bytes) -> tuple[str, str | None] | None:

@@ -317,6 +317,26 @@ def test_cache_keeps_records_by_key_and_reports_and_clears(tmp_path: Path) -> No
     cache.close()
 
 
+def test_cache_clear_on_a_locked_database_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from summarizer import Cache
+
+    Cache(tmp_path).close()
+    monkeypatch.setattr("summarizer.cache.LOCK_WAIT", 0.2)
+    holder = sqlite3.connect(tmp_path / "records.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(cli, ["cache", "--cache-dir", str(tmp_path), "clear"])
+    finally:
+        holder.close()
+    assert result.exit_code == 4
+    assert "cannot empty the cache at" in result.stderr
+    assert "database is locked" in result.stderr
+
+
 def test_summarize_many_turns_unreadable_articles_into_error_results() -> None:
     from summarizer import ArticleInput, Settings, summarize_many
 
