@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,21 @@ def test_missing_and_empty_files_become_error_inputs_not_exceptions(tmp_path: Pa
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     inputs = read_inputs([str(tmp_path / "empty.txt"), str(tmp_path / "gone.txt")])
     assert [type(i.error).__name__ for i in inputs] == ["EmptyArticleError", "InputError"]
+
+
+def test_a_named_pipe_given_by_name_is_read_as_a_stream(tmp_path: Path) -> None:
+    fifo = tmp_path / "live.txt"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "w", encoding="utf-8") as pipe:
+            pipe.write("An article arriving through a pipe.")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    inputs = read_inputs([str(fifo)])
+    writer.join(5)
+    assert [(i.id, i.text) for i in inputs] == [(str(fifo), "An article arriving through a pipe.")]
 
 
 def test_stdin_jsonl_is_read_as_many_articles() -> None:
