@@ -139,13 +139,22 @@ class ReportFile:
         self.file = os.fdopen(fd, "w", encoding="utf-8")
 
     def commit(self) -> None:
-        """Put what was written in place of the target (a no-op for a stream)."""
-        self.file.flush()
+        """Put what was written in place of the target (a no-op for a stream).
+
+        Raises:
+            OutputError: The file could not be finished (a full disk); the target is
+                left as it was.
+        """
         if self._temp is None:
+            self.file.flush()
             return
-        os.fsync(self.file.fileno())
-        self.file.close()
-        os.replace(self._temp, self._target)
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self._temp, self._target)
+        except OSError as exc:
+            raise _unwritable(self.path, exc) from exc
         self._temp = None
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -213,6 +214,25 @@ def test_report_file_replaces_its_target_only_on_commit(tmp_path: Path) -> None:
     assert real.read_text(encoding="utf-8") == "the new report\n"
     assert real.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.md", "report.md"]
+
+
+def test_a_report_that_cannot_be_finished_leaves_the_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("the previous report\n", encoding="utf-8")
+    report = ReportFile(target)
+    report.file.write("the new report\n")
+
+    def disk_full(*args: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("summarizer.output.os.fsync", disk_full)
+    with pytest.raises(OutputError, match=r"report\.md: cannot be written \(No space left"):
+        report.commit()
+    report.close()
+    assert target.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
 
 def test_ids_shared_by_two_inputs_are_qualified_with_their_source(tmp_path: Path) -> None:
