@@ -5,10 +5,9 @@ standard input, and JSONL files with one article per line (``id``, ``text``, and
 optionally ``date``, ``language``, ``url``, ``title``). Each article becomes one JSONL
 line: its record, or an error record naming the article and the cause.
 
-Output is appended one whole line at a time and flushed, so an interrupted run (Ctrl-C
-or ``kill -9``) loses nothing already finished. A rerun reads the file first, drops a
-trailing partial line if the process died mid-write, and skips every article already
-done; ``retry_failed`` also redoes those that failed, replacing their error lines.
+Ids must tell articles apart, or resuming would take one article for another: an id
+that two inputs share is qualified with its source (``feed.jsonl#1``), and an input
+that repeats an id is refused. Writing the output is ``output``'s concern.
 """
 
 from __future__ import annotations
@@ -16,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import glob
 import json
-import os
+import logging
+import stat
 import sys
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,14 +28,13 @@ from typing import Any, TextIO
 from .article import decode_bytes, read_text
 from .cache import Cache
 from .config import Settings
-from .errors import InputError, SummarizerError
+from .errors import DuplicateIdError, InputError, SummarizerError
 from .pipeline import Summarizer
 from .record import ArticleSummary
 
 __all__ = [
     "ArticleInput",
     "BatchResult",
-    "JsonlSink",
     "Totals",
     "asummarize_many",
     "estimate_cost",
@@ -44,6 +44,8 @@ __all__ = [
 
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
 _GLOB_CHARS = frozenset("*?[")
+
+log = logging.getLogger("summarizer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ class ArticleInput:
     title: str | None = None
     url: str | None = None
     error: SummarizerError | None = None
+    source: str | None = None
+    """The file (or ``-``) the article was read from, when it was read by ``read_inputs``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +105,15 @@ class BatchResult:
 def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[ArticleInput]:
     """Expand ``sources`` into articles, in order; unreadable ones carry their error.
 
+    In folders and patterns, anything but a regular file (a named pipe, a socket, a
+    device) is skipped with a warning: reading it could block the run. Named on its own,
+    such a file is read as a stream, like standard input.
+
     Raises:
         InputError: A folder or pattern that matches nothing (a mistake in the command,
             not in an article).
+        DuplicateIdError: One input gives two articles the same id (or a file is given
+            twice).
     """
     found: list[ArticleInput] = []
     for source in sources:
@@ -112,13 +122,11 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in (*_TEXT_SUFFIXES, ".jsonl")
-            )
+            files = _regular(sorted(path.rglob("*")), (*_TEXT_SUFFIXES, ".jsonl"))
             if not files:
                 raise InputError(f"{source}: no .txt, .md or .jsonl files in this folder")
         elif _GLOB_CHARS & set(source) and not path.exists():
-            files = sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
+            files = _regular(sorted(Path(p) for p in glob.glob(source, recursive=True)), None)
             if not files:
                 raise InputError(f"{source}: no file matches this pattern")
         else:
@@ -128,14 +136,77 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
                 found.extend(_from_jsonl(file))
             else:
                 found.append(_from_file(file))
-    return found
+    return _unique_ids(found)
+
+
+def _regular(paths: Iterable[Path], suffixes: tuple[str, ...] | None) -> list[Path]:
+    """The regular files among ``paths`` (with one of ``suffixes``); warn about the rest."""
+    kept: list[Path] = []
+    for path in paths:
+        if suffixes is not None and path.suffix.lower() not in suffixes:
+            continue
+        if path.is_file():
+            kept.append(path)
+        elif not path.is_dir():
+            log.warning("skipping %s: %s, not a regular file", path, _kind_of(path))
+    return kept
+
+
+def _kind_of(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "a broken link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def _unique_ids(found: list[ArticleInput]) -> list[ArticleInput]:
+    """Qualify ids shared between inputs with their source; refuse ids an input repeats."""
+    where: defaultdict[str, list[str | None]] = defaultdict(list)
+    for item in found:
+        where[item.id].append(item.source)
+    shared = {i for i, sources in where.items() if len(sources) > 1}
+    if not shared:
+        return found
+    repeated: defaultdict[str, list[str]] = defaultdict(list)
+    for article_id in sorted(shared):
+        for source in dict.fromkeys(where[article_id]):
+            if where[article_id].count(source) > 1:
+                repeated[str(source)].append(article_id)
+    if repeated:
+        raise DuplicateIdError(
+            "the same id for two articles would make resuming skip one of them: "
+            + "; ".join(_repeats(source, ids) for source, ids in repeated.items())
+        )
+    unique = [
+        replace(item, id=f"{item.source}#{item.id}") if item.id in shared else item
+        for item in found
+    ]
+    clashes = sorted(i for i, n in Counter(u.id for u in unique).items() if n > 1)
+    if clashes:
+        raise DuplicateIdError(
+            f"ids still shared after adding their source: {', '.join(clashes[:5])}; "
+            "give the articles unique ids"
+        )
+    return unique
+
+
+def _repeats(source: str, ids: list[str]) -> str:
+    if ids == [source]:
+        return f"{source} is given more than once"
+    more = f" (and {len(ids) - 5} more)" if len(ids) > 5 else ""
+    return f"{source} repeats id {', '.join(ids[:5])}{more}"
 
 
 def _from_file(path: Path) -> ArticleInput:
     try:
-        return ArticleInput(id=str(path), text=read_text(path))
+        return ArticleInput(id=str(path), text=read_text(path), source=str(path))
     except InputError as exc:
-        return ArticleInput(id=str(path), error=exc)
+        return ArticleInput(id=str(path), error=exc, source=str(path))
 
 
 def _from_stdin(stdin: TextIO) -> list[ArticleInput]:
@@ -143,17 +214,17 @@ def _from_stdin(stdin: TextIO) -> list[ArticleInput]:
     try:
         text = decode_bytes(data, source="standard input")
     except InputError as exc:
-        return [ArticleInput(id="-", error=exc)]
+        return [ArticleInput(id="-", error=exc, source="-")]
     if text.lstrip().startswith("{"):
         return list(_jsonl_lines(text.splitlines(), "-"))
-    return [ArticleInput(id="-", text=text)]
+    return [ArticleInput(id="-", text=text, source="-")]
 
 
 def _from_jsonl(path: Path) -> list[ArticleInput]:
     try:
         text = read_text(path)
     except InputError as exc:
-        return [ArticleInput(id=str(path), error=exc)]
+        return [ArticleInput(id=str(path), error=exc, source=str(path))]
     return list(_jsonl_lines(text.splitlines(), str(path)))
 
 
@@ -167,12 +238,14 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             if not isinstance(item, dict):
                 raise ValueError("not a JSON object")
         except ValueError as exc:
-            yield ArticleInput(id=where, error=InputError(f"{where}: not a JSON object ({exc})"))
+            error = InputError(f"{where}: not a JSON object ({exc})")
+            yield ArticleInput(id=where, error=error, source=source)
             continue
         article_id = str(item.get("id") or where)
         text = item.get("text")
         if not isinstance(text, str) or not text.strip():
-            yield ArticleInput(id=article_id, error=InputError(f"{where}: no 'text' in this line"))
+            error = InputError(f"{where}: no 'text' in this line")
+            yield ArticleInput(id=article_id, error=error, source=source)
             continue
         yield ArticleInput(
             id=article_id,
@@ -181,6 +254,7 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             language=_opt(item, "language"),
             title=_opt(item, "title"),
             url=_opt(item, "url"),
+            source=source,
         )
 
 
@@ -274,59 +348,6 @@ def summarize_many(
             return [r async for r in asummarize_many(articles, summarizer, concurrency=concurrency)]
 
     return asyncio.run(run())
-
-
-class JsonlSink:
-    """Append-only JSONL output that survives interruption and supports resuming.
-
-    On opening, the file is read: a trailing partial line (the process died mid-write)
-    is cut off, and the ids already done or failed are noted. ``retry_failed`` rewrites
-    the file without the error lines (atomically), so every article appears once.
-    """
-
-    def __init__(self, path: Path, *, retry_failed: bool = False) -> None:
-        self.path = path
-        self.done: set[str] = set()
-        self.failed: set[str] = set()
-        if path.exists():
-            self._recover(retry_failed)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("a", encoding="utf-8")
-
-    def _recover(self, retry_failed: bool) -> None:
-        raw = self.path.read_bytes()
-        complete = raw[: raw.rfind(b"\n") + 1]
-        kept: list[bytes] = []
-        for line in complete.splitlines(keepends=True):
-            try:
-                item = json.loads(line)
-                article_id = str(item["id"])
-            except (ValueError, KeyError, TypeError):
-                kept.append(line)  # not ours to judge: keep it as it is
-                continue
-            if "error" in item:
-                if retry_failed:
-                    continue
-                self.failed.add(article_id)
-            else:
-                self.done.add(article_id)
-            kept.append(line)
-        cleaned = b"".join(kept)
-        if cleaned != raw:
-            scratch = self.path.with_name(self.path.name + ".tmp")
-            scratch.write_bytes(cleaned)
-            os.replace(scratch, self.path)
-
-    def seen(self, article_id: str) -> bool:
-        return article_id in self.done or article_id in self.failed
-
-    def write(self, result: BatchResult) -> None:
-        self._file.write(result.to_json() + "\n")
-        self._file.flush()
-        (self.done if result.record is not None else self.failed).add(result.id)
-
-    def close(self) -> None:
-        self._file.close()
 
 
 @dataclass(slots=True)

@@ -5,16 +5,23 @@ the article text and metadata, the model, the endpoint, the backend and mode, th
 prompt version, the record schema version and the options that change requests or
 verification. A hit costs no request. The default location is the user cache folder
 (``platformdirs``); ``--cache-dir`` or ``Cache(path)`` puts it elsewhere.
+
+The cache is an optimisation, never a reason to lose an answer: once opened, a
+database error on reading or writing (locked, corrupt, read-only, disk full) is
+logged once as a warning and the cache is left alone for the rest of the run.
+``open_cache`` does the same for a cache that cannot be opened at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +29,11 @@ from typing import Any
 from .errors import ConfigurationError
 from .record import ArticleSummary
 
-__all__ = ["Cache", "CacheInfo", "cache_key", "default_cache_dir"]
+__all__ = ["Cache", "CacheInfo", "cache_key", "default_cache_dir", "open_cache"]
+
+log = logging.getLogger("summarizer")
+#: Seconds to wait for another process's lock on the database before giving up on it.
+LOCK_WAIT = 5.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -61,16 +72,28 @@ class Cache:
         self.path = (directory or default_cache_dir()) / "records.sqlite3"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path, timeout=LOCK_WAIT, check_same_thread=False, isolation_level=None
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the cache at {self.path}: {exc}") from exc
         self._lock = threading.Lock()
+        self._failed = False
 
     def get(self, key: str) -> ArticleSummary | None:
+        """The record kept under ``key``; ``None`` on a miss or once the database failed."""
         with self._lock:
-            row = self._db.execute("SELECT record FROM records WHERE key = ?", (key,)).fetchone()
+            if self._failed:
+                return None
+            try:
+                row = self._db.execute(
+                    "SELECT record FROM records WHERE key = ?", (key,)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+                return None
         if row is None:
             return None
         try:
@@ -79,25 +102,51 @@ class Cache:
             return None
 
     def put(self, key: str, record: ArticleSummary) -> None:
+        """Keep ``record`` under ``key``; nothing once the database failed."""
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO records (key, record, created) VALUES (?, ?, ?)",
-                (key, record.model_dump_json(), time.time()),
-            )
+            if self._failed:
+                return
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO records (key, record, created) VALUES (?, ?, ?)",
+                    (key, record.model_dump_json(), time.time()),
+                )
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+
+    def _give_up(self, exc: sqlite3.Error) -> None:
+        self._failed = True
+        log.warning("the record cache at %s failed (%s); going on without it", self.path, exc)
 
     def info(self) -> CacheInfo:
-        with self._lock:
+        """Where the cache is, how many records it holds and its size.
+
+        Raises:
+            ConfigurationError: The database cannot be read (locked, corrupt).
+        """
+        with self._lock, self._errors("read"):
             (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
         return CacheInfo(self.path, int(count), size)
 
     def clear(self) -> int:
-        """Delete every record; return how many there were."""
-        with self._lock:
+        """Delete every record; return how many there were.
+
+        Raises:
+            ConfigurationError: The database cannot be emptied (locked, read-only, corrupt).
+        """
+        with self._lock, self._errors("empty"):
             (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
             self._db.execute("DELETE FROM records")
             self._db.execute("VACUUM")
         return int(count)
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise ConfigurationError(f"cannot {doing} the cache at {self.path}: {exc}") from exc
 
     def close(self) -> None:
         with self._lock:
@@ -108,3 +157,12 @@ class Cache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def open_cache(directory: Path | None = None) -> Cache | None:
+    """A ``Cache``, or ``None`` with a warning when it cannot be opened: runs go on without it."""
+    try:
+        return Cache(directory)
+    except ConfigurationError as exc:
+        log.warning("%s; going on without the cache", exc)
+        return None

@@ -13,9 +13,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -24,10 +25,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .backends import BACKENDS, MODES
-from .batch import ArticleInput, JsonlSink, Totals, asummarize_many, estimate_cost, read_inputs
-from .cache import Cache
+from .batch import ArticleInput, Totals, asummarize_many, estimate_cost, read_inputs
+from .cache import Cache, open_cache
 from .config import Settings
 from .errors import SummarizerError
+from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, render, render_terminal
@@ -35,6 +37,8 @@ from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
 __all__ = ["main"]
+
+_T = TypeVar("_T")
 
 
 class _DefaultGroup(click.Group):
@@ -171,7 +175,8 @@ def run(
             replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
             for i in read_inputs(articles or ("-",))
         ]
-        cache = None if no_cache else Cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
+        summarizer = Summarizer(settings, cache=cache)
     except SummarizerError as exc:
         _fail(err, exc)
     single = len(inputs) == 1
@@ -179,11 +184,13 @@ def run(
         fmt = "terminal" if single and output is None and sys.stdout.isatty() else "json"
     if fmt == "json" and (not single or output is not None):
         fmt = "jsonl"
-    sink = JsonlSink(output, retry_failed=retry_failed) if fmt == "jsonl" and output else None
+    try:
+        sink, report = _open_output(output, fmt, inputs, retry_failed)
+    except SummarizerError as exc:
+        _fail(err, exc)
     todo = [i for i in inputs if sink is None or not sink.seen(i.id)]
     totals = Totals(skipped=len(inputs) - len(todo))
-    out = output.open("w", encoding="utf-8") if output is not None and sink is None else None
-    summarizer = Summarizer(settings, cache=cache)
+    out = report.file if report is not None else None
     try:
         if any(item.error is None for item in todo):
             summarizer.preflight()
@@ -194,6 +201,8 @@ def run(
         )
         if fmt == "html" and reviewed:
             click.echo(render_html(reviewed), file=out, nl=False)
+        if report is not None and totals.done:
+            report.commit()
     except SummarizerError as exc:
         _fail(err, exc)
     except KeyboardInterrupt:
@@ -205,7 +214,7 @@ def run(
         summarizer.close()
         if cache is not None:
             cache.close()
-        for handle in (sink, out):
+        for handle in (sink, report):
             if handle is not None:
                 handle.close()
     if len(inputs) > 1 or totals.skipped:
@@ -213,6 +222,17 @@ def run(
     if totals.exit_codes:
         codes = totals.exit_codes
         sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
+
+
+def _open_output(
+    output: Path | None, fmt: str, inputs: list[ArticleInput], retry_failed: bool
+) -> tuple[JsonlSink | None, ReportFile | None]:
+    if output is None:
+        return None, None
+    refuse_input_as_output(output, (i.source for i in inputs))
+    if fmt == "jsonl":
+        return JsonlSink(output, retry_failed=retry_failed), None
+    return None, ReportFile(output)
 
 
 async def _drive(
@@ -330,8 +350,7 @@ def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
 @click.pass_obj
 def cache_info(cache_dir: Path | None) -> None:
     """Where the cache is, how many records it holds, and its size."""
-    with _open_cache(cache_dir) as cache:
-        info = cache.info()
+    info = _using_cache(cache_dir, Cache.info)
     click.echo(f"path:    {info.path}\nrecords: {info.records}\nsize:    {info.bytes / 1e6:.1f} MB")
 
 
@@ -339,14 +358,14 @@ def cache_info(cache_dir: Path | None) -> None:
 @click.pass_obj
 def cache_clear(cache_dir: Path | None) -> None:
     """Delete every cached record."""
-    with _open_cache(cache_dir) as cache:
-        removed = cache.clear()
-    click.echo(f"removed {removed} record(s) from {cache.path}")
+    removed, path = _using_cache(cache_dir, lambda cache: (cache.clear(), cache.path))
+    click.echo(f"removed {removed} record(s) from {path}")
 
 
-def _open_cache(cache_dir: Path | None) -> Cache:
+def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
     try:
-        return Cache(cache_dir)
+        with Cache(cache_dir) as cache:
+            return use(cache)
     except SummarizerError as exc:
         return _fail(Console(stderr=True), exc)  # type: ignore[no-any-return]
 
@@ -380,7 +399,7 @@ def eval_command(
     try:
         settings = Settings.from_env(max_items=max_items, **endpoint)
         articles = load_gold(gold)[:limit]
-        cache = None if no_cache else Cache(_env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(_env_path("SUMMARIZER_CACHE_DIR"))
         summarizer = Summarizer(settings, cache=cache)
         summarizer.preflight()
         report = asyncio.run(_eval(summarizer, articles, concurrency, run_eval))

@@ -6,7 +6,10 @@ The whole hierarchy::
     ├── InputError                  the article cannot be read (3)
     │   ├── EmptyArticleError       nothing but whitespace
     │   ├── BinaryInputError        not text at all
-    │   └── EncodingError           bytes that no text encoding explains
+    │   ├── EncodingError           bytes that no text encoding explains
+    │   └── DuplicateIdError        one input gives two articles the same id
+    ├── OutputError                 ``-o`` names a file that cannot be written safely (2)
+    │   └── OutputLockedError         another run is writing that file
     ├── ConfigurationError          no usable endpoint, bad option, missing extra (4)
     ├── EndpointError               the server could not serve the request (5)
     │   ├── EndpointUnreachableError  connection refused, DNS failure, reset
@@ -28,6 +31,7 @@ __all__ = [
     "AuthenticationError",
     "BinaryInputError",
     "ConfigurationError",
+    "DuplicateIdError",
     "EmptyArticleError",
     "EncodingError",
     "EndpointError",
@@ -35,6 +39,8 @@ __all__ = [
     "EndpointUnreachableError",
     "InputError",
     "ModelOutputError",
+    "OutputError",
+    "OutputLockedError",
     "OutputTruncatedError",
     "RateLimitError",
     "RequestRejectedError",
@@ -72,6 +78,20 @@ class BinaryInputError(InputError):
 
 class EncodingError(InputError):
     """The input's bytes could not be decoded with any plausible encoding."""
+
+
+class DuplicateIdError(InputError):
+    """Two articles of the same input share an id, so output and resuming cannot tell them apart."""
+
+
+class OutputError(SummarizerError):
+    """The output file cannot be used: it is an input, or a file this program did not write."""
+
+    exit_code = 2
+
+
+class OutputLockedError(OutputError):
+    """Another run holds the output file; writing it too would pay for every article twice."""
 
 
 class ConfigurationError(SummarizerError):

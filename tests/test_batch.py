@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from summarizer import InputError
-from summarizer.batch import BatchResult, JsonlSink, estimate_cost, read_inputs
+from summarizer import DuplicateIdError, InputError, OutputError, OutputLockedError
+from summarizer.batch import BatchResult, estimate_cost, read_inputs
 from summarizer.cli import cli
 from summarizer.errors import EndpointTimeoutError
+from summarizer.output import JsonlSink, ReportFile
 
 from .conftest import SAMPLE_EN
+from .test_api import _hand_built_record
 
 
 def test_folders_globs_and_jsonl_files_expand_in_order(tmp_path: Path) -> None:
@@ -61,6 +66,21 @@ def test_missing_and_empty_files_become_error_inputs_not_exceptions(tmp_path: Pa
     assert [type(i.error).__name__ for i in inputs] == ["EmptyArticleError", "InputError"]
 
 
+def test_a_named_pipe_given_by_name_is_read_as_a_stream(tmp_path: Path) -> None:
+    fifo = tmp_path / "live.txt"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "w", encoding="utf-8") as pipe:
+            pipe.write("An article arriving through a pipe.")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    inputs = read_inputs([str(fifo)])
+    writer.join(5)
+    assert [(i.id, i.text) for i in inputs] == [(str(fifo), "An article arriving through a pipe.")]
+
+
 def test_stdin_jsonl_is_read_as_many_articles() -> None:
     stdin = io.TextIOWrapper(
         io.BytesIO(b'{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n')
@@ -72,14 +92,18 @@ def _error_result(article_id: str) -> BatchResult:
     return BatchResult(article_id, error=EndpointTimeoutError("http://h/v1 did not answer"))
 
 
+def _record_line(article_id: str) -> str:
+    return _hand_built_record().model_copy(update={"id": article_id}).model_dump_json()
+
+
 def test_sink_cuts_a_partial_last_line_and_remembers_what_is_done(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text(
-        '{"id": "done-1", "headline": "h"}\n'
-        '{"id": "bad-1", "error": {"type": "X", "message": "m", "exit_code": 5}}\n'
-        '{"id": "half-writ',
+        _record_line("done-1") + "\n"
+        + _error_result("bad-1").to_json() + "\n"
+        + _record_line("half-written")[:60],
         encoding="utf-8",
-    )
+    )  # fmt: skip
     sink = JsonlSink(out)
     assert sink.done == {"done-1"}
     assert sink.failed == {"bad-1"}
@@ -98,14 +122,155 @@ def test_sink_with_retry_failed_drops_error_lines_so_each_article_appears_once(
 ) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text(
-        '{"id": "ok", "headline": "h"}\n'
-        '{"id": "bad", "error": {"type": "X", "message": "m", "exit_code": 5}}\n',
-        encoding="utf-8",
+        _record_line("ok") + "\n" + _error_result("bad").to_json() + "\n", encoding="utf-8"
     )
     sink = JsonlSink(out, retry_failed=True)
     sink.close()
     assert not sink.seen("bad")
-    assert out.read_text(encoding="utf-8") == '{"id": "ok", "headline": "h"}\n'
+    assert out.read_text(encoding="utf-8") == _record_line("ok") + "\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"id": "a1", "text": "An article."}\n{"id": "a2", "text": "Another."}',
+        '{"id": "a1", "headline": "not a whole record"}\n',
+        "id,text\na1,An article.\n",
+        _record_line("ok") + "\nsome notes typed by hand",
+    ],
+    ids=["input-jsonl-without-final-newline", "line-with-an-id", "csv", "foreign-last-line"],
+)
+def test_resume_refuses_a_file_it_did_not_write_and_leaves_it_whole(
+    tmp_path: Path, content: str
+) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(content, encoding="utf-8")
+    with pytest.raises(OutputError, match="refusing to resume into a file it did not write"):
+        JsonlSink(out)
+    assert out.read_text(encoding="utf-8") == content
+
+
+def test_resume_keeps_a_whole_last_line_that_only_lost_its_newline(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text(_record_line("a") + "\n" + _record_line("b"), encoding="utf-8")
+    sink = JsonlSink(out)
+    sink.write(_error_result("c"))
+    sink.close()
+    assert sink.done == {"a", "b"}
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["a", "b", "c"]
+
+
+def test_a_second_writer_of_the_same_output_is_refused_until_the_first_closes(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.jsonl"
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(out)
+    first = JsonlSink(out)
+    with pytest.raises(OutputLockedError, match="another summarizer run is writing"):
+        JsonlSink(link)
+    with pytest.raises(OutputLockedError):
+        ReportFile(out)
+    first.close()
+    JsonlSink(out).close()
+
+
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_retry_failed_rewrite_keeps_the_mode_and_the_symlink(
+    tmp_path: Path, through_a_link: bool
+) -> None:
+    real = tmp_path / "data" / "out.jsonl"
+    real.parent.mkdir()
+    real.write_text(
+        _record_line("ok") + "\n" + _error_result("bad").to_json() + "\n", encoding="utf-8"
+    )
+    real.chmod(0o600)
+    given = real
+    if through_a_link:
+        given = tmp_path / "out.jsonl"
+        given.symlink_to(real)
+    JsonlSink(given, retry_failed=True).close()
+    assert given.is_symlink() == through_a_link
+    assert real.stat().st_mode & 0o777 == 0o600
+    assert real.read_text(encoding="utf-8") == _record_line("ok") + "\n"
+    assert [p.name for p in real.parent.iterdir()] == ["out.jsonl"], "no scratch file left"
+
+
+def test_report_file_replaces_its_target_only_on_commit(tmp_path: Path) -> None:
+    real = tmp_path / "report.md"
+    real.write_text("the previous report\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "latest.md"
+    link.symlink_to(real)
+    discarded = ReportFile(link)
+    discarded.file.write("half a report")
+    discarded.close()
+    assert real.read_text(encoding="utf-8") == "the previous report\n"
+    kept = ReportFile(link)
+    kept.file.write("the new report\n")
+    kept.commit()
+    kept.close()
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "the new report\n"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.md", "report.md"]
+
+
+def test_a_report_that_cannot_be_finished_leaves_the_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("the previous report\n", encoding="utf-8")
+    report = ReportFile(target)
+    report.file.write("the new report\n")
+
+    def disk_full(*args: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("summarizer.output.os.fsync", disk_full)
+    with pytest.raises(OutputError, match=r"report\.md: cannot be written \(No space left"):
+        report.commit()
+    report.close()
+    assert target.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_ids_shared_by_two_inputs_are_qualified_with_their_source(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    for feed in (one, two):
+        feed.write_text(
+            '{"id": "1", "text": "First."}\n{"id": "2", "text": "Second."}\n', encoding="utf-8"
+        )
+    two.write_text(two.read_text() + '{"id": "3", "text": "Third."}\n', encoding="utf-8")
+    ids = [i.id for i in read_inputs([str(one), str(two)])]
+    assert ids == [f"{one}#1", f"{one}#2", f"{two}#1", f"{two}#2", "3"]
+
+
+def test_an_input_that_repeats_an_id_is_refused_naming_it(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "7", "text": "One."}\n{"id": "8", "text": "Two."}\n{"id": "7", "text": "Three."}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DuplicateIdError, match=rf"{feed} repeats id 7\b"):
+        read_inputs([str(feed)])
+    article = tmp_path / "a.txt"
+    article.write_text("An article.", encoding="utf-8")
+    with pytest.raises(DuplicateIdError, match=r"a\.txt is given more than once"):
+        read_inputs([str(article), str(tmp_path / "*.txt")])
+
+
+def test_output_that_is_also_an_input_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    content = '{"id": "a", "text": ""}\n{"id": "b", "text": ""}'
+    feed.write_text(content, encoding="utf-8")
+    (tmp_path / "same.jsonl").symlink_to(feed)
+    for output in (feed, tmp_path / "same.jsonl"):
+        for fmt in ("json", "markdown"):
+            result = CliRunner().invoke(cli, [str(feed), "-o", str(output), "-f", fmt])
+            assert result.exit_code == 2, result.stderr
+            assert "this is also an input" in result.stderr
+            assert feed.read_text(encoding="utf-8") == content
 
 
 def test_cost_is_estimated_from_the_price_table_or_said_unknown() -> None:
@@ -189,6 +354,26 @@ def test_cache_keeps_records_by_key_and_reports_and_clears(tmp_path: Path) -> No
     cache.close()
 
 
+def test_cache_clear_on_a_locked_database_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from summarizer import Cache
+
+    Cache(tmp_path).close()
+    monkeypatch.setattr("summarizer.cache.LOCK_WAIT", 0.2)
+    holder = sqlite3.connect(tmp_path / "records.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(cli, ["cache", "--cache-dir", str(tmp_path), "clear"])
+    finally:
+        holder.close()
+    assert result.exit_code == 4
+    assert "cannot empty the cache at" in result.stderr
+    assert "database is locked" in result.stderr
+
+
 def test_summarize_many_turns_unreadable_articles_into_error_results() -> None:
     from summarizer import ArticleInput, Settings, summarize_many
 
@@ -221,3 +406,14 @@ def test_an_unexpected_error_costs_one_article_not_the_batch(
     assert by_id["a"].error is not None
     assert by_id["a"].error.exit_code == 1
     assert isinstance(by_id["b"].error, InputError)
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_an_output_that_cannot_be_created_is_one_clear_error(tmp_path: Path, fmt: str) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("kept\n", encoding="utf-8")
+    output = blocker / "out.jsonl"
+    result = CliRunner().invoke(cli, [str(tmp_path / "gone.txt"), "-o", str(output), "-f", fmt])
+    assert result.exit_code == 2
+    assert f"{output}: cannot be written" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "kept\n"

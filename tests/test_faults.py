@@ -8,6 +8,7 @@ into the table in the README.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -527,4 +528,216 @@ def test_check_probes_an_endpoint_and_reports_what_works(
     report(
         "`summarizer check` against a server rejecting the request",
         "reports FAILED with the HTTP status",
+    )
+
+
+def _cli(server: FaultServer, *args: str) -> Any:
+    return CliRunner().invoke(
+        cli, [*args, "--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "options", "missing", "code"),
+    [
+        (["ok"], [], True, 3),
+        (["ok"], ["--prompt", "no-such-template"], False, 4),
+        (["status:503"], ["--max-attempts", "1", "--max-reasks", "0"], False, 5),
+    ],
+    ids=["missing-input", "bad-option", "failing-server"],
+)
+def test_a_failed_report_run_leaves_the_previous_report_as_it_was(
+    tmp_path: Path,
+    script: list[str],
+    options: list[str],
+    missing: bool,
+    code: int,
+    report: Callable[[str, str], None],
+) -> None:
+    article = tmp_path / "article.txt"
+    if not missing:
+        article.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "report.md"
+    out.write_text("# the previous report\n", encoding="utf-8")
+    with FaultServer(script, ANSWER) as server:
+        failed = _cli(server, str(article), "-f", "markdown", "-o", str(out), *options)
+        assert failed.exit_code == code, failed.stderr
+        assert out.read_text(encoding="utf-8") == "# the previous report\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            ["report.md"] + ([] if missing else ["article.txt"])
+        ), "no scratch file is left behind"
+        server.script = ["ok"]
+        article.write_text(ARTICLE, encoding="utf-8")
+        done = _cli(server, str(article), "-f", "markdown", "-o", str(out))
+    assert done.exit_code == 0, done.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Antwerp dockers end strike")
+    if code == 5:
+        report(
+            "`-f markdown|html|text -o FILE` and the run fails (exit 3, 4 or 5)",
+            "FILE left as it was: the report is written beside it and renamed into place only "
+            "when the run produced one",
+        )
+
+
+def test_two_feeds_numbered_alike_keep_every_article_and_resume(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feeds = [tmp_path / "monday.jsonl", tmp_path / "tuesday.jsonl"]
+    for day, feed in zip(("Monday", "Tuesday"), feeds, strict=True):
+        feed.write_text(
+            "".join(
+                json.dumps({"id": str(n), "text": ARTICLE.replace("Tuesday", f"{day} {n}")}) + "\n"
+                for n in (1, 2)
+            ),
+            encoding="utf-8",
+        )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, *map(str, feeds), "-o", str(out))
+        again = _cli(server, *map(str, feeds), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 0, first.stderr
+    ids = sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())
+    assert ids == sorted(f"{feed}#{n}" for feed in feeds for n in (1, 2))
+    assert asked == 4, "each article asked once; the rerun asked nothing"
+    assert "4 skipped" in again.stderr
+    report(
+        "two JSONL feeds both numbering their articles 1..N",
+        "shared ids are qualified with their source (monday.jsonl#1, tuesday.jsonl#1); every "
+        "article is done once and a rerun skips them all; a feed that repeats an id is refused "
+        "(exit 3) naming it",
+    )
+
+
+@pytest.mark.parametrize("trouble", ["locked", "corrupt"])
+def test_a_failing_cache_costs_a_warning_not_the_answer(
+    tmp_path: Path,
+    trouble: str,
+    monkeypatch: pytest.MonkeyPatch,
+    report: Callable[[str, str], None],
+) -> None:
+    import sqlite3
+
+    from summarizer import Cache
+
+    folder = tmp_path / "cache"
+    Cache(folder).close()
+    database = folder / "records.sqlite3"
+    holder = sqlite3.connect(database, isolation_level=None)
+    if trouble == "locked":
+        holder.execute("BEGIN EXCLUSIVE")
+        monkeypatch.setattr("summarizer.cache.LOCK_WAIT", 0.2)
+    else:
+        holder.close()
+        database.write_bytes(b"this is not a database" * 100)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"a{n}", "text": ARTICLE.replace("Tuesday", f"day {n}")}) + "\n"
+            for n in range(2)
+        ),
+        encoding="utf-8",
+    )
+    try:
+        with FaultServer(["ok"], ANSWER) as server:
+            result = CliRunner().invoke(
+                cli,
+                [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+                 "--cache-dir", str(folder), "-j", "1"],
+            )  # fmt: skip
+    finally:
+        holder.close()
+    assert result.exit_code == 0, result.stderr
+    assert sorted(json.loads(line)["id"] for line in result.stdout.splitlines()) == ["a0", "a1"]
+    warnings = [line for line in result.stderr.splitlines() if "without" in line]
+    assert len(warnings) == 1, result.stderr
+    report(f"{trouble} cache database", f"records delivered, exit 0; one warning: {warnings[0]}")
+
+
+def test_a_second_run_on_the_same_output_stops_before_any_request(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    from summarizer.output import JsonlSink
+
+    out = tmp_path / "out.jsonl"
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    first = JsonlSink(out)  # what a run in progress holds
+    try:
+        with FaultServer(["ok"], ANSWER) as server:
+            second = _cli(server, str(article), "-o", str(out))
+            assert server.requests == []
+    finally:
+        first.close()
+    assert second.exit_code == 2
+    assert out.read_text(encoding="utf-8") == ""
+    report(
+        "a second run with the same `-o` while the first is writing",
+        f"exit 2, no request: {second.stderr.strip()}",
+    )
+
+
+def _summarizer(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", *args],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def test_output_to_dev_stdout_is_written_as_a_stream(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    missing = tmp_path / "gone.txt"
+    result = _summarizer(str(missing), "-o", "/dev/stdout", timeout=30)
+    assert result.returncode == 3, result.stderr
+    assert json.loads(result.stdout)["id"] == str(missing)
+    report(
+        "`-o /dev/stdout` with stdout a pipe",
+        "written as a stream (never read back, locked or renamed): the JSONL line arrives, exit 3",
+    )
+
+
+def test_output_to_a_named_pipe_is_written_as_a_stream(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as pipe:
+            received.append(pipe.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        result = _summarizer(str(tmp_path / "gone.txt"), "-o", str(fifo), timeout=30)
+    finally:
+        with contextlib.suppress(OSError):  # let a reader still waiting for a writer see the end
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(5)
+    assert result.returncode == 3, result.stderr
+    assert json.loads(received[0])["error"]["type"] == "InputError"
+    report("`-o` naming a FIFO", "written as a stream: the reader gets the JSONL line, exit 3")
+
+
+def test_a_named_pipe_in_an_input_folder_is_skipped_not_waited_on(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("  ", encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    out = tmp_path / "out.jsonl"
+    result = _summarizer(str(folder), "-o", str(out), timeout=30)
+    assert result.returncode == 3, result.stderr
+    assert f"skipping {folder / 'pipe.txt'}: a named pipe, not a regular file" in result.stderr
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
+        str(folder / "empty.txt")
+    ]
+    report(
+        "a named pipe (FIFO) inside an input folder",
+        "skipped with a warning; the other files run (a FIFO named on its own is read as a stream)",
     )

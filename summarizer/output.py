@@ -1,0 +1,284 @@
+"""Output files: reports replaced whole, resumable JSONL, one writer at a time.
+
+An output path is either a *file* (a regular file, or a symbolic link to one) or a
+*stream*: a pipe or FIFO, a terminal or other device, a socket, or a descriptor alias
+such as ``/dev/stdout``. A stream is written straight through and never read, locked or
+renamed: reading it back to resume would block, and renaming over it would replace the
+device node or link instead of writing to it.
+
+A file is written so that nothing already in it can be lost:
+
+- whole-file formats (markdown, html, text) go to a temporary file beside the real file
+  behind any symlink; ``ReportFile.commit`` renames it into place, keeping the old file's
+  permission bits. A run that commits nothing leaves the file as it was.
+- JSONL is appended one whole line at a time. Resuming trusts only a file this program
+  wrote: every complete line must be a record or an error line of ours, and the one line
+  ever cut is a partial line of ours at the end, left by a process killed mid-write.
+  Anything else is refused, never rewritten.
+- while a run writes a file it holds an exclusive ``flock`` on it, so a second run with
+  the same ``-o`` stops at once instead of paying for every article a second time.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from .batch import BatchResult
+from .errors import OutputError, OutputLockedError
+from .record import ArticleSummary
+
+__all__ = ["JsonlSink", "ReportFile", "is_stream", "refuse_input_as_output"]
+
+_DESCRIPTOR_ALIAS = re.compile(r"/dev/(fd/\d+|std(in|out|err))|/proc/(self|\d+)/fd/\d+")
+_RECORD_KEYS = frozenset(
+    name for name, field in ArticleSummary.model_fields.items() if field.is_required()
+) | {"schema_version"}
+_ERROR_KEYS = frozenset({"id", "error", "usage"})
+# How the lines this program writes begin: a record (pydantic's JSON, schema_version
+# first) or an error line (``BatchResult.to_json``). A partial last line is ours only if
+# it agrees with one of them as far as it goes.
+_OPENINGS = (b'{"schema_version":', b'{"id": ')
+
+
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is written as a stream: not a regular file, or a descriptor alias."""
+    if _DESCRIPTOR_ALIAS.fullmatch(os.path.abspath(path)):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # not there (yet): it will be created as a file
+        return False
+
+
+def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
+    """Raise ``OutputError`` if ``output`` is the same file as one of the input ``sources``.
+
+    Paths are compared by the file they reach (device and inode), so a symlink, a
+    relative path or a second hard link to an input is caught too.
+    """
+    for source in {s for s in sources if s is not None and s != "-"}:
+        try:
+            same = os.path.samefile(source, output)
+        except OSError:  # either does not exist (yet): they cannot be one file
+            continue
+        if same:
+            raise OutputError(
+                f"{output}: this is also an input ({source}); writing it would destroy the "
+                "input: choose another -o"
+            )
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot be written ({exc.strerror or exc})")
+
+
+def _lock(handle: IO[Any], path: Path) -> None:
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutputLockedError(
+            f"{path}: another summarizer run is writing this file; wait for it to finish "
+            "or choose another -o"
+        ) from None
+
+
+def _temp_beside(target: Path) -> tuple[int, Path]:
+    """A new temporary file in ``target``'s folder, with the mode ``target`` has or would get."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.fchmod(fd, mode)
+    return fd, Path(name)
+
+
+class ReportFile:
+    """A whole-file output (markdown, html, text) that replaces its target only on ``commit``.
+
+    Write to ``file``; call ``commit`` once the run produced something worth keeping.
+    ``close`` without ``commit`` removes the temporary file and leaves the target as it
+    was. Raises ``OutputLockedError`` if another run holds the target.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._temp: Path | None = None
+        self._held: IO[Any] | None = None
+        try:
+            self._open(path)
+        except OSError as exc:
+            raise _unwritable(path, exc) from exc
+
+    def _open(self, path: Path) -> None:
+        if is_stream(path):
+            self.file: TextIO = open(path, "a", encoding="utf-8")  # noqa: SIM115
+            return
+        self._target = Path(os.path.realpath(path))
+        self._target.parent.mkdir(parents=True, exist_ok=True)
+        if self._target.exists():
+            self._held = open(self._target, "rb")  # noqa: SIM115
+            _lock(self._held, path)
+        try:
+            fd, self._temp = _temp_beside(self._target)
+        except BaseException:
+            if self._held is not None:
+                self._held.close()
+            raise
+        self.file = os.fdopen(fd, "w", encoding="utf-8")
+
+    def commit(self) -> None:
+        """Put what was written in place of the target (a no-op for a stream).
+
+        Raises:
+            OutputError: The file could not be finished (a full disk); the target is
+                left as it was.
+        """
+        if self._temp is None:
+            self.file.flush()
+            return
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self._temp, self._target)
+        except OSError as exc:
+            raise _unwritable(self.path, exc) from exc
+        self._temp = None
+
+    def close(self) -> None:
+        """Release the target; without ``commit``, discard what was written."""
+        self.file.close()
+        if self._temp is not None:
+            self._temp.unlink(missing_ok=True)
+            self._temp = None
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+
+class JsonlSink:
+    """Append-only JSONL output that survives interruption and supports resuming.
+
+    On opening a file, it is locked and read: a trailing partial line of ours (the
+    process died mid-write) is cut off, and the ids already done or failed are noted.
+    ``retry_failed`` rewrites the file without the error lines (atomically), so every
+    article appears once. A stream is only written to; nothing counts as done.
+
+    Raises:
+        OutputError: The file holds a line that is not a record or error line of ours.
+        OutputLockedError: Another run is writing the file.
+    """
+
+    def __init__(self, path: Path, *, retry_failed: bool = False) -> None:
+        self.path = path
+        self.done: set[str] = set()
+        self.failed: set[str] = set()
+        try:
+            self._open(path, retry_failed)
+        except OSError as exc:
+            raise _unwritable(path, exc) from exc
+
+    def _open(self, path: Path, retry_failed: bool) -> None:
+        if is_stream(path):
+            self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
+            return
+        self._target = Path(os.path.realpath(path))
+        self._target.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self._target, "a+b")  # noqa: SIM115
+        _lock(self._file, path)
+        try:
+            self._resume(retry_failed)
+        except BaseException:
+            self._file.close()
+            raise
+
+    def _resume(self, retry_failed: bool) -> None:
+        self._file.seek(0)
+        raw = self._file.read()
+        end = raw.rfind(b"\n") + 1
+        lines = raw[:end].splitlines(keepends=True)
+        tail = raw[end:]
+        if tail and _kind(tail) is not None:
+            lines.append(tail + b"\n")  # a whole line that lost only its newline
+        elif tail and not any(o.startswith(tail) or tail.startswith(o) for o in _OPENINGS):
+            raise _foreign(self.path, "its last line")
+        kept: list[bytes] = []
+        for number, line in enumerate(lines, start=1):
+            kind = _kind(line) if line.strip() else ("blank", None)
+            if kind is None:
+                raise _foreign(self.path, f"line {number}")
+            what, article_id = kind
+            if what == "error" and retry_failed:
+                continue
+            if article_id is not None:
+                (self.failed if what == "error" else self.done).add(article_id)
+            kept.append(line)
+        cleaned = b"".join(kept)
+        if cleaned != raw:
+            self._rewrite(cleaned)
+
+    def _rewrite(self, data: bytes) -> None:
+        # Locked before the rename, so no other run can slip in between.
+        fd, temp = _temp_beside(self._target)
+        replacement = os.fdopen(fd, "a+b")
+        try:
+            replacement.write(data)
+            replacement.flush()
+            os.fsync(fd)
+            _lock(replacement, self.path)
+            os.replace(temp, self._target)
+        except BaseException:
+            replacement.close()
+            temp.unlink(missing_ok=True)
+            raise
+        self._file.close()
+        self._file = replacement
+
+    def seen(self, article_id: str) -> bool:
+        return article_id in self.done or article_id in self.failed
+
+    def write(self, result: BatchResult) -> None:
+        """Append one ``BatchResult`` as a whole line and flush it."""
+        self._file.write(result.to_json().encode("utf-8") + b"\n")
+        self._file.flush()
+        (self.done if result.record is not None else self.failed).add(result.id)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _foreign(path: Path, where: str) -> OutputError:
+    return OutputError(
+        f"{path}: {where} is not a record written by summarizer; refusing to resume into "
+        "a file it did not write: choose another -o"
+    )
+
+
+def _kind(line: bytes) -> tuple[str, str | None] | None:
+    """``("record" | "error", id)`` for a line this program writes, else ``None``."""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    article_id = item.get("id")
+    article_id = article_id if isinstance(article_id, str) else None
+    error = item.get("error")
+    if item.keys() == _ERROR_KEYS and isinstance(error, dict) and "message" in error:
+        return "error", article_id
+    if item.keys() >= _RECORD_KEYS:
+        return "record", article_id
+    return None
