@@ -7,7 +7,8 @@ item marks and scrolls to its spans; hovering a span names the items that cite i
 Flagged items and evidence that could not be located are marked as such.
 
 Everything that comes from the article or the model is HTML-escaped; the only
-attributes built from data are ids of our own making.
+attributes built from data are ids of our own making, from positions: a record's own
+ids (actor ids included) may hold any string and never reach an attribute.
 """
 
 from __future__ import annotations
@@ -57,18 +58,18 @@ def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer r
 
 def _items(record: ArticleSummary, prefix: str) -> list[_Item]:
     names = actor_names(record)
-    items = [_actor_item(actor, prefix) for actor in record.actors]
+    items = [_actor_item(a, f"{prefix}-a{i}") for i, a in enumerate(record.actors)]
     items += [_stance_item(s, f"{prefix}-st{i}", names) for i, s in enumerate(record.stances)]
     items += [_demand_item(d, f"{prefix}-dm{i}", names) for i, d in enumerate(record.demands)]
     items += [_event_item(e, f"{prefix}-ev{i}", names) for i, e in enumerate(record.events)]
     return items
 
 
-def _actor_item(actor: Actor, prefix: str) -> _Item:
+def _actor_item(actor: Actor, ref: str) -> _Item:
     mentions = [(m.start, m.end) for m in actor.mentions]
     detail = " · ".join(x for x in (actor.kind, actor.role, actor.country) if x)
     return _Item(
-        f"{prefix}-{actor.id}", "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
+        ref, "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
         actor.flags, [*located_spans(actor.evidence), *mentions],
     )  # fmt: skip
 
