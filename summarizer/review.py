@@ -241,7 +241,8 @@ def _quality(record: ArticleSummary) -> str:
 
 
 _CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#222;background:#fafafa;
+overflow-wrap:break-word}
 .record{padding:1rem 2rem;border-bottom:3px solid #ddd}
 header h1{margin:.2rem 0;font-size:1.4rem}.meta{color:#666;margin:0}.summary{max-width:70rem}
 .cols{display:flex;gap:1.5rem;align-items:flex-start}
@@ -259,7 +260,8 @@ font-weight:600}.item button:hover{text-decoration:underline}.detail{color:#444}
 .k-actor{background:#e3f0ff;border-color:#3b82f6}.k-stance{background:#f3e8ff;border-color:#9333ea}
 .k-demand{background:#fff4d6;border-color:#d97706}.k-event{background:#e3f9e5;border-color:#16a34a}
 .ev.active{outline:2px solid #111;background:#ffe066}
-table{border-collapse:collapse;margin:.5rem 0 1rem;background:#fff}
+table{border-collapse:collapse;margin:.5rem 0 1rem;background:#fff;display:block;
+width:max-content;max-width:100%;overflow-x:auto}
 td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
 .legend{margin:.3rem 0}.toc{padding:1rem 2rem;background:#fff;border-bottom:1px solid #ddd}
 """

@@ -368,3 +368,22 @@ def test_page_works_offline_with_no_request_but_itself(
     assert opened.page.locator("#r1 .ev.active").count() > 0
     assert opened.page_errors == []
     assert opened.console_errors == []
+
+
+def test_long_unbroken_words_wrap_instead_of_widening_the_page(
+    open_page: Callable[[str], Opened],
+) -> None:
+    url = "https://www.interieur.gouv.fr/Actualites/Communiques/2024/05/02/" + "x" * 120
+    text = f"Le préfet a publié {url} jeudi.\nLes habitants ont protesté devant la mairie."
+    record = hostile_record("long.txt", text=ARTICLE + "\n" + text)
+    actors = [a.model_copy(update={"role": url, "country": url}) for a in record.actors]
+    events = [e.model_copy(update={"description": url, "where": url}) for e in record.events]
+    record = record.model_copy(update={"actors": actors, "events": events, "summary": url})
+    page = open_page(render_html([record])).page
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    widths = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    page_width, window_width = page.evaluate(widths)
+    assert page_width <= window_width
+    aside = page.locator("aside")
+    assert aside.evaluate("e => e.scrollWidth <= e.clientWidth"), "nothing cut off in the panel"
