@@ -387,3 +387,25 @@ def test_long_unbroken_words_wrap_instead_of_widening_the_page(
     assert page_width <= window_width
     aside = page.locator("aside")
     assert aside.evaluate("e => e.scrollWidth <= e.clientWidth"), "nothing cut off in the panel"
+
+
+def test_clicking_an_item_scrolls_its_first_span_into_view(
+    open_page: Callable[[str], Opened],
+) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(render_html(RECORDS)).page
+    page.set_viewport_size({"width": 1280, "height": 500})
+    first_span = page.locator("#r1 .ev").first
+    expect(first_span).not_to_be_in_viewport()
+    page.locator("#r1 li.item.k-actor button").first.click()
+    expect(page.locator(".ev.active").first).to_be_in_viewport()
+
+
+def test_a_span_names_the_items_citing_it_verbatim(open_page: Callable[[str], Opened]) -> None:
+    record = RECORDS[0]
+    page = open_page(render_html([record])).page
+    prefect = record.actors[0]
+    first = page.locator("article.text .ev").first
+    assert first.text_content() == "Le préfet"
+    assert first.get_attribute("title") == f"{prefect.id} {prefect.name}"
