@@ -1,9 +1,11 @@
 """Run the fault tests and write their outcomes into the README's fault table.
 
-Each test in ``tests/test_faults.py`` records the case it tried and the outcome it
-pinned (see the ``report`` fixture there); this script runs them, collects those rows
-and replaces the table between the ``faults:start`` and ``faults:end`` markers of
-``README.md``. The table is never typed by hand.
+Each test in ``tests/test_faults.py`` and ``tests/test_browser.py`` records the case it
+tried and the outcome it pinned (see the ``report`` fixture in ``tests/conftest.py``);
+this script runs them, collects those rows and replaces the table between the
+``faults:start`` and ``faults:end`` markers of ``README.md``. The table is never typed
+by hand. The browser tests must run, not skip, so a table never silently loses their
+rows: they need Playwright (the ``dev`` extra) and a Chromium on ``PATH``.
 
 Usage::
 
@@ -27,13 +29,18 @@ START, END = "<!-- faults:start -->", "<!-- faults:end -->"
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "faults.jsonl"
-        env = {**os.environ, "SUMMARIZER_FAULT_REPORT": str(report)}
+        env = {
+            **os.environ,
+            "SUMMARIZER_FAULT_REPORT": str(report),
+            "SUMMARIZER_REQUIRE_BROWSER": "1",
+        }
         run = subprocess.run(
             [
                 sys.executable,
                 "-m",
                 "pytest",
                 "tests/test_faults.py",
+                "tests/test_browser.py",
                 "-q",
                 "-p",
                 "no:cacheprovider",

@@ -7,7 +7,8 @@ item marks and scrolls to its spans; hovering a span names the items that cite i
 Flagged items and evidence that could not be located are marked as such.
 
 Everything that comes from the article or the model is HTML-escaped; the only
-attributes built from data are ids of our own making.
+attributes built from data are ids of our own making, from positions: a record's own
+ids (actor ids included) may hold any string and never reach an attribute.
 """
 
 from __future__ import annotations
@@ -57,18 +58,18 @@ def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer r
 
 def _items(record: ArticleSummary, prefix: str) -> list[_Item]:
     names = actor_names(record)
-    items = [_actor_item(actor, prefix) for actor in record.actors]
+    items = [_actor_item(a, f"{prefix}-a{i}") for i, a in enumerate(record.actors)]
     items += [_stance_item(s, f"{prefix}-st{i}", names) for i, s in enumerate(record.stances)]
     items += [_demand_item(d, f"{prefix}-dm{i}", names) for i, d in enumerate(record.demands)]
     items += [_event_item(e, f"{prefix}-ev{i}", names) for i, e in enumerate(record.events)]
     return items
 
 
-def _actor_item(actor: Actor, prefix: str) -> _Item:
+def _actor_item(actor: Actor, ref: str) -> _Item:
     mentions = [(m.start, m.end) for m in actor.mentions]
     detail = " · ".join(x for x in (actor.kind, actor.role, actor.country) if x)
     return _Item(
-        f"{prefix}-{actor.id}", "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
+        ref, "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
         actor.flags, [*located_spans(actor.evidence), *mentions],
     )  # fmt: skip
 
@@ -240,7 +241,8 @@ def _quality(record: ArticleSummary) -> str:
 
 
 _CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#222;background:#fafafa;
+overflow-wrap:break-word}
 .record{padding:1rem 2rem;border-bottom:3px solid #ddd}
 header h1{margin:.2rem 0;font-size:1.4rem}.meta{color:#666;margin:0}.summary{max-width:70rem}
 .cols{display:flex;gap:1.5rem;align-items:flex-start}
@@ -258,7 +260,8 @@ font-weight:600}.item button:hover{text-decoration:underline}.detail{color:#444}
 .k-actor{background:#e3f0ff;border-color:#3b82f6}.k-stance{background:#f3e8ff;border-color:#9333ea}
 .k-demand{background:#fff4d6;border-color:#d97706}.k-event{background:#e3f9e5;border-color:#16a34a}
 .ev.active{outline:2px solid #111;background:#ffe066}
-table{border-collapse:collapse;margin:.5rem 0 1rem;background:#fff}
+table{border-collapse:collapse;margin:.5rem 0 1rem;background:#fff;display:block;
+width:max-content;max-width:100%;overflow-x:auto}
 td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
 .legend{margin:.3rem 0}.toc{padding:1rem 2rem;background:#fff;border-bottom:1px solid #ddd}
 """

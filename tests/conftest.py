@@ -10,9 +10,10 @@ server (needs the ``[local]`` extra) with::
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,21 @@ def _private_cache(
 ) -> None:
     """Each test gets an empty record cache: no test can be served by another's records."""
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def report() -> Iterator[Callable[[str, str], None]]:
+    """Record a fault case and its pinned outcome for ``scripts/fault_table.py``.
+
+    Rows go to the file named by ``SUMMARIZER_FAULT_REPORT``; without it, nowhere.
+    """
+    path = os.environ.get("SUMMARIZER_FAULT_REPORT")
+    rows: list[dict[str, str]] = []
+    yield lambda case, outcome: rows.append({"case": case, "outcome": outcome})
+    if path and rows:
+        with open(path, "a", encoding="utf-8") as file:
+            for row in rows:
+                file.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 @pytest.fixture(scope="session")

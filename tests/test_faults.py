@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +70,6 @@ ANSWER: dict[str, Any] = {
     ],
 }  # fmt: skip
 SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdef"
-
-
-@pytest.fixture
-def report() -> Iterator[Callable[[str, str], None]]:
-    path = os.environ.get("SUMMARIZER_FAULT_REPORT")
-    rows: list[dict[str, str]] = []
-    yield lambda case, outcome: rows.append({"case": case, "outcome": outcome})
-    if path and rows:
-        with open(path, "a", encoding="utf-8") as file:
-            for row in rows:
-                file.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _settings(server: FaultServer, **changes: Any) -> Settings:

@@ -81,7 +81,7 @@ def test_every_located_span_is_highlighted_with_the_items_citing_it() -> None:
         r'<span class="ev ([^"]*)" data-items="([^"]*)" title="([^"]*)">(.*?)</span>', page
     )
     cited = {ref for _, refs, _, _ in spans for ref in refs.split()}
-    assert {"r0-A1", "r0-A2", "r0-ev0"} <= cited
+    assert {"r0-a0", "r0-a1", "r0-ev0"} <= cited
     event_text = "".join(piece for _, refs, _, piece in spans if "r0-ev0" in refs.split())
     assert event_text == "Les habitants ont protesté"
     # The protest sentence is cited by the event and by A2's sentence-level evidence.
@@ -112,7 +112,7 @@ def test_several_records_get_navigation_and_distinct_ids() -> None:
     page = render_html([_record(), _record()])
     assert '<a href="#r0">hostile.txt</a>' in page
     assert '<a href="#r1">hostile.txt</a>' in page
-    assert 'data-target="r1-A1"' in page
+    assert 'data-target="r1-a0"' in page
     assert len(re.findall(r'<section class="record" id="r\d">', page)) == 2
 
 
