@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.dates import PartialDate, parse_iso_partial, resolve_date
+from summarizer.dates import PartialDate, parse_iso_partial, parse_value, resolve_date
 
 MONTH = PartialDate(2020, 1)
 
@@ -367,3 +367,15 @@ def test_month_dated_article_keeps_weeks_and_weekdays_at_month_precision() -> No
 
 def test_other_languages_still_resolve_through_dateparser() -> None:
     assert resolve_date("3 de julio de 2019", None, "es") == PartialDate(2019, 7, 3)
+
+
+@pytest.mark.parametrize(
+    "value", ["2020-01-06", "2020-01", "2020", "2020-W02", "2009-Q1", "2020-SU", "196X"]
+)
+def test_every_value_written_parses_back_to_the_same_date(value: str) -> None:
+    assert parse_value(value).isoformat() == value
+
+
+def test_a_value_that_is_no_date_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a date"):
+        parse_value("PRESENT_REF")

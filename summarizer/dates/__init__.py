@@ -12,10 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import fallback, rules
-from .value import PartialDate, Precision, parse_iso_partial
+from .value import PartialDate, Precision, parse_iso_partial, parse_value
 from .words import LANGUAGES
 
-__all__ = ["PartialDate", "Precision", "parse_iso_partial", "resolve_date"]
+__all__ = ["PartialDate", "Precision", "parse_iso_partial", "parse_value", "resolve_date"]
 
 
 @lru_cache(maxsize=4096)
@@ -58,5 +58,11 @@ def resolve_date(
     late = rules.read(expression, anchor.last_day, words, lang, context)
     if early == late or early is None or late is None:
         return early if early == late else None
+    if early.month is not None and (early.month, early.day) == (late.month, late.day):
+        # A named month and day ("3 janvier") that only the year separates: the reading
+        # that falls within the anchor's own period is the one meant.
+        within = [v for v in (late, early) if anchor.first_day <= v.first_day <= anchor.last_day]
+        if within:
+            return within[0]
     # The reading depends on which day of the anchor is meant: say no more than it.
     return anchor

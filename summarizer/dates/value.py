@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-__all__ = ["PartialDate", "Precision", "Season", "parse_iso_partial"]
+__all__ = ["PartialDate", "Precision", "Season", "parse_iso_partial", "parse_value"]
 
 Precision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "unknown"]
 Season = Literal["SP", "SU", "FA", "WI"]
@@ -16,6 +16,10 @@ Season = Literal["SP", "SU", "FA", "WI"]
 SEASON_START: dict[Season, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+_TIMEX = re.compile(
+    r"^(?P<year>\d{4})(?:-W(?P<week>\d{2})|-Q(?P<quarter>[1-4])|-(?P<season>SP|SU|FA|WI))$"
+    r"|^(?P<decade>\d{3})X$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,3 +153,24 @@ def parse_iso_partial(value: str) -> PartialDate:
         raise ValueError(f"not a date of the form YYYY, YYYY-MM or YYYY-MM-DD: {value!r}")
     year, month, day = match.groups()
     return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+
+
+def parse_value(value: str) -> PartialDate:
+    """Parse any value ``PartialDate.isoformat`` writes: a day, month or year as in
+    ``parse_iso_partial``, or ``2020-W02``, ``2009-Q1``, ``2020-SU``, ``196X``.
+
+    Raises:
+        ValueError: The text is none of these, or names an impossible date.
+    """
+    match = _TIMEX.match(value.strip())
+    if not match:
+        return parse_iso_partial(value)
+    if match["decade"]:
+        return PartialDate(int(match["decade"]) * 10, decade=True)
+    year = int(match["year"])
+    if match["week"]:
+        return PartialDate(year, week=int(match["week"]))
+    if match["quarter"]:
+        return PartialDate(year, quarter=int(match["quarter"]))
+    season = next(s for s in SEASON_START if s == match["season"])
+    return PartialDate(year, season=season)
