@@ -254,6 +254,8 @@ def test_decades_have_decade_precision_not_a_year(
         ("mi-juillet", "2009-07"),
         ("fin 2008", "2008"),
         ("Pâques 2009", "2009-04-12"),
+        ("en fin de semaine", "2009-W34"),
+        ("à la fin du mois", "2009-08"),
         ("vendredi 12 septembre", "2008-09-12"),  # the year where the 12th is a Friday
     ],
 )
@@ -285,6 +287,9 @@ def test_common_french_forms(expression: str, expected: str) -> None:
         ("a week ago", "2009-08-14"),
         ("in three days", "2009-08-24"),
         ("Christmas 2008", "2008-12-25"),
+        ("the end of the month", "2009-08"),
+        ("last night", "2009-08-20"),
+        ("the 1990's", "199X"),
         ("Friday, July 21, 2017", "2017-07-21"),
         ("2009-03-12", "2009-03-12"),
         ("03/12/2009", "2009-03-12"),
@@ -313,6 +318,19 @@ def test_the_day_before_is_counted_from_the_day_its_sentence_names() -> None:
     sentence = "Il a été arrêté jeudi; la veille, il avait quitté Nancy."
     assert resolve_date("la veille", FRIDAY, "fr", sentence) == PartialDate(2009, 8, 19)
     assert resolve_date("la veille", FRIDAY, "fr") == PartialDate(2009, 8, 20)
+
+
+def test_that_day_is_not_today() -> None:
+    assert resolve_date("ce jour-là", FRIDAY, "fr") is None
+    assert resolve_date("cette semaine-là", FRIDAY, "fr") is None
+    assert resolve_date("ce jour", FRIDAY, "fr") == FRIDAY
+
+
+def test_quarter_under_a_future_verb_is_this_years() -> None:
+    future = "The company will return to profit in the fourth quarter."
+    assert resolve_date("the fourth quarter", FRIDAY, "en", future) == PartialDate(2009, quarter=4)
+    past = "The company lost money in the fourth quarter."
+    assert resolve_date("the fourth quarter", FRIDAY, "en", past) == PartialDate(2008, quarter=4)
 
 
 def test_a_named_day_is_not_a_weekday_of_this_week() -> None:

@@ -14,13 +14,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from .calendar import add_months, easter, full_year, make
 from .calendar import step as step_by
 from .tense import Direction, tense_near
 from .value import PartialDate, Season, season_of
-from .words import Words
+from .words import LANGUAGES, Words
 
 __all__ = ["Direction", "fold", "read"]
 
@@ -64,7 +65,19 @@ def read(
 
 
 def _phrase(name: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+    return _find((name,), text) is not None
+
+
+@lru_cache(maxsize=64)
+def _alternation(names: tuple[str, ...]) -> re.Pattern[str]:
+    longest_first = sorted(names, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, longest_first))})(?![\w-])")
+
+
+def _find(names: tuple[str, ...], text: str) -> str | None:
+    """The longest of ``names`` that stands as whole words in ``text``, if any."""
+    match = _alternation(names).search(text)
+    return None if match is None else match.group(0)
 
 
 class _Reader:
@@ -88,7 +101,9 @@ class _Reader:
         has_clock = bool(_CLOCK.search(self.text))
         text = _CLOCK.sub(" ", self.text)
         text = re.sub(r"\b(mi|mid)-", r"\1 ", text)
-        text = re.sub(r"-(ci|la)\b|\ben cours\b", " this ", text)
+        text = re.sub(r"(\d)'s\b", r"\1s", text)  # "the 1990's"
+        distal = re.search(r"-la\b", text) is not None  # "ce jour-là" is that day, not today
+        text = re.sub(r"-ci\b|\ben cours\b", " this ", re.sub(r"-la\b", " ", text))
         for reading in (self._feast, self._relative_day, self._reference_day, self._counted):
             found, value = reading(text)
             if found:
@@ -98,7 +113,9 @@ class _Reader:
         if self.words.sets & set(tokens) or (self._plural_unit(tokens) and not decades):
             return None  # "every month", "tous les ans", "les mois à venir": no one value
         has_part = any(t in self.words.parts_of_day for t in tokens)
-        this = any(t in self.words.this for t in tokens)
+        this = not distal and any(t in self.words.this for t in tokens)
+        # "the end of the month", "en fin de semaine": a part of the period under way.
+        this = this or bool(self.words.positions & set(tokens))
         cue = self._cue(text, tokens)
         tokens = [t for t in tokens if t not in self.words.parts_of_day]
         classified = [c for c in (self._classify(t) for t in tokens) if c is not None]
@@ -127,42 +144,42 @@ class _Reader:
         return None
 
     def _feast(self, text: str) -> tuple[bool, PartialDate | None]:
+        w = self.words
+        name = _find((*w.easter, *w.feasts), text)
+        if name is None:
+            return False, None
+        offset: int | tuple[int, int] = w.easter[name] if name in w.easter else w.feasts[name]
+
+        def on(y: int) -> date:
+            if isinstance(offset, tuple):
+                return date(y, *offset)
+            return easter(y) + timedelta(days=offset)
+
         year = re.search(r"\b(1\d{3}|20\d{2})\b", text)
-        for table in (self.words.easter, self.words.feasts):
-            for name in sorted(table, key=len, reverse=True):
-                if not _phrase(name, text):
-                    continue
-                offset: int | tuple[int, int] = table[name]
-
-                def on(y: int, offset: int | tuple[int, int] = offset) -> date:
-                    if isinstance(offset, tuple):
-                        return date(y, *offset)
-                    return easter(y) + timedelta(days=offset)
-
-                if year:
-                    return True, PartialDate.from_date(on(int(year.group(1))))
-                if self.ref is None:
-                    return True, None
-                days = [on(y) for y in (self.ref.year - 1, self.ref.year, self.ref.year + 1)]
-                cue = self._cue(text, [])
-                pick = self._choose(days, _same, _same, cue or self._tense(), cue is not None)
-                return True, PartialDate.from_date(pick)
-        return False, None
+        if year:
+            return True, PartialDate.from_date(on(int(year.group(1))))
+        if self.ref is None:
+            return True, None
+        days = [on(y) for y in (self.ref.year - 1, self.ref.year, self.ref.year + 1)]
+        cue = self._cue(text, [])
+        pick = self._choose(days, _same, _same, cue or self._tense(), cue is not None)
+        return True, PartialDate.from_date(pick)
 
     def _relative_day(self, text: str) -> tuple[bool, PartialDate | None]:
-        for name in sorted(self.words.relative_days, key=len, reverse=True):
-            if _phrase(name, text):
-                return True, self._shift(self.words.relative_days[name])
-        return False, None
+        name = _find(tuple(self.words.relative_days), text)
+        if name is None:
+            return False, None
+        return True, self._shift(self.words.relative_days[name])
 
     def _reference_day(self, text: str) -> tuple[bool, PartialDate | None]:
-        for name, days in self.words.reference_days.items():
-            if _phrase(name, text):
-                base = None if self.nested else self._context_day()
-                if base is None or base.day is None:
-                    return True, self._shift(days)
-                return True, PartialDate.from_date(base.first_day + timedelta(days=days))
-        return False, None
+        name = _find(tuple(self.words.reference_days), text)
+        if name is None:
+            return False, None
+        days = self.words.reference_days[name]
+        base = None if self.nested else self._context_day()
+        if base is None or base.day is None:
+            return True, self._shift(days)
+        return True, PartialDate.from_date(base.first_day + timedelta(days=days))
 
     def _counted(self, text: str) -> tuple[bool, PartialDate | None]:
         """ "two years ago", "il y a une semaine", "in three days"; other counts are spans."""
@@ -410,7 +427,7 @@ class _Reader:
         if half:
             return PartialDate(self.ref.year)
         options = [PartialDate(y, quarter=number) for y in (self.ref.year - 1, self.ref.year)]
-        return self._choose(options, _start, _end, "past", False)
+        return self._choose(options, _start, _end, cue or self._tense() or "past", False)
 
     def _season(
         self, season: str, cue: Direction | None, year: int | str | None, this: bool
@@ -470,13 +487,9 @@ class _Reader:
             return None
         sentence = fold(self.context)
         w = self.words
-        names = "|".join(
-            sorted([*w.weekdays, *w.relative_days, *(rf"\d{{1,2}}(?:er)? {m}" for m in w.months),
-                    *(rf"{m} \d{{1,2}}" for m in w.months)], key=len, reverse=True)
-        )  # fmt: skip
         where = self._position()
         best: tuple[int, PartialDate] | None = None
-        for match in re.finditer(rf"(?<![\w-])(?:{names})(?:\s+\d{{4}})?(?![\w-])", sentence):
+        for match in _day_names(self.language).finditer(sentence):
             if where <= match.start() < where + len(self.text):
                 continue
             value = read(match.group(0), self.ref, w, self.language, self.context, nested=True)
@@ -489,6 +502,16 @@ class _Reader:
 
     def _shift(self, days: int) -> PartialDate | None:
         return None if self.ref is None else PartialDate.from_date(self.ref + timedelta(days=days))
+
+
+@lru_cache(maxsize=8)
+def _day_names(language: str) -> re.Pattern[str]:
+    """Words that name a day: weekdays, "yesterday", "3 March", "March 3"."""
+    w = LANGUAGES[language]
+    names = [*w.weekdays, *w.relative_days]
+    names += [rf"\d{{1,2}}(?:er)? {m}" for m in w.months] + [rf"{m} \d{{1,2}}" for m in w.months]
+    alternation = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?:\s+\d{{4}})?(?![\w-])")
 
 
 def _same(day: date) -> date:

@@ -33,6 +33,7 @@ class Words:
     filler: frozenset[str]  # determiners, prepositions, "early/late", "début/fin"
     parts_of_day: frozenset[str]
     sets: frozenset[str]  # "every", "chaque": a recurring time, no one value
+    positions: frozenset[str]  # "end", "début": a part of a period, the current one
     plural_units: frozenset[str]
     decade_head: str  # "années" before "60"; "" where decades are a suffix
     decade_words: dict[str, int] = field(default_factory=dict)
@@ -80,7 +81,7 @@ EN = Words(
     ago=r"\b(?P<n>\w+)\s+(?P<unit>\w+)\s+ago\b",
     ahead=r"^(?:in|within)\s+(?P<n>\w+)\s+(?P<unit>\w+)$",
     relative_days={
-        "today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
+        "today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "last night": -1,
     },
     reference_days={"the day before": -1, "the previous day": -1, "the day after": 1,
                     "the next day": 1, "the following day": 1},
@@ -92,6 +93,7 @@ EN = Words(
     }),
     parts_of_day=frozenset({"morning", "afternoon", "evening", "night", "noon", "midday",
                             "overnight", "dawn", "dusk", "midnight"}),
+    positions=frozenset({"beginning", "start", "end", "middle", "close"}),
     sets=frozenset({"each", "every", "per", "daily", "weekly", "monthly", "yearly",
                     "annually", "weekdays", "weekends", "mondays", "tuesdays", "wednesdays",
                     "thursdays", "fridays", "saturdays", "sundays"}),
@@ -150,6 +152,7 @@ FR = Words(
     }),
     parts_of_day=frozenset({"matin", "matinee", "apres-midi", "soir", "soiree", "nuit",
                             "midi", "minuit", "aube", "crepuscule"}),
+    positions=frozenset({"debut", "fin", "milieu", "mi"}),
     sets=frozenset({"chaque", "tous", "toutes", "quotidien", "quotidienne",
                     "hebdomadaire", "mensuel", "mensuelle", "annuel", "annuelle", "lundis",
                     "mardis", "mercredis", "jeudis", "vendredis", "samedis", "dimanches"}),
