@@ -397,3 +397,17 @@ def test_every_value_written_parses_back_to_the_same_date(value: str) -> None:
 def test_a_value_that_is_no_date_is_refused() -> None:
     with pytest.raises(ValueError, match="not a date"):
         parse_value("PRESENT_REF")
+
+
+@pytest.mark.parametrize(
+    ("language", "context", "expression"),
+    [
+        ("en", "The team could win the title on Sunday.", "Sunday"),
+        ("fr", "Les Bleus peuvent gagner le tournoi dimanche.", "dimanche"),
+        ("fr", "Le ministre devrait annoncer sa décision dimanche.", "dimanche"),
+    ],
+)
+def test_weekday_under_a_modal_verb_is_the_coming_one(
+    language: str, context: str, expression: str
+) -> None:
+    assert resolve_date(expression, FRIDAY, language, context) == PartialDate(2009, 8, 23)

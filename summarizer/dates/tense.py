@@ -34,7 +34,8 @@ _FR_PAST = re.compile(
 )
 _FR_FUTURE = re.compile(
     r"\b(?!(?:vrai|opéra|caméra|extra|contra|ultra|intra|mantra|sahara|cobra)\b)"
-    r"\w{2,}r(?:a|ont|ons|ez|ai)\b|\b(?:va|vont|doit|doivent|prévue?s?|programmée?s?|"
+    r"\w{2,}r(?:a|ont|ons|ez|ai)\b|\b(?:va|vont|doit|doivent|peut|peuvent|pourrait|pourraient|"
+    r"devrait|devraient|prévue?s?|programmée?s?|"
     r"prochaine?s?|à venir)\b"
 )
 _TENSES = {"en": (_EN_PAST, _EN_FUTURE), "fr": (_FR_PAST, _FR_FUTURE)}
