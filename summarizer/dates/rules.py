@@ -11,7 +11,6 @@ mois"), an ordinal ("the 99th day") or a clock time with no day named is no date
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
@@ -21,14 +20,13 @@ from .calendar import add_months, easter, full_year, make
 from .calendar import step as step_by
 from .tense import Direction, tense_near
 from .value import PartialDate, Season, season_of
-from .words import LANGUAGES, Words
+from .words import LANGUAGES, Words, find, fold, phrase
 
-__all__ = ["Direction", "fold", "read"]
+__all__ = ["Direction", "read"]
 
 Token = tuple[str, int | str]
 T = TypeVar("T")
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 _NUMERIC = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b"),
@@ -40,12 +38,6 @@ _CLOCK = re.compile(
 )
 _TOKEN = re.compile(r"\bq[1-4]\b|'\d{2}s?|\d+(?:er|re|eme|e|st|nd|rd|th|s)?\b|[a-z]+(?:-[a-z]+)*")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:er|re|eme|e|st|nd|rd|th)$")
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents and typographic quotes removed, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES).lower())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def read(
@@ -62,22 +54,6 @@ def read(
     if not text:
         return None
     return _Reader(text, ref, words, language, expression, context, nested).value()
-
-
-def _phrase(name: str, text: str) -> bool:
-    return _find((name,), text) is not None
-
-
-@lru_cache(maxsize=64)
-def _alternation(names: tuple[str, ...]) -> re.Pattern[str]:
-    longest_first = sorted(names, key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, longest_first))})(?![\w-])")
-
-
-def _find(names: tuple[str, ...], text: str) -> str | None:
-    """The longest of ``names`` that stands as whole words in ``text``, if any."""
-    match = _alternation(names).search(text)
-    return None if match is None else match.group(0)
 
 
 class _Reader:
@@ -109,7 +85,7 @@ class _Reader:
             if found:
                 return value
         tokens = _TOKEN.findall(text)
-        decades = bool(self.words.decade_head) and _phrase(self.words.decade_head, text)
+        decades = bool(self.words.decade_head) and phrase(self.words.decade_head, text)
         if self.words.sets & set(tokens) or (self._plural_unit(tokens) and not decades):
             return None  # "every month", "tous les ans", "les mois à venir": no one value
         has_part = any(t in self.words.parts_of_day for t in tokens)
@@ -145,7 +121,7 @@ class _Reader:
 
     def _feast(self, text: str) -> tuple[bool, PartialDate | None]:
         w = self.words
-        name = _find((*w.easter, *w.feasts), text)
+        name = find((*w.easter, *w.feasts), text)
         if name is None:
             return False, None
         offset: int | tuple[int, int] = w.easter[name] if name in w.easter else w.feasts[name]
@@ -166,13 +142,13 @@ class _Reader:
         return True, PartialDate.from_date(pick)
 
     def _relative_day(self, text: str) -> tuple[bool, PartialDate | None]:
-        name = _find(tuple(self.words.relative_days), text)
+        name = find(tuple(self.words.relative_days), text)
         if name is None:
             return False, None
         return True, self._shift(self.words.relative_days[name])
 
     def _reference_day(self, text: str) -> tuple[bool, PartialDate | None]:
-        name = _find(tuple(self.words.reference_days), text)
+        name = find(tuple(self.words.reference_days), text)
         if name is None:
             return False, None
         days = self.words.reference_days[name]
@@ -289,11 +265,11 @@ class _Reader:
         head = self.words.decade_head
         if "decade" in first:
             start = int(first["decade"])
-        elif "decade_word" in first and (not head or _phrase(head, self.text)):
+        elif "decade_word" in first and (not head or phrase(head, self.text)):
             start = int(first["decade_word"])
-        elif head and _phrase(head, self.text) and isinstance(n := first.get("number"), int):
+        elif head and phrase(head, self.text) and isinstance(n := first.get("number"), int):
             start = full_year(f"{n:02d}", self.ref, past=True)
-        elif head and _phrase(head, self.text) and isinstance(n := first.get("year"), int):
+        elif head and phrase(head, self.text) and isinstance(n := first.get("year"), int):
             start = n
         else:
             return None

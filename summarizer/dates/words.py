@@ -1,17 +1,22 @@
 """The words of time in English and French, accents removed and lower-cased.
 
-Tables only: the grammar that reads them is in ``rules``. Each entry is a word class
-of the language (month and weekday names, number words, direction words, units), not
-a phrase seen in some article.
+Tables, and how text is folded and matched against them; the grammar that reads them
+is in ``rules``. Each entry is a word class of the language (month and weekday names,
+number words, direction words, units), not a phrase seen in some article.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .value import Season
 
-__all__ = ["LANGUAGES", "Words"]
+__all__ = ["LANGUAGES", "Words", "find", "fold", "phrase"]
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 
 
 @dataclass(frozen=True)
@@ -170,3 +175,25 @@ FR = Words(
 )  # fmt: skip
 
 LANGUAGES: dict[str, Words] = {"en": EN, "fr": FR}
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents and typographic quotes removed, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES).lower())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def phrase(name: str, text: str) -> bool:
+    return find((name,), text) is not None
+
+
+@lru_cache(maxsize=64)
+def _alternation(names: tuple[str, ...]) -> re.Pattern[str]:
+    longest_first = sorted(names, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, longest_first))})(?![\w-])")
+
+
+def find(names: tuple[str, ...], text: str) -> str | None:
+    """The longest of ``names`` that stands as whole words in ``text``, if any."""
+    match = _alternation(names).search(text)
+    return None if match is None else match.group(0)
