@@ -25,10 +25,13 @@ a calendar value.
 alternating: half A is the one rules were written and tuned on, half B was only ever
 scored. The gap between them is the measure of over-fitting.
 
-What was tried (dev file, all lines, *value*): dateparser 1.5 scores en 58.1 %, fr 44.8 %
-(its ``date part`` figure before the mapping of no-value gold); ctparse 0.3.6 (English
-only) was scored when installed, see the README table; no French-capable package beat
-the rules, so none is a dependency.
+What was tried (whole dev file, *value*, en · fr): dateparser 1.5 69.7 % · 46.4 %;
+ctparse 0.3.6 (English only, rule-based with a learnt scorer, last released 2022) 50.3 % ·
+n/a, at 7.8 ms per expression; summarizer's rules 85.8 % · 86.9 % at 0.55 ms. HeidelTime
+(Java) and Duckling (Haskell) have no maintained Python package; their rule resources
+shaped the word classes here (direction words, "early/mid/late", weekday + date, seasons,
+quarters, decades). Nothing beat the rules, so none is a dependency; ctparse gets a column
+when it is installed.
 
 Usage::
 
