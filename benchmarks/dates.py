@@ -27,11 +27,13 @@ scored. The gap between them is the measure of over-fitting.
 
 What was tried (whole dev file, *value*, en · fr): dateparser 1.5 69.7 % · 46.4 %;
 ctparse 0.3.6 (English only, rule-based with a learnt scorer, last released 2022) 50.3 % ·
-n/a, at 7.8 ms per expression; summarizer's rules 85.8 % · 86.9 % at 0.55 ms. HeidelTime
-(Java) and Duckling (Haskell) have no maintained Python package; their rule resources
-shaped the word classes here (direction words, "early/mid/late", weekday + date, seasons,
-quarters, decades). Nothing beat the rules, so none is a dependency; ctparse gets a column
-when it is installed.
+n/a, at 7.8 ms per expression; summarizer's rules 85.8 % · 86.9 % at 0.55 ms.
+recognizers-text-suite (Microsoft Recognizers-Text for Python, 1.0.2a2 of 2019, the
+latest) installs but fails on import against the current ``emoji`` package, so it was
+not scored. HeidelTime (Java) and Duckling (Haskell) have no maintained Python package
+and were not run; the word classes here follow the same grammar of time (direction
+words, "early/mid/late", weekday + date, seasons, quarters, decades). Nothing beat the
+rules, so none is a dependency; ctparse gets a column when it is installed.
 
 Usage::
 
