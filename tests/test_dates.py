@@ -411,3 +411,11 @@ def test_weekday_under_a_modal_verb_is_the_coming_one(
     language: str, context: str, expression: str
 ) -> None:
     assert resolve_date(expression, FRIDAY, language, context) == PartialDate(2009, 8, 23)
+
+
+@pytest.mark.parametrize(
+    ("expression", "language"),
+    [("February 30", "en"), ("the 31st of February", "en"), ("31 février", "fr")],
+)
+def test_a_day_no_calendar_has_resolves_to_nothing(expression: str, language: str) -> None:
+    assert resolve_date(expression, FRIDAY, language) is None

@@ -305,6 +305,8 @@ class _Reader:
             for y in (ref.year - 1, ref.year, ref.year + 1)
             if (p := make(y, month, day)) is not None
         ]
+        if not options:
+            return None  # "February 30": no year has it
         if weekday is not None and day is not None:
             matching = [p for p in options if p.first_day.weekday() == weekday]
             if matching:
