@@ -27,7 +27,8 @@ scored. The gap between them is the measure of over-fitting.
 
 What was tried (whole dev file, *value*, en · fr): dateparser 1.5 69.7 % · 46.4 %;
 ctparse 0.3.6 (English only, rule-based with a learnt scorer, last released 2022) 50.3 % ·
-n/a, at 7.8 ms per expression; summarizer's rules 85.8 % · 86.9 % at 0.55 ms.
+n/a, at 9.6 ms per expression; summarizer's rules 85.8 % · 86.3 % at 0.9 ms (dateparser
+7.2 ms), in the same run.
 recognizers-text-suite (Microsoft Recognizers-Text for Python, 1.0.2a2 of 2019, the
 latest) installs but fails on import against the current ``emoji`` package, so it was
 not scored. HeidelTime (Java) and Duckling (Haskell) have no maintained Python package
