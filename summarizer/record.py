@@ -112,8 +112,19 @@ class DateValue(_Model):
     """A date as written, resolved to the calendar at the precision the text supports."""
 
     text: str = Field(description="The date words as written.")
-    value: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY, per `precision`.")
-    precision: Precision = Field(description="day, month, year, or unknown when unresolved.")
+    value: str | None = Field(
+        description=(
+            "The TIMEX3 value, per `precision`: YYYY-MM-DD, YYYY-Www (ISO week), YYYY-MM, "
+            "YYYY-Qn, YYYY-SP/SU/FA/WI (season), YYYY, or YYYX (decade); null when the "
+            "words name no calendar value."
+        )
+    )
+    precision: Precision = Field(
+        description=(
+            "day, week, month, quarter, season, year, decade, or unknown when the words "
+            "name no calendar value (a duration, a clock time with no day, 'now')."
+        )
+    )
 
 
 class _Item(_Model):

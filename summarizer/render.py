@@ -12,9 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .record import Actor, ArticleSummary, Evidence, Flag
+from .record import Actor, ArticleSummary, DateValue, Evidence, Flag
 
-__all__ = ["FORMATS", "Format", "actor_names", "render", "render_terminal", "who"]
+__all__ = ["FORMATS", "Format", "actor_names", "render", "render_terminal", "when_label", "who"]
 
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -46,6 +46,16 @@ def who(ids: Sequence[str] | str | None, names: dict[str, str]) -> str:
         return "—"
     values = [ids] if isinstance(ids, str) else ids
     return ", ".join(names.get(i, i) for i in values) or "—"
+
+
+def when_label(when: DateValue) -> str:
+    """A resolved date for display: the value, and its precision where the value's shape
+    does not say it to a reader ("2020-W02, week"); "unknown" when there is none."""
+    if when.value is None:
+        return "unknown"
+    if when.precision in ("day", "month", "year"):
+        return when.value
+    return f"{when.value}, {when.precision}"
 
 
 def _quote(evidence: list[Evidence]) -> str:
@@ -103,7 +113,7 @@ def _markdown(record: ArticleSummary) -> str:
     if record.events:
         lines += ["## Events", ""]
         for e in record.events:
-            when = f" ({e.when.text} → {e.when.value or 'unknown'})" if e.when else ""
+            when = f" ({e.when.text} → {when_label(e.when)})" if e.when else ""
             where = f" in {e.where}" if e.where else ""
             lines.append(
                 f"- **{e.type}** [{e.realis}]{when}{where}: {e.description} "
@@ -169,7 +179,7 @@ def render_terminal(record: ArticleSummary) -> Group:
     if record.events:
         table = _table("Events", "type", "when", "who → whom", "description", "evidence")
         for e in record.events:
-            when = f"{e.when.text} ({e.when.value or '?'})" if e.when else "—"
+            when = f"{e.when.text} ({when_label(e.when)})" if e.when else "—"
             table.add_row(
                 f"{e.type}\n{e.realis}", when,
                 f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,

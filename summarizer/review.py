@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
+from .dates import parse_value
 from .record import Actor, ArticleSummary, Demand, Event, Evidence, Flag, Stance, located_spans
-from .render import actor_names, who
+from .render import actor_names, when_label, who
 
 __all__ = ["render_html"]
 
@@ -90,7 +91,7 @@ def _demand_item(d: Demand, ref: str, names: dict[str, str]) -> _Item:
 
 
 def _event_item(e: Event, ref: str, names: dict[str, str]) -> _Item:
-    when = f" · {e.when.text} ({e.when.value or '?'})" if e.when else ""
+    when = f" · {e.when.text} ({when_label(e.when)})" if e.when else ""
     where = f" · {e.where}" if e.where else ""
     parties = (
         f" — {who(e.agents, names)} → {who(e.targets, names)}" if e.agents or e.targets else ""
@@ -200,11 +201,19 @@ def _actors_table(record: ArticleSummary) -> str:
     )
 
 
+def _chronological(event: Event) -> tuple[bool, str, int]:
+    """By first day, the narrower value first; events with no calendar value last."""
+    if event.when is None or event.when.value is None:
+        return (True, "", 0)
+    value = parse_value(event.when.value)
+    return (False, value.first_day.isoformat(), (value.last_day - value.first_day).days)
+
+
 def _timeline(record: ArticleSummary) -> str:
     dated = [e for e in record.events if e.when is not None]
     if not dated:
         return ""
-    dated.sort(key=lambda e: (e.when.value or "9999") if e.when else "9999")
+    dated.sort(key=_chronological)
     rows = "".join(
         f"<tr><td>{escape(e.when.value or '?')}</td><td>{escape(e.when.precision)}</td>"
         f"<td>{escape(e.when.text)}</td><td>{escape(e.type)}</td><td>{escape(e.description)}</td></tr>"

@@ -170,7 +170,7 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
                 description=event.description,
                 agents=agents,
                 targets=targets,
-                when=_date_value(event.when, article),
+                when=_date_value(event.when, article, [evidence.sentence, *event.sentences]),
                 where=event.where,
                 realis=event.realis,
                 killed=event.killed,
@@ -243,13 +243,27 @@ def _known_refs(
     return kept
 
 
-def _date_value(when: str | None, article: Article) -> DateValue | None:
+def _date_value(when: str | None, article: Article, cited: list[int | None]) -> DateValue | None:
     if not when or not when.strip():
         return None
-    resolved = resolve_date(when, article.date, article.language)
+    context = _sentence_with(when, article, cited)
+    resolved = resolve_date(when, article.date, article.language, context)
     if resolved is None:
         return DateValue(text=when, value=None, precision="unknown")
     return DateValue(text=when, value=resolved.isoformat(), precision=resolved.precision)
+
+
+def _sentence_with(words: str, article: Article, cited: list[int | None]) -> str | None:
+    """The cited sentence the date words stand in, else the first cited one.
+
+    The resolver reads the tense of its verb and the day it names, so the sentence that
+    holds the words is the one to give it.
+    """
+    by_id = {s.id: s.text for s in article.sentences}
+    texts = [by_id[i] for i in dict.fromkeys(cited) if i is not None and i in by_id]
+    needle = fold(words).text.strip()
+    holding = [t for t in texts if needle and needle in fold(t).text]
+    return next(iter(holding or texts), None)
 
 
 def _key(name: str) -> str:

@@ -138,3 +138,13 @@ def test_prompt_templates_are_shipped_inside_the_wheel() -> None:
     force_include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force_include == {"prompts": "summarizer/prompt_templates"}
     assert sorted(p.name for p in (ROOT / "prompts").glob("*.txt")) == ["extract.txt"]
+
+
+def test_markdown_names_the_precision_of_a_week_or_a_decade() -> None:
+    from summarizer.record import DateValue
+
+    record = _hand_built_record()
+    week = DateValue(text="la semaine dernière", value="2019-W52", precision="week")
+    events = [record.events[0].model_copy(update={"when": week})]
+    md = render(record.model_copy(update={"events": events}), "markdown")
+    assert "la semaine dernière → 2019-W52, week" in md

@@ -125,3 +125,26 @@ def test_cli_writes_one_page_for_several_inputs_when_reviewing(tmp_path: Any) ->
     )
     assert result.exit_code == 3
     assert not out.exists(), "no page, not even an empty file, for articles that all failed"
+
+
+def test_timeline_orders_weeks_decades_and_days_by_their_first_day() -> None:
+    from summarizer.record import DateValue
+
+    record = _record()
+    event = record.events[0]
+    whens = [
+        DateValue(text="la semaine du 15 avril", value="2024-W16", precision="week"),
+        DateValue(text="les années 60", value="196X", precision="decade"),
+        DateValue(text="le 20 avril", value="2024-04-20", precision="day"),
+        DateValue(text="désormais", value=None, precision="unknown"),
+    ]
+    events = [event.model_copy(update={"when": w}) for w in whens]
+    page = render_html([record.model_copy(update={"events": events})])
+    timeline = page[page.index("<h2>Timeline</h2>") :]
+    cells = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", timeline)
+    assert cells == [
+        ("196X", "decade"),
+        ("2024-W16", "week"),
+        ("2024-04-20", "day"),
+        ("?", "unknown"),
+    ]

@@ -143,3 +143,26 @@ def test_summary_support_is_the_share_of_summary_words_found_in_the_article(
     assert summary_support(grounded, article) == 1.0
     assert summary_support(invented, article) == 0.0
     assert summary_support("a b c", article) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [(1, "2009-08-21"), (2, "2009-08-14")],
+)
+def test_event_date_is_read_with_the_tense_of_its_cited_sentence(
+    sentence: int, expected: str
+) -> None:
+    wednesday = load_article(
+        "Le conseil municipal se réunira vendredi à la mairie. "
+        "Le maire avait démissionné vendredi après une longue séance.",
+        date="2009-08-19",
+        language="fr",
+    )
+    quote = wednesday.sentences[sentence - 1].text[:20]
+    event = {
+        "type": "consult", "description": "d", "agents": [], "targets": [],
+        "when": "vendredi", "realis": "occurred", "sentences": [sentence], "quote": quote,
+    }  # fmt: skip
+    out = verify_draft(_draft(actors=[], stances=[], events=[event]), wednesday)
+    assert out.events[0].when is not None
+    assert out.events[0].when.value == expected

@@ -1,88 +1,22 @@
-"""Calendar dates with an honest precision.
+"""Date expressions in languages the rules do not know, read by ``dateparser``.
 
-A ``PartialDate`` is a date known to the day, the month or only the year: an article
-dated ``2020-01`` is not silently placed on the first of January.
+The resolver as it was before the English and French rules: dateparser reads the
+expression, a yearless date is taken as the occurrence nearest the anchor, the past
+winning ties. Its word lists are the ones it was written with; they cost nothing in
+languages where they never match, and they still strip shared forms (Romance
+prepositions, parts of the day) where they do.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
-__all__ = ["PartialDate", "Precision", "parse_iso_partial", "resolve_date"]
+from .value import PartialDate, Precision
 
-Precision = Literal["day", "month", "year", "unknown"]
-
-_ISO_PARTIAL = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class PartialDate:
-    """A calendar date known to the day, the month or the year."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.day is not None and self.month is None:
-            raise ValueError("a day needs a month")
-        # Raises ValueError for impossible dates such as 2020-02-30.
-        date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def precision(self) -> Precision:
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
-
-    @property
-    def first_day(self) -> date:
-        return date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def last_day(self) -> date:
-        if self.day is not None:
-            return self.first_day
-        if self.month is None:
-            return date(self.year, 12, 31)
-        following = date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return following - timedelta(days=1)
-
-    def isoformat(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-
-    @classmethod
-    def from_date(cls, value: date, precision: Precision = "day") -> PartialDate:
-        if precision == "year":
-            return cls(value.year)
-        if precision == "month":
-            return cls(value.year, value.month)
-        return cls(value.year, value.month, value.day)
-
-    def __str__(self) -> str:
-        return self.isoformat()
-
-
-def parse_iso_partial(value: str) -> PartialDate:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``/`` also accepted).
-
-    Raises:
-        ValueError: The text is not such a date, or names an impossible day.
-    """
-    match = _ISO_PARTIAL.match(value.strip())
-    if not match:
-        raise ValueError(f"not a date of the form YYYY, YYYY-MM or YYYY-MM-DD: {value!r}")
-    year, month, day = match.groups()
-    return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
-
+__all__ = ["resolve"]
 
 _PERIOD_PRECISION: dict[str, Precision] = {
     "day": "day",
@@ -93,8 +27,7 @@ _PERIOD_PRECISION: dict[str, Precision] = {
 }
 Direction = Literal["past", "future", "nearest"]
 
-# Words that fix the direction, in the languages the rules know; others fall back on
-# the nearest occurrence.
+# Words that fix the direction; otherwise the nearest occurrence is taken.
 _PAST = re.compile(r"\b(dernier|derni[eè]re|pass[ée]e?|last|previous|past)\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(prochain|prochaine|suivant|suivante|next|coming)\b", re.IGNORECASE)
 # Parts of the day: they keep the day, so they are dropped before parsing.
@@ -118,17 +51,13 @@ _TWO_DIGIT_YEAR = re.compile(r"^(?P<head>.*?)(?:\b|')(?P<yy>\d{2})$")
 _HAS_YEAR = re.compile(r"\b\d{4}\b")
 _UNIT = re.compile(r"\b(week|month|year|semaine|mois|an|année)\b", re.IGNORECASE)
 _AGO = re.compile(r"\b(ago|il y a)\b", re.IGNORECASE)
-_YEAR_WORDS = {
-    "fr": (r"an|année", r"cette année|l'année en cours"),
-    "en": (r"year", r"this year"),
-}
 
 
-@lru_cache(maxsize=4096)
-def resolve_date(expression: str, anchor: PartialDate | None, language: str) -> PartialDate | None:
+def resolve(expression: str, anchor: PartialDate | None, language: str) -> PartialDate | None:
     """Place a date expression on the calendar, no more precisely than the text allows.
 
-    ``anchor`` is the article's publication date, at whatever precision it is known.
+    See ``summarizer.dates.resolve_date``. ``anchor`` is the article's publication
+    date, at whatever precision it is known.
     Parts of the day ("mardi soir") are set aside, and so, when the expression does not
     parse with them, are words that carry no date ("vers", "début"); "dernier"/"last"
     and "prochain"/"next" fix the direction; otherwise a yearless date ("23 juillet",
@@ -150,9 +79,6 @@ def resolve_date(expression: str, anchor: PartialDate | None, language: str) -> 
         return next(filter(None, (_parse(c, language, None) for c in candidates)), None)
     if _THIS_DAY.match(candidates[-1]):
         return anchor
-    year = _year_word(candidates[0], language, anchor, direction)
-    if year is not None:
-        return year
     for text in candidates:
         late = _resolve_at(text, language, anchor.last_day, direction)
         if late is not None:
@@ -197,23 +123,6 @@ def _expand_two_digit_year(text: str) -> str:
     yy = int(match.group("yy"))
     year = 2000 + yy if yy < 50 else 1900 + yy
     return f"{head} {year}".strip()
-
-
-def _year_word(
-    text: str, language: str, anchor: PartialDate, direction: Direction
-) -> PartialDate | None:
-    """ "cette année", "l'an prochain", "this year": the anchor's year, or the next or last."""
-    words = _YEAR_WORDS.get(language[:2])
-    if words is None:
-        return None
-    unit, this = words
-    if re.fullmatch(this, text, re.IGNORECASE):
-        return PartialDate(anchor.year)
-    bare = " ".join((_PAST if direction == "past" else _FUTURE).sub(" ", text).split())
-    if re.fullmatch(rf"(?:l'|the\s+)?(?:{unit})", bare, re.IGNORECASE):
-        step = {"past": -1, "future": 1, "nearest": 0}[direction]
-        return PartialDate(anchor.year + step)
-    return None
 
 
 def _resolve_at(text: str, language: str, base: date, direction: Direction) -> PartialDate | None:

@@ -1,0 +1,68 @@
+"""Calendar dates with an honest precision.
+
+A ``PartialDate`` is a calendar value known to the day, the ISO week, the month, the
+quarter, the season, the year or the decade: an article dated ``2020-01`` is not
+silently placed on the first of January, and "les années 60" is ``196X``, not 1960.
+English and French are read by a grammar of their time words (``rules``, ``words``);
+other languages go through ``dateparser`` (``fallback``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import fallback, rules
+from .value import PartialDate, Precision, parse_iso_partial, parse_value
+from .words import LANGUAGES
+
+__all__ = ["PartialDate", "Precision", "parse_iso_partial", "parse_value", "resolve_date"]
+
+
+@lru_cache(maxsize=4096)
+def resolve_date(
+    expression: str,
+    anchor: PartialDate | None,
+    language: str,
+    context: str | None = None,
+) -> PartialDate | None:
+    """Place a date expression on the calendar, no more precisely than the text allows.
+
+    Args:
+        expression: The date words as written ("mardi soir", "last week", "June 18").
+        anchor: The article's publication date, at whatever precision it is known.
+        language: The article's language code; English and French have their own rules.
+        context: The sentence the expression stands in, if known. It gives the tense of
+            the nearest verb (so a yearless "October" after "will" is the coming one)
+            and the day a bare clock time or "the day before" belongs to.
+
+    A yearless date or a lone weekday is placed by a direction word ("last", "prochain")
+    first, then by the tense of the sentence, else in the past (news reports what
+    happened), the article's own day included. A relative expression read against an
+    anchor known only to the month or year is placed at the anchor's own precision:
+    an article dated only ``2020-01`` cannot put "lundi" on a day.
+
+    Returns:
+        The resolved date, or ``None`` when the words name no calendar value: durations
+        ("six years"), sets ("every month"), ordinals ("the 99th day"), clock times with
+        no day named, and "now"-words.
+    """
+    words = LANGUAGES.get(language[:2].lower()) if language else None
+    if words is None:
+        return fallback.resolve(expression, anchor, language)
+    lang = language[:2].lower()
+    if anchor is None:
+        return rules.read(expression, None, words, lang, context)
+    early = rules.read(expression, anchor.first_day, words, lang, context)
+    if anchor.precision == "day":
+        return early
+    late = rules.read(expression, anchor.last_day, words, lang, context)
+    if early == late or early is None or late is None:
+        return early if early == late else None
+    if early.month is not None and (early.month, early.day) == (late.month, late.day):
+        # A named month and day ("3 janvier") that only the year separates: the reading
+        # that falls within the anchor's own period is the one meant.
+        within = [v for v in (late, early) if anchor.first_day <= v.first_day <= anchor.last_day]
+        if within:
+            return within[0]
+    # The reading depends on which day of the anchor is meant: say no more than it.
+    return anchor

@@ -1,0 +1,176 @@
+"""A calendar value known no more precisely than the text says."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+__all__ = ["PartialDate", "Precision", "Season", "parse_iso_partial", "parse_value"]
+
+Precision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "unknown"]
+Season = Literal["SP", "SU", "FA", "WI"]
+
+# Meteorological seasons: the month each starts in (winter runs into the next year).
+SEASON_START: dict[Season, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+_ISO_PARTIAL = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+_TIMEX = re.compile(
+    r"^(?P<year>\d{4})(?:-W(?P<week>\d{2})|-Q(?P<quarter>[1-4])|-(?P<season>SP|SU|FA|WI))$"
+    r"|^(?P<decade>\d{3})X$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A calendar value: a day, ISO week, month, quarter, season, year or decade.
+
+    At most one of ``month``, ``week``, ``quarter``, ``season`` and ``decade`` is set;
+    ``day`` needs ``month``. A decade is stored by its first year (1960 for ``196X``);
+    a week by its ISO year and number, so ``year`` may differ from the calendar year of
+    the week's first day.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    week: int | None = None
+    quarter: int | None = None
+    season: Season | None = None
+    decade: bool = False
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        units = (self.month, self.week, self.quarter, self.season, self.decade or None)
+        if sum(u is not None for u in units) > 1:
+            raise ValueError("a date has one precision")
+        if self.decade and self.year % 10:
+            raise ValueError("a decade starts on a year ending in 0")
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError("a quarter is 1 to 4")
+        if self.season is not None and self.season not in SEASON_START:
+            raise ValueError(f"not a season: {self.season!r}")
+        if self.week is not None:
+            date.fromisocalendar(self.year, self.week, 1)  # ValueError for week 54
+        # Raises ValueError for impossible dates such as 2020-02-30.
+        date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        if self.week is not None:
+            return "week"
+        if self.quarter is not None:
+            return "quarter"
+        if self.season is not None:
+            return "season"
+        return "decade" if self.decade else "year"
+
+    @property
+    def first_day(self) -> date:
+        if self.week is not None:
+            return date.fromisocalendar(self.year, self.week, 1)
+        if self.quarter is not None:
+            return date(self.year, 3 * self.quarter - 2, 1)
+        if self.season is not None:
+            return date(self.year, SEASON_START[self.season], 1)
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.day is not None:
+            return self.first_day
+        if self.week is not None:
+            return self.first_day + timedelta(days=6)
+        if self.decade:
+            return date(self.year + 9, 12, 31)
+        months = 3 if self.quarter is not None or self.season is not None else 1
+        if self.month is None and months == 1:
+            return date(self.year, 12, 31)
+        start = self.first_day
+        following = start.month - 1 + months
+        return date(start.year + following // 12, following % 12 + 1, 1) - timedelta(days=1)
+
+    def isoformat(self) -> str:
+        """The TIMEX3 value: ``2020-01-06``, ``2020-W02``, ``2020-01``, ``2020-Q1``,
+        ``2020-SU``, ``2020`` or ``196X``."""
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        if self.week is not None:
+            return f"{self.year:04d}-W{self.week:02d}"
+        if self.quarter is not None:
+            return f"{self.year:04d}-Q{self.quarter}"
+        if self.season is not None:
+            return f"{self.year:04d}-{self.season}"
+        if self.decade:
+            return f"{self.year // 10:03d}X"
+        return f"{self.year:04d}"
+
+    @classmethod
+    def from_date(cls, value: date, precision: Precision = "day") -> PartialDate:
+        if precision == "year":
+            return cls(value.year)
+        if precision == "decade":
+            return cls(value.year - value.year % 10, decade=True)
+        if precision == "month":
+            return cls(value.year, value.month)
+        if precision == "week":
+            year, week, _ = value.isocalendar()
+            return cls(year, week=week)
+        if precision == "quarter":
+            return cls(value.year, quarter=(value.month - 1) // 3 + 1)
+        if precision == "season":
+            return season_of(value)
+        return cls(value.year, value.month, value.day)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def season_of(value: date) -> PartialDate:
+    """The season a day falls in; January and February belong to the winter begun before."""
+    if value.month <= 2:
+        return PartialDate(value.year - 1, season="WI")
+    name: Season = ("SP", "SU", "FA", "WI")[(value.month - 3) // 3]
+    return PartialDate(value.year, season=name)
+
+
+def parse_iso_partial(value: str) -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``/`` also accepted).
+
+    Raises:
+        ValueError: The text is not such a date, or names an impossible day.
+    """
+    match = _ISO_PARTIAL.match(value.strip())
+    if not match:
+        raise ValueError(f"not a date of the form YYYY, YYYY-MM or YYYY-MM-DD: {value!r}")
+    year, month, day = match.groups()
+    return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+
+
+def parse_value(value: str) -> PartialDate:
+    """Parse any value ``PartialDate.isoformat`` writes: a day, month or year as in
+    ``parse_iso_partial``, or ``2020-W02``, ``2009-Q1``, ``2020-SU``, ``196X``.
+
+    Raises:
+        ValueError: The text is none of these, or names an impossible date.
+    """
+    match = _TIMEX.match(value.strip())
+    if not match:
+        return parse_iso_partial(value)
+    if match["decade"]:
+        return PartialDate(int(match["decade"]) * 10, decade=True)
+    year = int(match["year"])
+    if match["week"]:
+        return PartialDate(year, week=int(match["week"]))
+    if match["quarter"]:
+        return PartialDate(year, quarter=int(match["quarter"]))
+    season = next(s for s in SEASON_START if s == match["season"])
+    return PartialDate(year, season=season)
