@@ -29,6 +29,7 @@ from summarizer.record import (
     Demand,
     Event,
     Evidence,
+    Flag,
     Mention,
     Quality,
     Stance,
@@ -87,7 +88,12 @@ HOSTILE_IDS = [f'A1" onmouseover="{PWN}" x="', "A 2", f"</script><script>{PWN}</
 def _evidence(text: str, quote: str, sentence: int = 1) -> Evidence:
     start = text.index(quote)
     return Evidence(
-        sentence=sentence, quote=quote, start=start, end=start + len(quote), match="exact"
+        sentence=sentence,
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+        match="exact",
+        grounded=True,
     )
 
 
@@ -100,6 +106,10 @@ def _hostile(n: int) -> str:
     return PAYLOADS[n % len(PAYLOADS)]
 
 
+def _hostile_flag(n: int) -> Flag:
+    return Flag(code="words_changed", message=_hostile(n))
+
+
 def hostile_record(record_id: str, text: str = ARTICLE) -> ArticleSummary:
     """A record whose every string from the article or the model is a payload."""
     a1, a2, a3 = HOSTILE_IDS
@@ -107,7 +117,7 @@ def hostile_record(record_id: str, text: str = ARTICLE) -> ArticleSummary:
         Actor(
             id=a1, name=f"préfet {_hostile(0)}", kind="person", role=_hostile(1),
             country=_hostile(2), mentions=[_mention(text, "Le préfet")],
-            evidence=[_evidence(text, f"Le préfet {PAYLOADS[0]}")], flags=[_hostile(3)],
+            evidence=[_evidence(text, f"Le préfet {PAYLOADS[0]}")], flags=[_hostile_flag(3)],
         ),
         Actor(
             id=a2, name=f"habitants {_hostile(8)}", kind="group",
@@ -117,8 +127,8 @@ def hostile_record(record_id: str, text: str = ARTICLE) -> ArticleSummary:
         Actor(
             id=a3, name=_hostile(9), kind="person", mentions=[],
             evidence=[Evidence(sentence=None, quote=_hostile(4), start=None, end=None,
-                               match="unverified")],
-            flags=["quote not found in the text"],
+                               match="unverified", grounded=False)],
+            flags=[Flag(code="no_span", message="quote not found in the text")],
         ),
     ]  # fmt: skip
     stance = Stance(
@@ -134,7 +144,7 @@ def hostile_record(record_id: str, text: str = ARTICLE) -> ArticleSummary:
         when=DateValue(text=_hostile(11), value="2024-05-02", precision="day"),
         where=_hostile(12), realis="occurred",
         evidence=[_evidence(text, f"ont protesté devant la mairie {PAYLOADS[2]}", 2)],
-        flags=[_hostile(8)],
+        flags=[_hostile_flag(8)],
     )  # fmt: skip
     quality = Quality(
         model=_hostile(0), endpoint=_hostile(4), backend=_hostile(1), mode=_hostile(2),
