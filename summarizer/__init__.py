@@ -39,6 +39,7 @@ from .pipeline import Summarizer, asummarize, summarize
 from .record import (
     Actor,
     ArticleSummary,
+    Claim,
     DateValue,
     Demand,
     Event,
@@ -62,6 +63,7 @@ __all__ = [
     "BatchResult",
     "BinaryInputError",
     "Cache",
+    "Claim",
     "ConfigurationError",
     "DateValue",
     "Demand",

@@ -25,6 +25,7 @@ __all__ = [
     "Sentence",
     "decode_bytes",
     "detect_language",
+    "detect_language_surely",
     "html_to_text",
     "is_html",
     "load_article",
@@ -317,6 +318,18 @@ def detect_language(text: str) -> str:
     if found is None:
         return "und"
     return str(found.iso_code_639_1.name.lower())
+
+
+def detect_language_surely(text: str, confidence: float = 0.9) -> str:
+    """ISO 639-1 code of ``text``'s language if the fast detector is that sure of it, else "und".
+
+    For a headline or a sentence, where ``detect_language`` would need the slow accurate
+    models: the fast ones guess on a few words, and are only trusted when confident.
+    """
+    best = _detector(False).compute_language_confidence_values(text[:5000])
+    if not best or best[0].value < confidence:
+        return "und"
+    return str(best[0].language.iso_code_639_1.name.lower())
 
 
 def _resolve_date(

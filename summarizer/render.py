@@ -14,7 +14,15 @@ from rich.text import Text
 
 from .record import Actor, ArticleSummary, Evidence, Flag
 
-__all__ = ["FORMATS", "Format", "actor_names", "render", "render_terminal", "who"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "actor_names",
+    "flagged_claims",
+    "render",
+    "render_terminal",
+    "who",
+]
 
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -48,6 +56,15 @@ def who(ids: Sequence[str] | str | None, names: dict[str, str]) -> str:
     return ", ".join(names.get(i, i) for i in values) or "—"
 
 
+def flagged_claims(record: ArticleSummary) -> list[str]:
+    """The headline and summary sentences that carry a flag, one line each."""
+    return [
+        f"⚠ {claim.part}: “{claim.text}” — {'; '.join(map(str, claim.flags))}"
+        for claim in record.quality.claims
+        if claim.flags
+    ]
+
+
 def _quote(evidence: list[Evidence]) -> str:
     if not evidence:
         return ""
@@ -69,6 +86,8 @@ def _markdown(record: ArticleSummary) -> str:
     meta.append(f"model: {q.model}")
     meta.append(f"grounded: {_share(q.grounded_share)}")
     lines += [" · ".join(meta), "", record.summary, ""]
+    if claims := flagged_claims(record):
+        lines += [*(f"- {_md_escape(line)}" for line in claims), ""]
     if record.actors:
         lines += [
             "## Actors",
@@ -148,6 +167,8 @@ def render_terminal(record: ArticleSummary) -> Group:
             + (f" · {record.article_date.value}" if record.article_date else ""),
         )
     ]
+    if claims := flagged_claims(record):
+        parts.append(Text("\n".join(claims), style="yellow"))
     if record.actors:
         parts.append(_actors_table(record.actors))
     if record.stances:

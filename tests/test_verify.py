@@ -131,15 +131,3 @@ def test_actor_named_by_the_role_of_another_is_merged_into_it(article: Article) 
     assert [a.id for a in out.actors] == ["A1", "A2"]
     assert out.actors[0].name == "Mike Pompeo"
     assert "le secrétaire d'Etat américain" in [m.text for m in out.actors[0].mentions]
-
-
-def test_summary_support_is_the_share_of_summary_words_found_in_the_article(
-    article: Article,
-) -> None:
-    from summarizer.verify import summary_support
-
-    grounded = "Mike Pompeo a appelé le Premier ministre irakien à préserver la souveraineté."
-    invented = "Les Martiens envahissent Lyon pendant une tempête magnétique extraordinaire."
-    assert summary_support(grounded, article) == 1.0
-    assert summary_support(invented, article) == 0.0
-    assert summary_support("a b c", article) is None
