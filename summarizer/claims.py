@@ -119,7 +119,7 @@ class _ArticleWords:
 
     def __init__(self, article: Article) -> None:
         words = tokens(fold(article.text).text)
-        self.vocabulary = frozenset(words)
+        self.vocabulary = frozenset(words) | _initialisms(words)
         self.by_stem: dict[str, set[str]] = defaultdict(set)
         for word in self.vocabulary:
             if len(word) >= _STEM:
@@ -135,6 +135,20 @@ class _ArticleWords:
         if len(word) < _STEM:
             return False
         return any(_same_stem(word, other) for other in self.by_stem.get(word[:_STEM], ()))
+
+
+def _initialisms(words: list[str]) -> set[str]:
+    """Acronyms written with stops ("D.C.", "U.S."), as the one word they name ("dc", "us")."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            found.add("".join(run))
+        run = []
+    return found
 
 
 def _same_stem(a: str, b: str) -> bool:
@@ -158,7 +172,7 @@ def _check_part(
     if not _WORD.search(text):
         flag = Flag(code="empty_claim", message=f"the {part} has no words")
         return [Claim(part=part, text=text.strip(), supported=False, flags=[flag])], 0, 0, False
-    detected = detect_language_surely(text)
+    detected = detect_language_surely(text, output_language)
     written_in = detected if detected != "und" else output_language
     same_language = written_in == article.language or article.language == "und"
     wrong = detected not in ("und", output_language) and output_language != "und"

@@ -124,6 +124,25 @@ def test_a_headline_in_another_language_than_asked_is_flagged_wrong_language(
         assert all("wrong_language" not in _codes(c) for c in summary)
 
 
+def test_a_short_headline_the_fast_detector_misreads_is_not_called_wrong_language() -> None:
+    article = load_article(
+        "Microsoft has asked users to stop using Internet Explorer 6, its old web browser. "
+        "The company wants the browser to die, and counts the days until it does.",
+        language="en",
+    )
+    claims = check_claims("Microsoft waits for death of Internet Explorer 6", "x", article, "en")
+    assert all("wrong_language" not in _codes(c) for c in claims.claims)
+
+
+def test_an_acronym_written_with_stops_in_the_article_is_found() -> None:
+    article = load_article(
+        "The team competed in Washington D.C. this week, after the U.S. granted visas.",
+        language="en",
+    )
+    (claim,) = _summary("The team competed in Washington DC after the US granted visas.", article)
+    assert claim.supported, claim
+
+
 def test_across_languages_only_names_and_numbers_are_checked(fr: Article) -> None:
     supported, invented = _summary(
         "US Secretary of State Mike Pompeo called on Iraqi Prime Minister Adel Abdel Mahdi to "
