@@ -59,6 +59,8 @@ _PARAGRAPH = re.compile(r"[^\r\n]+")
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # A language is detected with the fast model above this many characters.
 _SHORT_TEXT = 200
+# The fast model's confidence at which a short text is worth a second look.
+_LEANING = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,20 +325,20 @@ def detect_language(text: str) -> str:
 def detect_language_surely(text: str, expected: str, confidence: float = 0.9) -> str:
     """ISO 639-1 code of ``text``'s language when the detector is sure of it, else "und".
 
-    For a headline or a few sentences. The fast models guess first; when they name
-    another language than ``expected`` with ``confidence``, the accurate models of just
-    those two languages must agree with the same confidence (the fast ones alone take
+    For a headline or a few sentences, where the fast models only guess: when they lean
+    to another language than ``expected``, the accurate models of just those two
+    languages decide, and must reach ``confidence`` (the fast ones alone take
     "Microsoft waits for death of Internet Explorer 6" for Vietnamese).
     """
     best = _detector(False).compute_language_confidence_values(text[:5000])
-    if not best or best[0].value < confidence:
+    if not best or best[0].value < _LEANING:
         return "und"
     found = str(best[0].language.iso_code_639_1.name.lower())
     if found == expected:
         return found
     pair = _pair_detector(*sorted((found, expected)))
     if pair is None:
-        return found
+        return found if best[0].value >= confidence else "und"
     check = pair.compute_language_confidence_values(text[:5000])
     if check[0].value < confidence:
         return "und"

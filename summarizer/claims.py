@@ -172,18 +172,27 @@ def _check_part(
     if not _WORD.search(text):
         flag = Flag(code="empty_claim", message=f"the {part} has no words")
         return [Claim(part=part, text=text.strip(), supported=False, flags=[flag])], 0, 0, False
-    detected = detect_language_surely(text, output_language)
+    same_language = output_language == article.language or article.language == "und"
+    checked = _check_sentences(text, output_language, words, same_language)
+    found = sum(f for _, _, f, _ in checked)
+    total = sum(t for _, _, _, t in checked)
+    # Words found in the article prove the language: only doubt calls the detector.
+    detected = (
+        output_language
+        if same_language and total and found >= _MIN_FOUND * total
+        else detect_language_surely(text, output_language)
+    )
     written_in = detected if detected != "und" else output_language
-    same_language = written_in == article.language or article.language == "und"
+    if (written_in == article.language or article.language == "und") != same_language:
+        same_language = not same_language
+        checked = _check_sentences(text, written_in, words, same_language)
+        found = sum(f for _, _, f, _ in checked)
+        total = sum(t for _, _, _, t in checked)
     wrong = detected not in ("und", output_language) and output_language != "und"
     if wrong:
         warnings.append(f"the {part} is written in {detected}, not {output_language}")
     claims: list[Claim] = []
-    found_total = checked_total = 0
-    for sentence in split_sentences(text, 0, written_in):
-        flags, found, checked = _check_sentence(sentence.text, words, same_language)
-        found_total += found
-        checked_total += checked
+    for sentence, flags, _, _ in checked:
         if wrong:
             flags.append(
                 Flag(
@@ -192,8 +201,18 @@ def _check_part(
                 )
             )
         supported = not any(f.code in _UNSUPPORTED for f in flags)
-        claims.append(Claim(part=part, text=sentence.text, supported=supported, flags=flags))
-    return claims, found_total, checked_total, same_language
+        claims.append(Claim(part=part, text=sentence, supported=supported, flags=flags))
+    return claims, found, total, same_language
+
+
+def _check_sentences(
+    text: str, language: str, words: _ArticleWords, same_language: bool
+) -> list[tuple[str, list[Flag], int, int]]:
+    """Each sentence of ``text`` with its flags, and its content words found and checked."""
+    return [
+        (sentence.text, *_check_sentence(sentence.text, words, same_language))
+        for sentence in split_sentences(text, 0, language)
+    ]
 
 
 def _check_sentence(
