@@ -158,6 +158,7 @@ class Report:
     )
     rouge_l: list[float] = field(default_factory=list)
     grounded: list[float] = field(default_factory=list)
+    claims_supported: list[float] = field(default_factory=list)
     articles: int = 0
     failed: int = 0
     first_try_valid: int = 0
@@ -178,6 +179,7 @@ class Report:
             "layers": {name: layer.as_dict() for name, layer in self.layers.items()},
             "summary_rouge_l": mean(self.rouge_l),
             "grounded_share": mean(self.grounded),
+            "claims_supported": mean(self.claims_supported),
             "schema_valid_first_try": self.first_try_valid / ran if ran else None,
             "reasks": self.reasks,
             "prompt_tokens": self.prompt_tokens,
@@ -205,6 +207,8 @@ def score(pairs: Iterable[tuple[GoldArticle, ArticleSummary | None, str | None]]
         report.seconds += q.seconds
         if q.grounded_share is not None:
             report.grounded.append(q.grounded_share)
+        if q.claims:
+            report.claims_supported.append(sum(c.supported for c in q.claims) / len(q.claims))
     return report
 
 
@@ -276,6 +280,7 @@ def format_report(report: Report, *, title: str = "") -> str:
         )
     lines.append(
         f"summary ROUGE-L F1: {figure(data['summary_rouge_l'])} ({len(report.rouge_l)} articles)"
+        f" · headline and summary sentences supported {figure(data['claims_supported'])}"
     )
     lines.append(
         f"grounded share {figure(data['grounded_share'])} · schema-valid first try "

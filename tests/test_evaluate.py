@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from summarizer.cli import cli
-from summarizer.evaluate import GoldArticle, Report, load_gold, rouge_l, score
-from summarizer.record import ArticleSummary
+from summarizer.evaluate import GoldArticle, Report, format_report, load_gold, rouge_l, score
+from summarizer.record import ArticleSummary, Claim
 
 from .conftest import EXAMPLES
 
@@ -201,6 +201,21 @@ def test_an_honest_answer_quoting_whole_sentences_still_scores_one() -> None:
         [_demand("A2", first[0], second[1])],
     )
     assert _f1(_scores(record), "actors", "events", "demands") == [1.0, 1.0, 1.0]
+
+
+def test_the_share_of_supported_headline_and_summary_sentences_is_reported() -> None:
+    claims = [
+        {"part": "headline", "text": "Ana Diaz met the union", "supported": True},
+        {"part": "summary", "text": "Ana Diaz met 40 unions.", "supported": False,
+         "flags": [{"code": "number_not_in_article", "message": "'40'"}]},
+    ]  # fmt: skip
+    quality = PERFECT.quality.model_copy(
+        update={"claims": [Claim.model_validate(c) for c in claims]}
+    )
+    record = PERFECT.model_copy(update={"quality": quality})
+    report = _scores(record)
+    assert report.as_dict()["claims_supported"] == 0.5
+    assert "sentences supported 0.500" in format_report(report)
 
 
 def test_layers_without_gold_are_not_scored() -> None:
