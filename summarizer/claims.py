@@ -7,9 +7,10 @@ splitter) and every sentence is checked against the article, all words folded
 
 - **Names**: capitalised words and acronyms, stop words and month or weekday names
   left out. A sentence's first word counts only when it opens a run of capitalised
-  words ("Mike Pompeo said"), and a sentence in Title Case says nothing by its
-  capitals (its words are then content words). Every word of a name must occur in
-  the article.
+  words ("Mike Pompeo said"), and a headline in Title Case says nothing by its
+  capitals (its words are then content words; Title Case being a headline convention,
+  capitals in the summary are names however many there are). Every word of a name
+  must occur in the article.
 - **Numbers**: in digits ("1,000", "3,5") or in English and French words ("twenty-one",
   "vingt et un"); each must be a number of the article (its publication year counts).
 - **Content words**: the other words of four letters or more that are not stop words
@@ -22,9 +23,13 @@ with the same four letters or more and differ only in their last four letters at
 
 Across languages (the sentence is written, by detection or by request, in another
 language than the article's) content words cannot be compared: only names and numbers
-are checked, and acronyms are left out, since they are translated (US/EU, UN/ONU).
-Country and place names that differ between languages ("Iraq"/"Irak") are flagged
-there: the check cannot tell an exonym from an invented name.
+are checked. Acronyms are left out, since they are translated (US/EU, UN/ONU); of a
+name, only its last word must occur (titles are translated: "Iraqi Prime Minister Adel
+Abdel Mahdi" needs "Mahdi"), and it may be spelled nearly the same once adjective or
+demonym endings are cut ("Baghdad"/"Bagdad", "Iraqi"/"irakien": rapidfuzz ratio >= 75,
+same first two letters). So across languages "Iran" passes in an article that only
+says "Irak", and names translated beyond recognition ("Germany"/"Allemagne") are
+flagged: the check cannot tell such an exonym from an invented name.
 
 A headline or summary that the language detector is sure is not in the output
 language gets ``wrong_language`` on each of its sentences (a few words leave the
@@ -37,6 +42,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
 
 from .article import Article, detect_language_surely, split_sentences
 from .grounding import fold
@@ -54,7 +61,15 @@ _MIN_MISSING = 2
 _MIN_CONTENT_LETTERS = 4
 _STEM = 4
 _STEM_ENDING = 4
-# Title Case: at least this share of a sentence's longer words capitalised.
+# Across languages: names spelled this alike (rapidfuzz ratio), from the same letters on.
+_NEAR_SPELLING = 75.0
+_SAME_START = 2
+# English and French endings of adjectives and demonyms, longest first.
+_NAME_ENDINGS = (
+    "iennes", "ienne", "iens", "ains", "aine", "aise", "oise", "ien", "ian", "ese", "ais",
+    "ois", "ish", "ain", "an", "i", "e", "s",
+)  # fmt: skip
+# Title Case: at least this share of a headline's longer words capitalised.
 _TITLE_CASE = 0.75
 _WORD = re.compile(r"[^\W_]+")
 _NAME_GAP = re.compile(r"[\s'’-]*")
@@ -121,12 +136,29 @@ class _ArticleWords:
         words = tokens(fold(article.text).text)
         self.vocabulary = frozenset(words) | _initialisms(words)
         self.by_stem: dict[str, set[str]] = defaultdict(set)
+        self.by_start: dict[str, set[str]] = defaultdict(set)
         for word in self.vocabulary:
             if len(word) >= _STEM:
                 self.by_stem[word[:_STEM]].add(word)
+            if word.isalpha():
+                self.by_start[word[:_SAME_START]].add(word)
         self.numbers = {v for number in numbers_in(article.text) for v in number.values}
         if article.date is not None:
             self.numbers.add(float(article.date.year))
+
+    def has_across(self, word: str) -> bool:
+        """``has``, or an article word spelled nearly the same once endings are cut.
+
+        Across languages place names and demonyms differ by a letter or an ending
+        ("Baghdad"/"Bagdad", "Iraqi"/"irakien"); they must still start alike.
+        """
+        if self.has(word):
+            return True
+        stem = _name_stem(word)
+        return any(
+            fuzz.ratio(stem, _name_stem(other)) >= _NEAR_SPELLING
+            for other in self.by_start.get(word[:_SAME_START], ())
+        )
 
     def has(self, word: str) -> bool:
         """Whether the article has ``word`` or a word of the same stem."""
@@ -135,6 +167,14 @@ class _ArticleWords:
         if len(word) < _STEM:
             return False
         return any(_same_stem(word, other) for other in self.by_stem.get(word[:_STEM], ()))
+
+
+def _name_stem(word: str) -> str:
+    """``word`` without an adjective or demonym ending ("iraqi" → "iraq", "irakien" → "irak")."""
+    for ending in _NAME_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _STEM - 1:
+            return word[: -len(ending)]
+    return word
 
 
 def _initialisms(words: list[str]) -> set[str]:
@@ -173,7 +213,7 @@ def _check_part(
         flag = Flag(code="empty_claim", message=f"the {part} has no words")
         return [Claim(part=part, text=text.strip(), supported=False, flags=[flag])], 0, 0, False
     same_language = output_language == article.language or article.language == "und"
-    checked = _check_sentences(text, output_language, words, same_language)
+    checked = _check_sentences(text, output_language, words, same_language, part)
     found = sum(f for _, _, f, _ in checked)
     total = sum(t for _, _, _, t in checked)
     # Words found in the article prove the language: only doubt calls the detector.
@@ -185,7 +225,7 @@ def _check_part(
     written_in = detected if detected != "und" else output_language
     if (written_in == article.language or article.language == "und") != same_language:
         same_language = not same_language
-        checked = _check_sentences(text, written_in, words, same_language)
+        checked = _check_sentences(text, written_in, words, same_language, part)
         found = sum(f for _, _, f, _ in checked)
         total = sum(t for _, _, _, t in checked)
     wrong = detected not in ("und", output_language) and output_language != "und"
@@ -206,21 +246,21 @@ def _check_part(
 
 
 def _check_sentences(
-    text: str, language: str, words: _ArticleWords, same_language: bool
+    text: str, language: str, words: _ArticleWords, same_language: bool, part: ClaimPart
 ) -> list[tuple[str, list[Flag], int, int]]:
     """Each sentence of ``text`` with its flags, and its content words found and checked."""
     return [
-        (sentence.text, *_check_sentence(sentence.text, words, same_language))
+        (sentence.text, *_check_sentence(sentence.text, words, same_language, part))
         for sentence in split_sentences(text, 0, language)
     ]
 
 
 def _check_sentence(
-    sentence: str, words: _ArticleWords, same_language: bool
+    sentence: str, words: _ArticleWords, same_language: bool, part: ClaimPart
 ) -> tuple[list[Flag], int, int]:
     """Flags for one sentence, with its content words (names included) found and checked."""
     flags: list[Flag] = []
-    names = _names(sentence, acronyms=same_language)
+    names = _names(sentence, acronyms=same_language, headline=part == "headline")
     name_words: set[str] = set()
     found = checked = 0
     for name in names:
@@ -229,6 +269,10 @@ def _check_sentence(
         missing = [w for w in folded if not words.has(w)]
         checked += len(folded)
         found += len(folded) - len(missing)
+        if folded and not same_language:
+            # Titles and demonyms are translated; the last word (a surname, a place)
+            # is what names, spelled alike or nearly.
+            missing = [] if words.has_across(folded[-1]) else folded[-1:]
         if missing:
             flags.append(
                 Flag(code="name_not_in_article", message=f"{name!r} is not in the article")
@@ -270,13 +314,15 @@ def _is_name_word(word: str) -> bool:
     return len(word) >= 2 and word not in STOP_WORDS and word not in CALENDAR_WORDS
 
 
-def _names(sentence: str, *, acronyms: bool) -> list[str]:
+def _names(sentence: str, *, acronyms: bool, headline: bool) -> list[str]:
     """Runs of capitalised words in ``sentence``: see the module docstring."""
     matches = [m for m in _WORD.finditer(sentence) if m.group()[0].isalpha()]
     longer = [m.group() for m in matches if len(m.group()) >= _MIN_CONTENT_LETTERS]
     longer = [w for w in longer if fold(w).text.strip() not in STOP_WORDS]
-    title_case = len(longer) >= 3 and (
-        sum(w[0].isupper() for w in longer) >= _TITLE_CASE * len(longer)
+    title_case = (
+        headline
+        and len(longer) >= 3
+        and (sum(w[0].isupper() for w in longer) >= _TITLE_CASE * len(longer))
     )
     runs: list[list[re.Match[str]]] = []
     for position, match in enumerate(matches):
