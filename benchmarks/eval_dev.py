@@ -4,7 +4,8 @@ Runs ``summarizer``'s evaluation (see ``summarizer.evaluate``) over a gold JSONL
 — by default the project's development set, ``../shared/eval/dev.jsonl`` — against an
 OpenAI-compatible endpoint, once per ``--model`` and ``--prompt`` combination, and
 prints each report and a comparison table (F1 per layer, summary ROUGE-L, grounded
-share, schema-valid first try, re-asks, tokens, seconds).
+share, share of headline and summary sentences supported by the article ("claims"),
+schema-valid first try, re-asks, tokens, seconds).
 
 Usage::
 
@@ -63,7 +64,10 @@ def main() -> None:
 
     if len(rows) > 1:
         names = ["actors", "events", "stances", "demands"]
-        tail = f" {'ROUGE-L':>8} {'grounded':>9} {'1st try':>8} {'tokens':>9} {'seconds':>8}"
+        tail = (
+            f" {'ROUGE-L':>8} {'grounded':>9} {'claims':>7} {'1st try':>8} {'tokens':>9}"
+            f" {'seconds':>8}"
+        )
         print(f"{'configuration':40} " + " ".join(f"{n + ' F1':>11}" for n in names) + tail)
         for label, data in rows:
             f1s = [data["layers"][n]["f1"] for n in names]
@@ -75,7 +79,8 @@ def main() -> None:
             tokens = data["prompt_tokens"] + data["completion_tokens"]
             print(
                 f"{label[:40]:40} {cells} {fig(data['summary_rouge_l']):>8} "
-                f"{fig(data['grounded_share']):>9} {fig(data['schema_valid_first_try']):>8} "
+                f"{fig(data['grounded_share']):>9} {fig(data['claims_supported']):>7} "
+                f"{fig(data['schema_valid_first_try']):>8} "
                 f"{tokens:>9} {data['seconds']:>8.1f}"
             )
 

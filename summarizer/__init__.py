@@ -42,6 +42,7 @@ from .pipeline import Summarizer, asummarize, summarize
 from .record import (
     Actor,
     ArticleSummary,
+    Claim,
     DateValue,
     Demand,
     Event,
@@ -65,6 +66,7 @@ __all__ = [
     "BatchResult",
     "BinaryInputError",
     "Cache",
+    "Claim",
     "ConfigurationError",
     "DateValue",
     "Demand",

@@ -25,6 +25,7 @@ __all__ = [
     "Sentence",
     "decode_bytes",
     "detect_language",
+    "detect_language_surely",
     "html_to_text",
     "is_html",
     "load_article",
@@ -58,6 +59,8 @@ _PARAGRAPH = re.compile(r"[^\r\n]+")
 _HAS_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 # A language is detected with the fast model above this many characters.
 _SHORT_TEXT = 200
+# The fast model's confidence at which a short text is worth a second look.
+_LEANING = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +320,44 @@ def detect_language(text: str) -> str:
     if found is None:
         return "und"
     return str(found.iso_code_639_1.name.lower())
+
+
+def detect_language_surely(text: str, expected: str, confidence: float = 0.9) -> str:
+    """ISO 639-1 code of ``text``'s language when the detector is sure of it, else "und".
+
+    For a headline or a few sentences, where the fast models only guess: when they lean
+    to another language than ``expected``, the accurate models of just those two
+    languages decide, and must reach ``confidence`` (the fast ones alone take
+    "Microsoft waits for death of Internet Explorer 6" for Vietnamese).
+    """
+    best = _detector(False).compute_language_confidence_values(text[:5000])
+    if not best or best[0].value < _LEANING:
+        return "und"
+    found = str(best[0].language.iso_code_639_1.name.lower())
+    if found == expected:
+        return found
+    pair = _pair_detector(*sorted((found, expected)))
+    if pair is None:
+        return found if best[0].value >= confidence else "und"
+    check = pair.compute_language_confidence_values(text[:5000])
+    if check[0].value < confidence:
+        return "und"
+    return str(check[0].language.iso_code_639_1.name.lower())
+
+
+@cache
+def _pair_detector(first: str, second: str) -> Any:
+    """Accurate models of two languages only: quick to load, and sure between the two."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    try:
+        languages = [
+            Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+            for code in (first, second)
+        ]
+    except AttributeError:  # a code lingua does not know ("und")
+        return None
+    return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
 def _resolve_date(

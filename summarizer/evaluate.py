@@ -8,19 +8,10 @@ mentions with offsets), ``events`` (type, trigger span, arguments) and, where an
 ``meta.annotated_layers``, when present, says which layers carry gold; the others are
 not scored for that article.
 
-Matching, per article, one to one and greedily by strength:
-
-- **Actors** (coreference-aware): a predicted actor matches a gold actor when any of
-  its mentions or its evidence overlaps any gold mention, or, failing that, when one
-  of its names is close to one of the gold names (rapidfuzz ``token_set_ratio`` >= 85).
-  Gold actors of kind ``place`` are left out: places are not actors to summarizer.
-- **Events**: a predicted event matches a gold event when its evidence overlaps the
-  gold trigger or an argument span. *Typed* counts only matches whose type also agrees,
-  on gold that uses summarizer's (PLOVER) types.
-- **Stances / demands**: the holder (claimant) must be the predicted actor matched to
-  the gold holder, and the evidence must overlap the gold evidence.
-- **Summary**: ROUGE-L F1 (``rouge-score``) with a Unicode word tokenizer, so accented
-  text is scored as words.
+Items are matched to gold one to one, best-scoring pair first; evidence earns credit
+only when grounded and of plausible length: see ``summarizer.matching`` for the rules.
+The summary is scored with ROUGE-L F1 (``rouge-score``) with a Unicode word tokenizer,
+so accented text is scored as words.
 
 Precision, recall and F1 are micro-averaged: true positives, predictions and gold
 items are summed over the articles that have the layer.
@@ -36,13 +27,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from .batch import ArticleInput, asummarize_many
 from .draft import EVENT_TYPES
 from .errors import InputError
+from .matching import align_actors, credited, match_claims, match_events, sentence_spans
 from .pipeline import Summarizer
-from .record import ArticleSummary, located_spans
+from .record import ArticleSummary
 
 __all__ = [
     "GoldArticle",
@@ -56,9 +46,7 @@ __all__ = [
     "score_article",
 ]
 
-_NAME_MATCH = 85.0
 _WORD = re.compile(r"\w+", re.UNICODE)
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +158,7 @@ class Report:
     )
     rouge_l: list[float] = field(default_factory=list)
     grounded: list[float] = field(default_factory=list)
+    claims_supported: list[float] = field(default_factory=list)
     articles: int = 0
     failed: int = 0
     first_try_valid: int = 0
@@ -190,6 +179,7 @@ class Report:
             "layers": {name: layer.as_dict() for name, layer in self.layers.items()},
             "summary_rouge_l": mean(self.rouge_l),
             "grounded_share": mean(self.grounded),
+            "claims_supported": mean(self.claims_supported),
             "schema_valid_first_try": self.first_try_valid / ran if ran else None,
             "reasks": self.reasks,
             "prompt_tokens": self.prompt_tokens,
@@ -217,19 +207,22 @@ def score(pairs: Iterable[tuple[GoldArticle, ArticleSummary | None, str | None]]
         report.seconds += q.seconds
         if q.grounded_share is not None:
             report.grounded.append(q.grounded_share)
+        if q.claims:
+            report.claims_supported.append(sum(c.supported for c in q.claims) / len(q.claims))
     return report
 
 
 def score_article(gold: GoldArticle, record: ArticleSummary, report: Report) -> None:
     """Add one article's matches to ``report``."""
     g = gold.gold
+    sentences = sentence_spans(gold.text, gold.language)
     gold_actors = [a for a in g.get("actors") or [] if a.get("kind") != "place"]
-    alignment = _align_actors(gold_actors, record)
+    alignment = align_actors(gold_actors, record)
     if "actors" in gold.layers:
         report.layers["actors"].add(len(alignment), len(record.actors), len(gold_actors))
     if "events" in gold.layers:
         gold_events = g.get("events") or []
-        matched = _match_events(gold_events, record)
+        matched = match_events(gold_events, record, sentences)
         report.layers["events"].add(len(matched), len(record.events), len(gold_events))
         if gold_events and all(e.get("type") in EVENT_TYPES for e in gold_events):
             typed = sum(record.events[p].type == gold_events[q].get("type") for p, q in matched)
@@ -237,13 +230,13 @@ def score_article(gold: GoldArticle, record: ArticleSummary, report: Report) -> 
     by_name = {a["name"]: i for i, a in enumerate(gold_actors)}
     position = {a.id: i for i, a in enumerate(record.actors)}
     claims = {
-        "stances": ("holder", [(c.holder, located_spans(c.evidence)) for c in record.stances]),
-        "demands": ("claimant", [(c.claimant, located_spans(c.evidence)) for c in record.demands]),
+        "stances": ("holder", [(c.holder, credited(c.evidence)) for c in record.stances]),
+        "demands": ("claimant", [(c.claimant, credited(c.evidence)) for c in record.demands]),
     }
     for layer, (role, predicted) in claims.items():
         if layer in gold.layers:
             gold_items = g.get(layer) or []
-            tp = _match_claims(gold_items, predicted, role, by_name, alignment, position)
+            tp = match_claims(gold_items, predicted, role, by_name, alignment, position, sentences)
             report.layers[layer].add(tp, len(predicted), len(gold_items))
     human = g.get("summary")
     if human and "summary" in gold.layers:
@@ -287,6 +280,7 @@ def format_report(report: Report, *, title: str = "") -> str:
         )
     lines.append(
         f"summary ROUGE-L F1: {figure(data['summary_rouge_l'])} ({len(report.rouge_l)} articles)"
+        f" · headline and summary sentences supported {figure(data['claims_supported'])}"
     )
     lines.append(
         f"grounded share {figure(data['grounded_share'])} · schema-valid first try "
@@ -311,84 +305,3 @@ def _rouge_scorer() -> Any:
             return _WORD.findall(text.casefold())
 
     return rouge_scorer.RougeScorer(["rougeL"], tokenizer=_Words())
-
-
-def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
-    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
-
-
-def _greedy(scores: list[tuple[float, int, int]]) -> dict[int, int]:
-    """One-to-one matching, strongest first: predicted index -> gold index."""
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    out: dict[int, int] = {}
-    for _, p, g in sorted(scores, key=lambda x: (-x[0], x[1], x[2])):
-        if p not in used_p and g not in used_g:
-            out[p] = g
-            used_p.add(p)
-            used_g.add(g)
-    return out
-
-
-def _align_actors(gold_actors: list[dict[str, Any]], record: ArticleSummary) -> dict[int, int]:
-    scores: list[tuple[float, int, int]] = []
-    for p, actor in enumerate(record.actors):
-        predicted_spans = [(m.start, m.end) for m in actor.mentions] + located_spans(actor.evidence)
-        predicted_names = [actor.name, *(m.text for m in actor.mentions)]
-        for g, gold in enumerate(gold_actors):
-            gold_spans = [(m["start"], m["end"]) for m in gold.get("mentions") or []]
-            if _overlaps(predicted_spans, gold_spans):
-                scores.append((200.0, p, g))
-                continue
-            gold_names = [gold["name"], *(m["text"] for m in gold.get("mentions") or [])]
-            best = max(
-                (
-                    fuzz.token_set_ratio(a.casefold(), b.casefold())
-                    for a in predicted_names
-                    for b in gold_names
-                ),
-                default=0.0,
-            )
-            if best >= _NAME_MATCH:
-                scores.append((best, p, g))
-    return _greedy(scores)
-
-
-def _match_events(
-    gold_events: list[dict[str, Any]], record: ArticleSummary
-) -> list[tuple[int, int]]:
-    scores: list[tuple[float, int, int]] = []
-    for p, event in enumerate(record.events):
-        predicted = located_spans(event.evidence)
-        for g, gold in enumerate(gold_events):
-            trigger = gold.get("trigger")
-            spans = [(trigger["start"], trigger["end"])] if trigger else []
-            spans += [(a["start"], a["end"]) for a in gold.get("arguments") or []]
-            if _overlaps(predicted, spans):
-                strength = 2.0 if trigger and _overlaps(predicted, spans[:1]) else 1.0
-                scores.append((strength, p, g))
-    return sorted(_greedy(scores).items())
-
-
-def _match_claims(
-    gold_items: list[dict[str, Any]],
-    predicted: list[tuple[str, list[Span]]],
-    role: str,
-    gold_actor_index: dict[str, int],
-    alignment: dict[int, int],
-    position: dict[str, int],
-) -> int:
-    """How many predicted claims match a gold one: same (aligned) actor, overlapping evidence."""
-    scores = []
-    for p, (who, spans) in enumerate(predicted):
-        aligned_to = alignment.get(position.get(who, -1))
-        for g, gold in enumerate(gold_items):
-            evidence = gold.get("evidence") or {}
-            if (
-                aligned_to is not None
-                and gold_actor_index.get(str(gold.get(role))) == aligned_to
-                and "start" in evidence
-                and _overlaps(spans, [(evidence["start"], evidence["end"])])
-            ):
-                scores.append((1.0, p, g))
-    return len(_greedy(scores))

@@ -19,6 +19,7 @@ import openai
 from .article import Article, load_article
 from .backends import BACKENDS, OPENAI_BASE_URL, Endpoint
 from .cache import Cache, cache_key
+from .claims import check_claims
 from .config import Settings
 from .dates import PartialDate
 from .draft import Draft, read_lenient
@@ -33,14 +34,12 @@ from .local import (
 )
 from .prompts import load_template, render_messages
 from .record import SCHEMA_VERSION, ArticleSummary, DateValue, Quality
-from .verify import summary_support, verify_draft
+from .verify import verify_draft
 
 __all__ = ["Summarizer", "asummarize", "summarize"]
 
 log = logging.getLogger("summarizer")
 _EMBEDDED_ITEMS = 4
-# Below this share of its words in the article, a summary gets a warning.
-_LOW_SUPPORT = 0.5
 
 
 class Summarizer:
@@ -312,17 +311,8 @@ class Summarizer:
             client, endpoint, settings, messages, Draft, {"article": article}, read_lenient
         )
         checked = verify_draft(result.value, article, strict=settings.strict)
-        warnings = [*result.repairs, *checked.warnings]
-        support = (
-            summary_support(result.value.summary, article)
-            if output_language == article.language
-            else None
-        )
-        if support is not None and support < _LOW_SUPPORT:
-            warnings.append(
-                f"only {support:.0%} of the summary's words occur in the article: it may not "
-                "summarise this article"
-            )
+        claims = check_claims(result.value.headline, result.value.summary, article, output_language)
+        warnings = [*result.repairs, *checked.warnings, *claims.warnings]
         if not result.validated and result.usage.validation_errors:
             warnings.insert(
                 0,
@@ -347,7 +337,8 @@ class Summarizer:
                 "events": len(checked.events),
             },
             grounded_share=checked.grounded_share,
-            summary_support=support,
+            summary_support=claims.summary_support,
+            claims=claims.claims,
             flagged=checked.flagged,
             dropped=checked.dropped + len(result.repairs),
             warnings=warnings,

@@ -20,6 +20,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "Actor",
     "ArticleSummary",
+    "Claim",
+    "ClaimPart",
     "DateValue",
     "Demand",
     "Event",
@@ -56,7 +58,15 @@ ReasonCode = Literal[
     "number_not_in_evidence",
     # References between items.
     "unknown_reference",
+    # Headline and summary sentences against the article.
+    "name_not_in_article",
+    "number_not_in_article",
+    "unsupported_claim",
+    "empty_claim",
+    "wrong_language",
 ]
+
+ClaimPart = Literal["headline", "summary"]
 
 
 class Flag(BaseModel):
@@ -178,6 +188,20 @@ class Event(_Item):
     injured: int | None = None
 
 
+class Claim(_Model):
+    """One sentence of the headline or the summary, checked against the article."""
+
+    part: ClaimPart = Field(description="Which text the sentence belongs to.")
+    text: str = Field(description="The sentence as the model wrote it.")
+    supported: bool = Field(
+        description="Every name and number in it occurs in the article and, when it is written "
+        "in the article's language, enough of its content words do too."
+    )
+    flags: list[Flag] = Field(
+        default_factory=list, description="What is not in the article, or the wrong language."
+    )
+
+
 class Quality(_Model):
     """How the record was made, and how much of it is proven."""
 
@@ -198,8 +222,11 @@ class Quality(_Model):
     )
     summary_support: float | None = Field(
         default=None,
-        description="Share of the summary's content words found in the article (null when the "
-        "summary is in another language than the article).",
+        description="Share of the summary's content words found in the article, over all its "
+        "claims (null when the summary is in another language than the article, or has none).",
+    )
+    claims: list[Claim] = Field(
+        default_factory=list, description="The headline and the summary, sentence by sentence."
     )
     flagged: int = Field(description="Items kept with at least one flag.")
     dropped: int = Field(

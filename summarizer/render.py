@@ -14,7 +14,16 @@ from rich.text import Text
 
 from .record import Actor, ArticleSummary, DateValue, Evidence, Flag
 
-__all__ = ["FORMATS", "Format", "actor_names", "render", "render_terminal", "when_label", "who"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "actor_names",
+    "flagged_claims",
+    "render",
+    "render_terminal",
+    "when_label",
+    "who",
+]
 
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -58,6 +67,15 @@ def when_label(when: DateValue) -> str:
     return f"{when.value}, {when.precision}"
 
 
+def flagged_claims(record: ArticleSummary) -> list[str]:
+    """The headline and summary sentences that carry a flag, one line each."""
+    return [
+        f"⚠ {claim.part}: “{claim.text}” — {'; '.join(map(str, claim.flags))}"
+        for claim in record.quality.claims
+        if claim.flags
+    ]
+
+
 def _quote(evidence: list[Evidence]) -> str:
     if not evidence:
         return ""
@@ -79,6 +97,8 @@ def _markdown(record: ArticleSummary) -> str:
     meta.append(f"model: {q.model}")
     meta.append(f"grounded: {_share(q.grounded_share)}")
     lines += [" · ".join(meta), "", record.summary, ""]
+    if claims := flagged_claims(record):
+        lines += [*(f"- {_md_escape(line)}" for line in claims), ""]
     if record.actors:
         lines += [
             "## Actors",
@@ -158,6 +178,8 @@ def render_terminal(record: ArticleSummary) -> Group:
             + (f" · {record.article_date.value}" if record.article_date else ""),
         )
     ]
+    if claims := flagged_claims(record):
+        parts.append(Text("\n".join(claims), style="yellow"))
     if record.actors:
         parts.append(_actors_table(record.actors))
     if record.stances:

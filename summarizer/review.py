@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from .dates import parse_value
 from .record import Actor, ArticleSummary, Demand, Event, Evidence, Flag, Stance, located_spans
-from .render import actor_names, when_label, who
+from .render import actor_names, flagged_claims, when_label, who
 
 __all__ = ["render_html"]
 
@@ -144,7 +144,7 @@ def _section(record: ArticleSummary, prefix: str) -> str:
         f'<header><h1>{escape(record.headline)}</h1><p class="meta">'
         f"{escape(record.id or '')} · {escape(record.language)}{date} · grounded {share}"
         f" · {q.flagged} flagged · {q.dropped} dropped</p>"
-        f'<p class="summary">{escape(record.summary)}</p></header>'
+        f'<p class="summary">{escape(record.summary)}</p>{_claims(record)}</header>'
     )
     return (
         f'<section class="record" id="{prefix}">{head}'
@@ -154,6 +154,13 @@ def _section(record: ArticleSummary, prefix: str) -> str:
         f'<article class="text">{_highlighted(record.text, items)}</article>'
         f"{_quality(record)}</main></div></section>"
     )
+
+
+def _claims(record: ArticleSummary) -> str:
+    lines = flagged_claims(record)
+    if not lines:
+        return ""
+    return f'<ul class="claims">{"".join(f"<li>{escape(line)}</li>" for line in lines)}</ul>'
 
 
 def _panel(items: Sequence[_Item]) -> str:
@@ -262,7 +269,8 @@ main{flex:1;min-width:0}
 .item button{font:inherit;text-align:left;border:0;background:none;cursor:pointer;padding:0;
 font-weight:600}.item button:hover{text-decoration:underline}.detail{color:#444}
 .quote{list-style:none;color:#333}.quote em{color:#888;font-size:.8em}
-.flag{list-style:none;color:#a05a00}.item.flagged>button::after{content:" ⚠";color:#a05a00}
+.flag,.claims li{list-style:none;color:#a05a00}
+.item.flagged>button::after{content:" ⚠";color:#a05a00}
 .item.unverified>button{color:#b00020}.item.unverified>button::after{content:" ✗ unverified"}
 .m-sentence,.m-unverified{color:#b00020}
 .ev{border-bottom:2px solid;cursor:help}.ev.flagged{border-bottom-style:dashed}

@@ -22,7 +22,7 @@ from .draft import Draft, DraftActor
 from .grounding import GROUNDED, fold, locate
 from .record import Actor, DateValue, Demand, Event, Evidence, Flag, Mention, Stance
 
-__all__ = ["Verified", "summary_support", "verify_draft"]
+__all__ = ["Verified", "verify_draft"]
 
 
 @dataclass(slots=True)
@@ -180,19 +180,6 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
             )
         )
     return out
-
-
-def summary_support(summary: str, article: Article) -> float | None:
-    """Share of the summary's content words (4+ letters, folded) that occur in the article.
-
-    A cheap signal that a summary was made from this article and not invented; ``None``
-    for a summary with no content words. Only meaningful in the article's language.
-    """
-    words = {w for w in fold(summary).text.split() if len(w) >= 4}
-    if not words:
-        return None
-    present = set(fold(article.body).text.split())
-    return round(len(words & present) / len(words), 4)
 
 
 def _evidence(quote: str, sentences: list[int], article: Article) -> Evidence:

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from summarizer.cli import cli
-from summarizer.evaluate import GoldArticle, Report, load_gold, rouge_l, score
-from summarizer.record import ArticleSummary
+from summarizer.evaluate import GoldArticle, Report, format_report, load_gold, rouge_l, score
+from summarizer.record import ArticleSummary, Claim
 
 from .conftest import EXAMPLES
 
@@ -40,14 +40,16 @@ def _gold(**layers: Any) -> GoldArticle:
     return GoldArticle("g1", TEXT, "en", "2024-01-01", None, gold, frozenset(gold))
 
 
-def _evidence(start: int, end: int) -> dict[str, Any]:
+def _evidence(
+    start: int, end: int, *, match: str = "exact", grounded: bool = True
+) -> dict[str, Any]:
     return {
         "sentence": 1,
-        "quote": TEXT[start:end],
+        "quote": TEXT[start:end] if grounded else "words the article does not have",
         "start": start,
         "end": end,
-        "match": "exact",
-        "grounded": True,
+        "match": match,
+        "grounded": grounded,
     }
 
 
@@ -68,19 +70,21 @@ def _record(
     )  # fmt: skip
 
 
-def _actor(actor_id: str, name: str, start: int, end: int) -> dict[str, Any]:
-    mention = {"text": TEXT[start:end], "start": start, "end": end}
-    return {"id": actor_id, "name": name, "kind": "person", "mentions": [mention],
+def _actor(
+    actor_id: str, name: str, start: int, end: int, *more: tuple[int, int]
+) -> dict[str, Any]:
+    mentions = [{"text": TEXT[s:e], "start": s, "end": e} for s, e in [(start, end), *more]]
+    return {"id": actor_id, "name": name, "kind": "person", "mentions": mentions,
             "evidence": [_evidence(start, end)]}  # fmt: skip
 
 
-def _event(kind: str, start: int, end: int) -> dict[str, Any]:
+def _event(kind: str, start: int, end: int, **evidence: Any) -> dict[str, Any]:
     return {"type": kind, "description": "d", "agents": [], "targets": [], "realis": "occurred",
-            "evidence": [_evidence(start, end)]}  # fmt: skip
+            "evidence": [_evidence(start, end, **evidence)]}  # fmt: skip
 
 
-def _demand(claimant: str, start: int, end: int) -> dict[str, Any]:
-    return {"claimant": claimant, "demand": "d", "evidence": [_evidence(start, end)]}
+def _demand(claimant: str, start: int, end: int, **evidence: Any) -> dict[str, Any]:
+    return {"claimant": claimant, "demand": "d", "evidence": [_evidence(start, end, **evidence)]}
 
 
 PERFECT = _record(
@@ -144,6 +148,74 @@ def test_demand_needs_the_aligned_claimant_and_overlapping_evidence() -> None:
         [_demand("A2", 0, 5)],
     )  # fmt: skip
     assert _scores(wrong_place).layers["demands"].tp == 0
+
+
+def _f1(report: Report, *layers: str) -> list[float | None]:
+    return [report.layers[name].f1 for name in layers]
+
+
+def test_evidence_spanning_the_whole_article_earns_nothing() -> None:
+    whole = len(TEXT)
+    record = _record(
+        [_actor("A1", "Someone", 0, whole), _actor("A2", TEXT, 0, whole)],
+        [_event("protest", 0, whole)],
+        [_demand("A2", 0, whole)],
+    )
+    assert _f1(_scores(record), "actors", "events", "demands") == [0.0, 0.0, 0.0]
+
+
+def test_unverified_and_misquoted_evidence_earns_nothing_through_its_sentence() -> None:
+    sentence = (30, 66)  # "The union called a strike on Monday.", cited for an unfound quote
+    record = _record(
+        PERFECT.model_dump()["actors"],
+        [_event("protest", *sentence, match="sentence", grounded=False),
+         _event("protest", 40, 55, match="fuzzy", grounded=False)],
+        [_demand("A2", *sentence, match="sentence", grounded=False)],
+    )  # fmt: skip
+    report = _scores(record)
+    assert _f1(report, "events", "demands") == [0.0, 0.0]
+    assert report.layers["actors"].f1 == 1.0, "the actors themselves are right"
+
+
+def test_actors_named_by_stop_words_letters_or_punctuation_match_nothing() -> None:
+    the = [_actor(f"A{n}", "the", 19, 22, (30, 33)) for n in range(1, 4)]
+    odd = [_actor("A4", "A", 6, 7), _actor("A5", ",", 28, 29), _actor("A6", "of the", 19, 22)]
+    layer = _scores(_record([*the, *odd])).layers["actors"]
+    assert (layer.tp, layer.predicted) == (0, 6)
+
+
+def test_an_actor_goes_to_the_gold_actor_it_overlaps_most_not_the_first_listed() -> None:
+    # A1 shares one mention with Ana Diaz and both with the union; A2 only Ana Diaz's.
+    record = _record(
+        [_actor("A1", "the union", 10, 14, (19, 28), (30, 39)), _actor("A2", "Ana Diaz", 6, 14)]
+    )
+    layer = _scores(record).layers["actors"]
+    assert (layer.tp, layer.predicted, layer.gold) == (2, 2, 2)
+
+
+def test_an_honest_answer_quoting_whole_sentences_still_scores_one() -> None:
+    first, second = (0, 29), (30, 66)
+    record = _record(
+        [_actor("A1", "Ana Diaz", 6, 14), _actor("A2", "the union", 19, 28, (30, 39))],
+        [_event("protest", *second)],
+        [_demand("A2", first[0], second[1])],
+    )
+    assert _f1(_scores(record), "actors", "events", "demands") == [1.0, 1.0, 1.0]
+
+
+def test_the_share_of_supported_headline_and_summary_sentences_is_reported() -> None:
+    claims = [
+        {"part": "headline", "text": "Ana Diaz met the union", "supported": True},
+        {"part": "summary", "text": "Ana Diaz met 40 unions.", "supported": False,
+         "flags": [{"code": "number_not_in_article", "message": "'40'"}]},
+    ]  # fmt: skip
+    quality = PERFECT.quality.model_copy(
+        update={"claims": [Claim.model_validate(c) for c in claims]}
+    )
+    record = PERFECT.model_copy(update={"quality": quality})
+    report = _scores(record)
+    assert report.as_dict()["claims_supported"] == 0.5
+    assert "sentences supported 0.500" in format_report(report)
 
 
 def test_layers_without_gold_are_not_scored() -> None:

@@ -463,6 +463,26 @@ def test_instructions_inside_the_article_stay_data_and_are_checked(
     )
 
 
+def test_invented_headline_and_empty_summary_are_kept_and_flagged_claim_by_claim(
+    report: Callable[[str, str], None],
+) -> None:
+    answer = {**ANSWER, "headline": "Dockers in Rotterdam end 12-week strike", "summary": ", "}
+    with FaultServer(["ok"], answer) as server:
+        record = _summarize(server)
+    headline, summary = record.quality.claims
+    assert (headline.part, headline.supported) == ("headline", False)
+    assert {f.code for f in headline.flags} == {"name_not_in_article", "number_not_in_article"}
+    assert (summary.part, summary.supported) == ("summary", False)
+    assert [f.code for f in summary.flags] == ["empty_claim"]
+    assert record.actors, "the items are kept"
+    report(
+        "answer with an invented headline ('Dockers in Rotterdam end 12-week strike') and a "
+        "summary of ', '",
+        "record kept; each sentence flagged in quality.claims: "
+        + "; ".join(str(f) for c in record.quality.claims for f in c.flags),
+    )
+
+
 def test_template_syntax_in_an_article_reaches_the_model_verbatim(
     report: Callable[[str, str], None],
 ) -> None:

@@ -79,6 +79,30 @@ def test_french_sample_gives_a_schema_valid_record_with_month_precision_date(
 
 
 @pytest.mark.vcr
+@pytest.mark.default_cassette(
+    "test_french_sample_gives_a_schema_valid_record_with_month_precision_date.yaml"
+)
+def test_quickstart_record_flags_its_invented_headline(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    text = SAMPLE_FR.read_text(encoding="utf-8")
+    with Summarizer(recorded_settings) as summarizer:
+        record = summarizer.summarize(text, article_id=SAMPLE_FR.name)
+
+    # The model wrote, in English for a French article: "The US has been in a war with
+    # Iran since 2018, …": the article says nothing of a war, nor of 2018.
+    headline = [c for c in record.quality.claims if c.part == "headline"]
+    invented = next(c for c in headline if "since 2018" in c.text)
+    assert not invented.supported
+    codes = {f.code for f in invented.flags}
+    assert {"number_not_in_article", "wrong_language"} <= codes
+    assert "'2018' is not a number of the article" in [f.message for f in invented.flags]
+    assert all("wrong_language" in {f.code for f in c.flags} for c in record.quality.claims)
+    assert any("not supported by the article" in w for w in record.quality.warnings)
+    assert record.quality.summary_support is None, "an English summary of a French article"
+
+
+@pytest.mark.vcr
 def test_constrained_request_carries_the_schema_and_folds_instructions_into_the_user_turn(
     recorded_settings: Settings, vcr: Any
 ) -> None:

@@ -133,18 +133,6 @@ def test_actor_named_by_the_role_of_another_is_merged_into_it(article: Article) 
     assert "le secrétaire d'Etat américain" in [m.text for m in out.actors[0].mentions]
 
 
-def test_summary_support_is_the_share_of_summary_words_found_in_the_article(
-    article: Article,
-) -> None:
-    from summarizer.verify import summary_support
-
-    grounded = "Mike Pompeo a appelé le Premier ministre irakien à préserver la souveraineté."
-    invented = "Les Martiens envahissent Lyon pendant une tempête magnétique extraordinaire."
-    assert summary_support(grounded, article) == 1.0
-    assert summary_support(invented, article) == 0.0
-    assert summary_support("a b c", article) is None
-
-
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [(1, "2009-08-21"), (2, "2009-08-14")],
