@@ -34,6 +34,7 @@ from .errors import (
     RequestRejectedError,
     ServerError,
     SummarizerError,
+    UnexpectedResponseError,
 )
 from .pipeline import Summarizer, asummarize, summarize
 from .record import (
@@ -86,6 +87,7 @@ __all__ = [
     "Stance",
     "Summarizer",
     "SummarizerError",
+    "UnexpectedResponseError",
     "__version__",
     "asummarize",
     "asummarize_many",

@@ -407,7 +407,10 @@ async def _eval(summarizer: Summarizer, articles: Any, concurrency: int, run: An
 @click.option("--all-modes", is_flag=True, help="Try every structured-output mode once.")
 @_endpoint_options
 def check(all_modes: bool, **endpoint: Any) -> None:
-    """Probe an endpoint: can it be reached, and does it return valid structured output?"""
+    """Probe an endpoint: can it be reached, and does it return valid structured output?
+
+    Exits 0 when it can; otherwise with the status of the failure it reports.
+    """
     _setup_logging()
     from .probe import probe
 
@@ -418,8 +421,10 @@ def check(all_modes: bool, **endpoint: Any) -> None:
             report = probe(summarizer, all_modes=all_modes)
     except SummarizerError as exc:
         _fail(err, exc)
-    for line in report:
+    for line in report.lines:
         click.echo(line)
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 def _setup_logging() -> None:

@@ -14,15 +14,21 @@ The whole hierarchy::
     │   ├── AuthenticationError       401/403: the key is missing or wrong
     │   ├── RateLimitError            429 after the retry budget was spent
     │   ├── ServerError               5xx after the retry budget was spent
-    │   └── RequestRejectedError      another 4xx, e.g. a response format the server lacks
+    │   ├── RequestRejectedError      another 4xx, e.g. a response format the server lacks
+    │   └── UnexpectedResponseError   an answer that is no chat completion (an HTML page)
     └── ModelOutputError            the model answered, but not with a usable draft (6)
         └── OutputTruncatedError      the answer hit the token limit
 
 Library errors are raised ``from`` the exception that caused them, so the original
-traceback stays available to programs while the CLI prints only the message.
+traceback stays available to programs while the CLI prints only the message. No
+message carries a credential: ``redact`` takes them out of any text that came from
+a server or a URL before it goes into one.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
 
 __all__ = [
     "AuthenticationError",
@@ -40,7 +46,40 @@ __all__ = [
     "RequestRejectedError",
     "ServerError",
     "SummarizerError",
+    "UnexpectedResponseError",
+    "redact",
 ]
+
+REDACTED = "[redacted]"
+# A scheme's credentials ("Bearer sk-…", "Basic dXNlcjpw…": a base64 shape, so that
+# prose such as "basic auth required" stays) and any other value given to an
+# Authorization header or field, quoted or not.
+_SCHEME_CREDENTIAL = re.compile(
+    r"\b(Bearer\s+)[A-Za-z0-9._~+/=-]+|\b(Basic\s+)(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]+=*",
+    re.IGNORECASE,
+)
+_AUTHORIZATION = re.compile(
+    r"""(authorization['"]?\s*[:=]\s*['"]?)(?!bearer\b|basic\b|\[redacted\])[^\s'",;}]+""",
+    re.IGNORECASE,
+)
+# user:password@ in a URL.
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` without credentials: each of ``secrets``, any ``Authorization`` value and
+    any ``user:password@`` in a URL are taken out.
+
+    Args:
+        text: A message that may quote a server's answer, a header or a URL.
+        secrets: Values that must never appear (an API key, a password); empty ones
+            are ignored.
+    """
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{REDACTED}", text)
+    text = _AUTHORIZATION.sub(rf"\1{REDACTED}", text)
+    return _USERINFO.sub(r"\1", text)
 
 
 class SummarizerError(Exception):
@@ -112,6 +151,10 @@ class ServerError(EndpointError):
 
 class RequestRejectedError(EndpointError):
     """The server rejected the request itself (HTTP 4xx other than 401, 403, 429)."""
+
+
+class UnexpectedResponseError(EndpointError):
+    """The server answered, but not with a chat completion (e.g. a web page at a wrong URL)."""
 
 
 class ModelOutputError(SummarizerError):

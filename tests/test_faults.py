@@ -34,6 +34,7 @@ from summarizer import (
     Settings,
     Summarizer,
     SummarizerError,
+    UnexpectedResponseError,
 )
 from summarizer.cli import cli
 
@@ -524,7 +525,175 @@ def test_check_probes_an_endpoint_and_reports_what_works(
         )
     assert "extract:  FAILED:" in failed.stdout
     assert "HTTP 400" in failed.stdout
+    assert failed.exit_code == 5, "a FAILED probe is a failed command"
     report(
         "`summarizer check` against a server rejecting the request",
-        "reports FAILED with the HTTP status",
+        f"reports FAILED with the HTTP status; exit {failed.exit_code}",
     )
+
+
+def test_a_server_trickling_bytes_is_cut_off_at_the_timeout(
+    report: Callable[[str, str], None],
+) -> None:
+    # Each byte comes well within the timeout, so only a deadline on the whole request
+    # stops it; the answer would take minutes.
+    with FaultServer(["trickle"], ANSWER, trickle_seconds=0.1) as server:
+        started = time.monotonic()
+        with pytest.raises(EndpointTimeoutError) as raised:
+            _summarize(server, max_attempts=2, max_reasks=0)
+        elapsed = time.monotonic() - started
+        assert len(server.requests) == 2
+    assert elapsed < 10, f"two attempts of 1s each took {elapsed:.0f}s"
+    assert "did not answer within 1s (after 2 attempt(s))" in str(raised.value)
+    report(
+        "answer trickled one byte at a time (each read within the timeout)",
+        f"{type(raised.value).__name__} (exit 5): --timeout bounds the whole request: "
+        f"{raised.value}",
+    )
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once_naming_both_figures(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["status:429", "ok"], ANSWER, retry_after="300") as server:
+        started = time.monotonic()
+        with pytest.raises(RateLimitError) as raised:
+            _summarize(server)
+        elapsed = time.monotonic() - started
+        assert len(server.requests) == 1, "no point asking again before the server is ready"
+    message = str(raised.value)
+    assert elapsed < 10
+    assert "asks to wait 300s (Retry-After)" in message
+    assert "longer than the 120s summarizer waits at most" in message
+    report("HTTP 429 with Retry-After: 300", f"RateLimitError (exit 5) at once: {message}")
+
+
+def test_a_rate_limit_pauses_every_article_of_a_batch_and_says_so(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"a{i}", "text": ARTICLE.replace("Tuesday", f"day {i}")}) + "\n"
+            for i in range(3)
+        )
+    )
+    # Two articles start together: one is told to wait 2s, the other is answered after
+    # half a second, and the third article then starts while the pause still runs.
+    with FaultServer(["status:429", "ok:0.5", "ok"], ANSWER, retry_after="2") as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+             "-j", "2", "--no-cache"],
+        )  # fmt: skip
+        times = server.times
+    assert result.exit_code == 0, result.stderr
+    assert len(times) == 4
+    limited = times[0]
+    assert all(t - limited >= 1.9 for t in times[2:]), (
+        "no request went out during the pause, from any article: "
+        f"{[round(t - limited, 2) for t in times]}"
+    )
+    notices = [line for line in result.stderr.splitlines() if "HTTP 429" in line]
+    assert len(notices) == 1, result.stderr
+    assert "pausing every request to it for 2s as its Retry-After asks" in notices[0]
+    report(
+        "HTTP 429 with Retry-After: 2 in a batch of three at -j 2",
+        "one pause for every article, said once on stderr: "
+        + re.sub(r"^summarizer: \S+ ", "", notices[0]),
+    )
+
+
+def test_an_html_page_with_status_200_is_named_not_parsed(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["html"], ANSWER) as server:
+        with pytest.raises(UnexpectedResponseError) as raised:
+            _summarize(server)
+        assert len(server.requests) == 1, "a web page will not turn into an answer on retry"
+    message = str(raised.value)
+    assert "answered with an HTML page, not a chat completion" in message
+    assert "'str' object" not in message
+    assert raised.value.exit_code == 5
+    report(
+        "HTTP 200 with an HTML page (a wrong base URL)",
+        f"UnexpectedResponseError (exit 5): {message}",
+    )
+
+
+def test_a_key_echoed_by_the_server_is_redacted_everywhere(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["echo_auth"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-o", str(out), "--base-url", server.url, "--model", "m", "--api-key", SECRET,
+             "--backend", "vllm", "--no-cache"],
+            input=ARTICLE,
+        )  # fmt: skip
+        assert server.headers[0]["authorization"] == f"Bearer {SECRET}"
+    saved = out.read_text(encoding="utf-8")
+    assert result.exit_code == 5
+    assert "Authorization: Bearer [redacted]" in result.stderr
+    for text in (result.stdout, result.stderr, saved, caplog.text):
+        assert SECRET not in text
+        assert SECRET[8:20] not in text
+    report(
+        "server echoing the API key in its error body (HTTP 400)",
+        "exit 5; the key is redacted from stderr, the JSONL error record and logs: "
+        + json.loads(saved)["error"]["message"],
+    )
+
+
+def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    cache = tmp_path / "cache"
+    with FaultServer(["ok"], ANSWER) as server:
+        url = server.url.replace("http://", "http://reader:hunter2-secret@")
+        result = CliRunner().invoke(
+            cli,
+            ["-", "--base-url", url, "--model", "m", "--backend", "vllm", "-f", "json",
+             "--cache-dir", str(cache)],
+            input=ARTICLE,
+        )  # fmt: skip
+        sent = server.headers[0].get("authorization", "")
+    with FaultServer(["status:503"], ANSWER) as server:
+        url = server.url.replace("http://", "http://reader:hunter2-secret@")
+        failed = CliRunner().invoke(
+            cli,
+            ["-", "--base-url", url, "--model", "m", "--backend", "vllm", "--max-attempts", "1",
+             "--max-reasks", "0", "--no-cache"],
+            input=ARTICLE,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert sent == "Basic cmVhZGVyOmh1bnRlcjItc2VjcmV0", "the URL's credentials reach the server"
+    record = json.loads(result.stdout)
+    assert record["quality"]["endpoint"].startswith("http://127.0.0.1:")
+    assert failed.exit_code == 5
+    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    for text in (result.stdout, result.stderr, failed.stdout, failed.stderr, cached):
+        assert "hunter2" not in text
+        assert "reader:" not in text
+    report(
+        "credentials in the base URL (http://user:password@host/v1)",
+        "sent as HTTP basic auth; the record, the cache and errors show "
+        + record["quality"]["endpoint"],
+    )
+
+
+def test_a_base_url_with_another_scheme_is_a_configuration_error(
+    report: Callable[[str, str], None],
+) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["-", "--base-url", "ftp://user:pw@files.example.org/v1", "--model", "m", "--no-cache"],
+        input=ARTICLE,
+    )
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert "scheme 'ftp'" in result.stderr
+    assert "pw@" not in result.stderr
+    report("an ftp:// base URL", f"exit 4, no request: {result.stderr.strip()}")

@@ -24,6 +24,7 @@ from summarizer.errors import (
 )
 from summarizer.llm import (
     Extraction,
+    RatePause,
     Usage,
     _endpoint_error,
     _grammar_schema,
@@ -85,7 +86,9 @@ def test_transient_failures_are_retried_and_others_are_not(exc: Exception, trans
 
 def test_validation_errors_are_reasked_only_within_the_reask_budget() -> None:
     usage = Usage()
-    policy = _Policy(Settings(max_attempts=4, max_reasks=1), usage)
+    settings = Settings(max_attempts=4, max_reasks=1, model="m")
+    endpoint = Endpoint.from_settings(settings, base_url="http://h/v1")
+    policy = _Policy(settings, usage, endpoint, RatePause())
     error = _validation_error()
     assert policy.should_retry(error) is True
     assert policy.should_retry(error) is False
