@@ -30,7 +30,7 @@ from .config import Settings
 from .errors import SummarizerError
 from .pipeline import Summarizer
 from .record import ArticleSummary
-from .render import FORMATS, render, render_terminal
+from .render import FORMATS, printable, render, render_terminal
 from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
@@ -270,7 +270,8 @@ def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path |
         if endpoint is not None
         else "$0 (nothing sent)"
     )
-    skipped = f", {totals.skipped} skipped (already in {output})" if totals.skipped else ""
+    where = escape(str(output))
+    skipped = f", {totals.skipped} skipped (already in {where})" if totals.skipped else ""
     err.print(
         f"summarizer: {totals.done} done ({totals.cached} from cache), {totals.failed} failed"
         f"{skipped}; tokens {totals.prompt_tokens} + {totals.completion_tokens}; "
@@ -443,7 +444,11 @@ def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> 
     message = str(exc)
     if prefix and prefix not in message:
         message = f"{prefix}: {message}"
-    err.print(f"[bold red]summarizer: error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(
+        f"[bold red]summarizer: error:[/] {escape(printable(message))}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:

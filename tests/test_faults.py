@@ -697,3 +697,41 @@ def test_a_base_url_with_another_scheme_is_a_configuration_error(
     assert "scheme 'ftp'" in result.stderr
     assert "pw@" not in result.stderr
     report("an ftp:// base URL", f"exit 4, no request: {result.stderr.strip()}")
+
+
+def test_markup_and_escape_sequences_from_the_model_are_shown_as_text(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    link = "\x1b]8;;https://evil.example/\x1b\\click here\x1b]8;;\x1b\\"
+    hostile = {
+        **ANSWER,
+        "headline": "Strike over [/] \x1b[2J for good",
+        "summary": f"The union [sic] ended it. {link}",
+        "actors": [
+            {**ANSWER["actors"][0], "name": "port [/bold] authority [red]of[/red] Antwerp"},
+            {**ANSWER["actors"][1], "role": "union\x9b31m [link=x]"},
+        ],
+    }
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(2)))
+    with FaultServer(["ok"], hostile) as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+             "-f", "text", "--no-cache"],
+        )  # fmt: skip
+        asked = len(server.requests)
+    assert result.exit_code == 0, result.stderr
+    assert asked == 2
+    assert result.stdout.count("Strike over [/]") == 2, "both articles are shown"
+    assert "[sic]" in result.stdout
+    assert "[/bold]" in result.stdout
+    assert "[red]of[/red]" in result.stdout
+    assert "[link=x]" in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\x9b" not in result.stdout
+    report(
+        "model text holding Rich markup ([/], [sic], [link=…]) and terminal escape sequences",
+        "shown as written in the text and terminal views, control characters as �; "
+        "every article of the batch shown",
+    )
