@@ -108,9 +108,11 @@ class Article:
 def decode_bytes(data: bytes, *, source: str = "input") -> str:
     """Decode raw bytes to text, refusing binary data and undecodable bytes.
 
-    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly; anything
-    else is identified with charset-normalizer, and refused when no encoding explains
-    the bytes well, so that mojibake never reaches the model.
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly. Bytes that
+    are not UTF-8 are next read as Windows-1252, the commonest legacy encoding, when
+    that gives plausible Western European text (see ``_western``); anything else is
+    identified with charset-normalizer, and refused when no encoding explains the
+    bytes well, so that mojibake never reaches the model.
 
     Raises:
         EmptyArticleError: No bytes, or only whitespace.
@@ -133,6 +135,9 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
         return _check_text(data.decode("utf-8"), source)
     except UnicodeDecodeError:
         pass
+    western = _western(data)
+    if western is not None:
+        return _check_text(western, source)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -142,6 +147,40 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
             "convert the file to UTF-8 first"
         )
     return _check_text(str(best), source)
+
+
+# Signs that Western European text uses besides letters; ¡ and ¿ only open a word.
+_WESTERN_SIGNS = frozenset("\xa0«»“”‘’„\u201a‹›–—…•·°§©®™€£¥¢±\xd7÷½¼¾¶†‡¡¿ºª")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_INVERTED_MID_WORD = re.compile(r"\w[¡¿]")
+
+
+def _western(data: bytes) -> str | None:
+    """``data`` as Windows-1252, if that reads as Western European text.
+
+    Short French, German, Spanish, Portuguese or Italian text holds too few accented
+    letters for statistical detection, which then picks another code page ("Le cafť
+    ťtait fermť"), so this plain reading comes first. It is plausible when every
+    non-ASCII character is a letter or a sign such text uses, and no word of three
+    letters or more is made of non-ASCII letters only: Cyrillic or Greek bytes read this
+    way give whole words of accented Latin letters, and Central European ones give
+    superscripts and signs inside words. ISO-8859-1 needs no reading of its own: it
+    differs from Windows-1252 only at bytes 0x80-0x9F, which it maps to control
+    characters that no text holds.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
+        return None
+    for char in text:
+        if char >= "\x80" and not (char.isalpha() or char in _WESTERN_SIGNS):
+            return None
+    if _INVERTED_MID_WORD.search(text):
+        return None
+    for word in _LETTERS.findall(text):
+        if len(word) >= 3 and all(c >= "\x80" for c in word):
+            return None
+    return text
 
 
 def _check_text(text: str, source: str) -> str:

@@ -99,6 +99,42 @@ def test_cp1252_text_is_decoded_not_passed_on_as_mojibake() -> None:
     assert decoded == text
 
 
+SHORT_WESTERN = [
+    "Le café était fermé à cause de la grève.",
+    "Élève très âgé, il a reçu un prix à Noël.",
+    "Die Straße war gesperrt, sagte der Bürgermeister.",
+    "Über 500 Fahrzeuge wurden für ungültig erklärt.",
+    "El niño comió en el café de la señora Muñoz.",
+    "¿Dónde está la estación? preguntó él.",
+    "A manifestação não terminou, disse o ministro.",
+    "O coração da região é a produção de açúcar.",
+    "La città è più bella in primavera, però costa “troppo”.",
+    "Perché il caffè è già finito? chiese Niccolò.",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_WESTERN)
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_short_western_european_text_in_a_legacy_encoding_is_read_as_written(
+    text: str, encoding: str
+) -> None:
+    data = text.replace("“", '"').replace("”", '"').encode(encoding)
+    assert decode_bytes(data, source="x") == data.decode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Президент России заявил в понедельник, что переговоры продолжатся.", "cp1251"),
+        ("Ο πρωθυπουργός δήλωσε ότι οι διαπραγματεύσεις θα συνεχιστούν.", "cp1253"),  # noqa: RUF001
+        ("Polska ma nową ustawę, powiedział minister w środę.", "cp1250"),
+    ],
+)
+def test_other_code_pages_are_not_taken_for_windows_1252(text: str, encoding: str) -> None:
+    data = text.encode(encoding)
+    assert decode_bytes(data, source="x") != data.decode("cp1252")
+
+
 def test_undecodable_bytes_are_refused() -> None:
     noise = bytes(range(128, 256)) * 8
     with pytest.raises((EncodingError, BinaryInputError)):

@@ -36,6 +36,7 @@ from summarizer import (
     SummarizerError,
     UnexpectedResponseError,
 )
+from summarizer.batch import read_inputs
 from summarizer.cli import cli
 
 from .conftest import ROOT
@@ -734,4 +735,29 @@ def test_markup_and_escape_sequences_from_the_model_are_shown_as_text(
         "model text holding Rich markup ([/], [sic], [link=…]) and terminal escape sequences",
         "shown as written in the text and terminal views, control characters as �; "
         "every article of the batch shown",
+    )
+
+
+def test_short_windows_1252_articles_in_five_languages_are_read_as_written(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    sentences = {
+        "fr": ["Le café était fermé à cause de la grève.", "Élève âgé, il a reçu un prix."],
+        "de": ["Die Straße war gesperrt.", "Über 500 Anträge wurden für ungültig erklärt."],
+        "es": ["El niño comió con la señora Muñoz.", "¿Dónde está la estación?"],
+        "pt": ["A manifestação não terminou.", "O coração da região é o açúcar."],
+        "it": ["La città è più bella, però costa.", "Il caffè è già finito, Niccolò."],
+    }
+    written = {}
+    for language, texts in sentences.items():
+        for n, text in enumerate(texts):
+            path = tmp_path / f"{language}{n}.txt"
+            path.write_bytes(text.encode("cp1252"))
+            written[path.name] = text
+    read = {Path(item.id).name: item.text for item in read_inputs([str(tmp_path)])}
+    assert read == written
+    report(
+        f"{len(written)} short Windows-1252 news sentences in French, German, Spanish, "
+        "Portuguese and Italian",
+        f"each read as written ({read['fr0.txt']!r}), none as another code page",
     )
