@@ -83,6 +83,8 @@ class Article:
         title: The headline, from metadata or the first line, if any.
         id: An identifier for the article (file name, JSONL id), if any.
         metadata: Header fields that were read and removed from the body.
+        warnings: What reading the article could not establish, for the record's
+            ``quality.warnings``.
     """
 
     text: str
@@ -93,6 +95,7 @@ class Article:
     title: str | None = None
     id: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -202,14 +205,23 @@ def html_to_text(html: str, *, source: str = "input") -> str:
 
     The main text is extracted with trafilatura (boilerplate, menus and comments
     left out); its title and publication date, when the page has them, become a
-    metadata header that ``load_article`` reads like any other.
+    metadata header that ``load_article`` reads like any other. The date is taken only
+    from publication metadata (``article:published_time`` and similar meta tags,
+    ``itemprop``/JSON-LD ``datePublished``, ``<time datetime>``, a dated canonical
+    URL), never guessed from the page's text, where a "Copyright 2024" footer would
+    pass for it and anchor every relative date in the article.
 
     Raises:
         InputError: No article text could be found in the page.
     """
     import trafilatura
 
-    document = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True)
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        favor_precision=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     text = str(getattr(document, "text", None) or "")
     # A page whose "article" is a menu word or two has no article in it.
     if len(text.split()) < _MIN_HTML_WORDS:
@@ -263,7 +275,8 @@ def load_article(
     if text.startswith("\ufeff"):
         text = text[1:]
     _check_text(text, article_id or "input")
-    if is_html(text):
+    page = is_html(text)
+    if page:
         text = html_to_text(text, source=article_id or "input")
     metadata, body_start = _read_header(text)
     lang = language or _header_language(metadata) or detect_language(text[body_start:])
@@ -273,6 +286,12 @@ def load_article(
             f"{article_id or 'input'}: the article has no text after its header"
         )
     resolved = _resolve_date(date, metadata, text, sentences)
+    warnings = []
+    if page and resolved is None:
+        warnings.append(
+            "the HTML page gives no publication date in its metadata: relative dates are "
+            "left unresolved (pass --date to give one)"
+        )
     return Article(
         text=text,
         body_start=body_start,
@@ -282,6 +301,7 @@ def load_article(
         title=title or metadata.get("title"),
         id=article_id or metadata.get("id"),
         metadata=metadata,
+        warnings=tuple(warnings),
     )
 
 

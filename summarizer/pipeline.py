@@ -312,7 +312,7 @@ class Summarizer:
             self._pause,
         )  # fmt: skip
         checked = verify_draft(result.value, article, strict=settings.strict)
-        warnings = [*result.repairs, *checked.warnings]
+        warnings = [*article.warnings, *result.repairs, *checked.warnings]
         support = (
             summary_support(result.value.summary, article)
             if output_language == article.language

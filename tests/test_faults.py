@@ -761,3 +761,31 @@ def test_short_windows_1252_articles_in_five_languages_are_read_as_written(
         "Portuguese and Italian",
         f"each read as written ({read['fr0.txt']!r}), none as another code page",
     )
+
+
+def test_an_html_page_without_date_metadata_is_not_dated_by_its_copyright_footer(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines()[1:])
+    page = (
+        "<!DOCTYPE html><html><head><title>Port News</title></head><body>"
+        f"<article><h1>Antwerp dockers end strike</h1>{body}</article>"
+        "<footer>Copyright 2024 Port News. All rights reserved.</footer></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli, [str(path), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+                  "--no-cache", "-f", "json"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["article_date"] is None
+    assert record["events"][0]["when"]["value"] is None, "'Tuesday' has nothing to anchor it"
+    warning = record["quality"]["warnings"][0]
+    assert warning.startswith("the HTML page gives no publication date in its metadata")
+    report(
+        "HTML page with no date metadata and a 'Copyright 2024' footer",
+        f"no article date (not 2024-01-01); quality.warnings: {warning}",
+    )
