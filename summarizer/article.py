@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from .dates import PartialDate, parse_iso_partial
-from .errors import BinaryInputError, EmptyArticleError, EncodingError, InputError
+from .errors import (
+    BinaryInputError,
+    EmptyArticleError,
+    EncodingError,
+    InputError,
+    resource_error,
+)
 
 __all__ = [
     "Article",
@@ -235,7 +241,12 @@ def html_to_text(html: str, *, source: str = "input") -> str:
 
 
 def read_text(path: Path) -> str:
-    """Read and decode a file. Raises ``InputError`` subclasses with the path in the message."""
+    """Read and decode a file.
+
+    Raises:
+        InputError: The file cannot be read or decoded; the message names the path.
+        ResourceError: The system has no file handle left to open it with.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -243,7 +254,10 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        # The system running out of file handles is no fault of the article.
+        raise resource_error(exc) or InputError(
+            f"{path}: cannot be read ({exc.strerror or exc})"
+        ) from exc
     return decode_bytes(data, source=str(path))
 
 

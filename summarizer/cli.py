@@ -8,6 +8,8 @@ line on stderr and the error's exit status (see ``errors``), never a traceback.
 from __future__ import annotations
 
 import asyncio
+import errno
+import io
 import json
 import logging
 import os
@@ -27,7 +29,7 @@ from .backends import BACKENDS, MODES
 from .batch import ArticleInput, JsonlSink, Totals, asummarize_many, estimate_cost, read_inputs
 from .cache import Cache
 from .config import Settings
-from .errors import SummarizerError
+from .errors import SummarizerError, resource_error
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, printable, render, render_terminal
@@ -38,7 +40,23 @@ __all__ = ["main"]
 
 
 class _DefaultGroup(click.Group):
-    """A group whose first argument, when it names no command, goes to ``run``."""
+    """A group whose first argument, when it names no command, goes to ``run``.
+
+    It is also where a failing system call that no command foresaw (a full disk, no
+    file handle left) becomes one error line and an exit status, not a traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # a reader that stopped early (| head): click ends quietly
+            error = resource_error(exc) or SummarizerError(
+                f"{exc.filename or 'output'}: {exc.strerror or exc}"
+            )
+            _quiet_stdout()
+            return _fail(Console(stderr=True), error)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args:
@@ -449,6 +467,18 @@ def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> 
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that text it could not write is not
+    written again at exit, failing again with a traceback."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return  # not a real file: nothing will be flushed to the system
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:

@@ -16,8 +16,9 @@ The whole hierarchy::
     │   ├── ServerError               5xx after the retry budget was spent
     │   ├── RequestRejectedError      another 4xx, e.g. a response format the server lacks
     │   └── UnexpectedResponseError   an answer that is no chat completion (an HTML page)
-    └── ModelOutputError            the model answered, but not with a usable draft (6)
-        └── OutputTruncatedError      the answer hit the token limit
+    ├── ModelOutputError            the model answered, but not with a usable draft (6)
+    │   └── OutputTruncatedError      the answer hit the token limit
+    └── ResourceError               the system ran out: disk full, too many open files (7)
 
 Library errors are raised ``from`` the exception that caused them, so the original
 traceback stays available to programs while the CLI prints only the message. No
@@ -27,6 +28,7 @@ a server or a URL before it goes into one.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable
 
@@ -44,10 +46,12 @@ __all__ = [
     "OutputTruncatedError",
     "RateLimitError",
     "RequestRejectedError",
+    "ResourceError",
     "ServerError",
     "SummarizerError",
     "UnexpectedResponseError",
     "redact",
+    "resource_error",
 ]
 
 REDACTED = "[redacted]"
@@ -165,3 +169,36 @@ class ModelOutputError(SummarizerError):
 
 class OutputTruncatedError(ModelOutputError):
     """The model's answer was cut off by the output token limit."""
+
+
+class ResourceError(SummarizerError):
+    """The system ran out of something the run needs: disk space, file handles, memory.
+
+    Nothing is wrong with the article, the endpoint or the model: the same command
+    works once the resource is freed (and resumes, with a JSONL ``-o`` file).
+    """
+
+    exit_code = 7
+
+
+_RESOURCES = {
+    errno.ENOSPC: "no space left on the device; free some and rerun",
+    errno.EDQUOT: "the disk quota is used up; free some space and rerun",
+    errno.EMFILE: "too many open files; lower --concurrency or raise the limit (ulimit -n)",
+    errno.ENFILE: "too many open files in the system; lower --concurrency",
+    errno.ENOMEM: "out of memory",
+}
+
+
+def resource_error(exc: BaseException) -> ResourceError | None:
+    """A ``ResourceError`` if ``exc``, or an exception it came from, is the system running
+    out of disk space, file handles or memory; else ``None``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _RESOURCES:
+            where = f" ({current.filename})" if current.filename else ""
+            return ResourceError(f"{_RESOURCES[current.errno]}{where}")
+        current = current.__cause__ or current.__context__
+    return None

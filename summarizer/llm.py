@@ -57,6 +57,7 @@ from .errors import (
     SummarizerError,
     UnexpectedResponseError,
     redact,
+    resource_error,
 )
 
 __all__ = [
@@ -208,6 +209,8 @@ def _asked_wait(exc: BaseException) -> float:
 
 
 def _is_transient(exc: BaseException) -> bool:
+    if resource_error(exc) is not None:
+        return False  # out of file handles or memory here: the server is not at fault
     if isinstance(exc, (openai.APIConnectionError, _NoChoicesError, _DeadlineError)):
         return True
     if isinstance(exc, openai.APIStatusError):
@@ -533,6 +536,9 @@ def _map_error(
     tries = f"after {usage.attempts} attempt(s)"
     if isinstance(exc, SummarizerError):
         return exc
+    resource = resource_error(exc)
+    if resource is not None:
+        return resource
     if isinstance(exc, _NoChoicesError):
         return ModelOutputError(f"{url} returned no choices in its completions ({tries})")
     if isinstance(exc, (openai.APITimeoutError, _DeadlineError)):

@@ -789,3 +789,51 @@ def test_an_html_page_without_date_metadata_is_not_dated_by_its_copyright_footer
         "HTML page with no date metadata and a 'Copyright 2024' footer",
         f"no article date (not 2024-01-01); quality.warnings: {warning}",
     )
+
+
+def test_a_full_disk_ends_in_one_line_and_exit_7(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["ok"], ANSWER) as server, open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "summarizer", "-", "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "--no-cache", "-f", "json"],
+            input=ARTICLE.encode(), stdout=full, stderr=subprocess.PIPE, timeout=120,
+            check=False,
+        )  # fmt: skip
+    stderr = run.stderr.decode()
+    assert run.returncode == 7, stderr
+    assert stderr.count("\n") == 1, stderr
+    assert "no space left on the device" in stderr
+    report("standard output on a full disk (/dev/full)", f"exit 7: {stderr.strip()}")
+
+
+# Imports what the run needs, then leaves the process two file handles to spare.
+_FEW_FILES = """
+import os, resource, sys
+import openai.resources
+from summarizer import article, llm, pipeline
+from summarizer.cli import main
+spare = len(os.listdir("/proc/self/fd")) + 2
+resource.setrlimit(resource.RLIMIT_NOFILE, (spare, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+sys.argv[0] = "summarizer"
+main()
+"""
+
+
+def test_running_out_of_file_handles_ends_in_one_line_and_exit_7(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["ok"], ANSWER) as server:
+        run = subprocess.run(
+            [sys.executable, "-c", _FEW_FILES, "-", "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "--no-cache", "-f", "json", "--language", "en"],
+            input=ARTICLE.encode(), capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+    stderr = run.stderr.decode()
+    assert run.returncode == 7, stderr
+    assert stderr.count("\n") == 1, stderr
+    assert "too many open files" in stderr
+    assert run.stdout == b""
+    line = re.sub(r" [(]/\S+[)]$", "", stderr.strip())  # the file it failed on varies
+    report("too many open files (RLIMIT_NOFILE two above what is open)", f"exit 7: {line}")

@@ -285,3 +285,23 @@ def test_sampling_parameters_follow_the_endpoint() -> None:
     assert _sampling(reasoning, settings) == {"max_completion_tokens": 900, "seed": 0}
     local = Endpoint.from_settings(settings.replace(model="m"), base_url="http://h:8080/v1")
     assert _sampling(local, settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
+
+
+def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> None:
+    import errno
+
+    from summarizer.errors import ResourceError
+
+    try:
+        try:
+            raise OSError(errno.EMFILE, "Too many open files")
+        except OSError as cause:
+            raise httpx2.ConnectError("connect failed") from cause
+    except httpx2.ConnectError as connect:
+        exc = openai.APIConnectionError(request=REQUEST)
+        exc.__cause__ = connect
+    assert not _is_transient(exc)
+    mapped = _endpoint_error(exc, _endpoint(), Settings(), Usage(attempts=1))
+    assert isinstance(mapped, ResourceError)
+    assert mapped.exit_code == 7
+    assert "too many open files" in str(mapped)
