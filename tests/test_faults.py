@@ -837,3 +837,34 @@ def test_running_out_of_file_handles_ends_in_one_line_and_exit_7(
     assert run.stdout == b""
     line = re.sub(r" [(]/\S+[)]$", "", stderr.strip())  # the file it failed on varies
     report("too many open files (RLIMIT_NOFILE two above what is open)", f"exit 7: {line}")
+
+
+def test_with_several_inputs_and_no_output_file_stdout_carries_only_whole_lines(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    runs = {}
+    with FaultServer(["ok"], ANSWER) as server:
+        for fmt in ("auto", "markdown"):
+            runs[fmt] = CliRunner().invoke(
+                cli,
+                [str(good), str(empty), "--base-url", server.url, "--model", "m",
+                 "--backend", "vllm", "--no-cache", "-f", fmt],
+            )  # fmt: skip
+    lines = [json.loads(line) for line in runs["auto"].stdout.splitlines()]
+    assert runs["auto"].exit_code == 3
+    assert sorted(line["id"] for line in lines) == sorted([str(good), str(empty)])
+    failed = next(line for line in lines if "error" in line)
+    assert failed["error"]["exit_code"] == 3
+    assert "the article is empty" in runs["auto"].stderr
+    assert runs["markdown"].exit_code == 3
+    assert runs["markdown"].stdout.count("# Antwerp dockers end strike") == 1
+    assert "empty" not in runs["markdown"].stdout
+    report(
+        "several inputs, one of them failing, no -o",
+        "JSON Lines on stdout: a record per article done and an error line for the failed "
+        "one, as in an -o file; markdown, text and html print nothing for it; exit 3",
+    )
