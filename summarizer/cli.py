@@ -102,7 +102,9 @@ def _endpoint_options(func: Any) -> Any:
             help="Structured-output mode; auto takes the backend's. [env: SUMMARIZER_MODE]",
         ),
         click.option(
-            "--timeout", type=float, help="Seconds per request. [env: SUMMARIZER_TIMEOUT]"
+            "--timeout",
+            type=float,
+            help="Seconds a request may take in all, answer included. [env: SUMMARIZER_TIMEOUT]",
         ),
         click.option(
             "--prompt", help="Prompt template name (prompts/NAME.txt). [env: SUMMARIZER_PROMPT]"

@@ -120,10 +120,12 @@ async def _models(summarizer: Summarizer) -> str:
         max_retries=0,
         timeout=min(summarizer.settings.timeout, 30),
     )
+    models = client.models  # imported on first use: outside the deadline
     try:
-        page = await client.models.list()
+        async with asyncio.timeout(min(summarizer.settings.timeout, 30)):
+            page = await models.list()
         names = [model.id for model in page.data]
-    except openai.OpenAIError as exc:
+    except (openai.OpenAIError, TimeoutError) as exc:
         return f"not listed ({type(exc).__name__})"
     finally:
         await client.close()

@@ -121,3 +121,11 @@ def test_a_base_url_that_is_not_http_is_a_configuration_error(url: str, words: s
 )
 def test_redact_takes_credentials_out_of_messages(text: str, clean: str | None) -> None:
     assert redact(text, ["sk-live-123", None]) == (clean if clean is not None else text)
+
+
+def test_settings_repr_shows_neither_the_key_nor_the_base_urls_password() -> None:
+    shown = repr(Settings(base_url="http://ann:pw-123@h:8080/v1", api_key="sk-9", model="m"))
+    assert "base_url='http://h:8080/v1'" in shown
+    assert "pw-123" not in shown
+    assert "sk-9" not in shown
+    assert "model='m'" in shown
