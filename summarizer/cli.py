@@ -29,7 +29,7 @@ from .backends import BACKENDS, MODES
 from .batch import ArticleInput, JsonlSink, Totals, asummarize_many, estimate_cost, read_inputs
 from .cache import Cache
 from .config import Settings
-from .errors import SummarizerError, resource_error
+from .errors import SummarizerError, redact, resource_error
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, printable, render, render_terminal
@@ -465,7 +465,7 @@ def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> 
     if prefix and prefix not in message:
         message = f"{prefix}: {message}"
     err.print(
-        f"[bold red]summarizer: error:[/] {escape(printable(message))}",
+        f"[bold red]summarizer: error:[/] {escape(printable(redact(message)))}",
         highlight=False,
         soft_wrap=True,
     )

@@ -649,8 +649,9 @@ def test_a_key_echoed_by_the_server_is_redacted_everywhere(
 
 
 def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
-    tmp_path: Path, report: Callable[[str, str], None]
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     cache = tmp_path / "cache"
     with FaultServer(["ok"], ANSWER) as server:
         url = server.url.replace("http://", "http://reader:hunter2-secret@")
@@ -675,7 +676,7 @@ def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
     assert record["quality"]["endpoint"].startswith("http://127.0.0.1:")
     assert failed.exit_code == 5
     cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
-    for text in (result.stdout, result.stderr, failed.stdout, failed.stderr, cached):
+    for text in (result.stdout, result.stderr, failed.stdout, failed.stderr, cached, caplog.text):
         assert "hunter2" not in text
         assert "reader:" not in text
     report(
