@@ -792,6 +792,7 @@ def test_an_html_page_without_date_metadata_is_not_dated_by_its_copyright_footer
     )
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 def test_a_full_disk_ends_in_one_line_and_exit_7(
     report: Callable[[str, str], None],
 ) -> None:
@@ -822,6 +823,9 @@ main()
 """
 
 
+@pytest.mark.skipif(
+    not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc/self/fd (Linux)"
+)
 def test_running_out_of_file_handles_ends_in_one_line_and_exit_7(
     report: Callable[[str, str], None],
 ) -> None:
