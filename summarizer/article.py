@@ -172,9 +172,9 @@ def _western(data: bytes) -> str | None:
     ťtait fermť"), so this plain reading comes first. It is plausible when every
     non-ASCII character is a letter or a sign such text uses, and no word of three
     letters or more is made of non-ASCII letters only: Cyrillic or Greek bytes read this
-    way give whole words of accented Latin letters, and Central European ones give
-    superscripts and signs inside words. ISO-8859-1 needs no reading of its own: it
-    differs from Windows-1252 only at bytes 0x80-0x9F, which it maps to control
+    way give whole words of accented Latin letters, and Central European ones mostly
+    give superscripts (¹, ³) or a ¿ inside a word. ISO-8859-1 needs no reading of its
+    own: it differs from Windows-1252 only at bytes 0x80-0x9F, which it maps to control
     characters that no text holds.
     """
     try:

@@ -52,9 +52,8 @@ class _DefaultGroup(click.Group):
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # a reader that stopped early (| head): click ends quietly
-            error = resource_error(exc) or SummarizerError(
-                f"{exc.filename or 'output'}: {exc.strerror or exc}"
-            )
+            where = f"{exc.filename}: " if exc.filename else ""
+            error = resource_error(exc) or SummarizerError(f"{where}{exc.strerror or exc}")
             _quiet_stdout()
             return _fail(Console(stderr=True), error)
 

@@ -2,8 +2,8 @@
 
 The SDK's own retries are off (``max_retries=0``): a single tenacity policy, handed to
 instructor, owns every retry. Transient failures (HTTP 429, 5xx, timeouts, dropped
-connections) back off and try again; an answer that fails
-validation is sent back with the error text (a re-ask), at most ``max_reasks`` times.
+connections) back off and try again; an answer that fails validation is sent back
+with the error text (a re-ask), at most ``max_reasks`` times.
 Both draw on the same ``max_attempts``. When the budget is spent the caller gets one
 ``SummarizerError`` naming the cause; an answer that still fails validation is read
 leniently instead, so that ``verify`` can flag or drop the faulty items one by one.
@@ -149,7 +149,9 @@ class RatePause:
 class _Policy:
     """The retry decision and wait for one extraction."""
 
-    def __init__(self, settings: Settings, usage: Usage, endpoint: Endpoint, pause: RatePause):
+    def __init__(
+        self, settings: Settings, usage: Usage, endpoint: Endpoint, pause: RatePause
+    ) -> None:
         self.max_reasks = settings.max_reasks
         self.usage = usage
         self.endpoint = endpoint
