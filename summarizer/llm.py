@@ -174,24 +174,29 @@ class _Policy:
             return 0.0
         backoff: float = min(_MAX_BACKOFF, 0.5 * 2.0 ** (state.attempt_number - 1))
         backoff *= 0.5 + random.random() / 2
-        if isinstance(exc, openai.APIStatusError) and exc.status_code == 429:
-            asked = _asked_wait(exc)
-            seconds = asked if asked >= 0 else backoff
-            if self.pause.extend(seconds):
-                reason = "as its Retry-After asks" if asked >= 0 else "before trying again"
-                log.warning(
-                    "%s is rate-limiting requests (HTTP 429): pausing every request to it "
-                    "for %.0fs %s",
-                    self.endpoint.base_url,
-                    seconds,
-                    reason,
-                )
-            return 0.0  # send() waits out the shared pause
-        if isinstance(exc, openai.APIStatusError):
-            asked = _asked_wait(exc)
-            if asked >= 0:
-                return asked
-        return backoff
+        if not isinstance(exc, openai.APIStatusError):
+            return backoff
+        asked = _asked_wait(exc)
+        if exc.status_code != 429 and asked < 0:
+            return backoff
+        # A rate limit, or a server naming when to come back, concerns every article:
+        # send() waits out one shared pause.
+        seconds = asked if asked >= 0 else backoff
+        if self.pause.extend(seconds):
+            what = (
+                "is rate-limiting requests (HTTP 429)"
+                if exc.status_code == 429
+                else f"answered HTTP {exc.status_code}"
+            )
+            reason = "as its Retry-After asks" if asked >= 0 else "before trying again"
+            log.warning(
+                "%s %s: pausing every request to it for %.3gs %s",
+                self.endpoint.base_url,
+                what,
+                seconds,
+                reason,
+            )
+        return 0.0
 
 
 class _NoChoicesError(Exception):

@@ -305,3 +305,27 @@ def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> 
     assert isinstance(mapped, ResourceError)
     assert mapped.exit_code == 7
     assert "too many open files" in str(mapped)
+
+
+def test_a_server_naming_when_to_come_back_pauses_every_request_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tenacity import RetryCallState
+
+    pause = RatePause()
+    policy = _Policy(Settings(model="m"), Usage(), _endpoint(), pause)
+    state = RetryCallState(None, None, (), {})
+    error = _status(503, headers={"retry-after": "3"})
+    state.set_exception((type(error), error, None))
+    with caplog.at_level("WARNING", logger="summarizer"):
+        assert policy.wait(state) == 0.0, "the wait happens in the shared pause"
+        policy.wait(state)
+    assert len(caplog.records) == 1, "said once while the pause lasts"
+    assert f"{URL} answered HTTP 503: pausing every request to it for 3s" in caplog.text
+
+    async def paused_for() -> float:
+        started = asyncio.get_running_loop().time()
+        await pause.wait()
+        return asyncio.get_running_loop().time() - started
+
+    assert asyncio.run(paused_for()) >= 2.5
