@@ -519,6 +519,7 @@ def test_check_probes_an_endpoint_and_reports_what_works(
     assert re.search(r"^mode json_schema +ok", modes.stdout, re.MULTILINE)
     assert re.search(r"^mode tools +FAILED", modes.stdout, re.MULTILINE), "no tool call came back"
     assert "use:      --mode json_schema" in modes.stdout
+    assert modes.exit_code == 0, "a mode that fails under --all-modes is advice, not failure"
     assert formats[:2] == ["json_schema", "json_object"], "each mode asks in its own way"
     with FaultServer(["status:400"], probe_answer) as server:
         failed = CliRunner().invoke(
