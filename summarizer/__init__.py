@@ -35,8 +35,10 @@ from .errors import (
     OutputTruncatedError,
     RateLimitError,
     RequestRejectedError,
+    ResourceError,
     ServerError,
     SummarizerError,
+    UnexpectedResponseError,
 )
 from .pipeline import Summarizer, asummarize, summarize
 from .record import (
@@ -88,12 +90,14 @@ __all__ = [
     "Quality",
     "RateLimitError",
     "RequestRejectedError",
+    "ResourceError",
     "Sentence",
     "ServerError",
     "Settings",
     "Stance",
     "Summarizer",
     "SummarizerError",
+    "UnexpectedResponseError",
     "__version__",
     "asummarize",
     "asummarize_many",

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from .dates import PartialDate, parse_iso_partial
-from .errors import BinaryInputError, EmptyArticleError, EncodingError, InputError
+from .errors import (
+    BinaryInputError,
+    EmptyArticleError,
+    EncodingError,
+    InputError,
+    resource_error,
+)
 
 __all__ = [
     "Article",
@@ -86,6 +92,8 @@ class Article:
         title: The headline, from metadata or the first line, if any.
         id: An identifier for the article (file name, JSONL id), if any.
         metadata: Header fields that were read and removed from the body.
+        warnings: What reading the article could not establish, for the record's
+            ``quality.warnings``.
     """
 
     text: str
@@ -96,6 +104,7 @@ class Article:
     title: str | None = None
     id: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -111,9 +120,11 @@ class Article:
 def decode_bytes(data: bytes, *, source: str = "input") -> str:
     """Decode raw bytes to text, refusing binary data and undecodable bytes.
 
-    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly; anything
-    else is identified with charset-normalizer, and refused when no encoding explains
-    the bytes well, so that mojibake never reaches the model.
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly. Bytes that
+    are not UTF-8 are next read as Windows-1252, the commonest legacy encoding, when
+    that gives plausible Western European text (see ``_western``); anything else is
+    identified with charset-normalizer, and refused when no encoding explains the
+    bytes well, so that mojibake never reaches the model.
 
     Raises:
         EmptyArticleError: No bytes, or only whitespace.
@@ -136,6 +147,9 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
         return _check_text(data.decode("utf-8"), source)
     except UnicodeDecodeError:
         pass
+    western = _western(data)
+    if western is not None:
+        return _check_text(western, source)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -145,6 +159,40 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
             "convert the file to UTF-8 first"
         )
     return _check_text(str(best), source)
+
+
+# Signs that Western European text uses besides letters; ¡ and ¿ only open a word.
+_WESTERN_SIGNS = frozenset("\xa0«»“”‘’„\u201a‹›–—…•·°§©®™€£¥¢±\xd7÷½¼¾¶†‡¡¿ºª")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_INVERTED_MID_WORD = re.compile(r"\w[¡¿]")
+
+
+def _western(data: bytes) -> str | None:
+    """``data`` as Windows-1252, if that reads as Western European text.
+
+    Short French, German, Spanish, Portuguese or Italian text holds too few accented
+    letters for statistical detection, which then picks another code page ("Le cafť
+    ťtait fermť"), so this plain reading comes first. It is plausible when every
+    non-ASCII character is a letter or a sign such text uses, and no word of three
+    letters or more is made of non-ASCII letters only: Cyrillic or Greek bytes read this
+    way give whole words of accented Latin letters, and Central European ones mostly
+    give superscripts (¹, ³) or a ¿ inside a word. ISO-8859-1 needs no reading of its
+    own: it differs from Windows-1252 only at bytes 0x80-0x9F, which it maps to control
+    characters that no text holds.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
+        return None
+    for char in text:
+        if char >= "\x80" and not (char.isalpha() or char in _WESTERN_SIGNS):
+            return None
+    if _INVERTED_MID_WORD.search(text):
+        return None
+    for word in _LETTERS.findall(text):
+        if len(word) >= 3 and all(c >= "\x80" for c in word):
+            return None
+    return text
 
 
 def _check_text(text: str, source: str) -> str:
@@ -166,14 +214,23 @@ def html_to_text(html: str, *, source: str = "input") -> str:
 
     The main text is extracted with trafilatura (boilerplate, menus and comments
     left out); its title and publication date, when the page has them, become a
-    metadata header that ``load_article`` reads like any other.
+    metadata header that ``load_article`` reads like any other. The date is taken only
+    from publication metadata (``article:published_time`` and similar meta tags,
+    ``itemprop``/JSON-LD ``datePublished``, ``<time datetime>``, a dated canonical
+    URL), never guessed from the page's text, where a "Copyright 2024" footer would
+    pass for it and anchor every relative date in the article.
 
     Raises:
         InputError: No article text could be found in the page.
     """
     import trafilatura
 
-    document = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True)
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        favor_precision=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     text = str(getattr(document, "text", None) or "")
     # A page whose "article" is a menu word or two has no article in it.
     if len(text.split()) < _MIN_HTML_WORDS:
@@ -187,7 +244,12 @@ def html_to_text(html: str, *, source: str = "input") -> str:
 
 
 def read_text(path: Path) -> str:
-    """Read and decode a file. Raises ``InputError`` subclasses with the path in the message."""
+    """Read and decode a file.
+
+    Raises:
+        InputError: The file cannot be read or decoded; the message names the path.
+        ResourceError: The system has no file handle left to open it with.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -195,7 +257,10 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        # The system running out of file handles is no fault of the article.
+        raise resource_error(exc) or InputError(
+            f"{path}: cannot be read ({exc.strerror or exc})"
+        ) from exc
     return decode_bytes(data, source=str(path))
 
 
@@ -227,7 +292,8 @@ def load_article(
     if text.startswith("\ufeff"):
         text = text[1:]
     _check_text(text, article_id or "input")
-    if is_html(text):
+    page = is_html(text)
+    if page:
         text = html_to_text(text, source=article_id or "input")
     metadata, body_start = _read_header(text)
     lang = language or _header_language(metadata) or detect_language(text[body_start:])
@@ -237,6 +303,12 @@ def load_article(
             f"{article_id or 'input'}: the article has no text after its header"
         )
     resolved = _resolve_date(date, metadata, text, sentences)
+    warnings = []
+    if page and resolved is None:
+        warnings.append(
+            "the HTML page gives no publication date in its metadata: relative dates are "
+            "left unresolved (pass --date to give one)"
+        )
     return Article(
         text=text,
         body_start=body_start,
@@ -246,6 +318,7 @@ def load_article(
         title=title or metadata.get("title"),
         id=article_id or metadata.get("id"),
         metadata=metadata,
+        warnings=tuple(warnings),
     )
 
 

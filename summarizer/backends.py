@@ -15,13 +15,23 @@ ask for JSON. Modes:
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .config import Settings
 from .errors import ConfigurationError
 
-__all__ = ["BACKENDS", "MODES", "OPENAI_BASE_URL", "Backend", "Endpoint", "detect_backend"]
+__all__ = [
+    "BACKENDS",
+    "MODES",
+    "OPENAI_BASE_URL",
+    "Backend",
+    "Endpoint",
+    "detect_backend",
+    "split_credentials",
+]
 
 MODES: tuple[str, ...] = ("json_schema", "json_object_schema", "json_object", "md_json", "tools")
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -62,13 +72,43 @@ BACKENDS: dict[str, Backend] = {
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    """A resolved server to talk to: where, with which key, model, profile and mode."""
+    """A resolved server to talk to: where, with which key, model, profile and mode.
+
+    ``base_url`` never holds credentials: a ``user:password@`` given in the URL is kept
+    apart in ``basic_auth`` and sent as HTTP basic authentication, so the URL can be
+    shown, recorded and used in cache keys.
+    """
 
     base_url: str
     model: str
     backend: Backend
     mode: str
     api_key: str | None = field(default=None, repr=False)
+    basic_auth: tuple[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential this endpoint sends, for ``errors.redact``."""
+        found = [self.api_key or ""]
+        if self.basic_auth is not None:
+            found += [self.basic_auth[1], self._basic_header().split(" ", 1)[1]]
+        return tuple(s for s in found if s)
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``openai.AsyncOpenAI`` that reach this endpoint."""
+        options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "api_key": self.api_key or "not-needed",
+        }
+        if self.basic_auth is not None:
+            # One Authorization header per request: the URL's credentials win, as they
+            # would in a browser or curl.
+            options["default_headers"] = {"Authorization": self._basic_header()}
+        return options
+
+    def _basic_header(self) -> str:
+        user, password = self.basic_auth or ("", "")
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
     @classmethod
     def from_settings(
@@ -77,11 +117,13 @@ class Endpoint:
         """Resolve backend, mode and model for ``base_url`` from the settings.
 
         Raises:
-            ConfigurationError: Unknown backend or mode, or no model name to send.
+            ConfigurationError: An unsupported or malformed URL, unknown backend or mode,
+                or no model name to send.
         """
+        url, basic_auth = split_credentials(base_url)
         name = backend or settings.backend
         if name == "auto":
-            name = detect_backend(base_url)
+            name = detect_backend(url)
         if name not in BACKENDS:
             raise ConfigurationError(
                 f"unknown backend {name!r}; choose one of: auto, {', '.join(BACKENDS)}"
@@ -95,9 +137,34 @@ class Endpoint:
         model = settings.model or profile.default_model
         if not model:
             raise ConfigurationError(
-                f"no model name for {base_url}: pass --model or set SUMMARIZER_MODEL"
+                f"no model name for {url}: pass --model or set SUMMARIZER_MODEL"
             )
-        return cls(base_url.rstrip("/"), model, profile, mode, settings.api_key)
+        return cls(url, model, profile, mode, settings.api_key, basic_auth)
+
+
+def split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
+    """The base URL without ``user:password@``, and those credentials if it had them.
+
+    Raises:
+        ConfigurationError: A scheme other than http or https, or no host.
+    """
+    try:
+        parts = urlsplit(base_url.strip())
+        host = parts.hostname
+        _ = parts.port  # raises for a port that is not a number in range
+    except ValueError as exc:
+        raise ConfigurationError(f"invalid base URL: {exc}") from None
+    netloc = parts.netloc.rpartition("@")[2]
+    shown = urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")).rstrip("/")
+    if parts.scheme.lower() not in ("http", "https"):
+        scheme = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise ConfigurationError(f"unsupported base URL {shown}: {scheme}; use http:// or https://")
+    if not host:
+        raise ConfigurationError(f"invalid base URL {shown}: no host")
+    credentials = None
+    if parts.username is not None or parts.password is not None:
+        credentials = (unquote(parts.username or ""), unquote(parts.password or ""))
+    return shown, credentials
 
 
 def detect_backend(base_url: str) -> str:

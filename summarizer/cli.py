@@ -8,6 +8,8 @@ line on stderr and the error's exit status (see ``errors``), never a traceback.
 from __future__ import annotations
 
 import asyncio
+import errno
+import io
 import json
 import logging
 import os
@@ -28,11 +30,11 @@ from .backends import BACKENDS, MODES
 from .batch import ArticleInput, Totals, asummarize_many, estimate_cost, read_inputs
 from .cache import Cache, open_cache
 from .config import Settings
-from .errors import SummarizerError
+from .errors import SummarizerError, redact, resource_error
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .record import ArticleSummary
-from .render import FORMATS, render, render_terminal
+from .render import FORMATS, printable, render, render_terminal
 from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
@@ -42,7 +44,22 @@ _T = TypeVar("_T")
 
 
 class _DefaultGroup(click.Group):
-    """A group whose first argument, when it names no command, goes to ``run``."""
+    """A group whose first argument, when it names no command, goes to ``run``.
+
+    It is also where a failing system call that no command foresaw (a full disk, no
+    file handle left) becomes one error line and an exit status, not a traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # a reader that stopped early (| head): click ends quietly
+            where = f"{exc.filename}: " if exc.filename else ""
+            error = resource_error(exc) or SummarizerError(f"{where}{exc.strerror or exc}")
+            _quiet_stdout()
+            return _fail(Console(stderr=True), error)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args:
@@ -88,7 +105,9 @@ def _endpoint_options(func: Any) -> Any:
             help="Structured-output mode; auto takes the backend's. [env: SUMMARIZER_MODE]",
         ),
         click.option(
-            "--timeout", type=float, help="Seconds per request. [env: SUMMARIZER_TIMEOUT]"
+            "--timeout",
+            type=float,
+            help="Seconds a request may take in all, answer included. [env: SUMMARIZER_TIMEOUT]",
         ),
         click.option(
             "--prompt", help="Prompt template name (prompts/NAME.txt). [env: SUMMARIZER_PROMPT]"
@@ -290,7 +309,8 @@ def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path |
         if endpoint is not None
         else "$0 (nothing sent)"
     )
-    skipped = f", {totals.skipped} skipped (already in {output})" if totals.skipped else ""
+    where = escape(str(output))
+    skipped = f", {totals.skipped} skipped (already in {where})" if totals.skipped else ""
     err.print(
         f"summarizer: {totals.done} done ({totals.cached} from cache), {totals.failed} failed"
         f"{skipped}; tokens {totals.prompt_tokens} + {totals.completion_tokens}; "
@@ -426,7 +446,10 @@ async def _eval(summarizer: Summarizer, articles: Any, concurrency: int, run: An
 @click.option("--all-modes", is_flag=True, help="Try every structured-output mode once.")
 @_endpoint_options
 def check(all_modes: bool, **endpoint: Any) -> None:
-    """Probe an endpoint: can it be reached, and does it return valid structured output?"""
+    """Probe an endpoint: can it be reached, and does it return valid structured output?
+
+    Exits 0 when it can; otherwise with the status of the failure it reports.
+    """
     _setup_logging()
     from .probe import probe
 
@@ -437,8 +460,10 @@ def check(all_modes: bool, **endpoint: Any) -> None:
             report = probe(summarizer, all_modes=all_modes)
     except SummarizerError as exc:
         _fail(err, exc)
-    for line in report:
+    for line in report.lines:
         click.echo(line)
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 def _setup_logging() -> None:
@@ -457,7 +482,23 @@ def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> 
     message = str(exc)
     if prefix and prefix not in message:
         message = f"{prefix}: {message}"
-    err.print(f"[bold red]summarizer: error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(
+        f"[bold red]summarizer: error:[/] {escape(printable(redact(message)))}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that text it could not write is not
+    written again at exit, failing again with a traceback."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return  # not a real file: nothing will be flushed to the system
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:

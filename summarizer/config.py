@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, redact
 
 __all__ = ["ENV_VARS", "Settings"]
 
@@ -38,10 +38,13 @@ class Settings:
         model: Model name sent to the endpoint; ``None`` takes the backend's default.
         base_url: OpenAI-compatible base URL (``http://host:port/v1``); ``None`` means
             the hosted OpenAI API when a key is set, else the embedded local model.
+            A ``user:password@`` in it is sent as HTTP basic authentication and
+            shown nowhere, this object's repr included.
         api_key: Key sent as a bearer token. Never printed or recorded.
         backend: Backend profile name, or ``"auto"`` to infer it from the URL.
         mode: Structured-output mode, or ``"auto"`` to take the profile's.
-        timeout: Seconds to wait for one HTTP request.
+        timeout: Seconds one HTTP request may take in all, from sending it to the
+            last byte of the answer (a deadline, not a pause between reads).
         max_attempts: Requests one extraction may make in all (transient errors and
             re-asks share this budget).
         max_reasks: How many of those attempts may be spent on asking the model to fix
@@ -122,6 +125,14 @@ class Settings:
                 values[name] = _coerce(name, var, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def __repr__(self) -> str:
+        # The generated repr would show a base URL's user:password@ (the key's field
+        # is hidden already).
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
+        if values["base_url"]:
+            values["base_url"] = redact(values["base_url"])
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in values.items())})"
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""

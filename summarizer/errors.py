@@ -17,15 +17,23 @@ The whole hierarchy::
     │   ├── AuthenticationError       401/403: the key is missing or wrong
     │   ├── RateLimitError            429 after the retry budget was spent
     │   ├── ServerError               5xx after the retry budget was spent
-    │   └── RequestRejectedError      another 4xx, e.g. a response format the server lacks
-    └── ModelOutputError            the model answered, but not with a usable draft (6)
-        └── OutputTruncatedError      the answer hit the token limit
+    │   ├── RequestRejectedError      another 4xx, e.g. a response format the server lacks
+    │   └── UnexpectedResponseError   an answer that is no chat completion (an HTML page)
+    ├── ModelOutputError            the model answered, but not with a usable draft (6)
+    │   └── OutputTruncatedError      the answer hit the token limit
+    └── ResourceError               the system ran out: disk full, too many open files (7)
 
 Library errors are raised ``from`` the exception that caused them, so the original
-traceback stays available to programs while the CLI prints only the message.
+traceback stays available to programs while the CLI prints only the message. No
+message carries a credential: ``redact`` takes them out of any text that came from
+a server or a URL before it goes into one.
 """
 
 from __future__ import annotations
+
+import errno
+import re
+from collections.abc import Iterable
 
 __all__ = [
     "AuthenticationError",
@@ -44,9 +52,44 @@ __all__ = [
     "OutputTruncatedError",
     "RateLimitError",
     "RequestRejectedError",
+    "ResourceError",
     "ServerError",
     "SummarizerError",
+    "UnexpectedResponseError",
+    "redact",
+    "resource_error",
 ]
+
+REDACTED = "[redacted]"
+# A scheme's credentials ("Bearer sk-…", "Basic dXNlcjpw…": a base64 shape, so that
+# prose such as "basic auth required" stays) and any other value given to an
+# Authorization header or field, quoted or not.
+_SCHEME_CREDENTIAL = re.compile(
+    r"\b(Bearer\s+)[A-Za-z0-9._~+/=-]+|\b(Basic\s+)(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]+=*",
+    re.IGNORECASE,
+)
+_AUTHORIZATION = re.compile(
+    r"""(authorization['"]?\s*[:=]\s*['"]?)(?!bearer\b|basic\b|\[redacted\])[^\s'",;}]+""",
+    re.IGNORECASE,
+)
+# user:password@ in a URL.
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` without credentials: each of ``secrets``, any ``Authorization`` value and
+    any ``user:password@`` in a URL are taken out.
+
+    Args:
+        text: A message that may quote a server's answer, a header or a URL.
+        secrets: Values that must never appear (an API key, a password); empty ones
+            are ignored.
+    """
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{REDACTED}", text)
+    text = _AUTHORIZATION.sub(rf"\1{REDACTED}", text)
+    return _USERINFO.sub(r"\1", text)
 
 
 class SummarizerError(Exception):
@@ -134,6 +177,10 @@ class RequestRejectedError(EndpointError):
     """The server rejected the request itself (HTTP 4xx other than 401, 403, 429)."""
 
 
+class UnexpectedResponseError(EndpointError):
+    """The server answered, but not with a chat completion (e.g. a web page at a wrong URL)."""
+
+
 class ModelOutputError(SummarizerError):
     """The model answered, but no usable draft could be read from its answer."""
 
@@ -142,3 +189,36 @@ class ModelOutputError(SummarizerError):
 
 class OutputTruncatedError(ModelOutputError):
     """The model's answer was cut off by the output token limit."""
+
+
+class ResourceError(SummarizerError):
+    """The system ran out of something the run needs: disk space, file handles, memory.
+
+    Nothing is wrong with the article, the endpoint or the model: the same command
+    works once the resource is freed (and resumes, with a JSONL ``-o`` file).
+    """
+
+    exit_code = 7
+
+
+_RESOURCES = {
+    errno.ENOSPC: "no space left on the device; free some and rerun",
+    errno.EDQUOT: "the disk quota is used up; free some space and rerun",
+    errno.EMFILE: "too many open files; lower --concurrency or raise the limit (ulimit -n)",
+    errno.ENFILE: "too many open files in the system; lower --concurrency",
+    errno.ENOMEM: "out of memory",
+}
+
+
+def resource_error(exc: BaseException) -> ResourceError | None:
+    """A ``ResourceError`` if ``exc``, or an exception it came from, is the system running
+    out of disk space, file handles or memory; else ``None``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _RESOURCES:
+            where = f" ({current.filename})" if current.filename else ""
+            return ResourceError(f"{_RESOURCES[current.errno]}{where}")
+        current = current.__cause__ or current.__context__
+    return None

@@ -1,20 +1,31 @@
 """One structured call to an OpenAI-compatible server, with one retry budget.
 
 The SDK's own retries are off (``max_retries=0``): a single tenacity policy, handed to
-instructor, owns every retry. Transient failures (HTTP 429 honouring ``Retry-After``,
-5xx, timeouts, dropped connections) back off and try again; an answer that fails
-validation is sent back with the error text (a re-ask), at most ``max_reasks`` times.
+instructor, owns every retry. Transient failures (HTTP 429, 5xx, timeouts, dropped
+connections) back off and try again; an answer that fails validation is sent back
+with the error text (a re-ask), at most ``max_reasks`` times.
 Both draw on the same ``max_attempts``. When the budget is spent the caller gets one
 ``SummarizerError`` naming the cause; an answer that still fails validation is read
 leniently instead, so that ``verify`` can flag or drop the faulty items one by one.
+
+``Settings.timeout`` bounds each request as a whole, not each read: a server that
+trickles its answer a byte at a time is cut off like one that says nothing. HTTP 429
+pauses every request to the endpoint (``RatePause``, shared by all articles of a
+batch) for as long as ``Retry-After`` asks, up to ``MAX_RETRY_AFTER`` seconds, and says
+so in the log; a server that asks for longer fails the article at once with a
+``RateLimitError`` naming both figures. Nothing a server sends back reaches a message
+with a credential in it (``errors.redact``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
+import logging
 import random
 import re
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -30,6 +41,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from .article import is_html
 from .backends import Endpoint
 from .config import Settings
 from .errors import (
@@ -43,9 +55,22 @@ from .errors import (
     RequestRejectedError,
     ServerError,
     SummarizerError,
+    UnexpectedResponseError,
+    redact,
+    resource_error,
 )
 
-__all__ = ["Extraction", "Usage", "extract", "fold_system", "validation_context"]
+__all__ = [
+    "MAX_RETRY_AFTER",
+    "Extraction",
+    "RatePause",
+    "Usage",
+    "extract",
+    "fold_system",
+    "validation_context",
+]
+
+log = logging.getLogger("summarizer")
 
 #: The validation context of the extraction in progress. instructor's own ``context``
 #: argument would also render every message as a Jinja template, so an article
@@ -67,7 +92,9 @@ Lenient = Callable[[str], tuple[T, list[str]]]
 _PARSE_ERRORS = (ValidationError, json.JSONDecodeError)
 _MAX_BACKOFF = 30.0
 _GRAMMAR_MAX_LENGTH = 200
-_MAX_RETRY_AFTER = 120.0
+#: The longest ``Retry-After`` honoured, in seconds; a server asking for more is not
+#: waited for.
+MAX_RETRY_AFTER = 120.0
 
 
 @dataclass(slots=True)
@@ -91,12 +118,44 @@ class Extraction(Generic[T]):
     repairs: list[str] = field(default_factory=list)
 
 
+class RatePause:
+    """One pause for every request to an endpoint, set when it answers HTTP 429.
+
+    A rate limit belongs to the server, not to one article: while it lasts, no article
+    of a batch sends anything, and the pause is announced once rather than per
+    article. Time is ``time.monotonic``, so one pause serves any event loop.
+    """
+
+    def __init__(self) -> None:
+        self._until = 0.0
+
+    def extend(self, seconds: float) -> bool:
+        """Pause until ``seconds`` from now, unless already paused longer.
+
+        Returns:
+            Whether no pause was running before, so that this one is news.
+        """
+        now = time.monotonic()
+        was_idle = self._until <= now
+        self._until = max(self._until, now + seconds)
+        return was_idle
+
+    async def wait(self) -> None:
+        """Return when no pause is running."""
+        while (left := self._until - time.monotonic()) > 0:
+            await asyncio.sleep(left)
+
+
 class _Policy:
     """The retry decision and wait for one extraction."""
 
-    def __init__(self, settings: Settings, usage: Usage) -> None:
+    def __init__(
+        self, settings: Settings, usage: Usage, endpoint: Endpoint, pause: RatePause
+    ) -> None:
         self.max_reasks = settings.max_reasks
         self.usage = usage
+        self.endpoint = endpoint
+        self.pause = pause
 
     def should_retry(self, exc: BaseException) -> bool:
         if isinstance(exc, _PARSE_ERRORS):
@@ -105,26 +164,61 @@ class _Policy:
                 self.usage.reasks += 1
                 return True
             return False
+        if _asked_wait(exc) > MAX_RETRY_AFTER:
+            return False
         return _is_transient(exc)
 
     def wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _PARSE_ERRORS):
             return 0.0
-        if isinstance(exc, openai.APIStatusError):
-            retry_after = _retry_after(exc.response.headers)
-            if retry_after is not None:
-                return float(min(retry_after, _MAX_RETRY_AFTER))
         backoff: float = min(_MAX_BACKOFF, 0.5 * 2.0 ** (state.attempt_number - 1))
-        return backoff * (0.5 + random.random() / 2)
+        backoff *= 0.5 + random.random() / 2
+        if not isinstance(exc, openai.APIStatusError):
+            return backoff
+        asked = _asked_wait(exc)
+        if exc.status_code != 429 and asked < 0:
+            return backoff
+        # A rate limit, or a server naming when to come back, concerns every article:
+        # send() waits out one shared pause.
+        seconds = asked if asked >= 0 else backoff
+        if self.pause.extend(seconds):
+            what = (
+                "is rate-limiting requests (HTTP 429)"
+                if exc.status_code == 429
+                else f"answered HTTP {exc.status_code}"
+            )
+            reason = "as its Retry-After asks" if asked >= 0 else "before trying again"
+            log.warning(
+                "%s %s: pausing every request to it for %.3gs %s",
+                self.endpoint.base_url,
+                what,
+                seconds,
+                reason,
+            )
+        return 0.0
 
 
 class _NoChoicesError(Exception):
     """A completion without choices: a server glitch, worth another attempt."""
 
 
+class _DeadlineError(Exception):
+    """The whole request took longer than the timeout, however busy the connection was."""
+
+
+def _asked_wait(exc: BaseException) -> float:
+    """Seconds a failed request's ``Retry-After`` asks for; -1 when it names none."""
+    if not isinstance(exc, openai.APIStatusError):
+        return -1.0
+    asked = _retry_after(exc.response.headers)
+    return -1.0 if asked is None else asked
+
+
 def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, (openai.APIConnectionError, _NoChoicesError)):  # incl. APITimeoutError
+    if resource_error(exc) is not None:
+        return False  # out of file handles or memory here: the server is not at fault
+    if isinstance(exc, (openai.APIConnectionError, _NoChoicesError, _DeadlineError)):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -225,6 +319,7 @@ async def extract(
     response_model: type[T],
     context: dict[str, Any],
     lenient: Lenient[T] | None = None,
+    pause: RatePause | None = None,
 ) -> Extraction[T]:
     """Ask the endpoint to fill ``response_model`` and validate the answer.
 
@@ -238,6 +333,8 @@ async def extract(
         lenient: Reads an answer that still fails validation once the re-ask budget is
             spent, returning what it could keep and what it dropped; without it such an
             answer is a ``ModelOutputError``.
+        pause: The endpoint's rate-limit pause, shared by the extractions of a batch;
+            one of its own when omitted.
 
     Returns:
         The answer, with ``validated`` false when it was read by ``lenient`` after
@@ -249,8 +346,10 @@ async def extract(
     """
     usage = Usage()
     schema = _constrained_schema(response_model, settings.max_items)
+    pause = pause or RatePause()
 
     async def send(**kwargs: Any) -> Any:
+        await pause.wait()
         usage.attempts += 1
         if endpoint.mode == "json_object_schema":
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
@@ -262,7 +361,20 @@ async def extract(
             }
         if endpoint.backend.fold_system:
             kwargs["messages"] = fold_system(kwargs["messages"])
-        response = await client.chat.completions.create(**kwargs)
+        # Outside the deadline: the SDK imports its resources on first use, which is
+        # the program's time, not the server's.
+        completions = client.chat.completions
+        try:
+            async with asyncio.timeout(settings.timeout):
+                response = await completions.create(**kwargs)
+        except TimeoutError as exc:
+            raise _DeadlineError(f"no complete answer within {settings.timeout:g}s") from exc
+        except openai.APIStatusError as exc:
+            # Scrubbed here, before instructor logs it or anything quotes it.
+            _scrub(exc, endpoint.secrets)
+            raise
+        if isinstance(response, str) or not hasattr(response, "choices"):
+            raise _not_a_completion(response, endpoint)
         if not response.choices:
             raise _NoChoicesError("the server returned a completion with no choices")
         if response.usage is not None:
@@ -270,7 +382,7 @@ async def extract(
             usage.completion_tokens += response.usage.completion_tokens or 0
         return response
 
-    policy = _Policy(settings, usage)
+    policy = _Policy(settings, usage, endpoint, pause)
     retrying = AsyncRetrying(
         stop=stop_after_attempt(settings.max_attempts),
         retry=retry_if_exception(policy.should_retry),
@@ -393,16 +505,50 @@ def _completion_text(completion: Any) -> str:
     return str(message.content or "")
 
 
+def _scrub(exc: openai.APIStatusError, secrets: tuple[str, ...]) -> None:
+    """Take credentials a server echoed back out of its error, in place."""
+    exc.message = redact(exc.message, secrets)
+    exc.args = (exc.message,)
+    if exc.body is not None:
+        exc.body = json.loads(redact(json.dumps(exc.body), secrets))
+
+
+def _not_a_completion(response: Any, endpoint: Endpoint) -> UnexpectedResponseError:
+    text = str(response).strip()
+    if is_html(text) or text[:1] == "<":
+        what = "an HTML page"
+    elif not text:
+        what = "an empty body"
+    else:
+        what = f"text that is not JSON ({redact(' '.join(text.split())[:80], endpoint.secrets)!r})"
+    return UnexpectedResponseError(
+        f"{endpoint.base_url} answered with {what}, not a chat completion: check that the "
+        "base URL is the server's OpenAI-compatible API (it usually ends in /v1)",
+        url=endpoint.base_url,
+    )
+
+
 def _endpoint_error(
+    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
+) -> SummarizerError:
+    error = _map_error(exc, endpoint, settings, usage)
+    error.args = (redact(str(error), endpoint.secrets),)
+    return error
+
+
+def _map_error(
     exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
 ) -> SummarizerError:
     url = endpoint.base_url
     tries = f"after {usage.attempts} attempt(s)"
     if isinstance(exc, SummarizerError):
         return exc
+    resource = resource_error(exc)
+    if resource is not None:
+        return resource
     if isinstance(exc, _NoChoicesError):
         return ModelOutputError(f"{url} returned no choices in its completions ({tries})")
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, (openai.APITimeoutError, _DeadlineError)):
         return EndpointTimeoutError(
             f"{url} did not answer within {settings.timeout:g}s ({tries}); "
             "raise --timeout or check the server",
@@ -426,7 +572,19 @@ def _endpoint_error(
                 url=url,
             )
         if status == 429:
-            return RateLimitError(f"{url} is rate-limiting requests (HTTP 429, {tries})", url=url)
+            asked = _asked_wait(exc)
+            if asked > MAX_RETRY_AFTER:
+                return RateLimitError(
+                    f"{url} is rate-limiting requests (HTTP 429, {tries}) and asks to wait "
+                    f"{asked:.0f}s (Retry-After), longer than the {MAX_RETRY_AFTER:.0f}s "
+                    "summarizer waits at most; try again later",
+                    url=url,
+                )
+            return RateLimitError(
+                f"{url} is rate-limiting requests (HTTP 429, {tries}); Retry-After is "
+                f"honoured up to {MAX_RETRY_AFTER:.0f}s",
+                url=url,
+            )
         if status >= 500:
             return ServerError(f"{url} failed with HTTP {status} ({tries}): {detail}", url=url)
         hint = ""

@@ -24,7 +24,7 @@ from .config import Settings
 from .dates import PartialDate
 from .draft import Draft, read_lenient
 from .errors import ConfigurationError, InputError
-from .llm import extract
+from .llm import RatePause, extract
 from .local import (
     LOCAL_MODEL_NAME,
     NO_ENDPOINT_HINT,
@@ -65,6 +65,8 @@ class Summarizer:
         self._lock = threading.Lock()
         self._client: openai.AsyncOpenAI | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
+        # One rate limit per endpoint: every article waits out the same pause.
+        self._pause = RatePause()
 
     @property
     def endpoint(self) -> Endpoint:
@@ -162,10 +164,7 @@ class Summarizer:
         loop = asyncio.get_running_loop()
         if self._client is None or self._client_loop is not loop:
             self._client = openai.AsyncOpenAI(
-                base_url=endpoint.base_url,
-                api_key=endpoint.api_key or "not-needed",
-                max_retries=0,
-                timeout=self.settings.timeout,
+                **endpoint.client_options(), max_retries=0, timeout=self.settings.timeout
             )
             self._client_loop = loop
         return self._client
@@ -308,11 +307,12 @@ class Summarizer:
         _check_fits(messages, settings, article)
         client = await self._openai(endpoint)
         result = await extract(
-            client, endpoint, settings, messages, Draft, {"article": article}, read_lenient
-        )
+            client, endpoint, settings, messages, Draft, {"article": article}, read_lenient,
+            self._pause,
+        )  # fmt: skip
         checked = verify_draft(result.value, article, strict=settings.strict)
         claims = check_claims(result.value.headline, result.value.summary, article, output_language)
-        warnings = [*result.repairs, *checked.warnings, *claims.warnings]
+        warnings = [*article.warnings, *result.repairs, *checked.warnings, *claims.warnings]
         if not result.validated and result.usage.validation_errors:
             warnings.insert(
                 0,

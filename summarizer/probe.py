@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 
 import openai
 
 from .errors import SummarizerError
 from .pipeline import Summarizer
 
-__all__ = ["probe"]
+__all__ = ["Probe", "probe"]
 
 _PROBE_TEXT = (
     "date: 2024-03-04\n"
@@ -18,7 +19,21 @@ _PROBE_TEXT = (
 )
 
 
-def probe(summarizer: Summarizer, *, all_modes: bool = False) -> list[str]:
+@dataclass(slots=True)
+class Probe:
+    """What ``probe`` found: the report's lines, and the exit status it calls for.
+
+    ``exit_code`` is 0 when the extraction in the configured mode worked (and, with
+    ``all_modes``, some mode did), else the status of the error that made it fail, so
+    that a script can tell from ``summarizer check`` alone whether the endpoint is
+    usable as configured. A mode that fails under ``all_modes`` is only advice.
+    """
+
+    lines: list[str] = field(default_factory=list)
+    exit_code: int = 0
+
+
+def probe(summarizer: Summarizer, *, all_modes: bool = False) -> Probe:
     """Report on the summarizer's endpoint, line by line.
 
     Lists the models the server offers, then summarises a one-sentence article and
@@ -28,6 +43,7 @@ def probe(summarizer: Summarizer, *, all_modes: bool = False) -> list[str]:
     Raises:
         SummarizerError: The endpoint cannot be resolved or reached.
     """
+    report = Probe()
     endpoint = summarizer.endpoint
     lines = [
         f"endpoint: {endpoint.base_url}",
@@ -41,6 +57,7 @@ def probe(summarizer: Summarizer, *, all_modes: bool = False) -> list[str]:
         record = summarizer.summarize(_PROBE_TEXT)
     except SummarizerError as exc:
         lines.append(f"extract:  FAILED: {exc}")
+        report.exit_code = exc.exit_code
     else:
         q = record.quality
         verdict = "ok" if not q.warnings else "answered, with problems"
@@ -50,21 +67,28 @@ def probe(summarizer: Summarizer, *, all_modes: bool = False) -> list[str]:
         )
         lines += [f"warning:  {w}" for w in q.warnings]
     if all_modes:
-        lines += _try_modes(summarizer)
-    return lines
+        mode_lines, mode_failure = _try_modes(summarizer)
+        lines += mode_lines
+        report.exit_code = report.exit_code or mode_failure
+    report.lines = lines
+    return report
 
 
 # Best first: constrained decoding beats a schema that is only asked for in the prompt.
 _PREFERENCE = ("json_schema", "json_object_schema", "tools", "json_object", "md_json")
 
 
-def _try_modes(summarizer: Summarizer) -> list[str]:
+def _try_modes(summarizer: Summarizer) -> tuple[list[str], int]:
+    """The line for each mode, and 0 if one worked, else the last failure's exit status."""
     endpoint = summarizer.endpoint
     working = []
     lines = []
+    failure = 6  # no error, but no mode gave a valid answer: the model's fault
     for mode in _PREFERENCE:
         settings = summarizer.settings.replace(
-            base_url=endpoint.base_url, backend=endpoint.backend.name, model=endpoint.model,
+            # The settings' URL keeps any credentials it carries; the endpoint's shows none.
+            base_url=summarizer.settings.base_url or endpoint.base_url,
+            backend=endpoint.backend.name, model=endpoint.model,
             mode=mode, max_attempts=1, max_reasks=0,
             # The probe article is one sentence: a longer answer is a model running on.
             max_output_tokens=min(summarizer.settings.max_output_tokens, 1024),
@@ -75,6 +99,7 @@ def _try_modes(summarizer: Summarizer) -> list[str]:
                 record = trial.summarize(_PROBE_TEXT)
         except SummarizerError as exc:
             lines.append(f"mode {mode:18} FAILED: {exc}")
+            failure = exc.exit_code
             continue
         elapsed = time.perf_counter() - started
         verdict = "ok" if not record.quality.warnings else "answered, with problems"
@@ -83,23 +108,24 @@ def _try_modes(summarizer: Summarizer) -> list[str]:
             working.append(mode)
     if working:
         lines.append(f"use:      --mode {working[0]}")
-    else:
-        lines.append("use:      no mode gave a valid answer from this model")
-    return lines
+        return lines, 0
+    lines.append("use:      no mode gave a valid answer from this model")
+    return lines, failure
 
 
 async def _models(summarizer: Summarizer) -> str:
     endpoint = summarizer.endpoint
     client = openai.AsyncOpenAI(
-        base_url=endpoint.base_url,
-        api_key=endpoint.api_key or "not-needed",
+        **endpoint.client_options(),
         max_retries=0,
         timeout=min(summarizer.settings.timeout, 30),
     )
+    models = client.models  # imported on first use: outside the deadline
     try:
-        page = await client.models.list()
+        async with asyncio.timeout(min(summarizer.settings.timeout, 30)):
+            page = await models.list()
         names = [model.id for model in page.data]
-    except openai.OpenAIError as exc:
+    except (openai.OpenAIError, TimeoutError) as exc:
         return f"not listed ({type(exc).__name__})"
     finally:
         await client.close()

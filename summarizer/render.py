@@ -1,13 +1,20 @@
-"""Rendering a record: JSON, Markdown, or a terminal view."""
+"""Rendering a record: JSON, Markdown, or a terminal view.
+
+Everything in a record that came from the article or the model is data, never
+formatting: the terminal and text views hand it to Rich as ``Text`` (never as
+markup, so ``[sic]`` stays and ``[/]`` cannot break the view), and every view takes
+out control characters (``printable``), so no escape sequence, hidden link or
+carriage-return overwrite reaches the terminal.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Literal, get_args
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -19,6 +26,7 @@ __all__ = [
     "Format",
     "actor_names",
     "flagged_claims",
+    "printable",
     "render",
     "render_terminal",
     "when_label",
@@ -28,13 +36,22 @@ __all__ = [
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
+# C0 controls but tab and newline, DEL, and C1 controls (U+009B is a one-character
+# CSI on some terminals). A CR in a CRLF line ending is only dropped.
+_CONTROLS = re.compile(r"\r(?=\n)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but tab and newline shown as U+FFFD."""
+    return _CONTROLS.sub(lambda m: "" if m.group() == "\r" else "\ufffd", text)
+
 
 def render(record: ArticleSummary, fmt: Format) -> str:
     """Render ``record`` as ``json``, ``markdown`` or plain ``text``."""
     if fmt == "json":
         return record.model_dump_json(indent=2)
     if fmt == "markdown":
-        return _markdown(record)
+        return printable(_markdown(record))
     if fmt == "html":
         from .review import render_html
 
@@ -172,44 +189,56 @@ def render_terminal(record: ArticleSummary) -> Group:
     names = actor_names(record)
     parts: list[Panel | Table | Text] = [
         Panel(
-            Text(record.summary),
-            title=escape(record.headline),
-            subtitle=f"{record.language}"
-            + (f" · {record.article_date.value}" if record.article_date else ""),
+            _text(record.summary),
+            title=_text(record.headline),
+            subtitle=_text(
+                record.language + (f" · {record.article_date.value}" if record.article_date else "")
+            ),
         )
     ]
     if claims := flagged_claims(record):
-        parts.append(Text("\n".join(claims), style="yellow"))
+        parts.append(_text("\n".join(claims), style="yellow"))
     if record.actors:
         parts.append(_actors_table(record.actors))
     if record.stances:
         table = _table("Stances", "holder", "position", "topic", "target", "evidence")
         for s in record.stances:
             table.add_row(
-                who(s.holder, names), s.position, s.topic, who(s.target, names),
+                *_texts(who(s.holder, names), s.position, s.topic, who(s.target, names)),
                 _evidence_cell(s.evidence, s.flags),
-            )  # fmt: skip
+            )
         parts.append(table)
     if record.demands:
         table = _table("Demands", "claimant", "addressee", "demand", "evidence")
         for d in record.demands:
             table.add_row(
-                who(d.claimant, names), who(d.addressee, names), d.demand,
+                *_texts(who(d.claimant, names), who(d.addressee, names), d.demand),
                 _evidence_cell(d.evidence, d.flags),
-            )  # fmt: skip
+            )
         parts.append(table)
     if record.events:
         table = _table("Events", "type", "when", "who → whom", "description", "evidence")
         for e in record.events:
             when = f"{e.when.text} ({when_label(e.when)})" if e.when else "—"
             table.add_row(
-                f"{e.type}\n{e.realis}", when,
-                f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,
+                *_texts(
+                    f"{e.type}\n{e.realis}", when,
+                    f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,
+                ),
                 _evidence_cell(e.evidence, e.flags),
             )  # fmt: skip
         parts.append(table)
-    parts.append(Text("\n".join(_quality_lines(record)), style="dim"))
+    parts.append(_text("\n".join(_quality_lines(record)), style="dim"))
     return Group(*parts)
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Data for Rich: plain text, never markup, without control characters."""
+    return Text(printable(value), style=style)
+
+
+def _texts(*values: str) -> list[Text]:
+    return [_text(v) for v in values]
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -223,18 +252,14 @@ def _actors_table(actors: list[Actor]) -> Table:
     table = _table("Actors", "id", "name", "kind", "role", "mentions", "evidence")
     for a in actors:
         table.add_row(
-            a.id,
-            a.name,
-            a.kind,
-            a.role or "",
-            str(len(a.mentions)),
+            *_texts(a.id, a.name, a.kind, a.role or "", str(len(a.mentions))),
             _evidence_cell(a.evidence, a.flags),
         )
     return table
 
 
 def _evidence_cell(evidence: list[Evidence], flags: list[Flag]) -> Text:
-    text = Text(_quote(evidence))
+    text = _text(_quote(evidence))
     if flags:
-        text.append("\n⚠ " + "; ".join(map(str, flags)), style="yellow")
+        text.append(printable("\n⚠ " + "; ".join(map(str, flags))), style="yellow")
     return text

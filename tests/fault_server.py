@@ -4,6 +4,7 @@ Each request to ``/v1/chat/completions`` takes the next action from the script (
 last action repeats once the script runs out):
 
 ``ok``           a well-formed completion whose content is the scripted answer
+``ok:S``         the same, sent after S seconds
 ``status:N``     HTTP N with an OpenAI-style error body (``Retry-After`` for 429)
 ``hang``         no answer for ``hang_seconds`` (past the client's timeout)
 ``reset``        headers and half a body, then the connection is reset
@@ -11,6 +12,10 @@ last action repeats once the script runs out):
 ``invalid``      a completion whose content is JSON that violates the schema
 ``length``       a completion cut off by the token limit (``finish_reason: length``)
 ``no_choices``   a completion with an empty ``choices`` list
+``html``         HTTP 200 with an HTML page, as a web server at a wrong base URL gives
+``trickle``      a completion sent one byte every ``trickle_seconds``: each read is quick,
+                 the whole answer takes minutes
+``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
 
 Nothing here is a recording: it is a test double for failure paths, and the answers
 it gives are written by the tests that script it.
@@ -40,13 +45,17 @@ class FaultServer:
         hang_seconds: float = 3.0,
         delay: float = 0.0,
         retry_after: str = "1",
+        trickle_seconds: float = 0.2,
     ) -> None:
         self.script = list(script)
         self.answer = answer or {}
         self.hang_seconds = hang_seconds
         self.delay = delay
         self.retry_after = retry_after
+        self.trickle_seconds = trickle_seconds
         self.requests: list[dict[str, Any]] = []
+        #: ``time.monotonic()`` when each request arrived.
+        self.times: list[float] = []
         self.headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -70,6 +79,7 @@ class FaultServer:
         with self._lock:
             self.requests.append(body)
             self.headers.append(headers)
+            self.times.append(time.monotonic())
             return self.script.pop(0) if len(self.script) > 1 else self.script[0]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -91,6 +101,9 @@ class FaultServer:
                 if server.delay:
                     time.sleep(server.delay)
                 if action == "ok":
+                    self._send(200, _completion(json.dumps(server.answer)))
+                elif action.startswith("ok:"):
+                    time.sleep(float(action.split(":", 1)[1]))
                     self._send(200, _completion(json.dumps(server.answer)))
                 elif action.startswith("status:"):
                     code = int(action.split(":", 1)[1])
@@ -123,8 +136,37 @@ class FaultServer:
                     completion = _completion("")
                     completion["choices"] = []
                     self._send(200, completion)
+                elif action == "html":
+                    page = b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>"
+                    self._send_bytes(200, page, "text/html; charset=utf-8")
+                elif action == "trickle":
+                    self._trickle(json.dumps(_completion(json.dumps(server.answer))).encode())
+                elif action == "echo_auth":
+                    sent = self.headers.get("Authorization", "")
+                    message = f"invalid request from client with header Authorization: {sent}"
+                    self._send(400, {"error": {"message": message, "type": "fault"}})
                 else:
                     raise ValueError(f"unknown scripted action {action!r}")
+
+            def _trickle(self, data: bytes) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                try:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.trickle_seconds)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
+            def _send_bytes(self, code: int, data: bytes, content_type: str) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _send(
                 self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None

@@ -99,6 +99,42 @@ def test_cp1252_text_is_decoded_not_passed_on_as_mojibake() -> None:
     assert decoded == text
 
 
+SHORT_WESTERN = [
+    "Le café était fermé à cause de la grève.",
+    "Élève très âgé, il a reçu un prix à Noël.",
+    "Die Straße war gesperrt, sagte der Bürgermeister.",
+    "Über 500 Fahrzeuge wurden für ungültig erklärt.",
+    "El niño comió en el café de la señora Muñoz.",
+    "¿Dónde está la estación? preguntó él.",
+    "A manifestação não terminou, disse o ministro.",
+    "O coração da região é a produção de açúcar.",
+    "La città è più bella in primavera, però costa “troppo”.",
+    "Perché il caffè è già finito? chiese Niccolò.",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_WESTERN)
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_short_western_european_text_in_a_legacy_encoding_is_read_as_written(
+    text: str, encoding: str
+) -> None:
+    data = text.replace("“", '"').replace("”", '"').encode(encoding)
+    assert decode_bytes(data, source="x") == data.decode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Президент России заявил в понедельник, что переговоры продолжатся.", "cp1251"),
+        ("Ο πρωθυπουργός δήλωσε ότι οι διαπραγματεύσεις θα συνεχιστούν.", "cp1253"),  # noqa: RUF001
+        ("Polska ma nową ustawę, powiedział minister w środę.", "cp1250"),
+    ],
+)
+def test_other_code_pages_are_not_taken_for_windows_1252(text: str, encoding: str) -> None:
+    data = text.encode(encoding)
+    assert decode_bytes(data, source="x") != data.decode("cp1252")
+
+
 def test_undecodable_bytes_are_refused() -> None:
     noise = bytes(range(128, 256)) * 8
     with pytest.raises((EncodingError, BinaryInputError)):
@@ -127,3 +163,40 @@ def test_html_page_gives_its_article_text_title_and_date() -> None:
 def test_html_page_without_an_article_is_refused() -> None:
     with pytest.raises(InputError, match="no article text"):
         load_article("<html><body><nav>Home</nav></body></html>", language="en")
+
+
+_PAGE_BODY = (
+    "<article><h1>Antwerp dockers end strike</h1>{extra}"
+    "<p>The port authority of Antwerp said on Tuesday that dockers had ended their strike.</p>"
+    "<p>The union ACV-Puls had demanded higher night-shift pay for three weeks.</p></article>"
+    "<footer>Copyright 2024 Port News. All rights reserved.</footer>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "extra", "date"),
+    [
+        ('<meta property="article:published_time" content="2023-06-11T08:00:00Z">', "",
+         "2023-06-11"),
+        ('<meta itemprop="datePublished" content="2023-06-12">', "", "2023-06-12"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", '
+         '"datePublished": "2023-06-13"}</script>', "", "2023-06-13"),
+        ("", '<time datetime="2023-06-14">14 June</time>', "2023-06-14"),
+    ],
+)  # fmt: skip
+def test_html_publication_date_comes_from_its_metadata(head: str, extra: str, date: str) -> None:
+    page = f"<!DOCTYPE html><html><head><title>Port News</title>{head}</head><body>"
+    page += _PAGE_BODY.format(extra=extra) + "</body></html>"
+    article = load_article(page, language="en")
+    assert str(article.date) == date
+    assert article.warnings == ()
+
+
+def test_html_page_without_date_metadata_has_no_date_not_its_copyright_year() -> None:
+    page = "<!DOCTYPE html><html><head><title>Port News</title></head><body>"
+    page += _PAGE_BODY.format(extra="<p>Published in our Tuesday edition.</p>") + "</body></html>"
+    article = load_article(page, language="en")
+    assert article.date is None
+    assert "2024" not in article.text[: article.body_start]
+    assert article.warnings[0].startswith("the HTML page gives no publication date")
+    assert load_article(page, language="en", date="2024-06-11").warnings == ()

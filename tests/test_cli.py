@@ -129,3 +129,21 @@ def test_recorded_run_prints_json_when_piped(
 
 def test_default_command_is_run() -> None:
     assert "run" in cli_module.cli.commands
+
+
+def test_an_unforeseen_system_error_is_one_line_naming_the_file_not_a_traceback(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("The mayor of Lyon asked for a new tram line.", encoding="utf-8")
+    target = tmp_path / "missing" / "report.md"
+    result = runner.invoke(
+        cli,
+        [str(article), "-f", "markdown", "-o", str(target), "--base-url", "http://127.0.0.1:9/v1",
+         "--model", "m", "--no-cache"],
+    )  # fmt: skip
+    assert not isinstance(result.exception, OSError), result.exception
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "report.md" in result.stderr
+    assert "No such file or directory" in result.stderr

@@ -6,6 +6,7 @@ import pytest
 
 from summarizer import ConfigurationError, Settings
 from summarizer.backends import Endpoint, detect_backend
+from summarizer.errors import redact
 
 
 def test_arguments_win_over_environment_which_wins_over_defaults() -> None:
@@ -77,3 +78,54 @@ def test_a_model_name_is_required_for_servers_without_a_default() -> None:
         Endpoint.from_settings(Settings(), base_url="http://localhost:11434/v1")
     hosted = Endpoint.from_settings(Settings(api_key="k"), base_url="https://api.openai.com/v1")
     assert hosted.model == "gpt-4o-mini"
+
+
+def test_credentials_in_a_base_url_are_kept_apart_from_the_url() -> None:
+    endpoint = Endpoint.from_settings(
+        Settings(model="m"), base_url="https://ann%40corp:p%2Fss@llm.example.org:8443/v1/"
+    )
+    assert endpoint.base_url == "https://llm.example.org:8443/v1"
+    assert endpoint.basic_auth == ("ann@corp", "p/ss")
+    assert "p/ss" not in repr(endpoint)
+    headers = endpoint.client_options()["default_headers"]
+    assert headers == {"Authorization": "Basic YW5uQGNvcnA6cC9zcw=="}
+    assert set(endpoint.secrets) == {"p/ss", "YW5uQGNvcnA6cC9zcw=="}
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("ftp://files.example.org/v1", "scheme 'ftp'"),
+        ("localhost:8080/v1", "scheme 'localhost'"),
+        ("/v1", "no scheme"),
+        ("http:///v1", "no host"),
+        ("http://host:99999/v1", "invalid base URL"),
+    ],
+)
+def test_a_base_url_that_is_not_http_is_a_configuration_error(url: str, words: str) -> None:
+    with pytest.raises(ConfigurationError, match=words) as raised:
+        Endpoint.from_settings(Settings(model="m"), base_url=url)
+    assert raised.value.exit_code == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("echo: Authorization: Bearer sk-live-123", "echo: Authorization: Bearer [redacted]"),
+        ('{"authorization": "tok-9"}', '{"authorization": "[redacted]"}'),
+        ("header was Basic dXNlcjpwYXNz=", "header was Basic [redacted]"),
+        ("see http://ann:pw@host/v1 now", "see http://host/v1 now"),
+        ("key sk-live-123 leaked", "key [redacted] leaked"),
+        ("basic auth is required; raise the token limit", None),
+    ],
+)
+def test_redact_takes_credentials_out_of_messages(text: str, clean: str | None) -> None:
+    assert redact(text, ["sk-live-123", None]) == (clean if clean is not None else text)
+
+
+def test_settings_repr_shows_neither_the_key_nor_the_base_urls_password() -> None:
+    shown = repr(Settings(base_url="http://ann:pw-123@h:8080/v1", api_key="sk-9", model="m"))
+    assert "base_url='http://h:8080/v1'" in shown
+    assert "pw-123" not in shown
+    assert "sk-9" not in shown
+    assert "model='m'" in shown

@@ -40,6 +40,9 @@ def test_yearless_month_prefers_the_past() -> None:
 
 def test_undated_article_resolves_only_absolute_dates() -> None:
     assert resolve_date("July 2019", None, "en") == PartialDate(2019, 7)
+    assert resolve_date("le 3 janvier 2020", None, "fr") == PartialDate(2020, 1, 3)
+    for relative in ("Tuesday", "yesterday", "last week", "3 January"):
+        assert resolve_date(relative, None, "en") is None, "nothing to anchor it but the clock"
 
 
 def test_words_that_are_no_date_resolve_to_nothing() -> None:

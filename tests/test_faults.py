@@ -35,7 +35,9 @@ from summarizer import (
     Settings,
     Summarizer,
     SummarizerError,
+    UnexpectedResponseError,
 )
+from summarizer.batch import read_inputs
 from summarizer.cli import cli
 
 from .conftest import ROOT
@@ -527,6 +529,7 @@ def test_check_probes_an_endpoint_and_reports_what_works(
     assert re.search(r"^mode json_schema +ok", modes.stdout, re.MULTILINE)
     assert re.search(r"^mode tools +FAILED", modes.stdout, re.MULTILINE), "no tool call came back"
     assert "use:      --mode json_schema" in modes.stdout
+    assert modes.exit_code == 0, "a mode that fails under --all-modes is advice, not failure"
     assert formats[:2] == ["json_schema", "json_object"], "each mode asks in its own way"
     with FaultServer(["status:400"], probe_answer) as server:
         failed = CliRunner().invoke(
@@ -534,9 +537,352 @@ def test_check_probes_an_endpoint_and_reports_what_works(
         )
     assert "extract:  FAILED:" in failed.stdout
     assert "HTTP 400" in failed.stdout
+    assert failed.exit_code == 5, "a FAILED probe is a failed command"
     report(
         "`summarizer check` against a server rejecting the request",
-        "reports FAILED with the HTTP status",
+        f"reports FAILED with the HTTP status; exit {failed.exit_code}",
+    )
+
+
+def test_a_server_trickling_bytes_is_cut_off_at_the_timeout(
+    report: Callable[[str, str], None],
+) -> None:
+    # Each byte comes well within the timeout, so only a deadline on the whole request
+    # stops it; the answer would take minutes.
+    with FaultServer(["trickle"], ANSWER, trickle_seconds=0.1) as server:
+        started = time.monotonic()
+        with pytest.raises(EndpointTimeoutError) as raised:
+            _summarize(server, max_attempts=2, max_reasks=0)
+        elapsed = time.monotonic() - started
+        assert len(server.requests) == 2
+    assert elapsed < 10, f"two attempts of 1s each took {elapsed:.0f}s"
+    assert "did not answer within 1s (after 2 attempt(s))" in str(raised.value)
+    report(
+        "answer trickled one byte at a time (each read within the timeout)",
+        f"{type(raised.value).__name__} (exit 5): --timeout bounds the whole request: "
+        f"{raised.value}",
+    )
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once_naming_both_figures(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["status:429", "ok"], ANSWER, retry_after="300") as server:
+        started = time.monotonic()
+        with pytest.raises(RateLimitError) as raised:
+            _summarize(server)
+        elapsed = time.monotonic() - started
+        assert len(server.requests) == 1, "no point asking again before the server is ready"
+    message = str(raised.value)
+    assert elapsed < 10
+    assert "asks to wait 300s (Retry-After)" in message
+    assert "longer than the 120s summarizer waits at most" in message
+    report("HTTP 429 with Retry-After: 300", f"RateLimitError (exit 5) at once: {message}")
+
+
+def test_a_rate_limit_pauses_every_article_of_a_batch_and_says_so(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"a{i}", "text": ARTICLE.replace("Tuesday", f"day {i}")}) + "\n"
+            for i in range(3)
+        )
+    )
+    # Two articles start together: one is told to wait 2s, the other is answered after
+    # half a second, and the third article then starts while the pause still runs.
+    with FaultServer(["status:429", "ok:0.5", "ok"], ANSWER, retry_after="2") as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+             "-j", "2", "--no-cache"],
+        )  # fmt: skip
+        times = server.times
+    assert result.exit_code == 0, result.stderr
+    assert len(times) == 4
+    limited = times[0]
+    assert all(t - limited >= 1.9 for t in times[2:]), (
+        "no request went out during the pause, from any article: "
+        f"{[round(t - limited, 2) for t in times]}"
+    )
+    notices = [line for line in result.stderr.splitlines() if "HTTP 429" in line]
+    assert len(notices) == 1, result.stderr
+    assert "pausing every request to it for 2s as its Retry-After asks" in notices[0]
+    report(
+        "HTTP 429 with Retry-After: 2 in a batch of three at -j 2",
+        "one pause for every article, said once on stderr: "
+        + notices[0].removeprefix("summarizer: "),
+    )
+
+
+def test_an_html_page_with_status_200_is_named_not_parsed(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["html"], ANSWER) as server:
+        with pytest.raises(UnexpectedResponseError) as raised:
+            _summarize(server)
+        assert len(server.requests) == 1, "a web page will not turn into an answer on retry"
+    message = str(raised.value)
+    assert "answered with an HTML page, not a chat completion" in message
+    assert "'str' object" not in message
+    assert raised.value.exit_code == 5
+    report(
+        "HTTP 200 with an HTML page (a wrong base URL)",
+        f"UnexpectedResponseError (exit 5): {message}",
+    )
+
+
+def test_a_key_echoed_by_the_server_is_redacted_everywhere(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["echo_auth"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-o", str(out), "--base-url", server.url, "--model", "m", "--api-key", SECRET,
+             "--backend", "vllm", "--no-cache"],
+            input=ARTICLE,
+        )  # fmt: skip
+        assert server.headers[0]["authorization"] == f"Bearer {SECRET}"
+    saved = out.read_text(encoding="utf-8")
+    assert result.exit_code == 5
+    assert "Authorization: Bearer [redacted]" in result.stderr
+    for text in (result.stdout, result.stderr, saved, caplog.text):
+        assert SECRET not in text
+        assert SECRET[8:20] not in text
+    report(
+        "server echoing the API key in its error body (HTTP 400)",
+        "exit 5; the key is redacted from stderr, the JSONL error record and logs: "
+        + json.loads(saved)["error"]["message"],
+    )
+
+
+def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cache = tmp_path / "cache"
+    with FaultServer(["ok"], ANSWER) as server:
+        url = server.url.replace("http://", "http://reader:hunter2-secret@")
+        result = CliRunner().invoke(
+            cli,
+            ["-", "--base-url", url, "--model", "m", "--backend", "vllm", "-f", "json",
+             "--cache-dir", str(cache)],
+            input=ARTICLE,
+        )  # fmt: skip
+        sent = server.headers[0].get("authorization", "")
+    with FaultServer(["status:503"], ANSWER) as server:
+        url = server.url.replace("http://", "http://reader:hunter2-secret@")
+        failed = CliRunner().invoke(
+            cli,
+            ["-", "--base-url", url, "--model", "m", "--backend", "vllm", "--max-attempts", "1",
+             "--max-reasks", "0", "--no-cache"],
+            input=ARTICLE,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert sent == "Basic cmVhZGVyOmh1bnRlcjItc2VjcmV0", "the URL's credentials reach the server"
+    record = json.loads(result.stdout)
+    assert record["quality"]["endpoint"].startswith("http://127.0.0.1:")
+    assert failed.exit_code == 5
+    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    for text in (result.stdout, result.stderr, failed.stdout, failed.stderr, cached, caplog.text):
+        assert "hunter2" not in text
+        assert "reader:" not in text
+    report(
+        "credentials in the base URL (http://user:password@host/v1)",
+        "sent as HTTP basic auth; the record, the cache and errors show "
+        + record["quality"]["endpoint"],
+    )
+
+
+def test_a_base_url_with_another_scheme_is_a_configuration_error(
+    report: Callable[[str, str], None],
+) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["-", "--base-url", "ftp://user:pw@files.example.org/v1", "--model", "m", "--no-cache"],
+        input=ARTICLE,
+    )
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    assert "scheme 'ftp'" in result.stderr
+    assert "pw@" not in result.stderr
+    report("an ftp:// base URL", f"exit 4, no request: {result.stderr.strip()}")
+
+
+def test_markup_and_escape_sequences_from_the_model_are_shown_as_text(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    link = "\x1b]8;;https://evil.example/\x1b\\click here\x1b]8;;\x1b\\"
+    hostile = {
+        **ANSWER,
+        "headline": "Strike over [/] \x1b[2J for good",
+        "summary": f"The union [sic] ended it. {link}",
+        "actors": [
+            {**ANSWER["actors"][0], "name": "port [/bold] authority [red]of[/red] Antwerp"},
+            {**ANSWER["actors"][1], "role": "union\x9b31m [link=x]"},
+        ],
+    }
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(2)))
+    with FaultServer(["ok"], hostile) as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+             "-f", "text", "--no-cache"],
+        )  # fmt: skip
+        asked = len(server.requests)
+    assert result.exit_code == 0, result.stderr
+    assert asked == 2
+    assert result.stdout.count("Strike over [/]") == 2, "both articles are shown"
+    assert "[sic]" in result.stdout
+    assert "[/bold]" in result.stdout
+    assert "[red]of[/red]" in result.stdout
+    assert "[link=x]" in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\x9b" not in result.stdout
+    report(
+        "model text holding Rich markup ([/], [sic], [link=…]) and terminal escape sequences",
+        "shown as written in the text and terminal views, control characters as �; "
+        "every article of the batch shown",
+    )
+
+
+def test_short_windows_1252_articles_in_five_languages_are_read_as_written(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    sentences = {
+        "fr": ["Le café était fermé à cause de la grève.", "Élève âgé, il a reçu un prix."],
+        "de": ["Die Straße war gesperrt.", "Über 500 Anträge wurden für ungültig erklärt."],
+        "es": ["El niño comió con la señora Muñoz.", "¿Dónde está la estación?"],
+        "pt": ["A manifestação não terminou.", "O coração da região é o açúcar."],
+        "it": ["La città è più bella, però costa.", "Il caffè è già finito, Niccolò."],
+    }
+    written = {}
+    for language, texts in sentences.items():
+        for n, text in enumerate(texts):
+            path = tmp_path / f"{language}{n}.txt"
+            path.write_bytes(text.encode("cp1252"))
+            written[path.name] = text
+    read = {Path(item.id).name: item.text for item in read_inputs([str(tmp_path)])}
+    assert read == written
+    report(
+        f"{len(written)} short Windows-1252 news sentences in French, German, Spanish, "
+        "Portuguese and Italian",
+        f"each read as written ({read['fr0.txt']!r}), none as another code page",
+    )
+
+
+def test_an_html_page_without_date_metadata_is_not_dated_by_its_copyright_footer(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines()[1:])
+    page = (
+        "<!DOCTYPE html><html><head><title>Port News</title></head><body>"
+        f"<article><h1>Antwerp dockers end strike</h1>{body}</article>"
+        "<footer>Copyright 2024 Port News. All rights reserved.</footer></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli, [str(path), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+                  "--no-cache", "-f", "json"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["article_date"] is None
+    assert record["events"][0]["when"]["value"] is None, "'Tuesday' has nothing to anchor it"
+    warning = record["quality"]["warnings"][0]
+    assert warning.startswith("the HTML page gives no publication date in its metadata")
+    report(
+        "HTML page with no date metadata and a 'Copyright 2024' footer",
+        f"no article date (not 2024-01-01); quality.warnings: {warning}",
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_ends_in_one_line_and_exit_7(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["ok"], ANSWER) as server, open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "summarizer", "-", "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "--no-cache", "-f", "json"],
+            input=ARTICLE.encode(), stdout=full, stderr=subprocess.PIPE, timeout=120,
+            check=False,
+        )  # fmt: skip
+    stderr = run.stderr.decode()
+    assert run.returncode == 7, stderr
+    assert stderr.count("\n") == 1, stderr
+    assert "no space left on the device" in stderr
+    report("standard output on a full disk (/dev/full)", f"exit 7: {stderr.strip()}")
+
+
+# Imports what the run needs, then leaves the process two file handles to spare.
+_FEW_FILES = """
+import os, resource, sys
+import openai.resources
+from summarizer import article, llm, pipeline
+from summarizer.cli import main
+spare = len(os.listdir("/proc/self/fd")) + 2
+resource.setrlimit(resource.RLIMIT_NOFILE, (spare, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+sys.argv[0] = "summarizer"
+main()
+"""
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc/self/fd (Linux)"
+)
+def test_running_out_of_file_handles_ends_in_one_line_and_exit_7(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["ok"], ANSWER) as server:
+        run = subprocess.run(
+            [sys.executable, "-c", _FEW_FILES, "-", "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "--no-cache", "-f", "json", "--language", "en"],
+            input=ARTICLE.encode(), capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+    stderr = run.stderr.decode()
+    assert run.returncode == 7, stderr
+    assert stderr.count("\n") == 1, stderr
+    assert "too many open files" in stderr
+    assert run.stdout == b""
+    line = re.sub(r" [(]/\S+[)]$", "", stderr.strip())  # the file it failed on varies
+    report("too many open files (RLIMIT_NOFILE two above what is open)", f"exit 7: {line}")
+
+
+def test_with_several_inputs_and_no_output_file_stdout_carries_only_whole_lines(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    runs = {}
+    with FaultServer(["ok"], ANSWER) as server:
+        for fmt in ("auto", "markdown"):
+            runs[fmt] = CliRunner().invoke(
+                cli,
+                [str(good), str(empty), "--base-url", server.url, "--model", "m",
+                 "--backend", "vllm", "--no-cache", "-f", fmt],
+            )  # fmt: skip
+    lines = [json.loads(line) for line in runs["auto"].stdout.splitlines()]
+    assert runs["auto"].exit_code == 3
+    assert sorted(line["id"] for line in lines) == sorted([str(good), str(empty)])
+    failed = next(line for line in lines if "error" in line)
+    assert failed["error"]["exit_code"] == 3
+    assert "the article is empty" in runs["auto"].stderr
+    assert runs["markdown"].exit_code == 3
+    assert runs["markdown"].stdout.count("# Antwerp dockers end strike") == 1
+    assert "empty" not in runs["markdown"].stdout
+    report(
+        "several inputs, one of them failing, no -o",
+        "JSON Lines on stdout: a record per article done and an error line for the failed "
+        "one, as in an -o file; markdown, text and html print nothing for it; exit 3",
     )
 
 

@@ -24,6 +24,7 @@ from summarizer.errors import (
 )
 from summarizer.llm import (
     Extraction,
+    RatePause,
     Usage,
     _endpoint_error,
     _grammar_schema,
@@ -85,7 +86,9 @@ def test_transient_failures_are_retried_and_others_are_not(exc: Exception, trans
 
 def test_validation_errors_are_reasked_only_within_the_reask_budget() -> None:
     usage = Usage()
-    policy = _Policy(Settings(max_attempts=4, max_reasks=1), usage)
+    settings = Settings(max_attempts=4, max_reasks=1, model="m")
+    endpoint = Endpoint.from_settings(settings, base_url="http://h/v1")
+    policy = _Policy(settings, usage, endpoint, RatePause())
     error = _validation_error()
     assert policy.should_retry(error) is True
     assert policy.should_retry(error) is False
@@ -282,3 +285,47 @@ def test_sampling_parameters_follow_the_endpoint() -> None:
     assert _sampling(reasoning, settings) == {"max_completion_tokens": 900, "seed": 0}
     local = Endpoint.from_settings(settings.replace(model="m"), base_url="http://h:8080/v1")
     assert _sampling(local, settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
+
+
+def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> None:
+    import errno
+
+    from summarizer.errors import ResourceError
+
+    try:
+        try:
+            raise OSError(errno.EMFILE, "Too many open files")
+        except OSError as cause:
+            raise httpx2.ConnectError("connect failed") from cause
+    except httpx2.ConnectError as connect:
+        exc = openai.APIConnectionError(request=REQUEST)
+        exc.__cause__ = connect
+    assert not _is_transient(exc)
+    mapped = _endpoint_error(exc, _endpoint(), Settings(), Usage(attempts=1))
+    assert isinstance(mapped, ResourceError)
+    assert mapped.exit_code == 7
+    assert "too many open files" in str(mapped)
+
+
+def test_a_server_naming_when_to_come_back_pauses_every_request_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tenacity import RetryCallState
+
+    pause = RatePause()
+    policy = _Policy(Settings(model="m"), Usage(), _endpoint(), pause)
+    state = RetryCallState(None, None, (), {})
+    error = _status(503, headers={"retry-after": "3"})
+    state.set_exception((type(error), error, None))
+    with caplog.at_level("WARNING", logger="summarizer"):
+        assert policy.wait(state) == 0.0, "the wait happens in the shared pause"
+        policy.wait(state)
+    assert len(caplog.records) == 1, "said once while the pause lasts"
+    assert f"{URL} answered HTTP 503: pausing every request to it for 3s" in caplog.text
+
+    async def paused_for() -> float:
+        started = asyncio.get_running_loop().time()
+        await pause.wait()
+        return asyncio.get_running_loop().time() - started
+
+    assert asyncio.run(paused_for()) >= 2.5

@@ -148,3 +148,13 @@ def test_timeline_orders_weeks_decades_and_days_by_their_first_day() -> None:
         ("2024-04-20", "day"),
         ("?", "unknown"),
     ]
+
+
+def test_markdown_and_text_views_carry_no_control_characters() -> None:
+    from summarizer.render import render
+
+    record = _record(headline="Évacuation\x1b[2J \x1b]8;;http://x/\x07lien\r\n", summary="a\x9bb")
+    for fmt in ("markdown", "text"):
+        view = render(record, fmt)  # type: ignore[arg-type]
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", view), fmt
+        assert "Évacuation\ufffd[2J" in view

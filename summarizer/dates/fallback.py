@@ -76,7 +76,7 @@ def resolve(expression: str, anchor: PartialDate | None, language: str) -> Parti
     if not candidates:
         return None
     if anchor is None:
-        return next(filter(None, (_parse(c, language, None) for c in candidates)), None)
+        return next(filter(None, (_absolute(c, language) for c in candidates)), None)
     if _THIS_DAY.match(candidates[-1]):
         return anchor
     for text in candidates:
@@ -93,6 +93,17 @@ def resolve(expression: str, anchor: PartialDate | None, language: str) -> Parti
     if early == _parse(text, language, anchor.last_day, prefer="current_period"):
         return late
     return anchor
+
+
+# Two days far apart: an expression that reads the same from both names its own date.
+_BASES = (date(1990, 3, 14), date(2031, 10, 2))
+
+
+def _absolute(text: str, language: str) -> PartialDate | None:
+    """``text`` as a date with no anchor: only if it needs none ("July 2019", not
+    "Tuesday" or "3 January"), never read against today's date."""
+    readings = {_parse(text, language, base, prefer="current_period") for base in _BASES}
+    return readings.pop() if len(readings) == 1 else None
 
 
 def _prepare(expression: str) -> tuple[list[str], Direction]:
@@ -137,17 +148,17 @@ def _resolve_at(text: str, language: str, base: date, direction: Direction) -> P
     return past
 
 
-def _parse(
-    text: str, language: str, base: date | None, *, prefer: str = "past"
-) -> PartialDate | None:
+def _parse(text: str, language: str, base: date, *, prefer: str = "past") -> PartialDate | None:
     from datetime import datetime
 
     from dateparser.date import DateDataParser
 
-    settings: dict[str, object] = {"PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": True}
-    if base is not None:
+    settings: dict[str, object] = {
+        "PREFER_DATES_FROM": prefer,
+        "RETURN_TIME_AS_PERIOD": True,
         # The end of the day, so that a clock time alone stays on the anchor's day.
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day, 23, 59, 59)
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 23, 59, 59),
+    }
     languages = [language] if language and language != "und" else None
     try:
         data = _parser(tuple(languages or ()), tuple(sorted(settings.items()))).get_date_data(text)
