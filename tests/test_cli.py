@@ -132,18 +132,21 @@ def test_default_command_is_run() -> None:
 
 
 def test_an_unforeseen_system_error_is_one_line_naming_the_file_not_a_traceback(
-    runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     article = tmp_path / "a.txt"
     article.write_text("The mayor of Lyon asked for a new tram line.", encoding="utf-8")
-    target = tmp_path / "missing" / "report.md"
+
+    def unreadable(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "locked" / "report.md"))
+
+    monkeypatch.setattr(cli_module, "read_inputs", unreadable)
     result = runner.invoke(
         cli,
-        [str(article), "-f", "markdown", "-o", str(target), "--base-url", "http://127.0.0.1:9/v1",
-         "--model", "m", "--no-cache"],
-    )  # fmt: skip
+        [str(article), "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--no-cache"],
+    )
     assert not isinstance(result.exception, OSError), result.exception
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert "report.md" in result.stderr
-    assert "No such file or directory" in result.stderr
+    assert "Permission denied" in result.stderr

@@ -736,7 +736,7 @@ def test_markup_and_escape_sequences_from_the_model_are_shown_as_text(
         asked = len(server.requests)
     assert result.exit_code == 0, result.stderr
     assert asked == 2
-    assert result.stdout.count("Strike over [/]") == 2, "both articles are shown"
+    assert result.stdout.count("─ Strike over [/]") == 2, "both articles are shown"
     assert "[sic]" in result.stdout
     assert "[/bold]" in result.stdout
     assert "[red]of[/red]" in result.stdout
