@@ -56,22 +56,27 @@ from typing import Any
 
 from dateparser.date import DateDataParser
 
-from summarizer.dates import parse_iso_partial, resolve_date
+from summarizer.dates import carried_day, parse_iso_partial, resolve_date
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dates-dev.jsonl"
-CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})T")
+# A clock time with a zone offset the record does not write ("T20:30+1", "T12:30-07").
+OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})[+-]\d{1,2}(?::?\d{2})?$")
 WEEKEND = re.compile(r"^(\d{4}-W\d{2})-WE$")
 DECADE = re.compile(r"^\d{3}$")
-CALENDAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-W\d{2}|-Q[1-4]|-(SP|SU|FA|WI))?$|^\d{3}X$")
+CALENDAR = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}Z?|T(MO|AF|EV|NI|DT))?)?|-W\d{2}|-Q[1-4]|-(SP|SU|FA|WI))?$"
+    r"|^\d{3}X$"
+)
 
-System = Callable[[str, str, str, str], str | None]
+# text, sentence, DCT, language, earlier sentences of the document
+System = Callable[[str, str, str, str, list[str]], str | None]
 ENGLISH_ONLY = {"ctparse"}
 
 
 def expected(gold: str) -> str | None:
     """The gold value in the record's precision scheme, or None for no calendar value."""
-    if clock := CLOCK.match(gold):
-        return clock.group(1)
+    if offset := OFFSET.match(gold):
+        return offset.group(1)
     if weekend := WEEKEND.match(gold):
         return weekend.group(1)
     if DECADE.match(gold):
@@ -79,7 +84,9 @@ def expected(gold: str) -> str | None:
     return gold if CALENDAR.match(gold) else None
 
 
-def dateparser_value(text: str, sentence: str, dct: str, language: str) -> str | None:
+def dateparser_value(
+    text: str, sentence: str, dct: str, language: str, earlier: list[str]
+) -> str | None:
     parser = DateDataParser(
         languages=[language],
         settings={
@@ -105,8 +112,12 @@ def dateparser_value(text: str, sentence: str, dct: str, language: str) -> str |
     return f"{d:%Y-%m-%d}"
 
 
-def summarizer_value(text: str, sentence: str, dct: str, language: str) -> str | None:
-    resolved = resolve_date(text, parse_iso_partial(dct), language, sentence)
+def summarizer_value(
+    text: str, sentence: str, dct: str, language: str, earlier: list[str]
+) -> str | None:
+    anchor = parse_iso_partial(dct)
+    carried = carried_day(earlier, anchor, language)
+    resolved = resolve_date(text, anchor, language, sentence, carried)
     return None if resolved is None else resolved.isoformat()
 
 
@@ -117,7 +128,7 @@ def ctparse_system() -> System | None:
         return None
     logging.getLogger("ctparse").setLevel(logging.CRITICAL)  # it logs every miss
 
-    def value(text: str, sentence: str, dct: str, language: str) -> str | None:
+    def value(text: str, sentence: str, dct: str, language: str, earlier: list[str]) -> str | None:
         if language != "en":
             return None
         found: Any = ctparse(text, ts=datetime.fromisoformat(dct), timeout=0.5)
@@ -144,10 +155,27 @@ def halves(rows: list[dict[str, Any]]) -> dict[str, str]:
     return half
 
 
+def earlier_sentences(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """For each line, the sentences of earlier lines of its document, in file order.
+
+    The data holds only the sentences that carry a gold expression, and a document's
+    lines are taken in the order the file gives them, which is not always the order of
+    the text; these are the earlier sentences the data offers, no more.
+    """
+    seen: dict[str, list[str]] = defaultdict(list)
+    out: list[list[str]] = []
+    for row in rows:
+        document = seen[row["id"].rsplit(":", 1)[0]]
+        out.append([s for s in document if s != row["sentence"]])
+        if row["sentence"] not in document:
+            document.append(row["sentence"])
+    return out
+
+
 def score(rows: list[dict[str, Any]], systems: dict[str, System], title: str) -> None:
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
-    for row in rows:
+    for row, earlier in zip(rows, earlier_sentences(rows), strict=True):
         lang, gold = row["language"], row["value"]
         want = expected(gold)
         counts[(lang, "*", "lines")] += 1
@@ -155,7 +183,7 @@ def score(rows: list[dict[str, Any]], systems: dict[str, System], title: str) ->
             if name in ENGLISH_ONLY and lang != "en":
                 continue
             started = time.perf_counter()
-            value = system(row["text"], row["sentence"], row["dct"], lang)
+            value = system(row["text"], row["sentence"], row["dct"], lang, earlier)
             seconds[name] += time.perf_counter() - started
             counts[(lang, name, "value")] += value == want
             counts[(lang, name, "exact")] += value == gold

@@ -6,6 +6,8 @@ carry no date (determiners, prepositions, "early", "début") are set aside. What
 left either names a calendar value, absolute or relative to a reference day, or it
 does not, and then nothing is returned: a duration ("six years"), a set ("chaque
 mois"), an ordinal ("the 99th day") or a clock time with no day named is no date.
+A clock time or part of the day is put on the day the expression names, else on the
+day its sentence names, else on the day carried from earlier in the article.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import TypeVar
 
 from .calendar import add_months, easter, full_year, make
 from .calendar import step as step_by
+from .daytime import time_of_day
 from .tense import Direction, tense_near
 from .value import PartialDate, Season, season_of
-from .words import LANGUAGES, Words, find, fold, phrase
+from .words import Words, day_names, find, fold, phrase
 
 __all__ = ["Direction", "read"]
 
@@ -46,14 +48,26 @@ def read(
     words: Words,
     language: str,
     context: str | None = None,
+    carried: PartialDate | None = None,
     *,
     nested: bool = False,
 ) -> PartialDate | None:
-    """The calendar value of ``expression`` seen from the reference day ``ref``."""
+    """The calendar value of ``expression`` seen from the reference day ``ref``.
+
+    ``carried`` is the day under discussion before the expression's sentence: the day
+    of a clock time, a part of the day or "the day before" that neither the expression
+    nor its sentence names.
+    """
     text = fold(expression).strip(" .,;:!?\"'()[]«»")
     if not text:
         return None
-    return _Reader(text, ref, words, language, expression, context, nested).value()
+    reader = _Reader(text, ref, words, language, expression, context, nested)
+    reader.carried = carried if carried is not None and carried.day is not None else None
+    found = reader.value()
+    if found is None or found.day is None or found.the_day != found:
+        return found
+    when = time_of_day(text, words)
+    return found if when is None else when.on(found)
 
 
 class _Reader:
@@ -69,6 +83,7 @@ class _Reader:
     ) -> None:
         self.text, self.ref, self.words, self.language = text, ref, words, language
         self.expression, self.context, self.nested = expression, context, nested
+        self.carried: PartialDate | None = None
 
     def value(self) -> PartialDate | None:
         numeric = self._numeric()
@@ -459,15 +474,16 @@ class _Reader:
         return max(fold(self.context).find(self.text), 0)
 
     def _context_day(self) -> PartialDate | None:
-        """The day named nearest the expression in its sentence, for a clock time, a part
-        of the day or "the day before" that names none itself."""
+        """The day named nearest the expression in its sentence, else the day carried
+        from earlier sentences, for a clock time, a part of the day or "the day before"
+        that names none itself."""
         if not self.context or self.ref is None:
-            return None
+            return self.carried
         sentence = fold(self.context)
         w = self.words
         where = self._position()
         best: tuple[int, PartialDate] | None = None
-        for match in _day_names(self.language).finditer(sentence):
+        for match in day_names(self.language).finditer(sentence):
             if where <= match.start() < where + len(self.text):
                 continue
             value = read(match.group(0), self.ref, w, self.language, self.context, nested=True)
@@ -475,21 +491,11 @@ class _Reader:
                 continue
             gap = abs(match.start() - where)
             if best is None or gap < best[0]:
-                best = (gap, value)
-        return None if best is None else best[1]
+                best = (gap, value.the_day)
+        return self.carried if best is None else best[1]
 
     def _shift(self, days: int) -> PartialDate | None:
         return None if self.ref is None else PartialDate.from_date(self.ref + timedelta(days=days))
-
-
-@lru_cache(maxsize=8)
-def _day_names(language: str) -> re.Pattern[str]:
-    """Words that name a day: weekdays, "yesterday", "3 March", "March 3"."""
-    w = LANGUAGES[language]
-    names = [*w.weekdays, *w.relative_days]
-    names += [rf"\d{{1,2}}(?:er)? {m}" for m in w.months] + [rf"{m} \d{{1,2}}" for m in w.months]
-    alternation = "|".join(sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?:\s+\d{{4}})?(?![\w-])")
 
 
 def _same(day: date) -> date:

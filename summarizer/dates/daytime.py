@@ -1,0 +1,74 @@
+"""The time of day an expression names: a clock time, or a part of the day.
+
+A time of day is no calendar value by itself; ``rules`` puts it on a day only when the
+day is known. Clock times follow the languages' written forms (``20:30``, ``8.30 p.m.``,
+``8 pm``, ``18 h 55``, ``0800 UTC``); parts of the day are word classes of ``words``
+mapped to TIMEX3's ``MO``/``AF``/``EV``/``NI``/``DT``, or to a clock time for the ones
+that name an instant ("noon", "midi").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .value import PART_START, PartialDate, PartOfDay
+from .words import Words, find
+
+__all__ = ["TimeOfDay", "time_of_day"]
+
+_CLOCKS = (
+    re.compile(r"\b(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?(?:\s*(?P<ampm>[ap])\.?m\b\.?)?"),
+    re.compile(r"\b(?P<h>\d{1,2})\s*(?P<ampm>[ap])\.?m\b\.?"),
+    re.compile(r"\b(?P<h>\d{1,2})\s*h(?:eures?)?(?:\s*(?P<m>\d{2})\b)?"),
+    re.compile(r"\b(?P<h>\d{2})(?P<m>\d{2})\s*(?=utc|gmt|hours|hrs|h\b)"),
+    re.compile(r"\b(?P<h>\d{1,2})\s*o'clock\b"),
+)
+_UTC = re.compile(r"\b(?:utc|gmt|z)\b")
+_INSTANT = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOfDay:
+    """A clock time (``hour``, ``minute``, ``zone``) or a ``part`` of the day."""
+
+    hour: int | None = None
+    minute: int | None = None
+    zone: Literal["Z"] | None = None
+    part: PartOfDay | None = None
+
+    def on(self, day: PartialDate) -> PartialDate | None:
+        """This time on ``day``; None where the time is no clock time ("25:00")."""
+        d = day.the_day
+        try:
+            return PartialDate(
+                d.year, d.month, d.day, hour=self.hour, minute=self.minute, zone=self.zone,
+                part=self.part,
+            )  # fmt: skip
+        except ValueError:
+            return None
+
+
+def time_of_day(text: str, words: Words) -> TimeOfDay | None:
+    """The clock time or part of the day in ``text`` (folded), the clock time first."""
+    for pattern in _CLOCKS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        found = match.groupdict()
+        hour, minute = int(found["h"]), int(found.get("m") or 0)
+        ampm = found.get("ampm")
+        if ampm is not None:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ampm == "p" else 0)
+        zone: Literal["Z"] | None = "Z" if _UTC.search(text) else None
+        return TimeOfDay(hour, minute, zone)
+    name = find(tuple(words.parts_of_day), text)
+    if name is None:
+        return None
+    code = words.parts_of_day[name]
+    if instant := _INSTANT.match(code):
+        return TimeOfDay(int(instant.group(1)), int(instant.group(2)))
+    return TimeOfDay(part=next(p for p in PART_START if p == code))
