@@ -67,7 +67,7 @@ def read(
     if found is None or found.day is None or found.the_day != found:
         return found
     when = time_of_day(text, words)
-    return found if when is None else when.on(found)
+    return found if when is None else when.on(found) or found  # "25 h": the day alone
 
 
 class _Reader:
