@@ -16,7 +16,14 @@ from typing import Literal
 from .value import PART_START, PartialDate, PartOfDay
 from .words import Words, find
 
-__all__ = ["TimeOfDay", "time_of_day"]
+__all__ = ["CLOCK_WORDS", "TimeOfDay", "time_of_day"]
+
+# Everything that marks a clock time or its zone, set aside before the date is read.
+CLOCK_WORDS = re.compile(
+    r"\b\d{1,2}\s*h\s*(?:\d{2}\b)?|\b\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?"
+    r"|\b\d{1,2}\s*[ap]\.?m\b\.?|\b\d{4}\s*(?=utc|gmt|hours|hrs|h\b)"
+    r"|\b(?:utc|gmt|cet|cest|edt|est|pdt|pst|bst|z|o'clock|local time|heures?(?: locales?)?)\b"
+)
 
 _CLOCKS = (
     re.compile(r"\b(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::\d{2})?(?:\s*(?P<ampm>[ap])\.?m\b\.?)?"),
