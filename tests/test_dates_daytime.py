@@ -89,6 +89,23 @@ def test_a_time_of_day_with_no_day_anywhere_resolves_to_nothing(
     assert _value(expression, language, sentence, carried_day([], TUESDAY, language)) is None
 
 
+@pytest.mark.parametrize(
+    ("expression", "language", "expected"),
+    [
+        ("hier à 8 heures du soir", "fr", "2002-04-01T20:00"),
+        ("dimanche à 3 h de l'après-midi", "fr", "2002-03-31T15:00"),
+        ("dimanche à 2 h du matin", "fr", "2002-03-31T02:00"),
+        ("yesterday at 10 o'clock at night", "en", "2002-04-01T22:00"),
+        ("Sunday at 3 o'clock in the afternoon", "en", "2002-03-31T15:00"),
+        ("Sunday at 19:30 in the evening", "en", "2002-03-31T19:30"),
+    ],
+)
+def test_a_part_of_the_day_puts_a_twelve_hour_clock_after_noon(
+    expression: str, language: str, expected: str
+) -> None:
+    assert _value(expression, language) == expected
+
+
 def test_an_hour_no_clock_has_keeps_only_the_day() -> None:
     assert _value("yesterday at 13 p.m.", "en") == "2002-04-01"
     assert _value("hier à 25 h", "fr") == "2002-04-01"

@@ -59,6 +59,8 @@ class TimeOfDay:
 
 def time_of_day(text: str, words: Words) -> TimeOfDay | None:
     """The clock time or part of the day in ``text`` (folded), the clock time first."""
+    name = find(tuple(words.parts_of_day), text)
+    part = None if name is None else _part(words.parts_of_day[name])
     for pattern in _CLOCKS:
         match = pattern.search(text)
         if match is None:
@@ -70,12 +72,21 @@ def time_of_day(text: str, words: Words) -> TimeOfDay | None:
             if not 1 <= hour <= 12:
                 return None
             hour = hour % 12 + (12 if ampm == "p" else 0)
+        elif part is not None and part.part is not None and _afternoon(hour, part.part):
+            hour += 12  # "8 heures du soir", "3 o'clock in the afternoon"
         zone: Literal["Z"] | None = "Z" if _UTC.search(text) else None
         return TimeOfDay(hour, minute, zone)
-    name = find(tuple(words.parts_of_day), text)
-    if name is None:
-        return None
-    code = words.parts_of_day[name]
+    return part
+
+
+def _part(code: str) -> TimeOfDay:
     if instant := _INSTANT.match(code):
         return TimeOfDay(int(instant.group(1)), int(instant.group(2)))
     return TimeOfDay(part=next(p for p in PART_START if p == code))
+
+
+def _afternoon(hour: int, part: PartOfDay) -> bool:
+    """A twelve-hour clock time the part of the day puts after noon."""
+    if part in ("AF", "EV"):
+        return 1 <= hour < 12
+    return part == "NI" and 6 <= hour < 12  # "10 at night", but "2 at night" stays 02:00
