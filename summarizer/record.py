@@ -124,15 +124,18 @@ class DateValue(_Model):
     text: str = Field(description="The date words as written.")
     value: str | None = Field(
         description=(
-            "The TIMEX3 value, per `precision`: YYYY-MM-DD, YYYY-Www (ISO week), YYYY-MM, "
-            "YYYY-Qn, YYYY-SP/SU/FA/WI (season), YYYY, or YYYX (decade); null when the "
-            "words name no calendar value."
+            "The TIMEX3 value, per `precision`: YYYY-MM-DDThh:mm (a clock time, with Z "
+            "when the text says UTC or GMT), YYYY-MM-DDTMO/AF/EV/NI/DT (morning, afternoon, "
+            "evening, night, daytime), YYYY-MM-DD, YYYY-Www (ISO week), YYYY-MM, YYYY-Qn, "
+            "YYYY-SP/SU/FA/WI (season), YYYY, or YYYX (decade); null when the words name "
+            "no calendar value."
         )
     )
     precision: Precision = Field(
         description=(
-            "day, week, month, quarter, season, year, decade, or unknown when the words "
-            "name no calendar value (a duration, a clock time with no day, 'now')."
+            "time, part_of_day, day, week, month, quarter, season, year, decade, or "
+            "unknown when the words name no calendar value (a duration, a clock time with "
+            "no day, 'now')."
         )
     )
 

@@ -79,7 +79,7 @@ def when_label(when: DateValue) -> str:
     does not say it to a reader ("2020-W02, week"); "unknown" when there is none."""
     if when.value is None:
         return "unknown"
-    if when.precision in ("day", "month", "year"):
+    if when.precision in ("time", "day", "month", "year"):
         return when.value
     return f"{when.value}, {when.precision}"
 

@@ -208,12 +208,14 @@ def _actors_table(record: ArticleSummary) -> str:
     )
 
 
-def _chronological(event: Event) -> tuple[bool, str, int]:
-    """By first day, the narrower value first; events with no calendar value last."""
+def _chronological(event: Event) -> tuple[bool, str, int, int]:
+    """By first day, the narrower value first, then by the time of day (a day before its
+    times); events with no calendar value last."""
     if event.when is None or event.when.value is None:
-        return (True, "", 0)
+        return (True, "", 0, 0)
     value = parse_value(event.when.value)
-    return (False, value.first_day.isoformat(), (value.last_day - value.first_day).days)
+    moment = -1 if value.start_minute is None else value.start_minute
+    return (False, value.first_day.isoformat(), (value.last_day - value.first_day).days, moment)
 
 
 def _timeline(record: ArticleSummary) -> str:

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .article import Article
-from .dates import resolve_date
+from .article import Article, Sentence
+from .dates import carried_day, resolve_date
 from .draft import Draft, DraftActor
 from .grounding import GROUNDED, fold, locate
 from .record import Actor, DateValue, Demand, Event, Evidence, Flag, Mention, Stance
@@ -233,24 +233,28 @@ def _known_refs(
 def _date_value(when: str | None, article: Article, cited: list[int | None]) -> DateValue | None:
     if not when or not when.strip():
         return None
-    context = _sentence_with(when, article, cited)
-    resolved = resolve_date(when, article.date, article.language, context)
+    held = _sentence_with(when, article, cited)
+    context = None if held is None else held.text
+    # The day a clock time or "the day before" belongs to may be named sentences earlier.
+    earlier = [] if held is None else [s.text for s in article.sentences if s.id < held.id]
+    carried = carried_day(earlier, article.date, article.language)
+    resolved = resolve_date(when, article.date, article.language, context, carried)
     if resolved is None:
         return DateValue(text=when, value=None, precision="unknown")
     return DateValue(text=when, value=resolved.isoformat(), precision=resolved.precision)
 
 
-def _sentence_with(words: str, article: Article, cited: list[int | None]) -> str | None:
+def _sentence_with(words: str, article: Article, cited: list[int | None]) -> Sentence | None:
     """The cited sentence the date words stand in, else the first cited one.
 
     The resolver reads the tense of its verb and the day it names, so the sentence that
     holds the words is the one to give it.
     """
-    by_id = {s.id: s.text for s in article.sentences}
-    texts = [by_id[i] for i in dict.fromkeys(cited) if i is not None and i in by_id]
+    by_id = {s.id: s for s in article.sentences}
+    cited_sentences = [by_id[i] for i in dict.fromkeys(cited) if i is not None and i in by_id]
     needle = fold(words).text.strip()
-    holding = [t for t in texts if needle and needle in fold(t).text]
-    return next(iter(holding or texts), None)
+    holding = [s for s in cited_sentences if needle and needle in fold(s.text).text]
+    return next(iter(holding or cited_sentences), None)
 
 
 def _key(name: str) -> str:

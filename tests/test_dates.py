@@ -74,9 +74,9 @@ DAY = PartialDate(1999, 7, 16)  # a Friday
         ("le 3 mai", "1999-05-03"),
         ("vendredi dernier", "1999-07-09"),
         ("samedi prochain", "1999-07-17"),
-        ("mardi soir", "1999-07-13"),
-        ("hier matin", "1999-07-15"),
-        ("ce soir", "1999-07-16"),
+        ("mardi soir", "1999-07-13TEV"),
+        ("hier matin", "1999-07-15TMO"),
+        ("ce soir", "1999-07-16TEV"),
         ("octobre 98", "1998-10"),
         ("en 97", "1997"),
         ("l'an prochain", "2000"),
@@ -291,7 +291,7 @@ def test_common_french_forms(expression: str, expected: str) -> None:
         ("in three days", "2009-08-24"),
         ("Christmas 2008", "2008-12-25"),
         ("the end of the month", "2009-08"),
-        ("last night", "2009-08-20"),
+        ("last night", "2009-08-20TNI"),
         ("the 1990's", "199X"),
         ("Friday, July 21, 2017", "2017-07-21"),
         ("2009-03-12", "2009-03-12"),
@@ -311,10 +311,14 @@ def test_french_numeric_date_puts_the_day_first() -> None:
 def test_clock_time_takes_the_day_its_sentence_names() -> None:
     sentence = "Ses obsèques seront célébrées lundi 17 février, à 14 h 30 en l'église."
     anchor = PartialDate(2003, 2, 16)
-    assert resolve_date("14 h 30", anchor, "fr", sentence) == PartialDate(2003, 2, 17)
+    assert resolve_date("14 h 30", anchor, "fr", sentence) == PartialDate(
+        2003, 2, 17, hour=14, minute=30
+    )
     assert resolve_date("14 h 30", anchor, "fr") is None
     english = "The market closed on Tuesday at 16:08 UTC."
-    assert resolve_date("16:08 UTC", anchor, "en", english) == PartialDate(2003, 2, 11)
+    assert resolve_date("16:08 UTC", anchor, "en", english) == PartialDate(
+        2003, 2, 11, hour=16, minute=8, zone="Z"
+    )
 
 
 def test_the_day_before_is_counted_from_the_day_its_sentence_names() -> None:

@@ -158,3 +158,38 @@ def test_markdown_and_text_views_carry_no_control_characters() -> None:
         view = render(record, fmt)  # type: ignore[arg-type]
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", view), fmt
         assert "Évacuation\ufffd[2J" in view
+
+
+def test_timeline_orders_times_of_day_within_their_day() -> None:
+    from summarizer.record import DateValue
+
+    record = _record()
+    event = record.events[0]
+    whens = [
+        DateValue(text="le 20 avril à 22 h", value="2024-04-20T22:00", precision="time"),
+        DateValue(text="le 20 avril au soir", value="2024-04-20TEV", precision="part_of_day"),
+        DateValue(text="le 20 avril", value="2024-04-20", precision="day"),
+        DateValue(text="le 20 avril à 8 h 30", value="2024-04-20T08:30", precision="time"),
+        DateValue(text="le 20 avril au matin", value="2024-04-20TMO", precision="part_of_day"),
+    ]
+    events = [event.model_copy(update={"when": w}) for w in whens]
+    page = render_html([record.model_copy(update={"events": events})])
+    timeline = page[page.index("<h2>Timeline</h2>") :]
+    cells = re.findall(r"<tr><td>([^<]*)</td>", timeline)
+    assert cells == [
+        "2024-04-20",
+        "2024-04-20TMO",
+        "2024-04-20T08:30",
+        "2024-04-20TEV",
+        "2024-04-20T22:00",
+    ]
+
+
+def test_when_label_shows_a_clock_time_bare_and_names_a_part_of_day() -> None:
+    from summarizer.record import DateValue
+    from summarizer.render import when_label
+
+    clock = DateValue(text="20 h", value="2002-03-31T20:00", precision="time")
+    evening = DateValue(text="dimanche soir", value="2002-03-31TEV", precision="part_of_day")
+    assert when_label(clock) == "2002-03-31T20:00"
+    assert when_label(evening) == "2002-03-31TEV, part_of_day"

@@ -154,3 +154,49 @@ def test_event_date_is_read_with_the_tense_of_its_cited_sentence(
     out = verify_draft(_draft(actors=[], stances=[], events=[event]), wednesday)
     assert out.events[0].when is not None
     assert out.events[0].when.value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "when", "expected"),
+    [
+        (
+            "Le train a déraillé dimanche près de Lyon. Vers 18 h 55, les secours sont arrivés.",
+            "fr",
+            "18 h 55",
+            "2002-03-31T18:55",
+        ),
+        (
+            "The train derailed on Sunday near Lyon. The day before, the line had been checked.",
+            "en",
+            "the day before",
+            "2002-03-30",
+        ),
+    ],
+)
+def test_event_date_takes_the_day_named_in_an_earlier_sentence(
+    text: str, language: str, when: str, expected: str
+) -> None:
+    article = load_article(text, date="2002-04-02", language=language)
+    quote = article.sentences[1].text[:20]
+    event = {
+        "type": "other", "description": "d", "agents": [], "targets": [],
+        "when": when, "realis": "occurred", "sentences": [2], "quote": quote,
+    }  # fmt: skip
+    out = verify_draft(_draft(actors=[], stances=[], events=[event]), article)
+    assert out.events[0].when is not None
+    assert out.events[0].when.value == expected
+
+
+def test_a_clock_time_with_no_day_in_the_article_gets_no_value() -> None:
+    article = load_article(
+        "Le train a déraillé près de Lyon. Vers 18 h 55, les secours sont arrivés.",
+        date="2002-04-02",
+        language="fr",
+    )
+    event = {
+        "type": "other", "description": "d", "agents": [], "targets": [],
+        "when": "18 h 55", "realis": "occurred", "sentences": [2], "quote": "Vers 18 h 55",
+    }  # fmt: skip
+    out = verify_draft(_draft(actors=[], stances=[], events=[event]), article)
+    assert out.events[0].when is not None
+    assert (out.events[0].when.value, out.events[0].when.precision) == (None, "unknown")

@@ -12,10 +12,18 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import fallback, rules
-from .value import PartialDate, Precision, parse_iso_partial, parse_value
-from .words import LANGUAGES
+from .value import PartialDate, PartOfDay, Precision, parse_iso_partial, parse_value
+from .words import LANGUAGES, day_names, fold
 
-__all__ = ["PartialDate", "Precision", "parse_iso_partial", "parse_value", "resolve_date"]
+__all__ = [
+    "PartOfDay",
+    "PartialDate",
+    "Precision",
+    "carried_day",
+    "parse_iso_partial",
+    "parse_value",
+    "resolve_date",
+]
 
 
 @lru_cache(maxsize=4096)
@@ -24,6 +32,7 @@ def resolve_date(
     anchor: PartialDate | None,
     language: str,
     context: str | None = None,
+    carried: PartialDate | None = None,
 ) -> PartialDate | None:
     """Place a date expression on the calendar, no more precisely than the text allows.
 
@@ -34,6 +43,9 @@ def resolve_date(
         context: The sentence the expression stands in, if known. It gives the tense of
             the nearest verb (so a yearless "October" after "will" is the coming one)
             and the day a bare clock time or "the day before" belongs to.
+        carried: The day under discussion before that sentence (see ``carried_day``),
+            used only by words that need a day and name none in their own sentence:
+            a clock time, a part of the day, "the day before", "le lendemain".
 
     A yearless date or a lone weekday is placed by a direction word ("last", "prochain")
     first, then by the tense of the sentence, else in the past (news reports what
@@ -44,18 +56,20 @@ def resolve_date(
     Returns:
         The resolved date, or ``None`` when the words name no calendar value: durations
         ("six years"), sets ("every month"), ordinals ("the 99th day"), clock times with
-        no day named, and "now"-words.
+        no day named, and "now"-words. A clock time or part of the day on a known day has
+        precision ``time`` (``2002-03-31T20:00``, ``T08:30Z`` for UTC/GMT) or
+        ``part_of_day`` (``2002-03-31TEV``).
     """
     words = LANGUAGES.get(language[:2].lower()) if language else None
     if words is None:
         return fallback.resolve(expression, anchor, language)
     lang = language[:2].lower()
     if anchor is None:
-        return rules.read(expression, None, words, lang, context)
-    early = rules.read(expression, anchor.first_day, words, lang, context)
+        return rules.read(expression, None, words, lang, context, carried)
+    early = rules.read(expression, anchor.first_day, words, lang, context, carried)
     if anchor.precision == "day":
         return early
-    late = rules.read(expression, anchor.last_day, words, lang, context)
+    late = rules.read(expression, anchor.last_day, words, lang, context, carried)
     if early == late or early is None or late is None:
         return early if early == late else None
     if early.month is not None and (early.month, early.day) == (late.month, late.day):
@@ -66,3 +80,26 @@ def resolve_date(
             return within[0]
     # The reading depends on which day of the anchor is meant: say no more than it.
     return anchor
+
+
+def carried_day(
+    earlier: list[str], anchor: PartialDate | None, language: str
+) -> PartialDate | None:
+    """The day under discussion after the sentences ``earlier`` (in text order): the
+    last day named in the nearest of them that names one.
+
+    "Dimanche, … . Vers 18 h 55, …": the clock time belongs to that Sunday. Only day
+    names are looked for (weekdays in full, "yesterday", "3 March"); a weekday's short
+    form is also a common word ("sun", "sat") and is not carried.
+    """
+    lang = language[:2].lower() if language else ""
+    if lang not in LANGUAGES:
+        return None
+    pattern = day_names(lang, abbreviations=False)
+    for sentence in reversed(earlier):
+        folded = fold(sentence)
+        for match in reversed(list(pattern.finditer(folded))):
+            value = resolve_date(match.group(0), anchor, lang, sentence)
+            if value is not None and value.day is not None:
+                return value.the_day
+    return None

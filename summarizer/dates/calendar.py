@@ -1,12 +1,18 @@
-"""Calendar arithmetic the rules need: steps by unit, two-digit years, Easter."""
+"""Calendar arithmetic the rules need: steps by unit, two-digit years, Easter, and which
+occurrence of a yearless date is meant."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
+from .tense import Direction
 from .value import PartialDate
 
-__all__ = ["add_months", "easter", "full_year", "make", "step"]
+__all__ = ["add_months", "choose", "easter", "full_year", "make", "step"]
+
+T = TypeVar("T")
 
 
 def step(ref: date, unit: str, n: int, *, keep_day: bool) -> PartialDate:
@@ -56,3 +62,33 @@ def make(
         return PartialDate(year, month, day, quarter=quarter)
     except ValueError:
         return None
+
+
+def choose(
+    ref: date,
+    options: list[T],
+    start: Callable[[T], date],
+    end: Callable[[T], date],
+    direction: Direction | None,
+    strict: bool,
+    *,
+    nearest: bool = True,
+) -> T:
+    """The occurrence the direction asks for, seen from ``ref``; with none, the nearest
+    or the last begun."""
+    if direction == "past" or (direction is None and not nearest):
+        before = [o for o in options if (end(o) < ref if strict else start(o) <= ref)]
+        if before:
+            return max(before, key=start)
+    if direction == "future":
+        after = [o for o in options if (start(o) > ref if strict else end(o) >= ref)]
+        if after:
+            return min(after, key=start)
+
+    def distance(o: T) -> tuple[int, bool]:
+        if start(o) <= ref <= end(o):
+            return (0, False)
+        gap = (start(o) - ref).days if start(o) > ref else (ref - end(o)).days
+        return (gap, start(o) > ref)
+
+    return min(options, key=distance)

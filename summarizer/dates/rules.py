@@ -6,21 +6,22 @@ carry no date (determiners, prepositions, "early", "début") are set aside. What
 left either names a calendar value, absolute or relative to a reference day, or it
 does not, and then nothing is returned: a duration ("six years"), a set ("chaque
 mois"), an ordinal ("the 99th day") or a clock time with no day named is no date.
+A clock time or part of the day is put on the day the expression names, else on the
+day its sentence names, else on the day carried from earlier in the article.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import TypeVar
 
-from .calendar import add_months, easter, full_year, make
+from .calendar import add_months, choose, easter, full_year, make
 from .calendar import step as step_by
+from .daytime import CLOCK_WORDS, time_of_day
 from .tense import Direction, tense_near
 from .value import PartialDate, Season, season_of
-from .words import LANGUAGES, Words, find, fold, phrase
+from .words import Words, day_names, find, fold, phrase
 
 __all__ = ["Direction", "read"]
 
@@ -30,11 +31,6 @@ T = TypeVar("T")
 _NUMERIC = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b"),
-)
-_CLOCK = re.compile(
-    r"\b\d{1,2}\s*h\s*(?:\d{2}\b)?|\b\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?"
-    r"|\b\d{1,2}\s*[ap]\.?m\b\.?|\b\d{4}\s*(?=utc|gmt|hours|hrs|h\b)"
-    r"|\b(?:utc|gmt|cet|cest|edt|est|pdt|pst|bst|z|o'clock|local time|heures?(?: locales?)?)\b"
 )
 _TOKEN = re.compile(r"\bq[1-4]\b|'\d{2}s?|\d+(?:er|re|eme|e|st|nd|rd|th|s)?\b|[a-z]+(?:-[a-z]+)*")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:er|re|eme|e|st|nd|rd|th)$")
@@ -46,14 +42,26 @@ def read(
     words: Words,
     language: str,
     context: str | None = None,
+    carried: PartialDate | None = None,
     *,
     nested: bool = False,
 ) -> PartialDate | None:
-    """The calendar value of ``expression`` seen from the reference day ``ref``."""
+    """The calendar value of ``expression`` seen from the reference day ``ref``.
+
+    ``carried`` is the day under discussion before the expression's sentence: the day
+    of a clock time, a part of the day or "the day before" that neither the expression
+    nor its sentence names.
+    """
     text = fold(expression).strip(" .,;:!?\"'()[]«»")
     if not text:
         return None
-    return _Reader(text, ref, words, language, expression, context, nested).value()
+    reader = _Reader(text, ref, words, language, expression, context, nested)
+    reader.carried = carried if carried is not None and carried.day is not None else None
+    found = reader.value()
+    if found is None or found.day is None or found.the_day != found:
+        return found
+    when = time_of_day(text, words)
+    return found if when is None else when.on(found) or found  # "25 h": the day alone
 
 
 class _Reader:
@@ -69,13 +77,14 @@ class _Reader:
     ) -> None:
         self.text, self.ref, self.words, self.language = text, ref, words, language
         self.expression, self.context, self.nested = expression, context, nested
+        self.carried: PartialDate | None = None
 
     def value(self) -> PartialDate | None:
         numeric = self._numeric()
         if numeric is not None:
             return numeric
-        has_clock = bool(_CLOCK.search(self.text))
-        text = _CLOCK.sub(" ", self.text)
+        has_clock = bool(CLOCK_WORDS.search(self.text))
+        text = CLOCK_WORDS.sub(" ", self.text)
         text = re.sub(r"\b(mi|mid)-", r"\1 ", text)
         text = re.sub(r"(\d)'s\b", r"\1s", text)  # "the 1990's"
         distal = re.search(r"-la\b", text) is not None  # "ce jour-là" is that day, not today
@@ -138,7 +147,7 @@ class _Reader:
             return True, None
         days = [on(y) for y in (self.ref.year - 1, self.ref.year, self.ref.year + 1)]
         cue = self._cue(text, [])
-        pick = self._choose(days, _same, _same, cue or self._tense(), cue is not None)
+        pick = choose(self.ref, days, _same, _same, cue or self._tense(), cue is not None)
         return True, PartialDate.from_date(pick)
 
     def _relative_day(self, text: str) -> tuple[bool, PartialDate | None]:
@@ -311,7 +320,8 @@ class _Reader:
             matching = [p for p in options if p.first_day.weekday() == weekday]
             if matching:
                 return min(matching, key=lambda p: abs((p.first_day - ref).days))
-        return self._choose(
+        return choose(
+            self.ref,
             options,
             _start,
             _end,
@@ -319,36 +329,6 @@ class _Reader:
             cue is not None,
             nearest=day is not None,
         )
-
-    def _choose(
-        self,
-        options: list[T],
-        start: Callable[[T], date],
-        end: Callable[[T], date],
-        direction: Direction | None,
-        strict: bool,
-        *,
-        nearest: bool = True,
-    ) -> T:
-        """The occurrence the direction asks for; with none, the nearest or the last begun."""
-        assert self.ref is not None
-        ref = self.ref
-        if direction == "past" or (direction is None and not nearest):
-            before = [o for o in options if (end(o) < ref if strict else start(o) <= ref)]
-            if before:
-                return max(before, key=start)
-        if direction == "future":
-            after = [o for o in options if (start(o) > ref if strict else end(o) >= ref)]
-            if after:
-                return min(after, key=start)
-
-        def distance(o: T) -> tuple[int, bool]:
-            if start(o) <= ref <= end(o):
-                return (0, False)
-            gap = (start(o) - ref).days if start(o) > ref else (ref - end(o)).days
-            return (gap, start(o) > ref)
-
-        return min(options, key=distance)
 
     def _weekday(self, weekday: int, cue: Direction | None, this: bool) -> PartialDate | None:
         if self.ref is None:
@@ -405,7 +385,7 @@ class _Reader:
         if half:
             return PartialDate(self.ref.year)
         options = [PartialDate(y, quarter=number) for y in (self.ref.year - 1, self.ref.year)]
-        return self._choose(options, _start, _end, cue or self._tense() or "past", False)
+        return choose(self.ref, options, _start, _end, cue or self._tense() or "past", False)
 
     def _season(
         self, season: str, cue: Direction | None, year: int | str | None, this: bool
@@ -418,7 +398,7 @@ class _Reader:
         if this and not cue and season_of(self.ref).season == name:
             return season_of(self.ref)
         options = [PartialDate(y, season=name) for y in range(self.ref.year - 2, self.ref.year + 2)]
-        return self._choose(options, _start, _end, cue or self._tense(), cue is not None)
+        return choose(self.ref, options, _start, _end, cue or self._tense(), cue is not None)
 
     def _bare_number(self, number: int) -> PartialDate | None:
         """A bare two-digit number is a year only after "en"/"in" or an apostrophe;
@@ -459,15 +439,16 @@ class _Reader:
         return max(fold(self.context).find(self.text), 0)
 
     def _context_day(self) -> PartialDate | None:
-        """The day named nearest the expression in its sentence, for a clock time, a part
-        of the day or "the day before" that names none itself."""
+        """The day named nearest the expression in its sentence, else the day carried
+        from earlier sentences, for a clock time, a part of the day or "the day before"
+        that names none itself."""
         if not self.context or self.ref is None:
-            return None
+            return self.carried
         sentence = fold(self.context)
         w = self.words
         where = self._position()
         best: tuple[int, PartialDate] | None = None
-        for match in _day_names(self.language).finditer(sentence):
+        for match in day_names(self.language).finditer(sentence):
             if where <= match.start() < where + len(self.text):
                 continue
             value = read(match.group(0), self.ref, w, self.language, self.context, nested=True)
@@ -475,21 +456,11 @@ class _Reader:
                 continue
             gap = abs(match.start() - where)
             if best is None or gap < best[0]:
-                best = (gap, value)
-        return None if best is None else best[1]
+                best = (gap, value.the_day)
+        return self.carried if best is None else best[1]
 
     def _shift(self, days: int) -> PartialDate | None:
         return None if self.ref is None else PartialDate.from_date(self.ref + timedelta(days=days))
-
-
-@lru_cache(maxsize=8)
-def _day_names(language: str) -> re.Pattern[str]:
-    """Words that name a day: weekdays, "yesterday", "3 March", "March 3"."""
-    w = LANGUAGES[language]
-    names = [*w.weekdays, *w.relative_days]
-    names += [rf"\d{{1,2}}(?:er)? {m}" for m in w.months] + [rf"{m} \d{{1,2}}" for m in w.months]
-    alternation = "|".join(sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?:\s+\d{{4}})?(?![\w-])")
 
 
 def _same(day: date) -> date:

@@ -7,15 +7,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-__all__ = ["PartialDate", "Precision", "Season", "parse_iso_partial", "parse_value"]
+__all__ = ["PartOfDay", "PartialDate", "Precision", "Season", "parse_iso_partial", "parse_value"]
 
-Precision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "unknown"]
+Precision = Literal[
+    "time", "part_of_day", "day", "week", "month", "quarter", "season", "year", "decade", "unknown"
+]
 Season = Literal["SP", "SU", "FA", "WI"]
+# TIMEX3 parts of the day: morning, afternoon, evening, night, daytime.
+PartOfDay = Literal["MO", "AF", "EV", "NI", "DT"]
+
+# The hour each part of the day begins, for ordering values within a day.
+PART_START: dict[PartOfDay, int] = {"MO": 6, "DT": 8, "AF": 12, "EV": 18, "NI": 22}
 
 # Meteorological seasons: the month each starts in (winter runs into the next year).
 SEASON_START: dict[Season, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+_WITHIN_DAY = re.compile(
+    r"^(?P<day>\d{4}-\d{2}-\d{2})T(?:(?P<hour>\d{2}):(?P<minute>\d{2})(?P<zone>Z)?"
+    r"|(?P<part>MO|AF|EV|NI|DT))$"
+)
 _TIMEX = re.compile(
     r"^(?P<year>\d{4})(?:-W(?P<week>\d{2})|-Q(?P<quarter>[1-4])|-(?P<season>SP|SU|FA|WI))$"
     r"|^(?P<decade>\d{3})X$"
@@ -24,12 +35,15 @@ _TIMEX = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A calendar value: a day, ISO week, month, quarter, season, year or decade.
+    """A calendar value: a clock time or part of a day, a day, ISO week, month, quarter,
+    season, year or decade.
 
     At most one of ``month``, ``week``, ``quarter``, ``season`` and ``decade`` is set;
-    ``day`` needs ``month``. A decade is stored by its first year (1960 for ``196X``);
-    a week by its ISO year and number, so ``year`` may differ from the calendar year of
-    the week's first day.
+    ``day`` needs ``month``, and a clock time (``hour``, ``minute``, ``zone``) or a
+    ``part`` of the day needs a day: a time with no day is no calendar value. ``zone``
+    is ``"Z"`` when the text says UTC or GMT, else the time is the article's local one.
+    A decade is stored by its first year (1960 for ``196X``); a week by its ISO year and
+    number, so ``year`` may differ from the calendar year of the week's first day.
     """
 
     year: int
@@ -39,10 +53,25 @@ class PartialDate:
     quarter: int | None = None
     season: Season | None = None
     decade: bool = False
+    hour: int | None = None
+    minute: int | None = None
+    zone: Literal["Z"] | None = None
+    part: PartOfDay | None = None
 
     def __post_init__(self) -> None:
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
+        if (self.hour is not None or self.part is not None) and self.day is None:
+            raise ValueError("a time of day needs a day")
+        if self.hour is not None and self.part is not None:
+            raise ValueError("a date has one precision")
+        if (self.hour is None) != (self.minute is None) or (self.zone and self.hour is None):
+            raise ValueError("a clock time has an hour and a minute")
+        h, m = self.hour, self.minute
+        in_day = h is None or m is None or (0 <= h < 24 and 0 <= m < 60)
+        # 24:00 is the end of the day, as TIMEX3 writes midnight.
+        if not in_day and (h, m) != (24, 0):
+            raise ValueError(f"not a clock time: {h}:{m}")
         units = (self.month, self.week, self.quarter, self.season, self.decade or None)
         if sum(u is not None for u in units) > 1:
             raise ValueError("a date has one precision")
@@ -59,6 +88,10 @@ class PartialDate:
 
     @property
     def precision(self) -> Precision:
+        if self.hour is not None:
+            return "time"
+        if self.part is not None:
+            return "part_of_day"
         if self.day is not None:
             return "day"
         if self.month is not None:
@@ -96,9 +129,28 @@ class PartialDate:
         following = start.month - 1 + months
         return date(start.year + following // 12, following % 12 + 1, 1) - timedelta(days=1)
 
+    @property
+    def start_minute(self) -> int | None:
+        """The minute of its day a clock time or part of the day begins at; else None."""
+        if self.hour is not None and self.minute is not None:
+            return self.hour * 60 + self.minute
+        return None if self.part is None else PART_START[self.part] * 60
+
+    @property
+    def the_day(self) -> PartialDate:
+        """The day alone, without the time of day (itself for any other precision)."""
+        if self.hour is None and self.part is None:
+            return self
+        return PartialDate(self.year, self.month, self.day)
+
     def isoformat(self) -> str:
-        """The TIMEX3 value: ``2020-01-06``, ``2020-W02``, ``2020-01``, ``2020-Q1``,
-        ``2020-SU``, ``2020`` or ``196X``."""
+        """The TIMEX3 value: ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06TEV``,
+        ``2020-01-06``, ``2020-W02``, ``2020-01``, ``2020-Q1``, ``2020-SU``, ``2020`` or
+        ``196X``."""
+        if self.hour is not None:
+            return f"{self.the_day.isoformat()}T{self.hour:02d}:{self.minute:02d}{self.zone or ''}"
+        if self.part is not None:
+            return f"{self.the_day.isoformat()}T{self.part}"
         if self.day is not None:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         if self.month is not None:
@@ -157,11 +209,27 @@ def parse_iso_partial(value: str) -> PartialDate:
 
 def parse_value(value: str) -> PartialDate:
     """Parse any value ``PartialDate.isoformat`` writes: a day, month or year as in
-    ``parse_iso_partial``, or ``2020-W02``, ``2009-Q1``, ``2020-SU``, ``196X``.
+    ``parse_iso_partial``, or ``2020-W02``, ``2009-Q1``, ``2020-SU``, ``196X``,
+    ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06TEV``.
 
     Raises:
         ValueError: The text is none of these, or names an impossible date.
     """
+    within = _WITHIN_DAY.match(value.strip())
+    if within:
+        day = parse_iso_partial(within["day"])
+        if within["part"]:
+            part = next(p for p in PART_START if p == within["part"])
+            return PartialDate(day.year, day.month, day.day, part=part)
+        zone: Literal["Z"] | None = "Z" if within["zone"] else None
+        return PartialDate(
+            day.year,
+            day.month,
+            day.day,
+            hour=int(within["hour"]),
+            minute=int(within["minute"]),
+            zone=zone,
+        )
     match = _TIMEX.match(value.strip())
     if not match:
         return parse_iso_partial(value)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .value import Season
 
-__all__ = ["LANGUAGES", "Words", "find", "fold", "phrase"]
+__all__ = ["LANGUAGES", "Words", "day_names", "find", "fold", "phrase"]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 
@@ -36,7 +36,8 @@ class Words:
     relative_days: dict[str, int]  # today, yesterday, tomorrow…
     reference_days: dict[str, int]  # the day before/after a day under discussion
     filler: frozenset[str]  # determiners, prepositions, "early/late", "début/fin"
-    parts_of_day: frozenset[str]
+    # A part of the day: its TIMEX3 code (MO, AF, EV, NI, DT), or the instant it names.
+    parts_of_day: dict[str, str]
     sets: frozenset[str]  # "every", "chaque": a recurring time, no one value
     positions: frozenset[str]  # "end", "début": a part of a period, the current one
     plural_units: frozenset[str]
@@ -96,8 +97,10 @@ EN = Words(
         "after", "beginning", "start", "end", "middle", "close", "and", "or", "as",
         "same", "this", "that", "day", "s",
     }),
-    parts_of_day=frozenset({"morning", "afternoon", "evening", "night", "noon", "midday",
-                            "overnight", "dawn", "dusk", "midnight"}),
+    parts_of_day={"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
+                  "tonight": "NI", "overnight": "NI", "dawn": "MO", "dusk": "EV",
+                  "noon": "12:00", "midday": "12:00", "midnight": "24:00", "daytime": "DT",
+                  "during the day": "DT"},
     positions=frozenset({"beginning", "start", "end", "middle", "close"}),
     sets=frozenset({"each", "every", "per", "daily", "weekly", "monthly", "yearly",
                     "annually", "weekdays", "weekends", "mondays", "tuesdays", "wednesdays",
@@ -155,8 +158,10 @@ FR = Words(
         "debut", "fin", "mi", "milieu", "cours", "et", "ou", "entre", "avant", "apres",
         "partir", "meme", "ce", "cet", "cette", "jour", "journee", "par", "sur",
     }),
-    parts_of_day=frozenset({"matin", "matinee", "apres-midi", "soir", "soiree", "nuit",
-                            "midi", "minuit", "aube", "crepuscule"}),
+    parts_of_day={"matin": "MO", "matinee": "MO", "apres-midi": "AF", "soir": "EV",
+                  "soiree": "EV", "nuit": "NI", "aube": "MO", "crepuscule": "EV",
+                  "midi": "12:00", "minuit": "24:00", "dans la journee": "DT",
+                  "en journee": "DT"},
     positions=frozenset({"debut", "fin", "milieu", "mi"}),
     sets=frozenset({"chaque", "tous", "toutes", "quotidien", "quotidienne",
                     "hebdomadaire", "mensuel", "mensuelle", "annuel", "annuelle", "lundis",
@@ -197,3 +202,22 @@ def find(names: tuple[str, ...], text: str) -> str | None:
     """The longest of ``names`` that stands as whole words in ``text``, if any."""
     match = _alternation(names).search(text)
     return None if match is None else match.group(0)
+
+
+@lru_cache(maxsize=8)
+def day_names(language: str, *, abbreviations: bool = True) -> re.Pattern[str]:
+    """Words that name a day: weekdays, "yesterday", "3 March", "March 3".
+
+    Without ``abbreviations``, a weekday's short form ("sun", "wed") is left out: it is
+    also a common word, safe to read only next to the expression it dates.
+    """
+    w = LANGUAGES[language]
+    weekdays = [
+        d
+        for d in w.weekdays
+        if abbreviations or not any(o != d and o.startswith(d) for o in w.weekdays)
+    ]
+    names = [*weekdays, *w.relative_days]
+    names += [rf"\d{{1,2}}(?:er)? {m}" for m in w.months] + [rf"{m} \d{{1,2}}" for m in w.months]
+    alternation = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?:\s+\d{{4}})?(?![\w-])")
