@@ -1,8 +1,11 @@
 """Calendar dates with an honest precision.
 
-A ``PartialDate`` is a calendar value known to the day, the ISO week, the month, the
-quarter, the season, the year or the decade: an article dated ``2020-01`` is not
-silently placed on the first of January, and "les années 60" is ``196X``, not 1960.
+A ``PartialDate`` is a calendar value known to the minute, the part of the day, the day,
+the weekend, the ISO week, the month, the quarter, the season, the year or the decade: an
+article dated ``2020-01`` is not silently placed on the first of January, and "les années
+60" is ``196X``, not 1960. A ``TemporalReference`` is TimeML's ``PRESENT_REF``,
+``PAST_REF`` or ``FUTURE_REF``: "currently", "récemment", "soon" point at a time without
+placing it on the calendar.
 English and French are read by a grammar of their time words (``rules``, ``words``);
 other languages go through ``dateparser`` (``fallback``).
 """
