@@ -126,16 +126,19 @@ class DateValue(_Model):
         description=(
             "The TIMEX3 value, per `precision`: YYYY-MM-DDThh:mm (a clock time, with Z "
             "when the text says UTC or GMT), YYYY-MM-DDTMO/AF/EV/NI/DT (morning, afternoon, "
-            "evening, night, daytime), YYYY-MM-DD, YYYY-Www (ISO week), YYYY-MM, YYYY-Qn, "
-            "YYYY-SP/SU/FA/WI (season), YYYY, or YYYX (decade); null when the words name "
+            "evening, night, daytime), YYYY-MM-DD, YYYY-Www-WE (the weekend of an ISO week), "
+            "YYYY-Www (ISO week), YYYY-MM, YYYY-Qn, YYYY-SP/SU/FA/WI (season), YYYY, YYYX "
+            "(decade), or PRESENT_REF/PAST_REF/FUTURE_REF (the present, past or future with "
+            "no calendar value: 'currently', 'recently', 'soon'); null when the words name "
             "no calendar value."
         )
     )
     precision: Precision = Field(
         description=(
-            "time, part_of_day, day, week, month, quarter, season, year, decade, or "
-            "unknown when the words name no calendar value (a duration, a clock time with "
-            "no day, 'now')."
+            "time, part_of_day, day, weekend, week, month, quarter, season, year, decade, "
+            "reference (PRESENT_REF, PAST_REF, FUTURE_REF), or unknown when the words "
+            "name no calendar value and point at no time (a duration, a clock time with "
+            "no day)."
         )
     )
 

@@ -210,8 +210,9 @@ def _actors_table(record: ArticleSummary) -> str:
 
 def _chronological(event: Event) -> tuple[bool, str, int, int]:
     """By first day, the narrower value first, then by the time of day (a day before its
-    times); events with no calendar value last."""
-    if event.when is None or event.when.value is None:
+    times); events with no calendar value, or only a reference to the present, past or
+    future, last."""
+    if event.when is None or event.when.value is None or event.when.precision == "reference":
         return (True, "", 0, 0)
     value = parse_value(event.when.value)
     moment = -1 if value.start_minute is None else value.start_minute

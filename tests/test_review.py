@@ -193,3 +193,36 @@ def test_when_label_shows_a_clock_time_bare_and_names_a_part_of_day() -> None:
     evening = DateValue(text="dimanche soir", value="2002-03-31TEV", precision="part_of_day")
     assert when_label(clock) == "2002-03-31T20:00"
     assert when_label(evening) == "2002-03-31TEV, part_of_day"
+
+
+def test_timeline_puts_weekends_by_their_saturday_and_references_last() -> None:
+    from summarizer.record import DateValue
+
+    record = _record()
+    event = record.events[0]
+    whens = [
+        DateValue(text="actuellement", value="PRESENT_REF", precision="reference"),
+        DateValue(text="le 21 avril", value="2024-04-21", precision="day"),
+        DateValue(text="ce week-end", value="2024-W16-WE", precision="weekend"),
+        DateValue(text="le 19 avril", value="2024-04-19", precision="day"),
+    ]
+    events = [event.model_copy(update={"when": w}) for w in whens]
+    page = render_html([record.model_copy(update={"events": events})])
+    timeline = page[page.index("<h2>Timeline</h2>") :]
+    cells = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td>", timeline)
+    assert cells == [
+        ("2024-04-19", "day"),
+        ("2024-W16-WE", "weekend"),
+        ("2024-04-21", "day"),
+        ("PRESENT_REF", "reference"),
+    ]
+
+
+def test_when_label_names_weekends_and_references() -> None:
+    from summarizer.record import DateValue
+    from summarizer.render import when_label
+
+    weekend = DateValue(text="this weekend", value="2024-W16-WE", precision="weekend")
+    soon = DateValue(text="soon", value="FUTURE_REF", precision="reference")
+    assert when_label(weekend) == "2024-W16-WE, weekend"
+    assert when_label(soon) == "FUTURE_REF, reference"

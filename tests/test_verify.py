@@ -200,3 +200,22 @@ def test_a_clock_time_with_no_day_in_the_article_gets_no_value() -> None:
     out = verify_draft(_draft(actors=[], stances=[], events=[event]), article)
     assert out.events[0].when is not None
     assert (out.events[0].when.value, out.events[0].when.precision) == (None, "unknown")
+
+
+def test_an_event_dated_by_a_reference_word_gets_timeml_reference_precision() -> None:
+    article = load_article(
+        "La mairie étudie actuellement le remplacement des canalisations.",
+        date="1999-07-29",
+        language="fr",
+    )
+    event = {
+        "type": "other", "description": "d", "agents": [], "targets": [],
+        "when": "actuellement", "realis": "occurred", "sentences": [1],
+        "quote": "étudie actuellement",
+    }  # fmt: skip
+    out = verify_draft(_draft(actors=[], stances=[], events=[event]), article)
+    assert out.events[0].when is not None
+    assert (out.events[0].when.value, out.events[0].when.precision) == (
+        "PRESENT_REF",
+        "reference",
+    )

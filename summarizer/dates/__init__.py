@@ -1,8 +1,11 @@
 """Calendar dates with an honest precision.
 
-A ``PartialDate`` is a calendar value known to the day, the ISO week, the month, the
-quarter, the season, the year or the decade: an article dated ``2020-01`` is not
-silently placed on the first of January, and "les années 60" is ``196X``, not 1960.
+A ``PartialDate`` is a calendar value known to the minute, the part of the day, the day,
+the weekend, the ISO week, the month, the quarter, the season, the year or the decade: an
+article dated ``2020-01`` is not silently placed on the first of January, and "les années
+60" is ``196X``, not 1960. A ``TemporalReference`` is TimeML's ``PRESENT_REF``,
+``PAST_REF`` or ``FUTURE_REF``: "currently", "récemment", "soon" point at a time without
+placing it on the calendar.
 English and French are read by a grammar of their time words (``rules``, ``words``);
 other languages go through ``dateparser`` (``fallback``).
 """
@@ -12,13 +15,22 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import fallback, rules
-from .value import PartialDate, PartOfDay, Precision, parse_iso_partial, parse_value
+from .reference import reference
+from .value import (
+    PartialDate,
+    PartOfDay,
+    Precision,
+    TemporalReference,
+    parse_iso_partial,
+    parse_value,
+)
 from .words import LANGUAGES, day_names, fold
 
 __all__ = [
     "PartOfDay",
     "PartialDate",
     "Precision",
+    "TemporalReference",
     "carried_day",
     "parse_iso_partial",
     "parse_value",
@@ -33,7 +45,7 @@ def resolve_date(
     language: str,
     context: str | None = None,
     carried: PartialDate | None = None,
-) -> PartialDate | None:
+) -> PartialDate | TemporalReference | None:
     """Place a date expression on the calendar, no more precisely than the text allows.
 
     Args:
@@ -56,14 +68,20 @@ def resolve_date(
     Returns:
         The resolved date, or ``None`` when the words name no calendar value: durations
         ("six years"), sets ("every month"), ordinals ("the 99th day"), clock times with
-        no day named, and "now"-words. A clock time or part of the day on a known day has
-        precision ``time`` (``2002-03-31T20:00``, ``T08:30Z`` for UTC/GMT) or
-        ``part_of_day`` (``2002-03-31TEV``).
+        no day named. Words that point at the present, past or future with no calendar
+        value ("currently", "recently", "bientôt"; "today's GM") give a
+        ``TemporalReference`` (``PRESENT_REF``, ``PAST_REF``, ``FUTURE_REF``). A clock
+        time or part of the day on a known day has precision ``time``
+        (``2002-03-31T20:00``, ``T08:30Z`` for UTC/GMT) or ``part_of_day``
+        (``2002-03-31TEV``); a weekend has precision ``weekend`` (``2009-W34-WE``).
     """
     words = LANGUAGES.get(language[:2].lower()) if language else None
     if words is None:
         return fallback.resolve(expression, anchor, language)
     lang = language[:2].lower()
+    pointer = reference(expression, context, lang)
+    if pointer is not None:
+        return pointer
     if anchor is None:
         return rules.read(expression, None, words, lang, context, carried)
     early = rules.read(expression, anchor.first_day, words, lang, context, carried)
@@ -100,6 +118,6 @@ def carried_day(
         folded = fold(sentence)
         for match in reversed(list(pattern.finditer(folded))):
             value = resolve_date(match.group(0), anchor, lang, sentence)
-            if value is not None and value.day is not None:
+            if isinstance(value, PartialDate) and value.day is not None:
                 return value.the_day
     return None

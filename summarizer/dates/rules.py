@@ -353,9 +353,11 @@ class _Reader:
         step = {"past": -1, "future": 1, None: 0}[cue]
         if unit == "year" and year is not None:
             return PartialDate(int(year))
+        if unit == "weekend":
+            return self._weekend(step, this or cue is not None)
         if not (this or cue) and unit != "year":
             return None  # "the week", "la semaine": which one is not said
-        if unit in ("week", "weekend"):
+        if unit == "week":
             return PartialDate.from_date(self.ref + timedelta(weeks=step), "week")
         if unit in ("month", "year"):
             return step_by(self.ref, unit, step, keep_day=False)
@@ -364,6 +366,20 @@ class _Reader:
         if unit == "day" and this and not cue:
             return self._shift(0)
         return None
+
+    def _weekend(self, step: int, said: bool) -> PartialDate | None:
+        """ "this weekend", "le week-end dernier"; "the weekend" alone is the one nearest
+        the article on the side its verb's tense says (the coming one under a future, the
+        one under way or just past otherwise): a weekend is too short for news to mean
+        another without saying so."""
+        assert self.ref is not None
+        if not said:
+            weekday = self.ref.weekday()
+            if self._tense() == "future":
+                step = 1 if weekday == 6 else 0
+            else:
+                step = 0 if weekday >= 5 else -1
+        return PartialDate.from_date(self.ref + timedelta(weeks=step), "weekend")
 
     def _quarter(
         self, tokens: list[Token], cue: Direction | None, year: int | str | None

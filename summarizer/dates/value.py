@@ -7,14 +7,35 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-__all__ = ["PartOfDay", "PartialDate", "Precision", "Season", "parse_iso_partial", "parse_value"]
+__all__ = [
+    "PartOfDay",
+    "PartialDate",
+    "Precision",
+    "Season",
+    "TemporalReference",
+    "parse_iso_partial",
+    "parse_value",
+]
 
 Precision = Literal[
-    "time", "part_of_day", "day", "week", "month", "quarter", "season", "year", "decade", "unknown"
+    "time",
+    "part_of_day",
+    "day",
+    "weekend",
+    "week",
+    "month",
+    "quarter",
+    "season",
+    "year",
+    "decade",
+    "reference",
+    "unknown",
 ]
 Season = Literal["SP", "SU", "FA", "WI"]
 # TIMEX3 parts of the day: morning, afternoon, evening, night, daytime.
 PartOfDay = Literal["MO", "AF", "EV", "NI", "DT"]
+# What a TIMEX3 PRESENT_REF, PAST_REF or FUTURE_REF points at.
+Reference = Literal["PRESENT", "PAST", "FUTURE"]
 
 # The hour each part of the day begins, for ordering values within a day.
 PART_START: dict[PartOfDay, int] = {"MO": 6, "DT": 8, "AF": 12, "EV": 18, "NI": 22}
@@ -28,22 +49,25 @@ _WITHIN_DAY = re.compile(
     r"|(?P<part>MO|AF|EV|NI|DT))$"
 )
 _TIMEX = re.compile(
-    r"^(?P<year>\d{4})(?:-W(?P<week>\d{2})|-Q(?P<quarter>[1-4])|-(?P<season>SP|SU|FA|WI))$"
+    r"^(?P<year>\d{4})(?:-W(?P<week>\d{2})(?P<weekend>-WE)?|-Q(?P<quarter>[1-4])|-(?P<season>SP|SU|FA|WI))$"
     r"|^(?P<decade>\d{3})X$"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A calendar value: a clock time or part of a day, a day, ISO week, month, quarter,
-    season, year or decade.
+    """A calendar value: a clock time or part of a day, a day, the weekend of an ISO week,
+    an ISO week, month, quarter, season, year or decade.
 
     At most one of ``month``, ``week``, ``quarter``, ``season`` and ``decade`` is set;
     ``day`` needs ``month``, and a clock time (``hour``, ``minute``, ``zone``) or a
     ``part`` of the day needs a day: a time with no day is no calendar value. ``zone``
     is ``"Z"`` when the text says UTC or GMT, else the time is the article's local one.
     A decade is stored by its first year (1960 for ``196X``); a week by its ISO year and
-    number, so ``year`` may differ from the calendar year of the week's first day.
+    number, so ``year`` may differ from the calendar year of the week's first day. A
+    ``weekend`` is the Saturday and Sunday of its ``week`` (TIMEX3 ``2020-W02-WE``): a
+    week with a flag rather than a unit of its own, since its place on the calendar is
+    the week's.
     """
 
     year: int
@@ -57,6 +81,7 @@ class PartialDate:
     minute: int | None = None
     zone: Literal["Z"] | None = None
     part: PartOfDay | None = None
+    weekend: bool = False
 
     def __post_init__(self) -> None:
         if self.day is not None and self.month is None:
@@ -81,6 +106,8 @@ class PartialDate:
             raise ValueError("a quarter is 1 to 4")
         if self.season is not None and self.season not in SEASON_START:
             raise ValueError(f"not a season: {self.season!r}")
+        if self.weekend and self.week is None:
+            raise ValueError("a weekend needs a week")
         if self.week is not None:
             date.fromisocalendar(self.year, self.week, 1)  # ValueError for week 54
         # Raises ValueError for impossible dates such as 2020-02-30.
@@ -97,7 +124,7 @@ class PartialDate:
         if self.month is not None:
             return "month"
         if self.week is not None:
-            return "week"
+            return "weekend" if self.weekend else "week"
         if self.quarter is not None:
             return "quarter"
         if self.season is not None:
@@ -107,7 +134,7 @@ class PartialDate:
     @property
     def first_day(self) -> date:
         if self.week is not None:
-            return date.fromisocalendar(self.year, self.week, 1)
+            return date.fromisocalendar(self.year, self.week, 6 if self.weekend else 1)
         if self.quarter is not None:
             return date(self.year, 3 * self.quarter - 2, 1)
         if self.season is not None:
@@ -119,7 +146,7 @@ class PartialDate:
         if self.day is not None:
             return self.first_day
         if self.week is not None:
-            return self.first_day + timedelta(days=6)
+            return date.fromisocalendar(self.year, self.week, 7)
         if self.decade:
             return date(self.year + 9, 12, 31)
         months = 3 if self.quarter is not None or self.season is not None else 1
@@ -145,8 +172,8 @@ class PartialDate:
 
     def isoformat(self) -> str:
         """The TIMEX3 value: ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06TEV``,
-        ``2020-01-06``, ``2020-W02``, ``2020-01``, ``2020-Q1``, ``2020-SU``, ``2020`` or
-        ``196X``."""
+        ``2020-01-06``, ``2020-W02-WE``, ``2020-W02``, ``2020-01``, ``2020-Q1``, ``2020-SU``,
+        ``2020`` or ``196X``."""
         if self.hour is not None:
             return f"{self.the_day.isoformat()}T{self.hour:02d}:{self.minute:02d}{self.zone or ''}"
         if self.part is not None:
@@ -156,7 +183,7 @@ class PartialDate:
         if self.month is not None:
             return f"{self.year:04d}-{self.month:02d}"
         if self.week is not None:
-            return f"{self.year:04d}-W{self.week:02d}"
+            return f"{self.year:04d}-W{self.week:02d}{'-WE' if self.weekend else ''}"
         if self.quarter is not None:
             return f"{self.year:04d}-Q{self.quarter}"
         if self.season is not None:
@@ -173,14 +200,34 @@ class PartialDate:
             return cls(value.year - value.year % 10, decade=True)
         if precision == "month":
             return cls(value.year, value.month)
-        if precision == "week":
+        if precision in ("week", "weekend"):
             year, week, _ = value.isocalendar()
-            return cls(year, week=week)
+            return cls(year, week=week, weekend=precision == "weekend")
         if precision == "quarter":
             return cls(value.year, quarter=(value.month - 1) // 3 + 1)
         if precision == "season":
             return season_of(value)
         return cls(value.year, value.month, value.day)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class TemporalReference:
+    """A time the text points at without placing it on the calendar: TIMEX3's
+    ``PRESENT_REF`` ("currently", "de nos jours"), ``PAST_REF`` ("recently", "autrefois")
+    and ``FUTURE_REF`` ("soon", "à l'avenir"). It has no day, so it sorts after dated values.
+    """
+
+    reference: Reference
+
+    @property
+    def precision(self) -> Precision:
+        return "reference"
+
+    def isoformat(self) -> str:
+        return f"{self.reference}_REF"
 
     def __str__(self) -> str:
         return self.isoformat()
@@ -209,7 +256,7 @@ def parse_iso_partial(value: str) -> PartialDate:
 
 def parse_value(value: str) -> PartialDate:
     """Parse any value ``PartialDate.isoformat`` writes: a day, month or year as in
-    ``parse_iso_partial``, or ``2020-W02``, ``2009-Q1``, ``2020-SU``, ``196X``,
+    ``parse_iso_partial``, or ``2020-W02``, ``2020-W02-WE``, ``2009-Q1``, ``2020-SU``, ``196X``,
     ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06TEV``.
 
     Raises:
@@ -237,7 +284,7 @@ def parse_value(value: str) -> PartialDate:
         return PartialDate(int(match["decade"]) * 10, decade=True)
     year = int(match["year"])
     if match["week"]:
-        return PartialDate(year, week=int(match["week"]))
+        return PartialDate(year, week=int(match["week"]), weekend=bool(match["weekend"]))
     if match["quarter"]:
         return PartialDate(year, quarter=int(match["quarter"]))
     season = next(s for s in SEASON_START if s == match["season"])
