@@ -311,7 +311,9 @@ class Summarizer:
         result = await extract(
             client, endpoint, settings, messages, Draft, {"article": article}, read_lenient
         )
-        checked = verify_draft(result.value, article, strict=settings.strict)
+        checked = verify_draft(
+            result.value, article, strict=settings.strict, output_language=output_language
+        )
         warnings = [*result.repairs, *checked.warnings]
         support = (
             summary_support(result.value.summary, article)
