@@ -114,7 +114,14 @@ class Folded:
 
 @lru_cache(maxsize=64)
 def fold(text: str) -> Folded:
-    """Fold ``text`` for comparison: see the module docstring for what is folded."""
+    """Fold ``text`` for comparison: see the module docstring for what is folded.
+
+    Cached: an article is folded once for all its quotes.
+    """
+    return _fold(text)
+
+
+def _fold(text: str) -> Folded:
     out: list[str] = []
     index: list[int] = []
     for i, char in enumerate(text):
@@ -139,10 +146,6 @@ def _fold_char(char: str) -> str:
         for folded in part.casefold():
             pieces.append(folded if folded.isalnum() else " ")
     return "".join(pieces)
-
-
-def _fold_quote(quote: str) -> str:
-    return fold(quote).text.strip(" ")
 
 
 def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ...] = ()) -> Located:
@@ -172,7 +175,9 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
                 return _located(article, found, found + len(stripped), "exact")
 
     folded = fold(text)
-    parts = [p for p in (_fold_quote(q) for q in _ELLIPSIS.split(stripped)) if p]
+    # Quotes are folded uncached: they would push articles out of ``fold``'s cache.
+    pieces = [f for f in (_fold(q) for q in _ELLIPSIS.split(stripped)) if f.text.strip(" ")]
+    parts = [f.text.strip(" ") for f in pieces]
     if parts:
         needle = " ".join(parts)
         for lo, hi in windows:
@@ -181,7 +186,7 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
                 return _located(
                     article, *_with_edge_punctuation(text, stripped, *span), "normalised"
                 )
-        said, gaps = _quote_words(parts)
+        said, gaps = _quote_words(pieces)
         for n, (lo, hi) in enumerate(windows):
             found_words = _subsequence(folded, said, gaps, lo, hi, body=n >= local)
             if found_words is not None:
@@ -199,21 +204,46 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
     return Located(None, None, "unverified")
 
 
-def _quote_words(parts: list[str]) -> tuple[list[Token], frozenset[int]]:
+def _quote_words(pieces: list[Folded]) -> tuple[list[Token], frozenset[int]]:
     """The words of an (elided) quote, and the positions of its "…" marks."""
     said: list[Token] = []
     gaps: set[int] = set()
-    for part in parts:
+    for piece in pieces:
         if said:
             gaps.add(len(said))
-        quote = fold(part)
-        said.extend(tokens(quote.text, quote.index, part, 0, len(quote.text)))
+        said.extend(tokens(piece.text, piece.index, piece.original, 0, len(piece.text)))
     return said, frozenset(gaps)
 
 
-def _words(folded: Folded, lo: int, hi: int) -> list[Token]:
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """An article's words, read once: in order, their folded starts, and where each word is."""
+
+    tokens: list[Token]
+    starts: list[int]
+    where: dict[str, list[int]]
+
+
+@lru_cache(maxsize=64)
+def _article_words(text: str) -> _Words:
+    folded = fold(text)
+    found = tokens(folded.text, folded.index, text, 0, len(folded.text))
+    where: dict[str, list[int]] = {}
+    for position, token in enumerate(found):
+        where.setdefault(token.text, []).append(position)
+    return _Words(found, [t.start for t in found], where)
+
+
+def _word_range(folded: Folded, lo: int, hi: int) -> tuple[_Words, int, int]:
+    """The article's words and the positions of the first and past the last in ``[lo, hi)``."""
+    words = _article_words(folded.original)
     flo, fhi = folded.from_original(lo, hi)
-    return tokens(folded.text, folded.index, folded.original, flo, fhi)
+    return words, bisect.bisect_left(words.starts, flo), bisect.bisect_left(words.starts, fhi)
+
+
+def _words(folded: Folded, lo: int, hi: int) -> list[Token]:
+    words, first, last = _word_range(folded, lo, hi)
+    return words.tokens[first:last]
 
 
 def _subsequence(
@@ -227,25 +257,30 @@ def _subsequence(
     """
     if len(said) < _SUBSEQUENCE_MIN_WORDS:
         return None
-    words = _words(folded, lo, hi)
+    words, lowest, highest = _word_range(folded, lo, hi)
     wanted = [t.text for t in said]
+    if any(w not in words.where for w in wanted):
+        return None
     limit = 2 * len(wanted) + 2 if not body else len(wanted) + max(2, len(wanted) // 2)
     best: tuple[int, int] | None = None
-    for first, token in enumerate(words):
-        if token.text != wanted[0]:
+    rarest = min(set(wanted[1:]), key=lambda w: len(words.where[w]))
+    firsts = words.where[wanted[0]]
+    for first in firsts[bisect.bisect_left(firsts, lowest) : bisect.bisect_left(firsts, highest)]:
+        # Cheap test before the walk: the rarest word must occur within reach.
+        rare = words.where[rarest]
+        if bisect.bisect_left(rare, first + limit) == bisect.bisect_right(rare, first):
             continue
         position, next_wanted = first, 1
-        while next_wanted < len(wanted) and position - first + 1 < limit:
+        stop = min(highest, first + limit)
+        while next_wanted < len(wanted) and position + 1 < stop:
             position += 1
-            if position >= len(words):
-                break
-            if words[position].text == wanted[next_wanted]:
+            if words.tokens[position].text == wanted[next_wanted]:
                 next_wanted += 1
         if next_wanted == len(wanted) and (best is None or position - first < best[1] - best[0]):
             best = (first, position)
     if best is None:
         return None
-    return words[best[0] : best[1] + 1]
+    return words.tokens[best[0] : best[1] + 1]
 
 
 def _refine(
