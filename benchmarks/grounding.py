@@ -159,6 +159,10 @@ def make_cases(articles: list[Article], per_article: int, rng: random.Random) ->
     return cases
 
 
+def _bare(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
 def _misquotes(article: Article, per_article: int, rng: random.Random) -> list[Case]:
     """Up to ``per_article`` cases of each misquote, from quotes that hold what changes."""
     language = article.language
@@ -190,7 +194,16 @@ def _misquotes(article: Article, per_article: int, rng: random.Random) -> list[C
                 start, end = words[first][0], words[first + n - 1][1]
                 quote = article.text[start:end]
                 changed = make(quote)
-                if changed is not None and changed != quote:
+                # A change that happens to be in the text, or that only moved punctuation
+                # or an existing "[...]", is no misquote.
+                if (
+                    changed is not None
+                    and changed.split() != quote.split()
+                    and _bare(changed) != _bare(quote)
+                    and changed not in article.text
+                    and "[...]" not in quote
+                    and "…" not in quote
+                ):
                     cases.append(Case(article, sentence_id, changed, (start, end), name))
                     made += 1
                     break

@@ -180,8 +180,8 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
     parts = [f.text.strip(" ") for f in pieces]
     if parts:
         needle = " ".join(parts)
-        for lo, hi in windows:
-            span = _find_parts(folded, parts, lo, hi)
+        for n, (lo, hi) in enumerate(windows):
+            span = _find_parts(folded, parts, lo, hi, bounded=n >= local)
             if span is not None:
                 return _located(
                     article, *_with_edge_punctuation(text, stripped, *span), "normalised"
@@ -368,12 +368,14 @@ def _mark(char: str) -> str:
     return char
 
 
-def _find_parts(folded: Folded, parts: list[str], lo: int, hi: int) -> tuple[int, int] | None:
+def _find_parts(
+    folded: Folded, parts: list[str], lo: int, hi: int, *, bounded: bool
+) -> tuple[int, int] | None:
     """Find each folded part, in order and on word boundaries, within ``[lo, hi)``.
 
     An elided quote ("le … a voté") is anchored where its parts stand nearest to each
-    other, never at the first occurrence of a short, common first part; and a run much
-    longer than the quote itself is no match.
+    other, never at the first occurrence of a short, common first part. Outside the
+    cited sentences (``bounded``), a run much longer than the quote itself is no match.
     """
     flo, fhi = folded.from_original(lo, hi)
     haystack = folded.text
@@ -396,7 +398,7 @@ def _find_parts(folded: Folded, parts: list[str], lo: int, hi: int) -> tuple[int
             best = (first, cursor)
         if len(parts) == 1:
             break
-    if best is None or (len(parts) > 1 and best[1] - best[0] > longest):
+    if best is None or (bounded and len(parts) > 1 and best[1] - best[0] > longest):
         return None
     return folded.to_original(*best)
 

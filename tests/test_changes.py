@@ -168,3 +168,11 @@ def test_an_elision_stretched_far_beyond_its_quote_is_not_a_match() -> None:
     article = load_article(f"Le port ferme. {filler} Enfin les dockers ont voté.", language="fr")
     found = locate("Le port … ont voté", article, [1])
     assert found.match == "sentence"
+
+
+def test_an_elision_within_one_long_cited_sentence_is_matched_whatever_its_length() -> None:
+    middle = ", ".join(f"le quai numéro {n}" for n in range(20))
+    article = load_article(f"Le port a fermé {middle} et les dockers ont voté.", language="fr")
+    found = locate("Le port … ont voté", article, [1])
+    assert found.grounded
+    assert article.text[found.start : found.end] == article.text.rstrip(".")
