@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .actors import find_mentions
 from .article import Article
 from .changes import number_value, tokens
 from .grounding import fold
@@ -77,11 +78,11 @@ def place_flags(
     return flags
 
 
-def name_flags(name: str, mentions: list[Mention]) -> list[Flag]:
+def name_flags(name: str, mentions: list[Mention], article: Article) -> list[Flag]:
     """A flag when the text names the actor, but never as ``name`` is written."""
     if not mentions:
         return [Flag(code="name_not_found", message=f"{name!r} is not in the text")]
-    if any(_words(m.text) == _words(name) for m in mentions):
+    if find_mentions([name], article):
         return []
     found = ", ".join(sorted({repr(m.text) for m in mentions}))
     return [

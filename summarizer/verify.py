@@ -76,7 +76,7 @@ def verify_draft(
         evidence = _evidence(actor.quote, actor.sentences, article)
         problems = _evidence_flags(evidence)
         mentions = find_mentions(surfaces(actor), article)
-        naming = name_flags(actor.name, mentions)
+        naming = name_flags(actor.name, mentions, article)
         kept_evidence = [evidence]
         if strict and not mentions:
             out.dropped += 1
