@@ -289,3 +289,16 @@ def test_summary_support_is_the_share_of_summary_words_found_in_the_article(
     assert summary_support(grounded, article) == 1.0
     assert summary_support(invented, article) == 0.0
     assert summary_support("a b c", article) is None
+
+
+def test_an_actor_name_written_inside_a_longer_mention_is_not_flagged() -> None:
+    article = load_article(
+        "The U.S. Department of Agriculture warned farmers. The U.S. said prices would rise.",
+        language="en",
+    )
+    draft = _draft(
+        actors=[{"id": "A1", "name": "U.S.", "kind": "state", "mentions": ["The U.S."],
+                 "sentences": [2], "quote": "The U.S. said prices would rise"}],
+        stances=[], events=[],
+    )  # fmt: skip
+    assert verify_draft(draft, article).actors[0].flags == []
