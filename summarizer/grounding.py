@@ -19,10 +19,11 @@ The cascade says how the span was *located*, strongest first:
 
 Only ``exact`` and ``normalised`` spans hold the quote *verbatim*. A ``subsequence`` or
 ``fuzzy`` span is compared word by word with the quote and every difference is named
-(``changes``: a number, a negation, a date, a name, other words changed or dropped);
-when there is none, the quote differed only in typography and the match is
-``normalised``. ``Located.grounded`` is the verdict, and ``Located.problem`` says it to
-the model: the draft's re-ask and the record's flags both read it from here.
+(``Located.differences``, see ``changes``: a number, a negation, a date, a name, other
+words changed or dropped); when there is none, the quote differed only in typography
+and the match is ``normalised``. ``Located.grounded`` is the verdict, and
+``Located.problem`` says it to the model: the draft's re-ask and the record's flags
+both read it from here.
 
 Offsets are Python ``str`` indices into ``Article.text``. Folding is done character by
 character with a map back to the original index, so a span found in folded text is
@@ -196,7 +197,7 @@ def locate(quote: str, article: Article, sentence_ids: list[int] | tuple[int, ..
                 threshold = _FUZZY_CITED if n < local else _FUZZY_BODY
                 aligned = _fuzzy(folded, needle, lo, hi, threshold)
                 if aligned is not None:
-                    span_words = _refine(folded, said, gaps, lo, hi, aligned)
+                    span_words = _refine(folded, said, lo, hi, aligned)
                     return _judged(article, folded, said, gaps, span_words, "fuzzy")
 
     if cited:
@@ -284,12 +285,7 @@ def _subsequence(
 
 
 def _refine(
-    folded: Folded,
-    said: list[Token],
-    gaps: frozenset[int],
-    lo: int,
-    hi: int,
-    aligned: tuple[int, int],
+    folded: Folded, said: list[Token], lo: int, hi: int, aligned: tuple[int, int]
 ) -> list[Token]:
     """The words of a fuzzy alignment, trimmed of text the quote does not cover.
 
