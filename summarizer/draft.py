@@ -208,9 +208,10 @@ def draft_problems(draft: Draft, article: Article) -> list[str]:
     """Everything in ``draft`` that the article or the draft itself contradicts.
 
     Checks that actor ids are unique, that every actor reference names an actor, that
-    cited sentences exist, and that every quote can be found in the article.
+    cited sentences exist, and that every quote is grounded: found in the article word for
+    word (see ``grounding.Located.problem``, which also names what a misquote changed).
     """
-    from .grounding import GROUNDED, locate
+    from .grounding import locate
 
     problems: list[str] = []
     ids = [actor.id for actor in draft.actors]
@@ -228,10 +229,8 @@ def draft_problems(draft: Draft, article: Article) -> list[str]:
                 f"{where}.sentences cites {missing}, but the article has sentences "
                 f"1 to {len(article.sentences)}"
             )
-        elif locate(item.quote, article, item.sentences).match not in GROUNDED:
-            problems.append(
-                f"{where}.quote {item.quote!r} is not in the article; copy words exactly"
-            )
+        elif (problem := locate(item.quote, article, item.sentences).problem()) is not None:
+            problems.append(f"{where}.quote {item.quote!r} {problem}")
     return problems
 
 

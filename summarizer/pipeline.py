@@ -310,7 +310,9 @@ class Summarizer:
             client, endpoint, settings, messages, Draft, {"article": article}, read_lenient,
             self._pause,
         )  # fmt: skip
-        checked = verify_draft(result.value, article, strict=settings.strict)
+        checked = verify_draft(
+            result.value, article, strict=settings.strict, output_language=output_language
+        )
         claims = check_claims(result.value.headline, result.value.summary, article, output_language)
         warnings = [*article.warnings, *result.repairs, *checked.warnings, *claims.warnings]
         if not result.validated and result.usage.validation_errors:

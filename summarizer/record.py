@@ -43,19 +43,19 @@ ReasonCode = Literal[
     "quote_not_found",  # not in the text: the span is the sentence the model cited
     "no_span",  # not in the text, and the cited sentence does not exist
     "cited_sentence_corrected",  # found, in another sentence than the one cited (informational)
-    # Located, but not verbatim: what changed.
-    "number",
-    "negation",
-    "name",
-    "date",
-    "words_changed",
-    "words_dropped",
-    # An item's own fields against its evidence.
-    "name_not_found",
-    "when_not_in_evidence",
-    "where_not_in_evidence",
-    "holder_not_in_evidence",
-    "number_not_in_evidence",
+    # Located, but not verbatim: what changed (see ``changes``).
+    "number",  # digits or number words differ
+    "negation",  # a negation cue added, removed or replaced
+    "name",  # a capitalised name differs
+    "date",  # a weekday or month differs
+    "words_changed",  # other words replaced or added
+    "words_dropped",  # words of the text left out without "…"
+    # An item's own fields against its evidence (see ``consistency``).
+    "name_not_found",  # the actor's name is not in the text as written
+    "when_not_in_evidence",  # an event's date words are not in its evidence sentences
+    "where_not_in_evidence",  # an event's place is not in its evidence sentences
+    "holder_not_in_evidence",  # holder or claimant not named in or next to the evidence
+    "number_not_in_evidence",  # a number of the paraphrase is not in the evidence
     # References between items.
     "unknown_reference",
     # Headline and summary sentences against the article.
@@ -93,8 +93,9 @@ class Evidence(_Model):
     start: int | None = Field(description="Offset of the span's first character in `text`.")
     end: int | None = Field(description="Offset just past the span's last character in `text`.")
     match: MatchKind = Field(
-        description="How the quote was located: exact, normalised, fuzzy, sentence (only the "
-        "cited sentence could be checked) or unverified (no span)."
+        description="How the quote was located: exact, normalised, subsequence (its words in "
+        "order, with words of the text left out), fuzzy, sentence (only the cited sentence "
+        "could be checked) or unverified (no span)."
     )
     grounded: bool = Field(
         description="The quote is the span's words, up to typography, case, accents and marked "
@@ -223,8 +224,8 @@ class Quality(_Model):
     seconds: float = Field(description="Wall time of the whole summarisation.")
     items: dict[str, int] = Field(description="Items kept per kind.")
     grounded_share: float | None = Field(
-        description="Share of evidence found in the text (exact, normalised or fuzzy); "
-        "null when there is no evidence at all."
+        description="Share of evidence that is grounded (verbatim and consistent with its "
+        "span); null when there is no evidence at all."
     )
     summary_support: float | None = Field(
         default=None,

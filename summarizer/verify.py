@@ -1,10 +1,12 @@
 """From the model's draft to the public record, checking everything the program can.
 
 - Duplicate actors are merged ("Pompeo" into "Mike Pompeo"), their mentions pooled and
-  every reference rewritten.
-- Every quote is grounded to character offsets (see ``grounding``); what cannot be
-  found is flagged, or dropped when ``strict``.
+  every reference rewritten (see ``actors``).
+- Every quote is located to character offsets and judged (see ``grounding``): what is
+  not found, or found but not verbatim, is flagged with what changed, or dropped when
+  ``strict``. A quote found in another sentence than cited is moved there, and says so.
 - Every actor name and mention is found in the text, with all its occurrences.
+- Each item's own fields are checked against its evidence (see ``consistency``).
 - References to actors that do not exist are removed: an item whose holder or claimant
   is unknown is dropped, an unknown target or addressee is cleared and flagged.
 - Event dates are placed on the calendar against the article date (see ``dates``).
@@ -12,15 +14,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .actors import find_mentions, merge_actors, surfaces
 from .article import Article, Sentence
+from .consistency import holder_flags, name_flags, number_flags, place_flags
 from .dates import carried_day, resolve_date
-from .draft import Draft, DraftActor
-from .grounding import GROUNDED, fold, locate
-from .record import Actor, DateValue, Demand, Event, Evidence, Flag, Mention, Stance
+from .draft import Draft
+from .grounding import fold, locate
+from .record import Actor, DateValue, Demand, Event, Evidence, Flag, Stance
 
 __all__ = ["Verified", "verify_draft"]
 
@@ -52,26 +55,39 @@ class Verified:
         return round(sum(e.grounded for e in evidence) / len(evidence), 4)
 
 
-def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Verified:
+def verify_draft(
+    draft: Draft, article: Article, *, strict: bool = False, output_language: str | None = None
+) -> Verified:
     """Check ``draft`` against ``article`` and build the record's items.
 
     Args:
         draft: The model's answer, possibly read leniently (unchecked references).
         article: The article it is about.
-        strict: Drop items whose evidence is not found in the text instead of flagging.
+        strict: Drop items whose evidence is not grounded instead of flagging them. An
+            actor the text names stays, without the evidence that failed, so that the
+            items citing it keep it.
+        output_language: Language of the paraphrases (default: the article's); number
+            words in them are checked against the evidence only in the same language.
     """
     out = Verified()
-    merged, id_map = _merge_actors(draft.actors)
+    same_language = output_language in (None, article.language)
+    merged, id_map = merge_actors(draft.actors)
     for actor in merged:
         evidence = _evidence(actor.quote, actor.sentences, article)
-        flags = _evidence_flags(evidence)
-        mentions = _find_mentions(_surfaces(actor), article)
-        if not mentions:
-            flags.append(Flag(code="name_not_found", message=f"{actor.name!r} is not in the text"))
-        if strict and flags:
+        problems = _evidence_flags(evidence)
+        mentions = find_mentions(surfaces(actor), article)
+        naming = name_flags(actor.name, mentions, article)
+        kept_evidence = [evidence]
+        if strict and not mentions:
             out.dropped += 1
-            out.warnings.append(f"dropped actor {actor.id} ({actor.name}): {flags[0].message}")
+            out.warnings.append(f"dropped actor {actor.id} ({actor.name}): {naming[0].message}")
             continue
+        if strict and problems:
+            kept_evidence, problems = [], []
+            out.warnings.append(
+                f"actor {actor.id} ({actor.name}): quote dropped, the name stays: "
+                f"{_evidence_flags(evidence)[0].message}"
+            )
         out.actors.append(
             Actor(
                 id=actor.id,
@@ -80,18 +96,18 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
                 role=actor.role,
                 country=actor.country,
                 mentions=mentions,
-                evidence=[evidence],
-                flags=flags,
+                evidence=kept_evidence,
+                flags=problems + naming,
             )
         )
-    known = {a.id for a in out.actors}
+    known = {a.id: a for a in out.actors}
 
     def ref(value: str | None) -> str | None:
         return None if value is None else id_map.get(value, value)
 
     def claim(
         where: str, role: str, raw: str, other_role: str, other_raw: str | None,
-        quote: str, sentences: list[int],
+        quote: str, sentences: list[int], paraphrase: str,
     ) -> tuple[str, str | None, Evidence, list[Flag]] | None:  # fmt: skip
         """Check who makes a stance or demand, whom it targets, and its evidence."""
         who, other = ref(raw), ref(other_raw)
@@ -114,12 +130,16 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
             out.dropped += 1
             out.warnings.append(f"dropped {where}: {problems[0].message}")
             return None
-        return who, other, evidence, flags + problems
+        fields = holder_flags(role, who, known[who].mentions, evidence, article)
+        fields += number_flags(
+            [paraphrase], [], evidence, sentences, article, same_language=same_language
+        )
+        return who, other, evidence, flags + problems + fields
 
     for i, stance in enumerate(draft.stances):
         checked = claim(
             f"stances[{i}]", "holder", stance.holder, "target", stance.target,
-            stance.quote, stance.sentences,
+            stance.quote, stance.sentences, stance.paraphrase,
         )  # fmt: skip
         if checked is not None:
             holder, target, evidence, flags = checked
@@ -139,7 +159,7 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
     for i, demand in enumerate(draft.demands):
         checked = claim(
             f"demands[{i}]", "claimant", demand.claimant, "addressee", demand.addressee,
-            demand.quote, demand.sentences,
+            demand.quote, demand.sentences, demand.demand,
         )  # fmt: skip
         if checked is not None:
             claimant, addressee, evidence, flags = checked
@@ -155,8 +175,8 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
 
     for i, event in enumerate(draft.events):
         flags = []
-        agents = _known_refs(event.agents, id_map, known, "agent", flags)
-        targets = _known_refs(event.targets, id_map, known, "target", flags)
+        agents = _known_refs(event.agents, id_map, set(known), "agent", flags)
+        targets = _known_refs(event.targets, id_map, set(known), "target", flags)
         evidence = _evidence(event.quote, event.sentences, article)
         problems = _evidence_flags(evidence)
         if strict and problems:
@@ -164,6 +184,11 @@ def verify_draft(draft: Draft, article: Article, *, strict: bool = False) -> Ver
             out.warnings.append(f"dropped events[{i}]: {problems[0].message}")
             continue
         flags += problems
+        flags += place_flags(event.when, event.where, evidence, event.sentences, article)
+        flags += number_flags(
+            [event.description], [event.killed, event.injured], evidence, event.sentences,
+            article, same_language=same_language,
+        )  # fmt: skip
         out.events.append(
             Event(
                 type=event.type,
@@ -199,13 +224,23 @@ def _evidence(quote: str, sentences: list[int], article: Article) -> Evidence:
                 message="quote not found in the text and the cited sentence does not exist",
             )
         )
+    else:
+        flags.extend(Flag(code=d.code, message=d.message) for d in found.differences)
+        if found.sentence is not None and sentences and found.sentence not in sentences:
+            cited = ", ".join(str(n) for n in sentences)
+            flags.append(
+                Flag(
+                    code="cited_sentence_corrected",
+                    message=f"found in sentence {found.sentence}, not in sentence {cited} as cited",
+                )
+            )
     return Evidence(
         sentence=found.sentence,
         quote=quote,
         start=found.start,
         end=found.end,
         match=found.match,
-        grounded=found.match in GROUNDED,
+        grounded=found.grounded,
         flags=flags,
     )
 
@@ -255,99 +290,3 @@ def _sentence_with(words: str, article: Article, cited: list[int | None]) -> Sen
     needle = fold(words).text.strip()
     holding = [s for s in cited_sentences if needle and needle in fold(s.text).text]
     return next(iter(holding or cited_sentences), None)
-
-
-def _key(name: str) -> str:
-    return fold(name).text.strip()
-
-
-def _same_actor(a: DraftActor, b: DraftActor) -> bool:
-    if a.id == b.id:
-        return True
-    names_a = {_key(n) for n in [a.name, *a.mentions]} - {""}
-    names_b = {_key(n) for n in [b.name, *b.mentions]} - {""}
-    if names_a & names_b:
-        return True
-    if a.kind == b.kind == "person":
-        # "Pompeo" and "Mike Pompeo": every word of one name is a word of the other.
-        words_a, words_b = set(_key(a.name).split()), set(_key(b.name).split())
-        if words_a and words_b and (words_a <= words_b or words_b <= words_a):
-            return True
-    # "le secrétaire d'Etat américain" named as an actor of its own, and as the role
-    # of "Mike Pompeo".
-    return _is_role_of(a, b) or _is_role_of(b, a)
-
-
-_DETERMINER = re.compile(r"^(?:le|la|les|l'|the|a|an|un|une|el|los|las|der|die|das)\s*")
-
-
-def _is_role_of(title: DraftActor, holder: DraftActor) -> bool:
-    if holder.role is None or title.kind not in ("person", "other"):
-        return False
-    role = _DETERMINER.sub("", _key(holder.role))
-    name = _DETERMINER.sub("", _key(title.name))
-    return bool(role) and len(role.split()) >= 2 and name == role
-
-
-def _merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str, str]]:
-    """Merge actors that name the same entity; map each removed id to the kept one."""
-    kept: list[DraftActor] = []
-    id_map: dict[str, str] = {}
-    for actor in actors:
-        target = next((k for k in kept if _same_actor(k, actor)), None)
-        if target is None:
-            kept.append(actor)
-            continue
-        if actor.id != target.id:
-            id_map.setdefault(actor.id, target.id)
-        if _is_role_of(actor, target) or (
-            not _is_role_of(target, actor) and len(target.name) >= len(actor.name)
-        ):
-            longer, shorter = target.name, actor.name
-        else:
-            longer, shorter = actor.name, target.name
-        mentions = list(dict.fromkeys([*target.mentions, shorter, *actor.mentions]))
-        merged = target.model_copy(
-            update={
-                "name": longer,
-                "mentions": [m for m in mentions if m != longer],
-                "role": target.role or actor.role,
-                "country": target.country or actor.country,
-            }
-        )
-        kept[kept.index(target)] = merged
-    return kept, id_map
-
-
-def _surfaces(actor: DraftActor) -> list[str]:
-    """Names to look for: the name, the mentions, and a person's surname on its own."""
-    surfaces = [actor.name, *actor.mentions]
-    words = actor.name.split()
-    if (
-        actor.kind == "person"
-        and len(words) >= 2
-        and len(words[-1]) >= 3
-        and words[-1][0].isupper()
-    ):
-        surfaces.append(words[-1])
-    return surfaces
-
-
-def _find_mentions(surfaces: list[str], article: Article) -> list[Mention]:
-    """Every word-bounded occurrence in the body of any of ``surfaces``, longest first."""
-    folded = fold(article.text)
-    body_start = folded.from_original(article.body_start, article.body_start)[0]
-    spans: list[tuple[int, int]] = []
-    for needle in sorted({_key(s) for s in surfaces} - {""}, key=len, reverse=True):
-        cursor = body_start
-        while (found := folded.text.find(needle, cursor)) >= 0:
-            cursor = found + 1
-            end = found + len(needle)
-            if (found > 0 and folded.text[found - 1].isalnum()) or (
-                end < len(folded.text) and folded.text[end].isalnum()
-            ):
-                continue
-            start, stop = folded.to_original(found, end)
-            if not any(s < stop and start < e for s, e in spans):
-                spans.append((start, stop))
-    return [Mention(text=article.text[s:e], start=s, end=e) for s, e in sorted(spans)]

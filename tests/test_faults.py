@@ -1096,3 +1096,39 @@ def test_a_named_pipe_in_an_input_folder_is_skipped_not_waited_on(
         "a named pipe (FIFO) inside an input folder",
         "skipped with a warning; the other files run (a FIFO named on its own is read as a stream)",
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "quote", "code", "words", "case"),
+    [
+        ("events", "dockers had not ended their strike", "negation", "the quote adds 'not'",
+         "answer quoting the article with a negation added"),
+        ("demands", "had demanded higher night-shift pay for two weeks", "number",
+         "the quote says 'two' where the text says 'three'",
+         "answer quoting the article with a number changed"),
+    ],
+)  # fmt: skip
+def test_a_misquote_is_reasked_naming_the_change_then_flagged_or_dropped_when_strict(
+    kind: str, quote: str, code: str, words: str, case: str, report: Callable[[str, str], None]
+) -> None:
+    answer = json.loads(json.dumps(ANSWER))
+    answer[kind][0]["quote"] = quote
+    with FaultServer(["ok"], answer) as server:
+        record = _summarize(server, max_reasks=1)
+        followup = server.requests[1]["messages"][-1]["content"]
+    assert record.quality.reasks == 1
+    assert words in followup, "the re-ask says what the quote changed"
+    item = getattr(record, kind)[0]
+    evidence = item.evidence[0]
+    assert not evidence.grounded
+    assert record.text[evidence.start : evidence.end] != quote
+    assert [f.code for f in item.flags] == [code]
+    with FaultServer(["ok"], answer) as server:
+        strict = _summarize(server, max_reasks=1, strict=True)
+    assert getattr(strict, kind) == []
+    assert strict.quality.dropped == 1
+    report(
+        case,
+        f"re-asked once naming the change ({words}), then kept flagged "
+        f"({item.flags[0]}); dropped with --strict",
+    )

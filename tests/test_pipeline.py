@@ -14,7 +14,6 @@ import jsonschema
 import pytest
 
 from summarizer import ArticleSummary, Settings, Summarizer
-from summarizer.grounding import GROUNDED
 
 from .conftest import ROOT, SAMPLE_EN, SAMPLE_FR
 
@@ -51,7 +50,7 @@ def _check_invariants(record: ArticleSummary, settings: Settings) -> None:
         for evidence in item.evidence:
             if evidence.match == "exact":
                 assert record.text[evidence.start : evidence.end] == evidence.quote.strip()
-            if evidence.match not in GROUNDED:
+            if not evidence.grounded:
                 assert item.flags, f"ungrounded evidence must be flagged: {evidence}"
             if evidence.match != "unverified":
                 assert 0 <= evidence.start < evidence.end <= len(record.text)
