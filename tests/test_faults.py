@@ -74,6 +74,11 @@ ANSWER: dict[str, Any] = {
 SECRET = "sk-test-DO-NOT-LEAK-0123456789abcdef"
 
 
+def _numbered(label: object) -> str:
+    """ARTICLE made distinct by words that no quote of ANSWER cites, so ANSWER stays exact."""
+    return ARTICLE.replace("for three weeks", f"for three weeks ({label})")
+
+
 def _settings(server: FaultServer, **changes: Any) -> Settings:
     values: dict[str, Any] = {
         "base_url": server.url, "model": "fault-model", "backend": "vllm", "timeout": 1.0,
@@ -288,10 +293,7 @@ def test_killed_batch_resumes_without_loss_or_repeated_requests(
     feed = tmp_path / "feed.jsonl"
     ids = [f"n{i}" for i in range(8)]
     feed.write_text(
-        "".join(
-            json.dumps({"id": i, "text": ARTICLE.replace("Tuesday", f"day {i}")}) + "\n"
-            for i in ids
-        )
+        "".join(json.dumps({"id": i, "text": _numbered(f"day {i}")}) + "\n" for i in ids)
     )
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache")}
@@ -585,10 +587,7 @@ def test_a_rate_limit_pauses_every_article_of_a_batch_and_says_so(
 ) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
-        "".join(
-            json.dumps({"id": f"a{i}", "text": ARTICLE.replace("Tuesday", f"day {i}")}) + "\n"
-            for i in range(3)
-        )
+        "".join(json.dumps({"id": f"a{i}", "text": _numbered(f"day {i}")}) + "\n" for i in range(3))
     )
     # Two articles start together: one is told to wait 2s, the other is answered after
     # half a second, and the third article then starts while the pause still runs.
@@ -941,8 +940,7 @@ def test_two_feeds_numbered_alike_keep_every_article_and_resume(
     for day, feed in zip(("Monday", "Tuesday"), feeds, strict=True):
         feed.write_text(
             "".join(
-                json.dumps({"id": str(n), "text": ARTICLE.replace("Tuesday", f"{day} {n}")}) + "\n"
-                for n in (1, 2)
+                json.dumps({"id": str(n), "text": _numbered(f"{day} {n}")}) + "\n" for n in (1, 2)
             ),
             encoding="utf-8",
         )
@@ -988,8 +986,7 @@ def test_a_failing_cache_costs_a_warning_not_the_answer(
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
         "".join(
-            json.dumps({"id": f"a{n}", "text": ARTICLE.replace("Tuesday", f"day {n}")}) + "\n"
-            for n in range(2)
+            json.dumps({"id": f"a{n}", "text": _numbered(f"day {n}")}) + "\n" for n in range(2)
         ),
         encoding="utf-8",
     )
