@@ -26,10 +26,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .backends import BACKENDS, MODES
 from .batch import ArticleInput, Totals, asummarize_many, estimate_cost, read_inputs
 from .cache import Cache, open_cache
 from .config import Settings
+from .connection import BACKENDS, MODES
 from .errors import SummarizerError, redact, resource_error
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer

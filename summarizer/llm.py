@@ -24,8 +24,6 @@ import copy
 import json
 import logging
 import random
-import re
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,8 +40,8 @@ from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from .article import is_html
-from .backends import Endpoint
 from .config import Settings
+from .connection import Endpoint, RatePause
 from .errors import (
     AuthenticationError,
     EndpointError,
@@ -63,10 +61,8 @@ from .errors import (
 __all__ = [
     "MAX_RETRY_AFTER",
     "Extraction",
-    "RatePause",
     "Usage",
     "extract",
-    "fold_system",
     "validation_context",
 ]
 
@@ -79,19 +75,10 @@ validation_context: ContextVar[dict[str, Any] | None] = ContextVar(
     "validation_context", default=None
 )
 
-_INSTRUCTOR_MODES = {
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    # The schema travels in response_format only: send() rewrites it for this server.
-    "json_object_schema": instructor.Mode.JSON_SCHEMA,
-    "json_object": instructor.Mode.JSON,
-    "md_json": instructor.Mode.MD_JSON,
-    "tools": instructor.Mode.TOOLS,
-}
 T = TypeVar("T", bound=BaseModel)
 Lenient = Callable[[str], tuple[T, list[str]]]
 _PARSE_ERRORS = (ValidationError, json.JSONDecodeError)
 _MAX_BACKOFF = 30.0
-_GRAMMAR_MAX_LENGTH = 200
 #: The longest ``Retry-After`` honoured, in seconds; a server asking for more is not
 #: waited for.
 MAX_RETRY_AFTER = 120.0
@@ -116,34 +103,6 @@ class Extraction(Generic[T]):
     validated: bool
     usage: Usage
     repairs: list[str] = field(default_factory=list)
-
-
-class RatePause:
-    """One pause for every request to an endpoint, set when it answers HTTP 429.
-
-    A rate limit belongs to the server, not to one article: while it lasts, no article
-    of a batch sends anything, and the pause is announced once rather than per
-    article. Time is ``time.monotonic``, so one pause serves any event loop.
-    """
-
-    def __init__(self) -> None:
-        self._until = 0.0
-
-    def extend(self, seconds: float) -> bool:
-        """Pause until ``seconds`` from now, unless already paused longer.
-
-        Returns:
-            Whether no pause was running before, so that this one is news.
-        """
-        now = time.monotonic()
-        was_idle = self._until <= now
-        self._until = max(self._until, now + seconds)
-        return was_idle
-
-    async def wait(self) -> None:
-        """Return when no pause is running."""
-        while (left := self._until - time.monotonic()) > 0:
-            await asyncio.sleep(left)
 
 
 class _Policy:
@@ -268,39 +227,6 @@ def _prepared(response_model: type[T]) -> type[T]:
     return wrapped
 
 
-@lru_cache(maxsize=32)
-def _constrained_schema(response_model: type[BaseModel], max_items: int | None) -> Any:
-    return _grammar_schema(response_model.model_json_schema(), max_items)
-
-
-def _grammar_schema(schema: Any, max_items: int | None = None) -> Any:
-    """The schema without string lengths and patterns, for servers that compile it to a grammar.
-
-    llama-cpp-python turns ``maxLength: n`` into n nested optional rules (a few hundred
-    make its grammar parser fail) and mistranslates regex classes such as ``\\d``; either
-    takes its server down. Lengths and patterns are still enforced by validation.
-    Strings are capped at ``_GRAMMAR_MAX_LENGTH`` characters, which the parser handles,
-    and ``max_items`` tightens every list's ``maxItems``: both bound how long a small
-    model that repeats itself can go on.
-    """
-    if isinstance(schema, dict):
-        out = {
-            key: _grammar_schema(value, max_items)
-            for key, value in schema.items()
-            if key not in ("maxLength", "minLength", "pattern")
-        }
-        if out.get("type") == "string" and "enum" not in out:
-            out["maxLength"] = min(
-                schema.get("maxLength", _GRAMMAR_MAX_LENGTH), _GRAMMAR_MAX_LENGTH
-            )
-        if max_items is not None and out.get("type") == "array":
-            out["maxItems"] = min(out.get("maxItems", max_items), max_items)
-        return out
-    if isinstance(schema, list):
-        return [_grammar_schema(value, max_items) for value in schema]
-    return schema
-
-
 def _first_line(exc: BaseException) -> str:
     if isinstance(exc, ValidationError) and exc.errors():
         error = exc.errors()[0]
@@ -345,22 +271,12 @@ async def extract(
         ModelOutputError: No answer could be read as ``response_model`` at all.
     """
     usage = Usage()
-    schema = _constrained_schema(response_model, settings.max_items)
     pause = pause or RatePause()
 
     async def send(**kwargs: Any) -> Any:
         await pause.wait()
         usage.attempts += 1
-        if endpoint.mode == "json_object_schema":
-            kwargs["response_format"] = {"type": "json_object", "schema": schema}
-        if "response_format" in kwargs:
-            # Sent as is: the SDK would otherwise walk the whole schema on every request.
-            kwargs["extra_body"] = {
-                **kwargs.get("extra_body", {}),
-                "response_format": kwargs.pop("response_format"),
-            }
-        if endpoint.backend.fold_system:
-            kwargs["messages"] = fold_system(kwargs["messages"])
+        kwargs = endpoint.shape(kwargs, response_model, settings.max_items)
         # Outside the deadline: the SDK imports its resources on first use, which is
         # the program's time, not the server's.
         completions = client.chat.completions
@@ -390,8 +306,8 @@ async def extract(
         reraise=True,
     )
     # instructor types ``create`` for sync use; the function it wraps here is async.
-    create: Any = instructor.patch(create=send, mode=_INSTRUCTOR_MODES[endpoint.mode])
-    request = _sampling(endpoint, settings)
+    create: Any = instructor.patch(create=send, mode=endpoint.instructor_mode)
+    request = endpoint.sampling(settings)
     request.update(model=endpoint.model, messages=messages)
     token = validation_context.set(context)
     try:
@@ -447,37 +363,6 @@ def _read_leniently(
         f"the model gave no usable answer after {usage.attempts} attempt(s) "
         f"({usage.reasks} re-ask(s)): {problems}"
     )
-
-
-# Hosted reasoning models take only their default temperature.
-_REASONING_MODELS = re.compile(r"^(o\d|gpt-5)", re.IGNORECASE)
-
-
-def _sampling(endpoint: Endpoint, settings: Settings) -> dict[str, Any]:
-    """Sampling parameters in the form this endpoint accepts."""
-    hosted = endpoint.backend.name == "openai"
-    # The hosted API has replaced max_tokens, which its reasoning models refuse.
-    request: dict[str, Any] = {
-        "max_completion_tokens" if hosted else "max_tokens": settings.max_output_tokens
-    }
-    if not (hosted and _REASONING_MODELS.match(endpoint.model)):
-        request["temperature"] = settings.temperature
-    if settings.seed is not None:
-        request["seed"] = settings.seed
-    return request
-
-
-def fold_system(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Move leading system messages into the first user message, for servers that drop them."""
-    system = [m for m in messages if m.get("role") == "system"]
-    if not system:
-        return messages
-    rest = [m for m in messages if m.get("role") != "system"]
-    instructions = "\n\n".join(str(m["content"]) for m in system)
-    if rest and rest[0].get("role") == "user":
-        first = {**rest[0], "content": f"{instructions}\n\n{rest[0]['content']}"}
-        return [first, *rest[1:]]
-    return [{"role": "user", "content": instructions}, *rest]
 
 
 def _salvage_truncated(completion: Any, lenient: Lenient[T] | None) -> tuple[T, list[str]] | None:

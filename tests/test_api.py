@@ -114,7 +114,7 @@ def test_field_guide_names_every_draft_field_with_its_choices() -> None:
 
 
 def test_system_instructions_are_folded_into_the_first_user_turn() -> None:
-    from summarizer.llm import fold_system
+    from summarizer.connection import fold_system
 
     messages = [
         {"role": "system", "content": "Rules."},

@@ -6,9 +6,12 @@ import pytest
 
 from summarizer import load_article
 from summarizer.article import Article
+from summarizer.assemble import assemble_record
 from summarizer.claims import check_claims
+from summarizer.connection import BACKENDS, Endpoint
+from summarizer.draft import Draft
 from summarizer.lexicon import numbers_in
-from summarizer.record import ArticleSummary, Claim, Quality
+from summarizer.record import ArticleSummary, Claim
 from summarizer.render import render
 from summarizer.review import render_html
 
@@ -201,20 +204,17 @@ def test_numbers_are_read_from_digits_and_english_and_french_words() -> None:
 
 
 def _record_with_claims(article: Article) -> ArticleSummary:
-    checked = check_claims(
-        "Pompeo blames Russia", "Mike Pompeo a appelé le Premier ministre irakien.", article, "fr"
+    draft = Draft(
+        headline="Pompeo blames Russia",
+        summary="Mike Pompeo a appelé le Premier ministre irakien.",
+        actors=[], stances=[], demands=[], events=[],
+    )  # fmt: skip
+    return assemble_record(
+        article,
+        draft,
+        endpoint=Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json"),
+        prompt_version="p",
     )
-    quality = Quality(
-        model="m", endpoint="http://h/v1", backend="generic", mode="md_json",
-        prompt_version="p", attempts=1, reasks=0, prompt_tokens=1, completion_tokens=1,
-        seconds=0.1, items={}, grounded_share=None, flagged=0, dropped=0,
-        claims=checked.claims, warnings=checked.warnings,
-    )  # fmt: skip
-    return ArticleSummary(
-        headline="Pompeo blames Russia", summary="Mike Pompeo a appelé le Premier ministre.",
-        language="fr", output_language="fr", actors=[], stances=[], demands=[], events=[],
-        quality=quality, text=article.text,
-    )  # fmt: skip
 
 
 def test_unsupported_claims_show_in_every_view(fr: Article) -> None:

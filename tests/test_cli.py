@@ -54,7 +54,7 @@ def test_binary_file_is_refused(runner: CliRunner, tmp_path: Path) -> None:
 def test_no_endpoint_and_no_local_extra_says_how_to_configure(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("summarizer.pipeline.local_extra_installed", lambda: False)
+    monkeypatch.setattr("summarizer.connection.local_extra_installed", lambda: False)
     result = runner.invoke(cli, [str(SAMPLE_EN)], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.exit_code == 4
     assert "OPENAI_API_KEY" in result.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import ConfigurationError, Settings
-from summarizer.backends import Endpoint, detect_backend
+from summarizer.connection import Endpoint, detect_backend
 from summarizer.errors import redact
 
 

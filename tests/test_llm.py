@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from summarizer import Settings
-from summarizer.backends import Endpoint
+from summarizer.connection import Endpoint, RatePause, _grammar_schema
 from summarizer.errors import (
     AuthenticationError,
     EndpointTimeoutError,
@@ -24,10 +24,8 @@ from summarizer.errors import (
 )
 from summarizer.llm import (
     Extraction,
-    RatePause,
     Usage,
     _endpoint_error,
-    _grammar_schema,
     _is_transient,
     _Policy,
     _retry_after,
@@ -270,11 +268,9 @@ def test_answer_still_invalid_when_the_budget_is_spent_is_read_leniently(
 
 
 def test_sampling_parameters_follow_the_endpoint() -> None:
-    from summarizer.llm import _sampling
-
     settings = Settings(api_key="k", max_output_tokens=900)
     hosted = Endpoint.from_settings(settings, base_url="https://api.openai.com/v1")
-    assert _sampling(hosted, settings) == {
+    assert hosted.sampling(settings) == {
         "max_completion_tokens": 900,
         "temperature": 0.0,
         "seed": 0,
@@ -282,9 +278,9 @@ def test_sampling_parameters_follow_the_endpoint() -> None:
     reasoning = Endpoint.from_settings(
         settings.replace(model="gpt-5-mini"), base_url=hosted.base_url
     )
-    assert _sampling(reasoning, settings) == {"max_completion_tokens": 900, "seed": 0}
+    assert reasoning.sampling(settings) == {"max_completion_tokens": 900, "seed": 0}
     local = Endpoint.from_settings(settings.replace(model="m"), base_url="http://h:8080/v1")
-    assert _sampling(local, settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
+    assert local.sampling(settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
 
 
 def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> None:

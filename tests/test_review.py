@@ -8,10 +8,11 @@ from typing import Any
 from click.testing import CliRunner
 
 from summarizer import load_article
+from summarizer.assemble import assemble_record
+from summarizer.connection import BACKENDS, Endpoint
 from summarizer.draft import Draft
-from summarizer.record import ArticleSummary, Quality
+from summarizer.record import ArticleSummary
 from summarizer.review import render_html
-from summarizer.verify import verify_draft
 
 HOSTILE_TEXT = (
     "date: 2024-05-02\n"
@@ -22,7 +23,7 @@ HOSTILE_TEXT = (
 
 def _record(text: str = HOSTILE_TEXT, **draft_changes: Any) -> ArticleSummary:
     """A record built by the real verifier from a hand-built draft."""
-    article = load_article(text, language="fr")
+    article = load_article(text, language="fr", article_id="hostile.txt")
     data: dict[str, Any] = {
         "headline": "<img src=x onerror=alert('headline')>",
         "summary": "Le préfet </section><script>alert('summary')</script> évacue.",
@@ -42,18 +43,13 @@ def _record(text: str = HOSTILE_TEXT, **draft_changes: Any) -> ArticleSummary:
     }  # fmt: skip
     data.update(draft_changes)
     draft = Draft.model_validate(data, context={"lenient": True})
-    checked = verify_draft(draft, article)
-    quality = Quality(
-        model="m", endpoint="http://h/v1", backend="generic", mode="md_json",
-        prompt_version="p", attempts=1, reasks=0, prompt_tokens=1, completion_tokens=1,
-        seconds=0.1, items={}, grounded_share=checked.grounded_share, flagged=checked.flagged,
-        dropped=0, warnings=["<script>alert('warning')</script>"],
-    )  # fmt: skip
-    return ArticleSummary(
-        id="hostile.txt", headline=draft.headline, summary=draft.summary, language="fr",
-        output_language="fr", actors=checked.actors, stances=[], demands=[],
-        events=checked.events, quality=quality, text=article.text,
-    )  # fmt: skip
+    return assemble_record(
+        article,
+        draft,
+        endpoint=Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json"),
+        prompt_version="p",
+        repairs=["<script>alert('warning')</script>"],
+    )
 
 
 def test_article_and_model_html_render_as_text() -> None:
