@@ -53,6 +53,7 @@ from .record import (
     Quality,
     Stance,
 )
+from .usage import Usage
 
 try:
     __version__ = version("summarizer")
@@ -98,6 +99,7 @@ __all__ = [
     "Summarizer",
     "SummarizerError",
     "UnexpectedResponseError",
+    "Usage",
     "__version__",
     "asummarize",
     "asummarize_many",

@@ -13,8 +13,8 @@ from .article import Article
 from .claims import check_claims
 from .connection import Endpoint
 from .draft import Draft
-from .llm import Usage
 from .record import ArticleSummary, DateValue, Quality
+from .usage import Usage
 from .verify import verify_draft
 
 __all__ = ["assemble_record"]
@@ -27,7 +27,8 @@ def assemble_record(
     endpoint: Endpoint,
     prompt_version: str,
     usage: Usage | None = None,
-    validated: bool = True,
+    reasks: int = 0,
+    unresolved: str | None = None,
     repairs: Sequence[str] = (),
     output_language: str | None = None,
     strict: bool = False,
@@ -41,8 +42,9 @@ def assemble_record(
         endpoint: Who answered (model, URL, backend, mode), for the quality block.
         prompt_version: The template's version.
         usage: What the extraction cost; nothing when omitted.
-        validated: Whether the answer passed full validation; when it did not, the
-            last validation error leads the warnings.
+        reasks: Attempts spent asking the model to fix its answer.
+        unresolved: The validation error the answer still had when it was read
+            leniently; it leads the warnings.
         repairs: What reading the answer leniently dropped or noted.
         output_language: The summary's language; the article's when omitted.
         strict: Drop items whose evidence is not in the text instead of flagging them.
@@ -53,11 +55,11 @@ def assemble_record(
     checked = verify_draft(draft, article, strict=strict)
     claims = check_claims(draft.headline, draft.summary, article, output_language)
     warnings = [*article.warnings, *repairs, *checked.warnings, *claims.warnings]
-    if not validated and usage.validation_errors:
+    if unresolved:
         warnings.insert(
             0,
-            f"the answer still failed validation after {usage.reasks} re-ask(s); "
-            f"faulty items were flagged or dropped: {usage.validation_errors[-1]}",
+            f"the answer still failed validation after {reasks} re-ask(s); "
+            f"faulty items were flagged or dropped: {unresolved}",
         )
     quality = Quality(
         model=endpoint.model,
@@ -65,8 +67,8 @@ def assemble_record(
         backend=endpoint.backend.name,
         mode=endpoint.mode,
         prompt_version=prompt_version,
-        attempts=usage.attempts,
-        reasks=usage.reasks,
+        attempts=usage.calls,
+        reasks=reasks,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         seconds=round(seconds, 3),

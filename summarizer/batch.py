@@ -21,7 +21,6 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -37,7 +36,6 @@ __all__ = [
     "BatchResult",
     "Totals",
     "asummarize_many",
-    "estimate_cost",
     "read_inputs",
     "summarize_many",
 ]
@@ -77,7 +75,7 @@ class BatchResult:
         """Prompt and completion tokens this run spent on the article (0 when cached)."""
         if self.record is not None and not self.cached:
             return self.record.quality.prompt_tokens, self.record.quality.completion_tokens
-        usage = getattr(self.error, "usage", None)
+        usage = self.error.usage if self.error is not None else None
         if usage is not None:
             return usage.prompt_tokens, usage.completion_tokens
         return 0, 0
@@ -372,21 +370,3 @@ class Totals:
         else:
             self.done += 1
             self.cached += result.cached
-
-
-def estimate_cost(backend: str, model: str, prompt_tokens: int, completion_tokens: int) -> str:
-    """Estimated cost in US dollars from the price table, or why there is none."""
-    if backend == "llama-cpp-python" or backend in ("ollama", "llama-server", "lmstudio"):
-        return "$0 (local)"
-    prices = _prices()
-    price = prices.get(model) if backend == "openai" else None
-    if price is None:
-        return "unknown (no price for this model)"
-    dollars = (prompt_tokens * price["input"] + completion_tokens * price["output"]) / 1_000_000
-    return f"${dollars:.4f} (prices of {prices['_as_of']})"
-
-
-def _prices() -> dict[str, Any]:
-    text = resources.files("summarizer").joinpath("prices.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data

@@ -26,7 +26,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .batch import ArticleInput, Totals, asummarize_many, estimate_cost, read_inputs
+from .batch import ArticleInput, Totals, asummarize_many, read_inputs
 from .cache import Cache, open_cache
 from .config import Settings
 from .connection import BACKENDS, MODES
@@ -37,6 +37,7 @@ from .record import ArticleSummary
 from .render import FORMATS, printable, render, render_terminal
 from .review import render_html
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
+from .usage import Usage
 
 __all__ = ["main"]
 
@@ -302,13 +303,8 @@ async def _drive(
 
 def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path | None) -> None:
     endpoint = summarizer.resolved_endpoint
-    cost = (
-        estimate_cost(
-            endpoint.backend.name, endpoint.model, totals.prompt_tokens, totals.completion_tokens
-        )
-        if endpoint is not None
-        else "$0 (nothing sent)"
-    )
+    spent = Usage(prompt_tokens=totals.prompt_tokens, completion_tokens=totals.completion_tokens)
+    cost = endpoint.cost(spent) if endpoint is not None else "$0 (nothing sent)"
     where = escape(str(output))
     skipped = f", {totals.skipped} skipped (already in {where})" if totals.skipped else ""
     err.print(

@@ -47,6 +47,7 @@ from .local import (
     local_extra_installed,
     local_model_path,
 )
+from .usage import Usage
 
 __all__ = [
     "BACKENDS",
@@ -95,22 +96,34 @@ class Backend:
     #: The hosted API: ``max_completion_tokens`` instead of ``max_tokens``, and its
     #: reasoning models take no temperature.
     hosted: bool = False
+    #: Whose published prices apply (a ``genai-prices`` provider id), if any.
+    price_provider: str | None = None
+    #: The server runs on this machine: tokens cost nothing.
+    local: bool = False
 
 
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (
-        Backend("openai", "json_schema", "gpt-4o-mini", "hosted OpenAI API", hosted=True),
+        Backend(
+            "openai",
+            "json_schema",
+            "gpt-4o-mini",
+            "hosted OpenAI API",
+            hosted=True,
+            price_provider="openai",
+        ),
         Backend("vllm", "json_schema", None, "vLLM OpenAI-compatible server"),
-        Backend("ollama", "json_schema", None, "Ollama's /v1 endpoint"),
-        Backend("llama-server", "json_schema", None, "llama.cpp's llama-server"),
-        Backend("lmstudio", "json_schema", None, "LM Studio's local server"),
+        Backend("ollama", "json_schema", None, "Ollama's /v1 endpoint", local=True),
+        Backend("llama-server", "json_schema", None, "llama.cpp's llama-server", local=True),
+        Backend("lmstudio", "json_schema", None, "LM Studio's local server", local=True),
         Backend(
             "llama-cpp-python",
             "json_object_schema",
             None,
             "llama-cpp-python's server (grammar-constrained json_object)",
             fold_system=True,
+            local=True,
         ),
         Backend("generic", "md_json", None, "any other OpenAI-compatible chat server"),
     )
@@ -187,6 +200,12 @@ class Endpoint:
         if self.backend.fold_system:
             request["messages"] = fold_system(request["messages"])
         return request
+
+    def cost(self, usage: Usage) -> str:
+        """What ``usage`` of this endpoint's model is estimated to cost."""
+        return usage.cost(
+            self.model, provider=self.backend.price_provider, local=self.backend.local
+        )
 
     def _basic_header(self) -> str:
         user, password = self.basic_auth or ("", "")

@@ -57,11 +57,11 @@ from .errors import (
     redact,
     resource_error,
 )
+from .usage import Usage
 
 __all__ = [
     "MAX_RETRY_AFTER",
     "Extraction",
-    "Usage",
     "extract",
     "validation_context",
 ]
@@ -84,43 +84,64 @@ _MAX_BACKOFF = 30.0
 MAX_RETRY_AFTER = 120.0
 
 
-@dataclass(slots=True)
-class Usage:
-    """What one extraction cost: requests, re-asks and tokens, failed attempts included."""
+@dataclass(frozen=True, slots=True)
+class Extraction(Generic[T]):
+    """The parsed answer, whether it passed full validation, and what it cost.
 
-    attempts: int = 0
+    ``validation_errors`` holds the first line of each validation failure, in order;
+    when ``validated`` is false the last of them is the one the answer still has.
+    """
+
+    value: T
+    validated: bool
+    usage: Usage
+    reasks: int = 0
+    validation_errors: tuple[str, ...] = ()
+    repairs: list[str] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> str | None:
+        """The validation error the answer still has, when it was read leniently."""
+        if self.validated or not self.validation_errors:
+            return None
+        return self.validation_errors[-1]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What an extraction in progress has spent, and the validation errors met."""
+
+    calls: int = 0
     reasks: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     validation_errors: list[str] = field(default_factory=list)
 
+    def usage(self) -> Usage:
+        return Usage(self.calls, self.prompt_tokens, self.completion_tokens)
 
-@dataclass(frozen=True, slots=True)
-class Extraction(Generic[T]):
-    """The parsed answer, whether it passed full validation, and what it cost."""
-
-    value: T
-    validated: bool
-    usage: Usage
-    repairs: list[str] = field(default_factory=list)
+    def extraction(self, value: T, validated: bool, repairs: list[str]) -> Extraction[T]:
+        return Extraction(
+            value, validated, self.usage(), self.reasks, tuple(self.validation_errors), repairs
+        )
 
 
 class _Policy:
     """The retry decision and wait for one extraction."""
 
     def __init__(
-        self, settings: Settings, usage: Usage, endpoint: Endpoint, pause: RatePause
+        self, settings: Settings, tally: _Tally, endpoint: Endpoint, pause: RatePause
     ) -> None:
         self.max_reasks = settings.max_reasks
-        self.usage = usage
+        self.tally = tally
         self.endpoint = endpoint
         self.pause = pause
 
     def should_retry(self, exc: BaseException) -> bool:
         if isinstance(exc, _PARSE_ERRORS):
-            self.usage.validation_errors.append(_first_line(exc))
-            if self.usage.reasks < self.max_reasks:
-                self.usage.reasks += 1
+            self.tally.validation_errors.append(_first_line(exc))
+            if self.tally.reasks < self.max_reasks:
+                self.tally.reasks += 1
                 return True
             return False
         if _asked_wait(exc) > MAX_RETRY_AFTER:
@@ -270,12 +291,12 @@ async def extract(
         EndpointError: The server could not serve the request within the budget.
         ModelOutputError: No answer could be read as ``response_model`` at all.
     """
-    usage = Usage()
+    tally = _Tally()
     pause = pause or RatePause()
 
     async def send(**kwargs: Any) -> Any:
         await pause.wait()
-        usage.attempts += 1
+        tally.calls += 1
         kwargs = endpoint.shape(kwargs, response_model, settings.max_items)
         # Outside the deadline: the SDK imports its resources on first use, which is
         # the program's time, not the server's.
@@ -290,15 +311,15 @@ async def extract(
             _scrub(exc, endpoint.secrets)
             raise
         if isinstance(response, str) or not hasattr(response, "choices"):
-            raise _not_a_completion(response, endpoint)
+            raise _not_a_completion(response, endpoint, tally.usage())
         if not response.choices:
             raise _NoChoicesError("the server returned a completion with no choices")
         if response.usage is not None:
-            usage.prompt_tokens += response.usage.prompt_tokens or 0
-            usage.completion_tokens += response.usage.completion_tokens or 0
+            tally.prompt_tokens += response.usage.prompt_tokens or 0
+            tally.completion_tokens += response.usage.completion_tokens or 0
         return response
 
-    policy = _Policy(settings, usage, endpoint, pause)
+    policy = _Policy(settings, tally, endpoint, pause)
     retrying = AsyncRetrying(
         stop=stop_after_attempt(settings.max_attempts),
         retry=retry_if_exception(policy.should_retry),
@@ -322,46 +343,39 @@ async def extract(
                 f"the answer was cut off at the output limit of {settings.max_output_tokens} "
                 "tokens; what came after is lost"
             )
-            return Extraction(value, False, usage, [note, *repairs])
+            return tally.extraction(value, False, [note, *repairs])
         truncated = OutputTruncatedError(
             f"the model's answer was cut off at the output limit of {settings.max_output_tokens} "
-            "tokens; raise --max-tokens or use a larger model"
+            "tokens; raise --max-tokens or use a larger model",
+            usage=tally.usage(),
         )
-        truncated.usage = usage
         raise truncated from exc
     except InstructorRetryException as exc:
         cause = exc.__cause__
         if isinstance(cause, _PARSE_ERRORS) and exc.last_completion is not None:
-            try:
-                value, repairs = _read_leniently(exc.last_completion, lenient, usage)
-            except ModelOutputError as error:
-                error.usage = usage
-                raise
-            return Extraction(value, False, usage, repairs)
-        mapped = _endpoint_error(cause or exc, endpoint, settings, usage)
-        mapped.usage = usage
-        raise mapped from (cause or exc)
+            value, repairs = _read_leniently(exc.last_completion, lenient, tally)
+            return tally.extraction(value, False, repairs)
+        raise _endpoint_error(cause or exc, endpoint, settings, tally) from (cause or exc)
     except openai.OpenAIError as exc:
-        mapped = _endpoint_error(exc, endpoint, settings, usage)
-        mapped.usage = usage
-        raise mapped from exc
+        raise _endpoint_error(exc, endpoint, settings, tally) from exc
     finally:
         validation_context.reset(token)
-    return Extraction(value, True, usage)
+    return tally.extraction(value, True, [])
 
 
 def _read_leniently(
-    completion: Any, lenient: Lenient[T] | None, usage: Usage
+    completion: Any, lenient: Lenient[T] | None, tally: _Tally
 ) -> tuple[T, list[str]]:
-    problems = "; ".join(usage.validation_errors[-1:])
+    problems = "; ".join(tally.validation_errors[-1:])
     if lenient is not None:
         try:
             return lenient(_completion_text(completion))
         except ValueError as exc:  # includes ValidationError and JSONDecodeError
             problems = problems or _first_line(exc)
     raise ModelOutputError(
-        f"the model gave no usable answer after {usage.attempts} attempt(s) "
-        f"({usage.reasks} re-ask(s)): {problems}"
+        f"the model gave no usable answer after {tally.calls} attempt(s) "
+        f"({tally.reasks} re-ask(s)): {problems}",
+        usage=tally.usage(),
     )
 
 
@@ -398,7 +412,7 @@ def _scrub(exc: openai.APIStatusError, secrets: tuple[str, ...]) -> None:
         exc.body = json.loads(redact(json.dumps(exc.body), secrets))
 
 
-def _not_a_completion(response: Any, endpoint: Endpoint) -> UnexpectedResponseError:
+def _not_a_completion(response: Any, endpoint: Endpoint, usage: Usage) -> UnexpectedResponseError:
     text = str(response).strip()
     if is_html(text) or text[:1] == "<":
         what = "an HTML page"
@@ -410,43 +424,50 @@ def _not_a_completion(response: Any, endpoint: Endpoint) -> UnexpectedResponseEr
         f"{endpoint.base_url} answered with {what}, not a chat completion: check that the "
         "base URL is the server's OpenAI-compatible API (it usually ends in /v1)",
         url=endpoint.base_url,
+        usage=usage,
     )
 
 
 def _endpoint_error(
-    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
+    exc: BaseException, endpoint: Endpoint, settings: Settings, tally: _Tally
 ) -> SummarizerError:
-    error = _map_error(exc, endpoint, settings, usage)
+    error = _map_error(exc, endpoint, settings, tally.calls, tally.usage())
     error.args = (redact(str(error), endpoint.secrets),)
     return error
 
 
 def _map_error(
-    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
+    exc: BaseException, endpoint: Endpoint, settings: Settings, calls: int, usage: Usage
 ) -> SummarizerError:
     url = endpoint.base_url
-    tries = f"after {usage.attempts} attempt(s)"
+    tries = f"after {calls} attempt(s)"
     if isinstance(exc, SummarizerError):
         return exc
-    resource = resource_error(exc)
+    resource = resource_error(exc, usage=usage)
     if resource is not None:
         return resource
     if isinstance(exc, _NoChoicesError):
-        return ModelOutputError(f"{url} returned no choices in its completions ({tries})")
+        return ModelOutputError(
+            f"{url} returned no choices in its completions ({tries})", usage=usage
+        )
     if isinstance(exc, (openai.APITimeoutError, _DeadlineError)):
         return EndpointTimeoutError(
             f"{url} did not answer within {settings.timeout:g}s ({tries}); "
             "raise --timeout or check the server",
             url=url,
+            usage=usage,
         )
     if isinstance(exc, openai.APIConnectionError):
         if exc.__cause__ is None or isinstance(exc.__cause__, httpx2.ConnectError):
             return EndpointUnreachableError(
-                f"cannot connect to {url} ({tries}): is the server running?", url=url
+                f"cannot connect to {url} ({tries}): is the server running?",
+                url=url,
+                usage=usage,
             )
         return EndpointUnreachableError(
             f"the connection to {url} broke off before the answer was complete ({tries})",
             url=url,
+            usage=usage,
         )
     if isinstance(exc, openai.APIStatusError):
         status, detail = exc.status_code, _server_message(exc)
@@ -455,6 +476,7 @@ def _map_error(
                 f"{url} refused the credentials (HTTP {status}): set OPENAI_API_KEY or pass "
                 "--api-key with a valid key",
                 url=url,
+                usage=usage,
             )
         if status == 429:
             asked = _asked_wait(exc)
@@ -464,23 +486,27 @@ def _map_error(
                     f"{asked:.0f}s (Retry-After), longer than the {MAX_RETRY_AFTER:.0f}s "
                     "summarizer waits at most; try again later",
                     url=url,
+                    usage=usage,
                 )
             return RateLimitError(
                 f"{url} is rate-limiting requests (HTTP 429, {tries}); Retry-After is "
                 f"honoured up to {MAX_RETRY_AFTER:.0f}s",
                 url=url,
+                usage=usage,
             )
         if status >= 500:
-            return ServerError(f"{url} failed with HTTP {status} ({tries}): {detail}", url=url)
+            return ServerError(
+                f"{url} failed with HTTP {status} ({tries}): {detail}", url=url, usage=usage
+            )
         hint = ""
         if status in (400, 422) and "response_format" in detail:
             hint = "; the server may not support this response format: try another --mode"
         if status == 404:
             hint = f"; check the base URL and that model {endpoint.model!r} exists there"
         return RequestRejectedError(
-            f"{url} rejected the request (HTTP {status}): {detail}{hint}", url=url
+            f"{url} rejected the request (HTTP {status}): {detail}{hint}", url=url, usage=usage
         )
-    return EndpointError(f"request to {url} failed: {_first_line(exc)}", url=url)
+    return EndpointError(f"request to {url} failed: {_first_line(exc)}", url=url, usage=usage)
 
 
 def _server_message(exc: openai.APIStatusError) -> str:

@@ -36,6 +36,7 @@ from summarizer import (
     Summarizer,
     SummarizerError,
     UnexpectedResponseError,
+    Usage,
 )
 from summarizer.batch import read_inputs
 from summarizer.cli import cli
@@ -171,6 +172,30 @@ def test_answers_that_stay_bad_give_a_model_output_error(
             _summarize(server)
         assert len(server.requests) == 2
     report("answer that is never JSON", f"ModelOutputError (exit 6): {raised.value}")
+
+
+def test_a_failed_article_carries_what_its_attempts_cost(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    with FaultServer(["malformed"], ANSWER) as server, pytest.raises(ModelOutputError) as raised:
+        _summarize(server)
+    assert raised.value.usage == Usage(calls=2, prompt_tokens=200, completion_tokens=100)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a0", "text": ARTICLE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["malformed"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "-o", str(out), "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "--no-cache", "--timeout", "2"],
+        )  # fmt: skip
+    (line,) = [json.loads(text) for text in out.read_text(encoding="utf-8").splitlines()]
+    assert line["usage"] == {"prompt_tokens": 200, "completion_tokens": 100}
+    assert result.exit_code == 6
+    report(
+        "answer that is never JSON, in a batch",
+        f"error line keeps what the 2 attempts spent: usage {json.dumps(line['usage'])}",
+    )
 
 
 def test_cut_off_answer_keeps_its_complete_items_and_says_so(
