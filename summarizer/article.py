@@ -307,7 +307,7 @@ def load_article(
     if page and resolved is None:
         warnings.append(
             "the HTML page gives no publication date in its metadata: relative dates are "
-            "left unresolved (pass --date to give one)"
+            "left unresolved (give the article's date to resolve them)"
         )
     return Article(
         text=text,

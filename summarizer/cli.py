@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -42,6 +43,27 @@ from .usage import Usage
 __all__ = ["main"]
 
 _T = TypeVar("_T")
+
+#: The option that sets each ``Settings`` field. Library messages name the setting
+#: (``Settings.timeout``), as a Python caller sets it; error lines name the option.
+_SETTING_FLAGS: dict[str, str] = {
+    "model": "--model",
+    "base_url": "--base-url",
+    "api_key": "--api-key",
+    "backend": "--backend",
+    "mode": "--mode",
+    "timeout": "--timeout",
+    "prompt": "--prompt",
+    "max_output_tokens": "--max-tokens",
+    "max_attempts": "--max-attempts",
+    "max_reasks": "--max-reasks",
+    "max_items": "--max-items",
+    "context_window": "--context-window",
+    "output_language": "--output-language",
+    "strict": "--strict",
+    "cache_dir": "--cache-dir",
+}
+_SETTING = re.compile(r"\bSettings\.([a-z_]+)")
 
 
 class _DefaultGroup(click.Group):
@@ -189,13 +211,14 @@ def run(
             max_reasks=max_reasks,
             max_items=max_items,
             context_window=context_window,
+            cache_dir=cache_dir,
             **endpoint,
         )
         inputs = [
             replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
             for i in read_inputs(articles or ("-",))
         ]
-        cache = None if no_cache else open_cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
     except SummarizerError as exc:
         _fail(err, exc)
@@ -316,11 +339,6 @@ def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path |
     )
 
 
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name, "").strip()
-    return Path(value).expanduser() if value else None
-
-
 def _emit(record: ArticleSummary, fmt: str, out: Any) -> None:
     if fmt == "terminal":
         Console().print(render_terminal(record))
@@ -359,7 +377,10 @@ def schema(out: Path, check: bool) -> None:
 @click.pass_context
 def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
     """Inspect or empty the record cache."""
-    ctx.obj = cache_dir or _env_path("SUMMARIZER_CACHE_DIR")
+    try:
+        ctx.obj = Settings.from_env(cache_dir=cache_dir).cache_dir
+    except SummarizerError as exc:
+        _fail(Console(stderr=True), exc)
 
 
 @cache_group.command("info")
@@ -415,7 +436,7 @@ def eval_command(
     try:
         settings = Settings.from_env(max_items=max_items, **endpoint)
         articles = load_gold(gold)[:limit]
-        cache = None if no_cache else open_cache(_env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
         summarizer.preflight()
         report = asyncio.run(_eval(summarizer, articles, concurrency, run_eval))
@@ -464,7 +485,7 @@ def check(all_modes: bool, **endpoint: Any) -> None:
 
 def _setup_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("summarizer: %(message)s"))
+    handler.setFormatter(_FlagsFormatter("summarizer: %(message)s"))
     logger = logging.getLogger("summarizer")
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
@@ -473,9 +494,21 @@ def _setup_logging() -> None:
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
+class _FlagsFormatter(logging.Formatter):
+    """Log lines that name settings by the options that set them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _as_flags(super().format(record))
+
+
+def _as_flags(message: str) -> str:
+    """``message`` with each ``Settings.field`` it names replaced by that field's option."""
+    return _SETTING.sub(lambda m: _SETTING_FLAGS.get(m.group(1), m.group(0)), message)
+
+
 def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
     # Input errors already name their article; others get its id in front.
-    message = str(exc)
+    message = _as_flags(str(exc))
     if prefix and prefix not in message:
         message = f"{prefix}: {message}"
     err.print(

@@ -238,7 +238,7 @@ class Endpoint:
         model = settings.model or profile.default_model
         if not model:
             raise ConfigurationError(
-                f"no model name for {url}: pass --model or set SUMMARIZER_MODEL"
+                f"no model name for {url}: set Settings.model (SUMMARIZER_MODEL)"
             )
         return cls(url, model, profile, mode, settings.api_key, basic_auth)
 
@@ -418,7 +418,8 @@ class Connection:
         model_path = s.local_model_path or local_model_path()
         log.warning(
             "no endpoint configured: using the embedded offline model %s (tiny, for trying "
-            "things out; expect rough answers). Set OPENAI_API_KEY or --base-url for real use.",
+            "things out; expect rough answers). Set Settings.api_key (OPENAI_API_KEY) or "
+            "Settings.base_url for real use.",
             LOCAL_MODEL_NAME,
         )
         self._server = LocalServer(Path(model_path), context=s.local_context).start()

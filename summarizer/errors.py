@@ -212,8 +212,8 @@ class ResourceError(SummarizerError):
 _RESOURCES = {
     errno.ENOSPC: "no space left on the device; free some and rerun",
     errno.EDQUOT: "the disk quota is used up; free some space and rerun",
-    errno.EMFILE: "too many open files; lower --concurrency or raise the limit (ulimit -n)",
-    errno.ENFILE: "too many open files in the system; lower --concurrency",
+    errno.EMFILE: "too many open files; lower the concurrency or raise the limit (ulimit -n)",
+    errno.ENFILE: "too many open files in the system; lower the concurrency",
     errno.ENOMEM: "out of memory",
 }
 

@@ -346,7 +346,7 @@ async def extract(
             return tally.extraction(value, False, [note, *repairs])
         truncated = OutputTruncatedError(
             f"the model's answer was cut off at the output limit of {settings.max_output_tokens} "
-            "tokens; raise --max-tokens or use a larger model",
+            "tokens; raise Settings.max_output_tokens or use a larger model",
             usage=tally.usage(),
         )
         raise truncated from exc
@@ -453,7 +453,7 @@ def _map_error(
     if isinstance(exc, (openai.APITimeoutError, _DeadlineError)):
         return EndpointTimeoutError(
             f"{url} did not answer within {settings.timeout:g}s ({tries}); "
-            "raise --timeout or check the server",
+            "raise Settings.timeout or check the server",
             url=url,
             usage=usage,
         )
@@ -473,8 +473,8 @@ def _map_error(
         status, detail = exc.status_code, _server_message(exc)
         if status in (401, 403):
             return AuthenticationError(
-                f"{url} refused the credentials (HTTP {status}): set OPENAI_API_KEY or pass "
-                "--api-key with a valid key",
+                f"{url} refused the credentials (HTTP {status}): set Settings.api_key "
+                "(OPENAI_API_KEY) to a valid key",
                 url=url,
                 usage=usage,
             )
@@ -500,7 +500,7 @@ def _map_error(
             )
         hint = ""
         if status in (400, 422) and "response_format" in detail:
-            hint = "; the server may not support this response format: try another --mode"
+            hint = "; the server may not support this response format: try another Settings.mode"
         if status == 404:
             hint = f"; check the base URL and that model {endpoint.model!r} exists there"
         return RequestRejectedError(

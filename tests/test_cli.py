@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from summarizer import ConfigurationError, Settings, Summarizer
 from summarizer import cli as cli_module
 from summarizer.cli import cli
 
@@ -60,6 +62,31 @@ def test_no_endpoint_and_no_local_extra_says_how_to_configure(
     assert "OPENAI_API_KEY" in result.stderr
     assert "--base-url" in result.stderr
     assert "summarizer[local]" in result.stderr
+
+
+def test_library_errors_name_the_setting_and_the_command_line_names_its_option(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("summarizer.connection.local_extra_installed", lambda: False)
+    with pytest.raises(ConfigurationError) as raised:
+        Summarizer(Settings()).preflight()
+    assert "Settings.base_url" in str(raised.value)
+    assert "--base-url" not in str(raised.value)
+    result = runner.invoke(
+        cli, ["-", "--base-url", "http://127.0.0.1:9/v1", "--no-cache"], input="A text.",
+        env={"SUMMARIZER_MODEL": ""},
+    )  # fmt: skip
+    assert result.exit_code == 4
+    assert "set --model (SUMMARIZER_MODEL)" in result.stderr
+    assert "Settings." not in result.stderr
+
+
+def test_every_setting_the_command_line_names_is_a_field_set_by_that_option() -> None:
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    run_options = {opt for param in cli_module.cli.commands["run"].params for opt in param.opts}
+    for field, flag in cli_module._SETTING_FLAGS.items():
+        assert field in fields, field
+        assert flag in run_options, flag
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])

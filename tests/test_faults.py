@@ -214,7 +214,10 @@ def test_cut_off_answer_keeps_its_complete_items_and_says_so(
 
 def test_cut_off_answer_with_nothing_usable_is_an_error(report: Callable[[str, str], None]) -> None:
     server = FaultServer(["length"], {"headline": "x" * 60})
-    with server, pytest.raises(OutputTruncatedError, match="raise --max-tokens") as raised:
+    with (
+        server,
+        pytest.raises(OutputTruncatedError, match=r"raise Settings\.max_output_tokens") as raised,
+    ):
         _summarize(server)
     report("answer cut off before the summary", f"OutputTruncatedError (exit 6): {raised.value}")
 

@@ -129,7 +129,7 @@ def test_retry_after_headers_are_honoured(headers: dict[str, str], seconds: floa
         (
             _status(400, {"error": {"message": "response_format json_schema not supported"}}),
             RequestRejectedError,
-            "try another --mode",
+            "try another Settings.mode",
         ),
     ],
 )
