@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .article import Article, Sentence, load_article
-from .batch import ArticleInput, BatchResult, asummarize_many, read_inputs, summarize_many
+from .batch import BatchResult, Totals, asummarize_many, summarize_many
 from .cache import Cache
 from .config import Settings
 from .dates import PartialDate
@@ -40,6 +40,7 @@ from .errors import (
     SummarizerError,
     UnexpectedResponseError,
 )
+from .inputs import ArticleInput, read_inputs
 from .pipeline import Summarizer, asummarize, summarize
 from .record import (
     Actor,
@@ -53,6 +54,7 @@ from .record import (
     Quality,
     Stance,
 )
+from .runner import arun_batch, run_batch
 from .usage import Usage
 
 try:
@@ -98,13 +100,16 @@ __all__ = [
     "Stance",
     "Summarizer",
     "SummarizerError",
+    "Totals",
     "UnexpectedResponseError",
     "Usage",
     "__version__",
+    "arun_batch",
     "asummarize",
     "asummarize_many",
     "load_article",
     "read_inputs",
+    "run_batch",
     "summarize",
     "summarize_many",
 ]

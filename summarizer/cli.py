@@ -27,16 +27,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .batch import ArticleInput, Totals, asummarize_many, read_inputs
+from .batch import BatchResult, Totals
 from .cache import Cache, open_cache
 from .config import Settings
 from .connection import BACKENDS, MODES
 from .errors import SummarizerError, redact, resource_error
+from .inputs import ArticleInput, read_inputs
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, printable, render, render_terminal
 from .review import render_html
+from .runner import arun_batch
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 from .usage import Usage
 
@@ -231,19 +233,17 @@ def run(
         sink, report = _open_output(output, fmt, inputs, retry_failed)
     except SummarizerError as exc:
         _fail(err, exc)
-    todo = [i for i in inputs if sink is None or not sink.seen(i.id)]
-    totals = Totals(skipped=len(inputs) - len(todo))
     out = report.file if report is not None else None
+    view = _View(fmt, out, err, to_sink=sink is not None, show_progress=not single)
     try:
-        if any(item.error is None for item in todo):
-            summarizer.preflight()
-        reviewed = asyncio.run(
-            _drive(
-                summarizer, todo, fmt, concurrency, sink, out, totals, err, show_progress=not single
+        with view.progress:
+            totals = asyncio.run(
+                arun_batch(
+                    inputs, summarizer, sink=sink, concurrency=concurrency, on_result=view.show
+                )
             )
-        )
-        if fmt == "html" and reviewed:
-            click.echo(render_html(reviewed), file=out, nl=False)
+        if fmt == "html" and view.reviewed:
+            click.echo(render_html(view.reviewed), file=out, nl=False)
         if report is not None and totals.done:
             report.commit()
     except SummarizerError as exc:
@@ -278,50 +278,47 @@ def _open_output(
     return None, ReportFile(output)
 
 
-async def _drive(
-    summarizer: Summarizer,
-    todo: list[ArticleInput],
-    fmt: str,
-    concurrency: int,
-    sink: JsonlSink | None,
-    out: TextIO | None,
-    totals: Totals,
-    err: Console,
-    *,
-    show_progress: bool,
-) -> list[ArticleSummary]:
-    reviewed: list[ArticleSummary] = []
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("failed {task.fields[failed]} · {task.fields[rate]}"),
-        TextColumn("{task.fields[tokens]} tokens"),
-        TimeRemainingColumn(), console=err, transient=False,
-        disable=not (show_progress and err.is_terminal),
-    )  # fmt: skip
-    started = time.monotonic()
-    async with summarizer:
-        with progress:
-            task = progress.add_task("summarising", total=len(todo), failed=0, rate="–", tokens=0)
-            async for result in asummarize_many(todo, summarizer, concurrency=concurrency):
-                totals.add(result)
-                if result.error is not None:
-                    _error(progress.console, result.error, prefix=result.id)
-                if sink is not None:
-                    sink.write(result)
-                elif fmt == "jsonl":
-                    click.echo(result.to_json())
-                elif result.record is not None:
-                    if fmt == "html":
-                        reviewed.append(result.record)
-                    else:
-                        _emit(result.record, fmt, out)
-                finished = totals.done + totals.failed
-                rate = f"{finished / max(time.monotonic() - started, 1e-9):.2f}/s"
-                progress.update(
-                    task, advance=1, failed=totals.failed, rate=rate,
-                    tokens=totals.prompt_tokens + totals.completion_tokens,
-                )  # fmt: skip
-    return reviewed
+class _View:
+    """What the command line shows of a batch as its results come: progress, errors, records."""
+
+    def __init__(
+        self, fmt: str, out: TextIO | None, err: Console, *, to_sink: bool, show_progress: bool
+    ) -> None:
+        self.fmt = fmt
+        self.out = out
+        self.to_sink = to_sink
+        self.reviewed: list[ArticleSummary] = []
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("failed {task.fields[failed]} · {task.fields[rate]}"),
+            TextColumn("{task.fields[tokens]} tokens"),
+            TimeRemainingColumn(), console=err, transient=False,
+            disable=not (show_progress and err.is_terminal),
+        )  # fmt: skip
+        self._task = self.progress.add_task("summarising", total=None, failed=0, rate="–", tokens=0)
+        self._started = time.monotonic()
+
+    def show(self, result: BatchResult, totals: Totals) -> None:
+        if result.error is not None:
+            _error(self.progress.console, result.error, prefix=result.id)
+        if self.to_sink:
+            return self._advance(totals)  # the runner wrote it
+        if self.fmt == "jsonl":
+            click.echo(result.to_json())
+        elif result.record is not None:
+            if self.fmt == "html":
+                self.reviewed.append(result.record)
+            else:
+                _emit(result.record, self.fmt, self.out)
+        self._advance(totals)
+
+    def _advance(self, totals: Totals) -> None:
+        finished = totals.done + totals.failed
+        rate = f"{finished / max(time.monotonic() - self._started, 1e-9):.2f}/s"
+        self.progress.update(
+            self._task, total=totals.pending, completed=finished, failed=totals.failed,
+            rate=rate, tokens=totals.prompt_tokens + totals.completion_tokens,
+        )  # fmt: skip
 
 
 def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path | None) -> None:

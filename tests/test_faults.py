@@ -38,8 +38,8 @@ from summarizer import (
     UnexpectedResponseError,
     Usage,
 )
-from summarizer.batch import read_inputs
 from summarizer.cli import cli
+from summarizer.inputs import read_inputs
 
 from .conftest import ROOT
 from .fault_server import FaultServer
