@@ -37,7 +37,7 @@ from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import FORMATS, printable, render, render_terminal
-from .review import render_html
+from .review_page import render_html
 from .runner import arun_batch
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 from .usage import Usage

@@ -13,7 +13,7 @@ from summarizer.draft import Draft
 from summarizer.lexicon import numbers_in
 from summarizer.record import ArticleSummary, Claim
 from summarizer.render import render
-from summarizer.review import render_html
+from summarizer.review_page import render_html
 
 from .conftest import SAMPLE_EN, SAMPLE_FR
 

@@ -12,7 +12,7 @@ from summarizer.assemble import assemble_record
 from summarizer.connection import BACKENDS, Endpoint
 from summarizer.draft import Draft
 from summarizer.record import ArticleSummary
-from summarizer.review import render_html
+from summarizer.review_page import render_html
 
 HOSTILE_TEXT = (
     "date: 2024-05-02\n"
