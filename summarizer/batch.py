@@ -118,9 +118,7 @@ async def _one(summarizer: Summarizer, item: ArticleInput) -> BatchResult:
     if item.error is not None:
         return BatchResult(item.id, error=item.error)
     try:
-        record, cached = await summarizer.asummarize_cached(
-            item.text, date=item.date, title=item.title, language=item.language, article_id=item.id
-        )
+        record, cached = await summarizer.asummarize_cached(item)
     except SummarizerError as exc:
         return BatchResult(item.id, error=exc)
     except Exception as exc:  # a bug must cost one article, not the batch

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .article import decode_bytes, read_text
+from .dates import PartialDate
 from .errors import DuplicateIdError, InputError, SummarizerError
 
 __all__ = ["ArticleInput", "read_inputs"]
@@ -40,7 +41,7 @@ class ArticleInput:
 
     id: str
     text: str = ""
-    date: str | None = None
+    date: PartialDate | str | None = None
     language: str | None = None
     title: str | None = None
     url: str | None = None

@@ -17,9 +17,9 @@ from .assemble import assemble_record
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
-from .dates import PartialDate
 from .draft import Draft, read_lenient
 from .errors import InputError
+from .inputs import ArticleInput
 from .llm import extract
 from .prompts import load_template, render_messages
 from .record import SCHEMA_VERSION, ArticleSummary
@@ -38,7 +38,7 @@ class Summarizer:
 
     Example:
         >>> with Summarizer(Settings(base_url="http://localhost:11434/v1", model="qwen3")) as s:
-        ...     record = s.summarize(text, date="2020-01-06")
+        ...     record = s.summarize(ArticleInput("a1", text, date="2020-01-06"))
     """
 
     def __init__(self, settings: Settings | None = None, *, cache: Cache | None = None) -> None:
@@ -114,91 +114,74 @@ class Summarizer:
     ) -> None:
         await self.aclose()
 
-    def summarize(
-        self,
-        text: str | Article,
-        *,
-        date: PartialDate | str | None = None,
-        title: str | None = None,
-        language: str | None = None,
-        article_id: str | None = None,
-    ) -> ArticleSummary:
+    def summarize(self, article: str | ArticleInput | Article) -> ArticleSummary:
         """Summarise one article; see ``asummarize``. Not for use inside a running event loop."""
 
         async def once() -> ArticleSummary:
             try:
-                return await self.asummarize(
-                    text, date=date, title=title, language=language, article_id=article_id
-                )
+                return await self.asummarize(article)
             finally:
                 # The client belongs to this event loop, which ends with the call.
                 await self.connection.close_client()
 
         return asyncio.run(once())
 
-    async def asummarize(
-        self,
-        text: str | Article,
-        *,
-        date: PartialDate | str | None = None,
-        title: str | None = None,
-        language: str | None = None,
-        article_id: str | None = None,
-    ) -> ArticleSummary:
+    async def asummarize(self, article: str | ArticleInput | Article) -> ArticleSummary:
         """Summarise one article into a verified ``ArticleSummary``.
 
         Args:
-            text: The article text (a metadata header is read), or a loaded ``Article``.
-            date: Publication date, ``YYYY[-MM[-DD]]``; otherwise read from the text.
-            title: The article's headline, if known.
-            language: ISO 639-1 code; detected when omitted.
-            article_id: An identifier carried into the record.
+            article: The article text (a metadata header is read); an ``ArticleInput``
+                with its id and what is known of it (date ``YYYY[-MM[-DD]]``, title,
+                language as ISO 639-1), the rest read from the text or detected; or a
+                loaded ``Article``.
 
         Raises:
-            InputError: The text is empty or unusable.
+            InputError: The text is empty or unusable (or the input carries the error
+                met reading it).
             ConfigurationError: No endpoint can be used.
             EndpointError: The server failed within the retry budget.
             ModelOutputError: The model gave no usable answer.
         """
-        record, _ = await self.asummarize_cached(
-            text, date=date, title=title, language=language, article_id=article_id
-        )
+        record, _ = await self.asummarize_cached(article)
         return record
 
     async def asummarize_cached(
-        self,
-        text: str | Article,
-        *,
-        date: PartialDate | str | None = None,
-        title: str | None = None,
-        language: str | None = None,
-        article_id: str | None = None,
+        self, article: str | ArticleInput | Article
     ) -> tuple[ArticleSummary, bool]:
         """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
+        given = ArticleInput(id="", text=article) if isinstance(article, str) else article
+        if isinstance(given, ArticleInput) and given.error is not None:
+            raise given.error
+        record_id = given.id or None
         key = None
         if self.cache is not None:
             # Keyed on the input as given, so a hit costs no parsing at all.
-            given = (
-                {"text": text.text, "date": str(text.date), "language": text.language,
-                 "title": text.title}
-                if isinstance(text, Article)
-                else {"text": text, "date": str(date), "language": language, "title": title}
-            )  # fmt: skip
-            key = cache_key({**given, **self._identity()})
+            key = cache_key(
+                {
+                    "text": given.text,
+                    "date": str(given.date),
+                    "language": given.language,
+                    "title": given.title,
+                    **self._identity(),
+                }
+            )
             hit = self.cache.get(key)
             if hit is not None:
-                record_id = text.id if isinstance(text, Article) else article_id
                 return hit.model_copy(update={"id": record_id}), True
-        article = (
-            text
-            if isinstance(text, Article)
+        loaded = (
+            given
+            if isinstance(given, Article)
             else load_article(
-                text, date=date, language=language, title=title, article_id=article_id
+                given.text,
+                date=given.date,
+                language=given.language,
+                title=given.title,
+                article_id=record_id,
             )
         )
-        output_language = self.settings.output_language or article.language
-        record = await self._summarize(article, output_language, started)
+        output_language = self.settings.output_language or loaded.language
+        record = await self._summarize(loaded, output_language, started)
         if self.cache is not None and key is not None:
             self.cache.put(key, record)
         return record, False
@@ -247,22 +230,21 @@ def _check_fits(messages: list[dict[str, str]], settings: Settings, article: Art
         )
 
 
-def summarize(text: str, settings: Settings | None = None, **options: str | None) -> ArticleSummary:
+def summarize(article: str | ArticleInput, settings: Settings | None = None) -> ArticleSummary:
     """Summarise one article with a short-lived ``Summarizer``.
 
     Args:
-        text: The article text.
+        article: The article text, or an ``ArticleInput`` with its id, date, title and
+            language.
         settings: Run settings; ``Settings()`` when omitted.
-        **options: ``date``, ``title``, ``language``, ``article_id`` as for
-            ``Summarizer.asummarize``.
     """
     with Summarizer(settings) as summarizer:
-        return summarizer.summarize(text, **options)
+        return summarizer.summarize(article)
 
 
 async def asummarize(
-    text: str, settings: Settings | None = None, **options: str | None
+    article: str | ArticleInput, settings: Settings | None = None
 ) -> ArticleSummary:
     """Async ``summarize``, for programs that already run an event loop."""
     async with Summarizer(settings) as summarizer:
-        return await summarizer.asummarize(text, **options)
+        return await summarizer.asummarize(article)

@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarizer import (
+    ArticleInput,
     ArticleSummary,
     EndpointTimeoutError,
     EndpointUnreachableError,
@@ -86,7 +87,7 @@ def _settings(server: FaultServer, **changes: Any) -> Settings:
 
 def _summarize(server: FaultServer, text: str = ARTICLE, **changes: Any) -> ArticleSummary:
     with Summarizer(_settings(server, **changes)) as summarizer:
-        return summarizer.summarize(text, article_id="antwerp")
+        return summarizer.summarize(ArticleInput("antwerp", text))
 
 
 @pytest.mark.parametrize(
@@ -447,7 +448,7 @@ def test_article_longer_than_the_context_is_refused_not_truncated(
     with FaultServer(["ok"], ANSWER) as server:
         settings = _settings(server, context_window=8192, max_output_tokens=2048)
         with Summarizer(settings) as summarizer, pytest.raises(SummarizerError) as raised:
-            summarizer.summarize(long_text, article_id="long")
+            summarizer.summarize(ArticleInput("long", long_text))
         assert server.requests == []
     assert raised.value.exit_code == 3
     assert "context window of 8192 tokens" in str(raised.value)
