@@ -422,7 +422,9 @@ def test_run_batch_writes_jsonl_and_a_rerun_resumes_without_a_request(tmp_path: 
 
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
-        "".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(3)),
+        "".join(
+            json.dumps({"id": f"a{i}", "text": ARTICLE, "language": "en"}) + "\n" for i in range(3)
+        ),
         encoding="utf-8",
     )
     inputs = read_inputs([str(feed)])

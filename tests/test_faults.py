@@ -87,7 +87,7 @@ def _settings(server: FaultServer, **changes: Any) -> Settings:
 
 def _summarize(server: FaultServer, text: str = ARTICLE, **changes: Any) -> ArticleSummary:
     with Summarizer(_settings(server, **changes)) as summarizer:
-        return summarizer.summarize(ArticleInput("antwerp", text))
+        return summarizer.summarize(ArticleInput("antwerp", text, language="en"))
 
 
 @pytest.mark.parametrize(
