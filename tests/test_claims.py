@@ -12,7 +12,7 @@ from summarizer.connection import BACKENDS, Endpoint
 from summarizer.draft import Draft
 from summarizer.lexicon import numbers_in
 from summarizer.record import ArticleSummary, Claim
-from summarizer.render import render
+from summarizer.render import Format, render
 from summarizer.review_page import render_html
 
 from .conftest import SAMPLE_EN, SAMPLE_FR
@@ -222,8 +222,9 @@ def test_unsupported_claims_show_in_every_view(fr: Article) -> None:
     (flagged,) = [c for c in record.quality.claims if c.flags]
     assert "name_not_in_article" in _codes(flagged)
     assert "'Russia' is not in the article" in str(flagged.flags)
-    for fmt in ("markdown", "text", "html"):
-        view = render(record, fmt)  # type: ignore[arg-type]
+    formats: tuple[Format, ...] = ("markdown", "text", "html")
+    for fmt in formats:
+        view = render(record, fmt)
         assert "name_not_in_article" in view, fmt
         assert "Russia" in view, fmt
     assert "name_not_in_article" in render_html([record])

@@ -154,8 +154,15 @@ def test_recorded_run_prints_json_when_piped(
     assert record["quality"]["attempts"] == 1
 
 
-def test_default_command_is_run() -> None:
-    assert "run" in cli_module.cli.commands
+def test_arguments_that_name_no_command_go_to_run(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "check.txt"  # named like a command, but it is a file
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(cli, [str(empty), "--no-cache"])
+    assert result.exit_code == 3
+    assert "check.txt: the article is empty" in result.stderr
+    result = runner.invoke(cli, ["--max-tokens", "lots"])
+    assert result.exit_code == 2
+    assert "'--max-tokens'" in result.stderr, "parsed by run's own options"
 
 
 def test_an_unforeseen_system_error_is_one_line_naming_the_file_not_a_traceback(

@@ -147,10 +147,11 @@ def test_timeline_orders_weeks_decades_and_days_by_their_first_day() -> None:
 
 
 def test_markdown_and_text_views_carry_no_control_characters() -> None:
-    from summarizer.render import render
+    from summarizer.render import Format, render
 
     record = _record(headline="Évacuation\x1b[2J \x1b]8;;http://x/\x07lien\r\n", summary="a\x9bb")
-    for fmt in ("markdown", "text"):
-        view = render(record, fmt)  # type: ignore[arg-type]
+    formats: tuple[Format, ...] = ("markdown", "text")
+    for fmt in formats:
+        view = render(record, fmt)
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", view), fmt
         assert "Évacuation\ufffd[2J" in view
