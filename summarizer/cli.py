@@ -11,61 +11,33 @@ import asyncio
 import errno
 import io
 import json
-import logging
 import os
-import re
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .batch import BatchResult, Totals
 from .cache import Cache, open_cache
 from .config import Settings
 from .connection import BACKENDS, MODES
-from .errors import SummarizerError, redact, resource_error
+from .console import BatchView, print_error, report_totals, setup_logging
+from .errors import SummarizerError, resource_error
 from .inputs import ArticleInput, read_inputs
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
-from .record import ArticleSummary
-from .render import FORMATS, printable, render, render_terminal
+from .render import FORMATS
 from .review_page import render_html
 from .runner import arun_batch
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
-from .usage import Usage
 
 __all__ = ["main"]
 
 _T = TypeVar("_T")
-
-#: The option that sets each ``Settings`` field. Library messages name the setting
-#: (``Settings.timeout``), as a Python caller sets it; error lines name the option.
-_SETTING_FLAGS: dict[str, str] = {
-    "model": "--model",
-    "base_url": "--base-url",
-    "api_key": "--api-key",
-    "backend": "--backend",
-    "mode": "--mode",
-    "timeout": "--timeout",
-    "prompt": "--prompt",
-    "max_output_tokens": "--max-tokens",
-    "max_attempts": "--max-attempts",
-    "max_reasks": "--max-reasks",
-    "max_items": "--max-items",
-    "context_window": "--context-window",
-    "output_language": "--output-language",
-    "strict": "--strict",
-    "cache_dir": "--cache-dir",
-}
-_SETTING = re.compile(r"\bSettings\.([a-z_]+)")
 
 
 class _DefaultGroup(click.Group):
@@ -202,7 +174,7 @@ def run(
 ) -> None:
     """Summarise ARTICLES: files, folders, glob patterns, JSONL files (one article per line:
     id, text, and optionally date, language, url, title), or - for standard input."""
-    _setup_logging()
+    setup_logging()
     err = Console(stderr=True)
     try:
         settings = Settings.from_env(
@@ -234,7 +206,7 @@ def run(
     except SummarizerError as exc:
         _fail(err, exc)
     out = report.file if report is not None else None
-    view = _View(fmt, out, err, to_sink=sink is not None, show_progress=not single)
+    view = BatchView(fmt, out, err, to_sink=sink is not None, show_progress=not single)
     try:
         with view.progress:
             totals = asyncio.run(
@@ -261,7 +233,7 @@ def run(
             if handle is not None:
                 handle.close()
     if len(inputs) > 1 or totals.skipped:
-        _report(err, summarizer, totals, output)
+        report_totals(err, summarizer, totals, output)
     if totals.exit_codes:
         codes = totals.exit_codes
         sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
@@ -276,72 +248,6 @@ def _open_output(
     if fmt == "jsonl":
         return JsonlSink(output, retry_failed=retry_failed), None
     return None, ReportFile(output)
-
-
-class _View:
-    """What the command line shows of a batch as its results come: progress, errors, records."""
-
-    def __init__(
-        self, fmt: str, out: TextIO | None, err: Console, *, to_sink: bool, show_progress: bool
-    ) -> None:
-        self.fmt = fmt
-        self.out = out
-        self.to_sink = to_sink
-        self.reviewed: list[ArticleSummary] = []
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("failed {task.fields[failed]} · {task.fields[rate]}"),
-            TextColumn("{task.fields[tokens]} tokens"),
-            TimeRemainingColumn(), console=err, transient=False,
-            disable=not (show_progress and err.is_terminal),
-        )  # fmt: skip
-        self._task = self.progress.add_task("summarising", total=None, failed=0, rate="–", tokens=0)
-        self._started = time.monotonic()
-
-    def show(self, result: BatchResult, totals: Totals) -> None:
-        if result.error is not None:
-            _error(self.progress.console, result.error, prefix=result.id)
-        if self.to_sink:
-            return self._advance(totals)  # the runner wrote it
-        if self.fmt == "jsonl":
-            click.echo(result.to_json())
-        elif result.record is not None:
-            if self.fmt == "html":
-                self.reviewed.append(result.record)
-            else:
-                _emit(result.record, self.fmt, self.out)
-        self._advance(totals)
-
-    def _advance(self, totals: Totals) -> None:
-        finished = totals.done + totals.failed
-        rate = f"{finished / max(time.monotonic() - self._started, 1e-9):.2f}/s"
-        self.progress.update(
-            self._task, total=totals.pending, completed=finished, failed=totals.failed,
-            rate=rate, tokens=totals.prompt_tokens + totals.completion_tokens,
-        )  # fmt: skip
-
-
-def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path | None) -> None:
-    endpoint = summarizer.resolved_endpoint
-    spent = Usage(prompt_tokens=totals.prompt_tokens, completion_tokens=totals.completion_tokens)
-    cost = endpoint.cost(spent) if endpoint is not None else "$0 (nothing sent)"
-    where = escape(str(output))
-    skipped = f", {totals.skipped} skipped (already in {where})" if totals.skipped else ""
-    err.print(
-        f"summarizer: {totals.done} done ({totals.cached} from cache), {totals.failed} failed"
-        f"{skipped}; tokens {totals.prompt_tokens} + {totals.completion_tokens}; "
-        f"estimated cost {cost}",
-        highlight=False,
-        soft_wrap=True,
-    )
-
-
-def _emit(record: ArticleSummary, fmt: str, out: Any) -> None:
-    if fmt == "terminal":
-        Console().print(render_terminal(record))
-        return
-    text = record.model_dump_json() if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
-    click.echo(text, file=out)
 
 
 @cli.command("schema")
@@ -426,7 +332,7 @@ def eval_command(
     Prints actors, events, stances and demands precision/recall/F1, summary ROUGE-L,
     grounded share, schema-valid first try, re-asks, tokens and time.
     """
-    _setup_logging()
+    setup_logging()
     from .evaluate import format_report, load_gold, run_eval
 
     err = Console(stderr=True)
@@ -464,7 +370,7 @@ def check(all_modes: bool, **endpoint: Any) -> None:
 
     Exits 0 when it can; otherwise with the status of the failure it reports.
     """
-    _setup_logging()
+    setup_logging()
     from .probe import probe
 
     err = Console(stderr=True)
@@ -480,41 +386,6 @@ def check(all_modes: bool, **endpoint: Any) -> None:
         sys.exit(report.exit_code)
 
 
-def _setup_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_FlagsFormatter("summarizer: %(message)s"))
-    logger = logging.getLogger("summarizer")
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    # instructor logs every failed attempt at ERROR; our own error says what matters.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
-
-
-class _FlagsFormatter(logging.Formatter):
-    """Log lines that name settings by the options that set them."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return _as_flags(super().format(record))
-
-
-def _as_flags(message: str) -> str:
-    """``message`` with each ``Settings.field`` it names replaced by that field's option."""
-    return _SETTING.sub(lambda m: _SETTING_FLAGS.get(m.group(1), m.group(0)), message)
-
-
-def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
-    # Input errors already name their article; others get its id in front.
-    message = _as_flags(str(exc))
-    if prefix and prefix not in message:
-        message = f"{prefix}: {message}"
-    err.print(
-        f"[bold red]summarizer: error:[/] {escape(printable(redact(message)))}",
-        highlight=False,
-        soft_wrap=True,
-    )
-
-
 def _quiet_stdout() -> None:
     """Point standard output at /dev/null, so that text it could not write is not
     written again at exit, failing again with a traceback."""
@@ -528,7 +399,7 @@ def _quiet_stdout() -> None:
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:
-    _error(err, exc)
+    print_error(err, exc)
     sys.exit(exc.exit_code)
 
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from summarizer import ConfigurationError, Settings, Summarizer
 from summarizer import cli as cli_module
 from summarizer.cli import cli
+from summarizer.console import SETTING_FLAGS
 
 from .conftest import REPLAY_BASE_URL, SAMPLE_EN
 
@@ -84,7 +85,7 @@ def test_library_errors_name_the_setting_and_the_command_line_names_its_option(
 def test_every_setting_the_command_line_names_is_a_field_set_by_that_option() -> None:
     fields = {f.name for f in dataclasses.fields(Settings)}
     run_options = {opt for param in cli_module.cli.commands["run"].params for opt in param.opts}
-    for field, flag in cli_module._SETTING_FLAGS.items():
+    for field, flag in SETTING_FLAGS.items():
         assert field in fields, field
         assert flag in run_options, flag
 
