@@ -9,12 +9,10 @@ The public API::
         print(actor.name, [(m.start, m.end) for m in actor.mentions])
 """
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from .article import Article, Sentence, load_article
-from .batch import ArticleInput, BatchResult, asummarize_many, read_inputs, summarize_many
+from .batch import BatchResult, Totals, asummarize_many, summarize_many
 from .cache import Cache
 from .config import Settings
 from .dates import PartialDate
@@ -40,6 +38,7 @@ from .errors import (
     SummarizerError,
     UnexpectedResponseError,
 )
+from .inputs import ArticleInput, read_inputs
 from .pipeline import Summarizer, asummarize, summarize
 from .record import (
     Actor,
@@ -49,14 +48,19 @@ from .record import (
     Demand,
     Event,
     Evidence,
+    Flag,
     Mention,
     Quality,
     Stance,
 )
+from .render import Format, render, render_terminal
+from .review_page import render_html
+from .runner import arun_batch, run_batch
+from .usage import Usage
 
 try:
-    __version__ = version("summarizer")
-except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = _metadata.version("summarizer")
+except _metadata.PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
 __all__ = [
@@ -80,6 +84,8 @@ __all__ = [
     "EndpointUnreachableError",
     "Event",
     "Evidence",
+    "Flag",
+    "Format",
     "InputError",
     "Mention",
     "ModelOutputError",
@@ -97,12 +103,19 @@ __all__ = [
     "Stance",
     "Summarizer",
     "SummarizerError",
+    "Totals",
     "UnexpectedResponseError",
+    "Usage",
     "__version__",
+    "arun_batch",
     "asummarize",
     "asummarize_many",
     "load_article",
     "read_inputs",
+    "render",
+    "render_html",
+    "render_terminal",
+    "run_batch",
     "summarize",
     "summarize_many",
 ]

@@ -11,31 +11,28 @@ import asyncio
 import errno
 import io
 import json
-import logging
 import os
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
-from .backends import BACKENDS, MODES
-from .batch import ArticleInput, Totals, asummarize_many, estimate_cost, read_inputs
 from .cache import Cache, open_cache
 from .config import Settings
-from .errors import SummarizerError, redact, resource_error
+from .connection import BACKENDS, MODES
+from .console import BatchView, print_error, report_totals, setup_logging
+from .errors import SummarizerError, resource_error
+from .inputs import ArticleInput, read_inputs
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
-from .record import ArticleSummary
-from .render import FORMATS, printable, render, render_terminal
-from .review import render_html
+from .render import FORMATS
+from .review_page import render_html
+from .runner import arun_batch
 from .schemas import SCHEMA_DIR, check_schemas, write_schemas
 
 __all__ = ["main"]
@@ -177,7 +174,7 @@ def run(
 ) -> None:
     """Summarise ARTICLES: files, folders, glob patterns, JSONL files (one article per line:
     id, text, and optionally date, language, url, title), or - for standard input."""
-    _setup_logging()
+    setup_logging()
     err = Console(stderr=True)
     try:
         settings = Settings.from_env(
@@ -188,13 +185,14 @@ def run(
             max_reasks=max_reasks,
             max_items=max_items,
             context_window=context_window,
+            cache_dir=cache_dir,
             **endpoint,
         )
         inputs = [
             replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
             for i in read_inputs(articles or ("-",))
         ]
-        cache = None if no_cache else open_cache(cache_dir or _env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
     except SummarizerError as exc:
         _fail(err, exc)
@@ -207,19 +205,17 @@ def run(
         sink, report = _open_output(output, fmt, inputs, retry_failed)
     except SummarizerError as exc:
         _fail(err, exc)
-    todo = [i for i in inputs if sink is None or not sink.seen(i.id)]
-    totals = Totals(skipped=len(inputs) - len(todo))
     out = report.file if report is not None else None
+    view = BatchView(fmt, out, err, to_sink=sink is not None, show_progress=not single)
     try:
-        if any(item.error is None for item in todo):
-            summarizer.preflight()
-        reviewed = asyncio.run(
-            _drive(
-                summarizer, todo, fmt, concurrency, sink, out, totals, err, show_progress=not single
+        with view.progress:
+            totals = asyncio.run(
+                arun_batch(
+                    inputs, summarizer, sink=sink, concurrency=concurrency, on_result=view.show
+                )
             )
-        )
-        if fmt == "html" and reviewed:
-            click.echo(render_html(reviewed), file=out, nl=False)
+        if fmt == "html" and view.reviewed:
+            click.echo(render_html(view.reviewed), file=out, nl=False)
         if report is not None and totals.done:
             report.commit()
     except SummarizerError as exc:
@@ -237,7 +233,7 @@ def run(
             if handle is not None:
                 handle.close()
     if len(inputs) > 1 or totals.skipped:
-        _report(err, summarizer, totals, output)
+        report_totals(err, summarizer, totals, output)
     if totals.exit_codes:
         codes = totals.exit_codes
         sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
@@ -252,85 +248,6 @@ def _open_output(
     if fmt == "jsonl":
         return JsonlSink(output, retry_failed=retry_failed), None
     return None, ReportFile(output)
-
-
-async def _drive(
-    summarizer: Summarizer,
-    todo: list[ArticleInput],
-    fmt: str,
-    concurrency: int,
-    sink: JsonlSink | None,
-    out: TextIO | None,
-    totals: Totals,
-    err: Console,
-    *,
-    show_progress: bool,
-) -> list[ArticleSummary]:
-    reviewed: list[ArticleSummary] = []
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("failed {task.fields[failed]} · {task.fields[rate]}"),
-        TextColumn("{task.fields[tokens]} tokens"),
-        TimeRemainingColumn(), console=err, transient=False,
-        disable=not (show_progress and err.is_terminal),
-    )  # fmt: skip
-    started = time.monotonic()
-    async with summarizer:
-        with progress:
-            task = progress.add_task("summarising", total=len(todo), failed=0, rate="–", tokens=0)
-            async for result in asummarize_many(todo, summarizer, concurrency=concurrency):
-                totals.add(result)
-                if result.error is not None:
-                    _error(progress.console, result.error, prefix=result.id)
-                if sink is not None:
-                    sink.write(result)
-                elif fmt == "jsonl":
-                    click.echo(result.to_json())
-                elif result.record is not None:
-                    if fmt == "html":
-                        reviewed.append(result.record)
-                    else:
-                        _emit(result.record, fmt, out)
-                finished = totals.done + totals.failed
-                rate = f"{finished / max(time.monotonic() - started, 1e-9):.2f}/s"
-                progress.update(
-                    task, advance=1, failed=totals.failed, rate=rate,
-                    tokens=totals.prompt_tokens + totals.completion_tokens,
-                )  # fmt: skip
-    return reviewed
-
-
-def _report(err: Console, summarizer: Summarizer, totals: Totals, output: Path | None) -> None:
-    endpoint = summarizer.resolved_endpoint
-    cost = (
-        estimate_cost(
-            endpoint.backend.name, endpoint.model, totals.prompt_tokens, totals.completion_tokens
-        )
-        if endpoint is not None
-        else "$0 (nothing sent)"
-    )
-    where = escape(str(output))
-    skipped = f", {totals.skipped} skipped (already in {where})" if totals.skipped else ""
-    err.print(
-        f"summarizer: {totals.done} done ({totals.cached} from cache), {totals.failed} failed"
-        f"{skipped}; tokens {totals.prompt_tokens} + {totals.completion_tokens}; "
-        f"estimated cost {cost}",
-        highlight=False,
-        soft_wrap=True,
-    )
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name, "").strip()
-    return Path(value).expanduser() if value else None
-
-
-def _emit(record: ArticleSummary, fmt: str, out: Any) -> None:
-    if fmt == "terminal":
-        Console().print(render_terminal(record))
-        return
-    text = record.model_dump_json() if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
-    click.echo(text, file=out)
 
 
 @cli.command("schema")
@@ -363,7 +280,10 @@ def schema(out: Path, check: bool) -> None:
 @click.pass_context
 def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
     """Inspect or empty the record cache."""
-    ctx.obj = cache_dir or _env_path("SUMMARIZER_CACHE_DIR")
+    try:
+        ctx.obj = Settings.from_env(cache_dir=cache_dir).cache_dir
+    except SummarizerError as exc:
+        _fail(Console(stderr=True), exc)
 
 
 @cache_group.command("info")
@@ -412,14 +332,14 @@ def eval_command(
     Prints actors, events, stances and demands precision/recall/F1, summary ROUGE-L,
     grounded share, schema-valid first try, re-asks, tokens and time.
     """
-    _setup_logging()
+    setup_logging()
     from .evaluate import format_report, load_gold, run_eval
 
     err = Console(stderr=True)
     try:
         settings = Settings.from_env(max_items=max_items, **endpoint)
         articles = load_gold(gold)[:limit]
-        cache = None if no_cache else open_cache(_env_path("SUMMARIZER_CACHE_DIR"))
+        cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
         summarizer.preflight()
         report = asyncio.run(_eval(summarizer, articles, concurrency, run_eval))
@@ -450,7 +370,7 @@ def check(all_modes: bool, **endpoint: Any) -> None:
 
     Exits 0 when it can; otherwise with the status of the failure it reports.
     """
-    _setup_logging()
+    setup_logging()
     from .probe import probe
 
     err = Console(stderr=True)
@@ -466,29 +386,6 @@ def check(all_modes: bool, **endpoint: Any) -> None:
         sys.exit(report.exit_code)
 
 
-def _setup_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("summarizer: %(message)s"))
-    logger = logging.getLogger("summarizer")
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    # instructor logs every failed attempt at ERROR; our own error says what matters.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
-
-
-def _error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
-    # Input errors already name their article; others get its id in front.
-    message = str(exc)
-    if prefix and prefix not in message:
-        message = f"{prefix}: {message}"
-    err.print(
-        f"[bold red]summarizer: error:[/] {escape(printable(redact(message)))}",
-        highlight=False,
-        soft_wrap=True,
-    )
-
-
 def _quiet_stdout() -> None:
     """Point standard output at /dev/null, so that text it could not write is not
     written again at exit, failing again with a traceback."""
@@ -502,7 +399,7 @@ def _quiet_stdout() -> None:
 
 
 def _fail(err: Console, exc: SummarizerError) -> Any:
-    _error(err, exc)
+    print_error(err, exc)
     sys.exit(exc.exit_code)
 
 

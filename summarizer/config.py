@@ -27,6 +27,7 @@ ENV_VARS: Mapping[str, str] = {
     "timeout": "SUMMARIZER_TIMEOUT",
     "local_model_path": "SUMMARIZER_LOCAL_MODEL",
     "prompt": "SUMMARIZER_PROMPT",
+    "cache_dir": "SUMMARIZER_CACHE_DIR",
 }
 
 
@@ -65,6 +66,8 @@ class Settings:
         local_model_path: GGUF file for the embedded server; ``None`` assembles the
             bundled Gemma 3 270M into the user cache.
         local_context: Context window (tokens) of the embedded server.
+        cache_dir: Folder of the record cache (``Cache``); ``None`` is the user cache
+            folder.
     """
 
     model: str | None = None
@@ -86,6 +89,7 @@ class Settings:
     embedded: bool = True
     local_model_path: Path | None = None
     local_context: int = 16384
+    cache_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -145,6 +149,6 @@ def _coerce(name: str, var: str, raw: str) -> Any:
             return float(raw)
         except ValueError:
             raise ConfigurationError(f"{var} must be a number of seconds, got {raw!r}") from None
-    if name == "local_model_path":
+    if name in ("local_model_path", "cache_dir"):
         return Path(raw).expanduser()
     return raw

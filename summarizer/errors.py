@@ -35,6 +35,8 @@ import errno
 import re
 from collections.abc import Iterable
 
+from .usage import Usage
+
 __all__ = [
     "AuthenticationError",
     "BinaryInputError",
@@ -95,14 +97,20 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 class SummarizerError(Exception):
     """Base class of every error raised by summarizer.
 
+    Args:
+        message: What went wrong, and what to do about it.
+        usage: For errors met while talking to a model, what the attempts cost.
+
     Attributes:
         exit_code: The CLI's exit status for this kind of error.
-        usage: For errors met while talking to a model, what the attempts cost
-            (``summarizer.llm.Usage``); otherwise ``None``.
+        usage: What the attempts cost; ``None`` when no model was asked.
     """
 
     exit_code: int = 1
-    usage: object | None = None
+
+    def __init__(self, message: str = "", *, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class InputError(SummarizerError):
@@ -148,8 +156,8 @@ class EndpointError(SummarizerError):
 
     exit_code = 5
 
-    def __init__(self, message: str, *, url: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, url: str | None = None, usage: Usage | None = None) -> None:
+        super().__init__(message, usage=usage)
         self.url = url
 
 
@@ -204,21 +212,22 @@ class ResourceError(SummarizerError):
 _RESOURCES = {
     errno.ENOSPC: "no space left on the device; free some and rerun",
     errno.EDQUOT: "the disk quota is used up; free some space and rerun",
-    errno.EMFILE: "too many open files; lower --concurrency or raise the limit (ulimit -n)",
-    errno.ENFILE: "too many open files in the system; lower --concurrency",
+    errno.EMFILE: "too many open files; lower the concurrency or raise the limit (ulimit -n)",
+    errno.ENFILE: "too many open files in the system; lower the concurrency",
     errno.ENOMEM: "out of memory",
 }
 
 
-def resource_error(exc: BaseException) -> ResourceError | None:
+def resource_error(exc: BaseException, *, usage: Usage | None = None) -> ResourceError | None:
     """A ``ResourceError`` if ``exc``, or an exception it came from, is the system running
-    out of disk space, file handles or memory; else ``None``."""
+    out of disk space, file handles or memory; else ``None``. ``usage`` is what the
+    attempts cost, when a model was being asked."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in _RESOURCES:
             where = f" ({current.filename})" if current.filename else ""
-            return ResourceError(f"{_RESOURCES[current.errno]}{where}")
+            return ResourceError(f"{_RESOURCES[current.errno]}{where}", usage=usage)
         current = current.__cause__ or current.__context__
     return None

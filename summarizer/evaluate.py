@@ -27,9 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .batch import ArticleInput, asummarize_many
+from .batch import asummarize_many
 from .draft import EVENT_TYPES
 from .errors import InputError
+from .inputs import ArticleInput
 from .matching import align_actors, credited, match_claims, match_events, sentence_spans
 from .pipeline import Summarizer
 from .record import ArticleSummary

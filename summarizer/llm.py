@@ -24,8 +24,6 @@ import copy
 import json
 import logging
 import random
-import re
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,8 +40,8 @@ from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from .article import is_html
-from .backends import Endpoint
 from .config import Settings
+from .connection import Endpoint, RatePause
 from .errors import (
     AuthenticationError,
     EndpointError,
@@ -59,14 +57,12 @@ from .errors import (
     redact,
     resource_error,
 )
+from .usage import Usage
 
 __all__ = [
     "MAX_RETRY_AFTER",
     "Extraction",
-    "RatePause",
-    "Usage",
     "extract",
-    "fold_system",
     "validation_context",
 ]
 
@@ -79,89 +75,73 @@ validation_context: ContextVar[dict[str, Any] | None] = ContextVar(
     "validation_context", default=None
 )
 
-_INSTRUCTOR_MODES = {
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    # The schema travels in response_format only: send() rewrites it for this server.
-    "json_object_schema": instructor.Mode.JSON_SCHEMA,
-    "json_object": instructor.Mode.JSON,
-    "md_json": instructor.Mode.MD_JSON,
-    "tools": instructor.Mode.TOOLS,
-}
 T = TypeVar("T", bound=BaseModel)
 Lenient = Callable[[str], tuple[T, list[str]]]
 _PARSE_ERRORS = (ValidationError, json.JSONDecodeError)
 _MAX_BACKOFF = 30.0
-_GRAMMAR_MAX_LENGTH = 200
 #: The longest ``Retry-After`` honoured, in seconds; a server asking for more is not
 #: waited for.
 MAX_RETRY_AFTER = 120.0
 
 
-@dataclass(slots=True)
-class Usage:
-    """What one extraction cost: requests, re-asks and tokens, failed attempts included."""
+@dataclass(frozen=True, slots=True)
+class Extraction(Generic[T]):
+    """The parsed answer, whether it passed full validation, and what it cost.
 
-    attempts: int = 0
+    ``validation_errors`` holds the first line of each validation failure, in order;
+    when ``validated`` is false the last of them is the one the answer still has.
+    """
+
+    value: T
+    validated: bool
+    usage: Usage
+    reasks: int = 0
+    validation_errors: tuple[str, ...] = ()
+    repairs: list[str] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> str | None:
+        """The validation error the answer still has, when it was read leniently."""
+        if self.validated or not self.validation_errors:
+            return None
+        return self.validation_errors[-1]
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What an extraction in progress has spent, and the validation errors met."""
+
+    calls: int = 0
     reasks: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     validation_errors: list[str] = field(default_factory=list)
 
+    def usage(self) -> Usage:
+        return Usage(self.calls, self.prompt_tokens, self.completion_tokens)
 
-@dataclass(frozen=True, slots=True)
-class Extraction(Generic[T]):
-    """The parsed answer, whether it passed full validation, and what it cost."""
-
-    value: T
-    validated: bool
-    usage: Usage
-    repairs: list[str] = field(default_factory=list)
-
-
-class RatePause:
-    """One pause for every request to an endpoint, set when it answers HTTP 429.
-
-    A rate limit belongs to the server, not to one article: while it lasts, no article
-    of a batch sends anything, and the pause is announced once rather than per
-    article. Time is ``time.monotonic``, so one pause serves any event loop.
-    """
-
-    def __init__(self) -> None:
-        self._until = 0.0
-
-    def extend(self, seconds: float) -> bool:
-        """Pause until ``seconds`` from now, unless already paused longer.
-
-        Returns:
-            Whether no pause was running before, so that this one is news.
-        """
-        now = time.monotonic()
-        was_idle = self._until <= now
-        self._until = max(self._until, now + seconds)
-        return was_idle
-
-    async def wait(self) -> None:
-        """Return when no pause is running."""
-        while (left := self._until - time.monotonic()) > 0:
-            await asyncio.sleep(left)
+    def extraction(self, value: T, validated: bool, repairs: list[str]) -> Extraction[T]:
+        return Extraction(
+            value, validated, self.usage(), self.reasks, tuple(self.validation_errors), repairs
+        )
 
 
 class _Policy:
     """The retry decision and wait for one extraction."""
 
     def __init__(
-        self, settings: Settings, usage: Usage, endpoint: Endpoint, pause: RatePause
+        self, settings: Settings, tally: _Tally, endpoint: Endpoint, pause: RatePause
     ) -> None:
         self.max_reasks = settings.max_reasks
-        self.usage = usage
+        self.tally = tally
         self.endpoint = endpoint
         self.pause = pause
 
     def should_retry(self, exc: BaseException) -> bool:
         if isinstance(exc, _PARSE_ERRORS):
-            self.usage.validation_errors.append(_first_line(exc))
-            if self.usage.reasks < self.max_reasks:
-                self.usage.reasks += 1
+            self.tally.validation_errors.append(_first_line(exc))
+            if self.tally.reasks < self.max_reasks:
+                self.tally.reasks += 1
                 return True
             return False
         if _asked_wait(exc) > MAX_RETRY_AFTER:
@@ -268,39 +248,6 @@ def _prepared(response_model: type[T]) -> type[T]:
     return wrapped
 
 
-@lru_cache(maxsize=32)
-def _constrained_schema(response_model: type[BaseModel], max_items: int | None) -> Any:
-    return _grammar_schema(response_model.model_json_schema(), max_items)
-
-
-def _grammar_schema(schema: Any, max_items: int | None = None) -> Any:
-    """The schema without string lengths and patterns, for servers that compile it to a grammar.
-
-    llama-cpp-python turns ``maxLength: n`` into n nested optional rules (a few hundred
-    make its grammar parser fail) and mistranslates regex classes such as ``\\d``; either
-    takes its server down. Lengths and patterns are still enforced by validation.
-    Strings are capped at ``_GRAMMAR_MAX_LENGTH`` characters, which the parser handles,
-    and ``max_items`` tightens every list's ``maxItems``: both bound how long a small
-    model that repeats itself can go on.
-    """
-    if isinstance(schema, dict):
-        out = {
-            key: _grammar_schema(value, max_items)
-            for key, value in schema.items()
-            if key not in ("maxLength", "minLength", "pattern")
-        }
-        if out.get("type") == "string" and "enum" not in out:
-            out["maxLength"] = min(
-                schema.get("maxLength", _GRAMMAR_MAX_LENGTH), _GRAMMAR_MAX_LENGTH
-            )
-        if max_items is not None and out.get("type") == "array":
-            out["maxItems"] = min(out.get("maxItems", max_items), max_items)
-        return out
-    if isinstance(schema, list):
-        return [_grammar_schema(value, max_items) for value in schema]
-    return schema
-
-
 def _first_line(exc: BaseException) -> str:
     if isinstance(exc, ValidationError) and exc.errors():
         error = exc.errors()[0]
@@ -344,23 +291,13 @@ async def extract(
         EndpointError: The server could not serve the request within the budget.
         ModelOutputError: No answer could be read as ``response_model`` at all.
     """
-    usage = Usage()
-    schema = _constrained_schema(response_model, settings.max_items)
+    tally = _Tally()
     pause = pause or RatePause()
 
     async def send(**kwargs: Any) -> Any:
         await pause.wait()
-        usage.attempts += 1
-        if endpoint.mode == "json_object_schema":
-            kwargs["response_format"] = {"type": "json_object", "schema": schema}
-        if "response_format" in kwargs:
-            # Sent as is: the SDK would otherwise walk the whole schema on every request.
-            kwargs["extra_body"] = {
-                **kwargs.get("extra_body", {}),
-                "response_format": kwargs.pop("response_format"),
-            }
-        if endpoint.backend.fold_system:
-            kwargs["messages"] = fold_system(kwargs["messages"])
+        tally.calls += 1
+        kwargs = endpoint.shape(kwargs, response_model, settings.max_items)
         # Outside the deadline: the SDK imports its resources on first use, which is
         # the program's time, not the server's.
         completions = client.chat.completions
@@ -374,15 +311,15 @@ async def extract(
             _scrub(exc, endpoint.secrets)
             raise
         if isinstance(response, str) or not hasattr(response, "choices"):
-            raise _not_a_completion(response, endpoint)
+            raise _not_a_completion(response, endpoint, tally.usage())
         if not response.choices:
             raise _NoChoicesError("the server returned a completion with no choices")
         if response.usage is not None:
-            usage.prompt_tokens += response.usage.prompt_tokens or 0
-            usage.completion_tokens += response.usage.completion_tokens or 0
+            tally.prompt_tokens += response.usage.prompt_tokens or 0
+            tally.completion_tokens += response.usage.completion_tokens or 0
         return response
 
-    policy = _Policy(settings, usage, endpoint, pause)
+    policy = _Policy(settings, tally, endpoint, pause)
     retrying = AsyncRetrying(
         stop=stop_after_attempt(settings.max_attempts),
         retry=retry_if_exception(policy.should_retry),
@@ -390,8 +327,8 @@ async def extract(
         reraise=True,
     )
     # instructor types ``create`` for sync use; the function it wraps here is async.
-    create: Any = instructor.patch(create=send, mode=_INSTRUCTOR_MODES[endpoint.mode])
-    request = _sampling(endpoint, settings)
+    create: Any = instructor.patch(create=send, mode=endpoint.instructor_mode)
+    request = endpoint.sampling(settings)
     request.update(model=endpoint.model, messages=messages)
     token = validation_context.set(context)
     try:
@@ -406,78 +343,40 @@ async def extract(
                 f"the answer was cut off at the output limit of {settings.max_output_tokens} "
                 "tokens; what came after is lost"
             )
-            return Extraction(value, False, usage, [note, *repairs])
+            return tally.extraction(value, False, [note, *repairs])
         truncated = OutputTruncatedError(
             f"the model's answer was cut off at the output limit of {settings.max_output_tokens} "
-            "tokens; raise --max-tokens or use a larger model"
+            "tokens; raise Settings.max_output_tokens or use a larger model",
+            usage=tally.usage(),
         )
-        truncated.usage = usage
         raise truncated from exc
     except InstructorRetryException as exc:
         cause = exc.__cause__
         if isinstance(cause, _PARSE_ERRORS) and exc.last_completion is not None:
-            try:
-                value, repairs = _read_leniently(exc.last_completion, lenient, usage)
-            except ModelOutputError as error:
-                error.usage = usage
-                raise
-            return Extraction(value, False, usage, repairs)
-        mapped = _endpoint_error(cause or exc, endpoint, settings, usage)
-        mapped.usage = usage
-        raise mapped from (cause or exc)
+            value, repairs = _read_leniently(exc.last_completion, lenient, tally)
+            return tally.extraction(value, False, repairs)
+        raise _endpoint_error(cause or exc, endpoint, settings, tally) from (cause or exc)
     except openai.OpenAIError as exc:
-        mapped = _endpoint_error(exc, endpoint, settings, usage)
-        mapped.usage = usage
-        raise mapped from exc
+        raise _endpoint_error(exc, endpoint, settings, tally) from exc
     finally:
         validation_context.reset(token)
-    return Extraction(value, True, usage)
+    return tally.extraction(value, True, [])
 
 
 def _read_leniently(
-    completion: Any, lenient: Lenient[T] | None, usage: Usage
+    completion: Any, lenient: Lenient[T] | None, tally: _Tally
 ) -> tuple[T, list[str]]:
-    problems = "; ".join(usage.validation_errors[-1:])
+    problems = "; ".join(tally.validation_errors[-1:])
     if lenient is not None:
         try:
             return lenient(_completion_text(completion))
         except ValueError as exc:  # includes ValidationError and JSONDecodeError
             problems = problems or _first_line(exc)
     raise ModelOutputError(
-        f"the model gave no usable answer after {usage.attempts} attempt(s) "
-        f"({usage.reasks} re-ask(s)): {problems}"
+        f"the model gave no usable answer after {tally.calls} attempt(s) "
+        f"({tally.reasks} re-ask(s)): {problems}",
+        usage=tally.usage(),
     )
-
-
-# Hosted reasoning models take only their default temperature.
-_REASONING_MODELS = re.compile(r"^(o\d|gpt-5)", re.IGNORECASE)
-
-
-def _sampling(endpoint: Endpoint, settings: Settings) -> dict[str, Any]:
-    """Sampling parameters in the form this endpoint accepts."""
-    hosted = endpoint.backend.name == "openai"
-    # The hosted API has replaced max_tokens, which its reasoning models refuse.
-    request: dict[str, Any] = {
-        "max_completion_tokens" if hosted else "max_tokens": settings.max_output_tokens
-    }
-    if not (hosted and _REASONING_MODELS.match(endpoint.model)):
-        request["temperature"] = settings.temperature
-    if settings.seed is not None:
-        request["seed"] = settings.seed
-    return request
-
-
-def fold_system(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Move leading system messages into the first user message, for servers that drop them."""
-    system = [m for m in messages if m.get("role") == "system"]
-    if not system:
-        return messages
-    rest = [m for m in messages if m.get("role") != "system"]
-    instructions = "\n\n".join(str(m["content"]) for m in system)
-    if rest and rest[0].get("role") == "user":
-        first = {**rest[0], "content": f"{instructions}\n\n{rest[0]['content']}"}
-        return [first, *rest[1:]]
-    return [{"role": "user", "content": instructions}, *rest]
 
 
 def _salvage_truncated(completion: Any, lenient: Lenient[T] | None) -> tuple[T, list[str]] | None:
@@ -513,7 +412,7 @@ def _scrub(exc: openai.APIStatusError, secrets: tuple[str, ...]) -> None:
         exc.body = json.loads(redact(json.dumps(exc.body), secrets))
 
 
-def _not_a_completion(response: Any, endpoint: Endpoint) -> UnexpectedResponseError:
+def _not_a_completion(response: Any, endpoint: Endpoint, usage: Usage) -> UnexpectedResponseError:
     text = str(response).strip()
     if is_html(text) or text[:1] == "<":
         what = "an HTML page"
@@ -525,51 +424,59 @@ def _not_a_completion(response: Any, endpoint: Endpoint) -> UnexpectedResponseEr
         f"{endpoint.base_url} answered with {what}, not a chat completion: check that the "
         "base URL is the server's OpenAI-compatible API (it usually ends in /v1)",
         url=endpoint.base_url,
+        usage=usage,
     )
 
 
 def _endpoint_error(
-    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
+    exc: BaseException, endpoint: Endpoint, settings: Settings, tally: _Tally
 ) -> SummarizerError:
-    error = _map_error(exc, endpoint, settings, usage)
+    error = _map_error(exc, endpoint, settings, tally.calls, tally.usage())
     error.args = (redact(str(error), endpoint.secrets),)
     return error
 
 
 def _map_error(
-    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
+    exc: BaseException, endpoint: Endpoint, settings: Settings, calls: int, usage: Usage
 ) -> SummarizerError:
     url = endpoint.base_url
-    tries = f"after {usage.attempts} attempt(s)"
+    tries = f"after {calls} attempt(s)"
     if isinstance(exc, SummarizerError):
         return exc
-    resource = resource_error(exc)
+    resource = resource_error(exc, usage=usage)
     if resource is not None:
         return resource
     if isinstance(exc, _NoChoicesError):
-        return ModelOutputError(f"{url} returned no choices in its completions ({tries})")
+        return ModelOutputError(
+            f"{url} returned no choices in its completions ({tries})", usage=usage
+        )
     if isinstance(exc, (openai.APITimeoutError, _DeadlineError)):
         return EndpointTimeoutError(
             f"{url} did not answer within {settings.timeout:g}s ({tries}); "
-            "raise --timeout or check the server",
+            "raise Settings.timeout or check the server",
             url=url,
+            usage=usage,
         )
     if isinstance(exc, openai.APIConnectionError):
         if exc.__cause__ is None or isinstance(exc.__cause__, httpx2.ConnectError):
             return EndpointUnreachableError(
-                f"cannot connect to {url} ({tries}): is the server running?", url=url
+                f"cannot connect to {url} ({tries}): is the server running?",
+                url=url,
+                usage=usage,
             )
         return EndpointUnreachableError(
             f"the connection to {url} broke off before the answer was complete ({tries})",
             url=url,
+            usage=usage,
         )
     if isinstance(exc, openai.APIStatusError):
         status, detail = exc.status_code, _server_message(exc)
         if status in (401, 403):
             return AuthenticationError(
-                f"{url} refused the credentials (HTTP {status}): set OPENAI_API_KEY or pass "
-                "--api-key with a valid key",
+                f"{url} refused the credentials (HTTP {status}): set Settings.api_key "
+                "(OPENAI_API_KEY) to a valid key",
                 url=url,
+                usage=usage,
             )
         if status == 429:
             asked = _asked_wait(exc)
@@ -579,23 +486,27 @@ def _map_error(
                     f"{asked:.0f}s (Retry-After), longer than the {MAX_RETRY_AFTER:.0f}s "
                     "summarizer waits at most; try again later",
                     url=url,
+                    usage=usage,
                 )
             return RateLimitError(
                 f"{url} is rate-limiting requests (HTTP 429, {tries}); Retry-After is "
                 f"honoured up to {MAX_RETRY_AFTER:.0f}s",
                 url=url,
+                usage=usage,
             )
         if status >= 500:
-            return ServerError(f"{url} failed with HTTP {status} ({tries}): {detail}", url=url)
+            return ServerError(
+                f"{url} failed with HTTP {status} ({tries}): {detail}", url=url, usage=usage
+            )
         hint = ""
         if status in (400, 422) and "response_format" in detail:
-            hint = "; the server may not support this response format: try another --mode"
+            hint = "; the server may not support this response format: try another Settings.mode"
         if status == 404:
             hint = f"; check the base URL and that model {endpoint.model!r} exists there"
         return RequestRejectedError(
-            f"{url} rejected the request (HTTP {status}): {detail}{hint}", url=url
+            f"{url} rejected the request (HTTP {status}): {detail}{hint}", url=url, usage=usage
         )
-    return EndpointError(f"request to {url} failed: {_first_line(exc)}", url=url)
+    return EndpointError(f"request to {url} failed: {_first_line(exc)}", url=url, usage=usage)
 
 
 def _server_message(exc: openai.APIStatusError) -> str:

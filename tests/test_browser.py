@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from summarizer import review
+from summarizer import review_page
 from summarizer.record import (
     Actor,
     ArticleSummary,
@@ -35,7 +35,7 @@ from summarizer.record import (
     Stance,
     located_spans,
 )
-from summarizer.review import render_html
+from summarizer.review_page import render_html
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -314,7 +314,7 @@ def test_hostile_article_answer_and_ids_run_no_script_and_inject_nothing(
 def test_detectors_catch_a_page_whose_escaping_is_broken(
     open_page: Callable[[str], Opened], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(review, "escape", lambda text, quote=True: text)
+    monkeypatch.setattr(review_page, "escape", lambda text, quote=True: text)
     opened = open_page(render_html(RECORDS, title=PAYLOADS[7]))
     _provoke(opened)
 

@@ -6,11 +6,14 @@ import pytest
 
 from summarizer import load_article
 from summarizer.article import Article
+from summarizer.assemble import assemble_record
 from summarizer.claims import check_claims
+from summarizer.connection import BACKENDS, Endpoint
+from summarizer.draft import Draft
 from summarizer.lexicon import numbers_in
-from summarizer.record import ArticleSummary, Claim, Quality
-from summarizer.render import render
-from summarizer.review import render_html
+from summarizer.record import ArticleSummary, Claim
+from summarizer.render import Format, render
+from summarizer.review_page import render_html
 
 from .conftest import SAMPLE_EN, SAMPLE_FR
 
@@ -201,20 +204,17 @@ def test_numbers_are_read_from_digits_and_english_and_french_words() -> None:
 
 
 def _record_with_claims(article: Article) -> ArticleSummary:
-    checked = check_claims(
-        "Pompeo blames Russia", "Mike Pompeo a appelé le Premier ministre irakien.", article, "fr"
+    draft = Draft(
+        headline="Pompeo blames Russia",
+        summary="Mike Pompeo a appelé le Premier ministre irakien.",
+        actors=[], stances=[], demands=[], events=[],
+    )  # fmt: skip
+    return assemble_record(
+        article,
+        draft,
+        endpoint=Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json"),
+        prompt_version="p",
     )
-    quality = Quality(
-        model="m", endpoint="http://h/v1", backend="generic", mode="md_json",
-        prompt_version="p", attempts=1, reasks=0, prompt_tokens=1, completion_tokens=1,
-        seconds=0.1, items={}, grounded_share=None, flagged=0, dropped=0,
-        claims=checked.claims, warnings=checked.warnings,
-    )  # fmt: skip
-    return ArticleSummary(
-        headline="Pompeo blames Russia", summary="Mike Pompeo a appelé le Premier ministre.",
-        language="fr", output_language="fr", actors=[], stances=[], demands=[], events=[],
-        quality=quality, text=article.text,
-    )  # fmt: skip
 
 
 def test_unsupported_claims_show_in_every_view(fr: Article) -> None:
@@ -222,8 +222,9 @@ def test_unsupported_claims_show_in_every_view(fr: Article) -> None:
     (flagged,) = [c for c in record.quality.claims if c.flags]
     assert "name_not_in_article" in _codes(flagged)
     assert "'Russia' is not in the article" in str(flagged.flags)
-    for fmt in ("markdown", "text", "html"):
-        view = render(record, fmt)  # type: ignore[arg-type]
+    formats: tuple[Format, ...] = ("markdown", "text", "html")
+    for fmt in formats:
+        view = render(record, fmt)
         assert "name_not_in_article" in view, fmt
         assert "Russia" in view, fmt
     assert "name_not_in_article" in render_html([record])

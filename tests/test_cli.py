@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from pathlib import Path
@@ -10,8 +11,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from summarizer import ConfigurationError, Settings, Summarizer
 from summarizer import cli as cli_module
 from summarizer.cli import cli
+from summarizer.console import SETTING_FLAGS
 
 from .conftest import REPLAY_BASE_URL, SAMPLE_EN
 
@@ -54,12 +57,37 @@ def test_binary_file_is_refused(runner: CliRunner, tmp_path: Path) -> None:
 def test_no_endpoint_and_no_local_extra_says_how_to_configure(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("summarizer.pipeline.local_extra_installed", lambda: False)
+    monkeypatch.setattr("summarizer.connection.local_extra_installed", lambda: False)
     result = runner.invoke(cli, [str(SAMPLE_EN)], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.exit_code == 4
     assert "OPENAI_API_KEY" in result.stderr
     assert "--base-url" in result.stderr
     assert "summarizer[local]" in result.stderr
+
+
+def test_library_errors_name_the_setting_and_the_command_line_names_its_option(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("summarizer.connection.local_extra_installed", lambda: False)
+    with pytest.raises(ConfigurationError) as raised:
+        Summarizer(Settings()).preflight()
+    assert "Settings.base_url" in str(raised.value)
+    assert "--base-url" not in str(raised.value)
+    result = runner.invoke(
+        cli, ["-", "--base-url", "http://127.0.0.1:9/v1", "--no-cache"], input="A text.",
+        env={"SUMMARIZER_MODEL": ""},
+    )  # fmt: skip
+    assert result.exit_code == 4
+    assert "set --model (SUMMARIZER_MODEL)" in result.stderr
+    assert "Settings." not in result.stderr
+
+
+def test_every_setting_the_command_line_names_is_a_field_set_by_that_option() -> None:
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    run_options = {opt for param in cli_module.cli.commands["run"].params for opt in param.opts}
+    for field, flag in SETTING_FLAGS.items():
+        assert field in fields, field
+        assert flag in run_options, flag
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
@@ -127,8 +155,15 @@ def test_recorded_run_prints_json_when_piped(
     assert record["quality"]["attempts"] == 1
 
 
-def test_default_command_is_run() -> None:
-    assert "run" in cli_module.cli.commands
+def test_arguments_that_name_no_command_go_to_run(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "check.txt"  # named like a command, but it is a file
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(cli, [str(empty), "--no-cache"])
+    assert result.exit_code == 3
+    assert "check.txt: the article is empty" in result.stderr
+    result = runner.invoke(cli, ["--max-tokens", "lots"])
+    assert result.exit_code == 2
+    assert "'--max-tokens'" in result.stderr, "parsed by run's own options"
 
 
 def test_an_unforeseen_system_error_is_one_line_naming_the_file_not_a_traceback(

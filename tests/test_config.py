@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from summarizer import ConfigurationError, Settings
-from summarizer.backends import Endpoint, detect_backend
+from summarizer.connection import Endpoint, detect_backend
 from summarizer.errors import redact
 
 
@@ -20,6 +22,12 @@ def test_arguments_win_over_environment_which_wins_over_defaults() -> None:
     assert settings.base_url == "http://h:1/v1"
     assert settings.timeout == 12.0
     assert Settings.from_env({}).timeout == Settings().timeout
+
+
+def test_the_cache_folder_is_a_setting_read_from_the_environment(tmp_path: Path) -> None:
+    assert Settings.from_env({"SUMMARIZER_CACHE_DIR": str(tmp_path)}).cache_dir == tmp_path
+    assert Settings.from_env({"SUMMARIZER_CACHE_DIR": "~/c"}).cache_dir == Path.home() / "c"
+    assert Settings.from_env({}, cache_dir=tmp_path / "x").cache_dir == tmp_path / "x"
 
 
 def test_none_means_not_given() -> None:
@@ -74,7 +82,7 @@ def test_backend_profile_chooses_the_mode_unless_overridden() -> None:
 
 
 def test_a_model_name_is_required_for_servers_without_a_default() -> None:
-    with pytest.raises(ConfigurationError, match="--model"):
+    with pytest.raises(ConfigurationError, match=r"set Settings\.model \(SUMMARIZER_MODEL\)"):
         Endpoint.from_settings(Settings(), base_url="http://localhost:11434/v1")
     hosted = Endpoint.from_settings(Settings(api_key="k"), base_url="https://api.openai.com/v1")
     assert hosted.model == "gpt-4o-mini"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,16 @@ def _evidence(
 
 
 def _record(
-    actors: list[Any], events: list[Any] = (), demands: list[Any] = (), summary: str = "x"
-) -> ArticleSummary:  # type: ignore[assignment]
+    actors: Sequence[Any],
+    events: Sequence[Any] = (),
+    demands: Sequence[Any] = (),
+    summary: str = "x",
+) -> ArticleSummary:
     """A hand-built record about TEXT."""
     return ArticleSummary.model_validate(
         {
             "headline": "h", "summary": summary, "language": "en", "output_language": "en",
-            "text": TEXT, "actors": actors, "stances": [], "demands": list(demands),
+            "text": TEXT, "actors": list(actors), "stances": [], "demands": list(demands),
             "events": list(events),
             "quality": {"model": "m", "endpoint": "e", "backend": "b", "mode": "m",
                         "prompt_version": "p", "attempts": 1, "reasks": 0, "prompt_tokens": 10,

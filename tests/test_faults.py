@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarizer import (
+    ArticleInput,
     ArticleSummary,
     EndpointTimeoutError,
     EndpointUnreachableError,
@@ -36,9 +37,10 @@ from summarizer import (
     Summarizer,
     SummarizerError,
     UnexpectedResponseError,
+    Usage,
 )
-from summarizer.batch import read_inputs
 from summarizer.cli import cli
+from summarizer.inputs import read_inputs
 
 from .conftest import ROOT
 from .fault_server import FaultServer
@@ -90,7 +92,7 @@ def _settings(server: FaultServer, **changes: Any) -> Settings:
 
 def _summarize(server: FaultServer, text: str = ARTICLE, **changes: Any) -> ArticleSummary:
     with Summarizer(_settings(server, **changes)) as summarizer:
-        return summarizer.summarize(text, article_id="antwerp")
+        return summarizer.summarize(ArticleInput("antwerp", text, language="en"))
 
 
 @pytest.mark.parametrize(
@@ -178,6 +180,30 @@ def test_answers_that_stay_bad_give_a_model_output_error(
     report("answer that is never JSON", f"ModelOutputError (exit 6): {raised.value}")
 
 
+def test_a_failed_article_carries_what_its_attempts_cost(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    with FaultServer(["malformed"], ANSWER) as server, pytest.raises(ModelOutputError) as raised:
+        _summarize(server)
+    assert raised.value.usage == Usage(calls=2, prompt_tokens=200, completion_tokens=100)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a0", "text": ARTICLE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["malformed"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            [str(feed), "-o", str(out), "--base-url", server.url, "--model", "m",
+             "--backend", "vllm", "--no-cache", "--timeout", "2"],
+        )  # fmt: skip
+    (line,) = [json.loads(text) for text in out.read_text(encoding="utf-8").splitlines()]
+    assert line["usage"] == {"prompt_tokens": 200, "completion_tokens": 100}
+    assert result.exit_code == 6
+    report(
+        "answer that is never JSON, in a batch",
+        f"error line keeps what the 2 attempts spent: usage {json.dumps(line['usage'])}",
+    )
+
+
 def test_cut_off_answer_keeps_its_complete_items_and_says_so(
     report: Callable[[str, str], None],
 ) -> None:
@@ -194,7 +220,10 @@ def test_cut_off_answer_keeps_its_complete_items_and_says_so(
 
 def test_cut_off_answer_with_nothing_usable_is_an_error(report: Callable[[str, str], None]) -> None:
     server = FaultServer(["length"], {"headline": "x" * 60})
-    with server, pytest.raises(OutputTruncatedError, match="raise --max-tokens") as raised:
+    with (
+        server,
+        pytest.raises(OutputTruncatedError, match=r"raise Settings\.max_output_tokens") as raised,
+    ):
         _summarize(server)
     report("answer cut off before the summary", f"OutputTruncatedError (exit 6): {raised.value}")
 
@@ -421,7 +450,7 @@ def test_article_longer_than_the_context_is_refused_not_truncated(
     with FaultServer(["ok"], ANSWER) as server:
         settings = _settings(server, context_window=8192, max_output_tokens=2048)
         with Summarizer(settings) as summarizer, pytest.raises(SummarizerError) as raised:
-            summarizer.summarize(long_text, article_id="long")
+            summarizer.summarize(ArticleInput("long", long_text))
         assert server.requests == []
     assert raised.value.exit_code == 3
     assert "context window of 8192 tokens" in str(raised.value)

@@ -12,7 +12,7 @@ import pytest
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from summarizer import Settings
-from summarizer.backends import Endpoint
+from summarizer.connection import Endpoint, RatePause, _grammar_schema
 from summarizer.errors import (
     AuthenticationError,
     EndpointTimeoutError,
@@ -24,13 +24,11 @@ from summarizer.errors import (
 )
 from summarizer.llm import (
     Extraction,
-    RatePause,
-    Usage,
     _endpoint_error,
-    _grammar_schema,
     _is_transient,
     _Policy,
     _retry_after,
+    _Tally,
     extract,
 )
 
@@ -85,16 +83,16 @@ def test_transient_failures_are_retried_and_others_are_not(exc: Exception, trans
 
 
 def test_validation_errors_are_reasked_only_within_the_reask_budget() -> None:
-    usage = Usage()
+    tally = _Tally()
     settings = Settings(max_attempts=4, max_reasks=1, model="m")
     endpoint = Endpoint.from_settings(settings, base_url="http://h/v1")
-    policy = _Policy(settings, usage, endpoint, RatePause())
+    policy = _Policy(settings, tally, endpoint, RatePause())
     error = _validation_error()
     assert policy.should_retry(error) is True
     assert policy.should_retry(error) is False
-    assert usage.reasks == 1
+    assert tally.reasks == 1
     assert (
-        usage.validation_errors
+        tally.validation_errors
         == ["x: Input should be a valid integer, unable to parse string as an integer"] * 2
     )
 
@@ -131,14 +129,14 @@ def test_retry_after_headers_are_honoured(headers: dict[str, str], seconds: floa
         (
             _status(400, {"error": {"message": "response_format json_schema not supported"}}),
             RequestRejectedError,
-            "try another --mode",
+            "try another Settings.mode",
         ),
     ],
 )
 def test_spent_budget_becomes_one_clear_error_naming_the_url(
     exc: Exception, error: type[Exception], words: str
 ) -> None:
-    mapped = _endpoint_error(exc, _endpoint(), Settings(), Usage(attempts=3))
+    mapped = _endpoint_error(exc, _endpoint(), Settings(), _Tally(calls=3))
     assert isinstance(mapped, error)
     assert words in str(mapped)
     assert URL in str(mapped)
@@ -262,19 +260,18 @@ def test_answer_still_invalid_when_the_budget_is_spent_is_read_leniently(
 
     result = asyncio.run(run())
     assert result.validated is False
-    assert (result.usage.attempts, result.usage.reasks) == (2, 1)
+    assert (result.usage.calls, result.reasks) == (2, 1)
     assert result.usage.prompt_tokens > 0
     assert all(n.name.startswith("Z") for n in result.value.names)
     assert result.repairs, "the invalid names are reported, not silently lost"
-    assert len(result.usage.validation_errors) == 2
+    assert len(result.validation_errors) == 2
+    assert result.unresolved == result.validation_errors[-1]
 
 
 def test_sampling_parameters_follow_the_endpoint() -> None:
-    from summarizer.llm import _sampling
-
     settings = Settings(api_key="k", max_output_tokens=900)
     hosted = Endpoint.from_settings(settings, base_url="https://api.openai.com/v1")
-    assert _sampling(hosted, settings) == {
+    assert hosted.sampling(settings) == {
         "max_completion_tokens": 900,
         "temperature": 0.0,
         "seed": 0,
@@ -282,9 +279,9 @@ def test_sampling_parameters_follow_the_endpoint() -> None:
     reasoning = Endpoint.from_settings(
         settings.replace(model="gpt-5-mini"), base_url=hosted.base_url
     )
-    assert _sampling(reasoning, settings) == {"max_completion_tokens": 900, "seed": 0}
+    assert reasoning.sampling(settings) == {"max_completion_tokens": 900, "seed": 0}
     local = Endpoint.from_settings(settings.replace(model="m"), base_url="http://h:8080/v1")
-    assert _sampling(local, settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
+    assert local.sampling(settings) == {"max_tokens": 900, "temperature": 0.0, "seed": 0}
 
 
 def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> None:
@@ -301,7 +298,7 @@ def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> 
         exc = openai.APIConnectionError(request=REQUEST)
         exc.__cause__ = connect
     assert not _is_transient(exc)
-    mapped = _endpoint_error(exc, _endpoint(), Settings(), Usage(attempts=1))
+    mapped = _endpoint_error(exc, _endpoint(), Settings(), _Tally(calls=1))
     assert isinstance(mapped, ResourceError)
     assert mapped.exit_code == 7
     assert "too many open files" in str(mapped)
@@ -313,7 +310,7 @@ def test_a_server_naming_when_to_come_back_pauses_every_request_and_says_so(
     from tenacity import RetryCallState
 
     pause = RatePause()
-    policy = _Policy(Settings(model="m"), Usage(), _endpoint(), pause)
+    policy = _Policy(Settings(model="m"), _Tally(), _endpoint(), pause)
     state = RetryCallState(None, None, (), {})
     error = _status(503, headers={"retry-after": "3"})
     state.set_exception((type(error), error, None))

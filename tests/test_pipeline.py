@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from summarizer import ArticleSummary, Settings, Summarizer
+from summarizer import ArticleInput, ArticleSummary, InputError, Settings, Summarizer
 
 from .conftest import ROOT, SAMPLE_EN, SAMPLE_FR
 
@@ -65,7 +65,7 @@ def test_french_sample_gives_a_schema_valid_record_with_month_precision_date(
 ) -> None:
     text = SAMPLE_FR.read_text(encoding="utf-8")
     with Summarizer(recorded_settings) as summarizer:
-        record = summarizer.summarize(text, article_id=SAMPLE_FR.name)
+        record = summarizer.summarize(ArticleInput(SAMPLE_FR.name, text))
 
     _check_invariants(record, recorded_settings)
     assert record.language == "fr"
@@ -86,7 +86,7 @@ def test_quickstart_record_flags_its_invented_headline(
 ) -> None:
     text = SAMPLE_FR.read_text(encoding="utf-8")
     with Summarizer(recorded_settings) as summarizer:
-        record = summarizer.summarize(text, article_id=SAMPLE_FR.name)
+        record = summarizer.summarize(ArticleInput(SAMPLE_FR.name, text))
 
     # The model wrote, in English for a French article: "The US has been in a war with
     # Iran since 2018, …": the article says nothing of a war, nor of 2018.
@@ -166,3 +166,12 @@ def test_record_schema_in_repository_matches_models(tmp_path: Path) -> None:
 
     assert check_schemas(ROOT / "schemas") == [], "run `summarizer schema` and commit the result"
     assert check_schemas(tmp_path) == ["record.schema.json", "draft.schema.json"]
+
+
+def test_an_input_carrying_its_reading_error_raises_it_before_any_request() -> None:
+    error = InputError("a.txt: the article is empty")
+    summarizer = Summarizer(Settings(base_url="http://127.0.0.1:9/v1", model="m"))
+    with pytest.raises(InputError) as raised:
+        summarizer.summarize(ArticleInput("a.txt", error=error))
+    assert raised.value is error
+    assert summarizer.resolved_endpoint is None

@@ -20,8 +20,20 @@ from html import escape
 from itertools import pairwise
 
 from .dates import parse_value
-from .record import Actor, ArticleSummary, Demand, Event, Evidence, Flag, Stance, located_spans
-from .render import actor_names, flagged_claims, when_label, who
+from .record import (
+    Actor,
+    ArticleSummary,
+    Demand,
+    Event,
+    Evidence,
+    Flag,
+    Stance,
+    actor_names,
+    flagged_claims,
+    located_spans,
+    when_label,
+    who,
+)
 
 __all__ = ["render_html"]
 

@@ -8,10 +8,11 @@ from typing import Any
 from click.testing import CliRunner
 
 from summarizer import load_article
+from summarizer.assemble import assemble_record
+from summarizer.connection import BACKENDS, Endpoint
 from summarizer.draft import Draft
-from summarizer.record import ArticleSummary, Quality
-from summarizer.review import render_html
-from summarizer.verify import verify_draft
+from summarizer.record import ArticleSummary
+from summarizer.review_page import render_html
 
 HOSTILE_TEXT = (
     "date: 2024-05-02\n"
@@ -22,7 +23,7 @@ HOSTILE_TEXT = (
 
 def _record(text: str = HOSTILE_TEXT, **draft_changes: Any) -> ArticleSummary:
     """A record built by the real verifier from a hand-built draft."""
-    article = load_article(text, language="fr")
+    article = load_article(text, language="fr", article_id="hostile.txt")
     data: dict[str, Any] = {
         "headline": "<img src=x onerror=alert('headline')>",
         "summary": "Le préfet </section><script>alert('summary')</script> évacue.",
@@ -42,18 +43,13 @@ def _record(text: str = HOSTILE_TEXT, **draft_changes: Any) -> ArticleSummary:
     }  # fmt: skip
     data.update(draft_changes)
     draft = Draft.model_validate(data, context={"lenient": True})
-    checked = verify_draft(draft, article)
-    quality = Quality(
-        model="m", endpoint="http://h/v1", backend="generic", mode="md_json",
-        prompt_version="p", attempts=1, reasks=0, prompt_tokens=1, completion_tokens=1,
-        seconds=0.1, items={}, grounded_share=checked.grounded_share, flagged=checked.flagged,
-        dropped=0, warnings=["<script>alert('warning')</script>"],
-    )  # fmt: skip
-    return ArticleSummary(
-        id="hostile.txt", headline=draft.headline, summary=draft.summary, language="fr",
-        output_language="fr", actors=checked.actors, stances=[], demands=[],
-        events=checked.events, quality=quality, text=article.text,
-    )  # fmt: skip
+    return assemble_record(
+        article,
+        draft,
+        endpoint=Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json"),
+        prompt_version="p",
+        repairs=["<script>alert('warning')</script>"],
+    )
 
 
 def test_article_and_model_html_render_as_text() -> None:
@@ -151,11 +147,12 @@ def test_timeline_orders_weeks_decades_and_days_by_their_first_day() -> None:
 
 
 def test_markdown_and_text_views_carry_no_control_characters() -> None:
-    from summarizer.render import render
+    from summarizer.render import Format, render
 
     record = _record(headline="Évacuation\x1b[2J \x1b]8;;http://x/\x07lien\r\n", summary="a\x9bb")
-    for fmt in ("markdown", "text"):
-        view = render(record, fmt)  # type: ignore[arg-type]
+    formats: tuple[Format, ...] = ("markdown", "text")
+    for fmt in formats:
+        view = render(record, fmt)
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", view), fmt
         assert "Évacuation\ufffd[2J" in view
 
@@ -186,8 +183,7 @@ def test_timeline_orders_times_of_day_within_their_day() -> None:
 
 
 def test_when_label_shows_a_clock_time_bare_and_names_a_part_of_day() -> None:
-    from summarizer.record import DateValue
-    from summarizer.render import when_label
+    from summarizer.record import DateValue, when_label
 
     clock = DateValue(text="20 h", value="2002-03-31T20:00", precision="time")
     evening = DateValue(text="dimanche soir", value="2002-03-31TEV", precision="part_of_day")
@@ -219,8 +215,7 @@ def test_timeline_puts_weekends_by_their_saturday_and_references_last() -> None:
 
 
 def test_when_label_names_weekends_and_references() -> None:
-    from summarizer.record import DateValue
-    from summarizer.render import when_label
+    from summarizer.record import DateValue, when_label
 
     weekend = DateValue(text="this weekend", value="2024-W16-WE", precision="weekend")
     soon = DateValue(text="soon", value="FUTURE_REF", precision="reference")

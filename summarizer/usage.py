@@ -1,0 +1,56 @@
+"""What calls to a model cost: requests, tokens, and what those tokens are worth.
+
+A ``Usage`` travels with every record (in its quality block) and with every error met
+while talking to a model (``SummarizerError.usage``), so a batch counts what failed
+articles spent too. Prices come from ``genai-prices``, a maintained table of hosted
+models' prices shipped with the package (no lookup over the network); local servers
+cost nothing, and a model it does not know has no estimate rather than a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Usage"]
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Requests sent and tokens spent, failed attempts included."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.calls + other.calls,
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+    def cost(self, model: str, *, provider: str | None, local: bool = False) -> str:
+        """Estimated cost in US dollars, or why there is none.
+
+        Args:
+            model: The model name sent to the server.
+            provider: Whose price list applies (``"openai"``); ``None`` when the server
+                is not a hosted API with published prices.
+            local: The server runs on this machine: it costs nothing per token.
+        """
+        if local:
+            return "$0 (local)"
+        if provider is None:
+            return "unknown (no price for this model)"
+        # Loaded only when a cost is asked for: the price table takes a second to load.
+        from importlib.metadata import version
+
+        from genai_prices import Usage as TokenCount
+        from genai_prices import calc_price
+
+        tokens = TokenCount(input_tokens=self.prompt_tokens, output_tokens=self.completion_tokens)
+        try:
+            price = calc_price(tokens, model_ref=model, provider_id=provider)
+        except LookupError:
+            return "unknown (no price for this model)"
+        return f"${price.total_price:.4f} (genai-prices {version('genai-prices')})"
