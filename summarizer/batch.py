@@ -13,7 +13,6 @@ that repeats an id is refused. Writing the output is ``output``'s concern.
 from __future__ import annotations
 
 import asyncio
-import glob
 import json
 import logging
 import stat
@@ -29,6 +28,7 @@ from .article import decode_bytes, read_text
 from .cache import Cache
 from .config import Settings
 from .errors import DuplicateIdError, InputError, SummarizerError
+from .globbing import expand_pattern
 from .pipeline import Summarizer
 from .record import ArticleSummary
 
@@ -126,7 +126,7 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
             if not files:
                 raise InputError(f"{source}: no .txt, .md or .jsonl files in this folder")
         elif _GLOB_CHARS & set(source) and not path.exists():
-            files = _regular(sorted(Path(p) for p in glob.glob(source, recursive=True)), None)
+            files = _regular(expand_pattern(source), None)
             if not files:
                 raise InputError(f"{source}: no file matches this pattern")
         else:

@@ -60,6 +60,19 @@ def test_patterns_and_folders_that_match_nothing_are_errors(tmp_path: Path) -> N
         read_inputs([str(tmp_path)])
 
 
+def test_a_recursive_pattern_skips_symlink_loops_and_counts_a_file_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("An article.", encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to("..")
+    (tmp_path / "sub" / "again").symlink_to("..")
+    (tmp_path / "alias").symlink_to("sub")
+    inputs = read_inputs([str(tmp_path / "**" / "*.txt")])
+    assert [i.id for i in inputs] == [str(tmp_path / "alias" / "a.txt")]
+    assert "a link to a folder already searched" in caplog.text
+
+
 def test_missing_and_empty_files_become_error_inputs_not_exceptions(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     inputs = read_inputs([str(tmp_path / "empty.txt"), str(tmp_path / "gone.txt")])
