@@ -37,8 +37,12 @@ Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
 # C0 controls but tab and newline, DEL, and C1 controls (U+009B is a one-character
-# CSI on some terminals). A CR in a CRLF line ending is only dropped.
-_CONTROLS = re.compile(r"\r(?=\n)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# CSI on some terminals), and the bidirectional controls, which reorder what a reader
+# sees (a quote can be made to read backwards). A CR in a CRLF line ending is only
+# dropped.
+_CONTROLS = re.compile(
+    r"\r(?=\n)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
