@@ -149,6 +149,11 @@ def _endpoint_options(func: Any) -> Any:
     help="Articles in flight at once.",
 )  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help="With -o: redo articles that failed before.")
+@click.option(
+    "--force", is_flag=True,
+    help="With -o and a markdown, text or html report: replace FILE even if summarizer "
+    "did not write it.",
+)  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
 @click.option(
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -171,6 +176,7 @@ def run(
     context_window: int | None,
     concurrency: int,
     retry_failed: bool,
+    force: bool,
     no_cache: bool,
     cache_dir: Path | None,
     **endpoint: Any,
@@ -204,7 +210,7 @@ def run(
     if fmt == "json" and (not single or output is not None):
         fmt = "jsonl"
     try:
-        sink, report = _open_output(output, fmt, inputs, retry_failed)
+        sink, report = _open_output(output, fmt, inputs, retry_failed=retry_failed, force=force)
     except SummarizerError as exc:
         _fail(err, exc)
     todo = [i for i in inputs if sink is None or not sink.seen(i.id)]
@@ -244,14 +250,19 @@ def run(
 
 
 def _open_output(
-    output: Path | None, fmt: str, inputs: list[ArticleInput], retry_failed: bool
+    output: Path | None,
+    fmt: str,
+    inputs: list[ArticleInput],
+    *,
+    retry_failed: bool,
+    force: bool,
 ) -> tuple[JsonlSink | None, ReportFile | None]:
     if output is None:
         return None, None
     refuse_input_as_output(output, (i.source for i in inputs))
     if fmt == "jsonl":
         return JsonlSink(output, retry_failed=retry_failed), None
-    return None, ReportFile(output)
+    return None, ReportFile(output, force=force)
 
 
 async def _drive(

@@ -23,6 +23,9 @@ from .record import Actor, ArticleSummary, DateValue, Evidence, Flag
 
 __all__ = [
     "FORMATS",
+    "HTML_GENERATOR",
+    "MARKDOWN_MARKER",
+    "TEXT_MARKER",
     "Format",
     "actor_names",
     "flagged_claims",
@@ -35,6 +38,12 @@ __all__ = [
 
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
+
+# The first line of a markdown or text report, and a tag in the review page's <head>:
+# they tell a report of ours from a file -o must not replace.
+MARKDOWN_MARKER = "<!-- summarizer report -->"
+TEXT_MARKER = "summarizer report"
+HTML_GENERATOR = '<meta name="generator" content="summarizer">'
 
 # C0 controls but tab and newline, DEL, and C1 controls (U+009B is a one-character
 # CSI on some terminals), and the bidirectional controls, which reorder what a reader
@@ -55,14 +64,14 @@ def render(record: ArticleSummary, fmt: Format) -> str:
     if fmt == "json":
         return record.model_dump_json(indent=2)
     if fmt == "markdown":
-        return printable(_markdown(record))
+        return f"{MARKDOWN_MARKER}\n{printable(_markdown(record))}"
     if fmt == "html":
         from .review import render_html
 
         return render_html([record], title=record.headline)
     console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(render_terminal(record))
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    return f"{TEXT_MARKER}\n{console.file.getvalue()}"  # type: ignore[attr-defined]
 
 
 def actor_names(record: ArticleSummary) -> dict[str, str]:

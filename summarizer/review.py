@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from .dates import parse_value
 from .record import Actor, ArticleSummary, Demand, Event, Evidence, Flag, Stance, located_spans
-from .render import actor_names, flagged_claims, when_label, who
+from .render import HTML_GENERATOR, actor_names, flagged_claims, when_label, who
 
 __all__ = ["render_html"]
 
@@ -50,7 +50,7 @@ def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer r
         )
         nav = f'<nav class="toc"><h2>{len(records)} articles</h2><ol>{links}</ol></nav>'
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{HTML_GENERATOR}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         f"{nav}{''.join(sections)}<script>{_JS}</script></body></html>\n"

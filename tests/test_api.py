@@ -87,7 +87,7 @@ def _hand_built_record() -> ArticleSummary:
 
 def test_markdown_report_lists_items_with_quotes_and_flags() -> None:
     md = render(_hand_built_record(), "markdown")
-    assert md.startswith("# Dupont resigns")
+    assert md.startswith("<!-- summarizer report -->\n# Dupont resigns\n")
     assert "| A1 | Dupont | person |" in md
     assert "a démissionné \\| lundi" in md, "pipes in table cells are escaped"
     assert "lundi → 2020-01" in md

@@ -18,6 +18,7 @@ from summarizer.batch import BatchResult, estimate_cost, read_inputs
 from summarizer.cli import cli
 from summarizer.errors import EndpointTimeoutError
 from summarizer.output import JsonlSink, ReportFile
+from summarizer.render import MARKDOWN_MARKER, TEXT_MARKER, render
 
 from .conftest import SAMPLE_EN
 from .test_api import _hand_built_record
@@ -211,14 +212,14 @@ def test_retry_failed_rewrite_keeps_the_mode_and_the_symlink(
 
 def test_report_file_replaces_its_target_only_on_commit(tmp_path: Path) -> None:
     real = tmp_path / "report.md"
-    real.write_text("the previous report\n", encoding="utf-8")
+    real.write_text(f"{MARKDOWN_MARKER}\nthe previous report\n", encoding="utf-8")
     real.chmod(0o640)
     link = tmp_path / "latest.md"
     link.symlink_to(real)
     discarded = ReportFile(link)
     discarded.file.write("half a report")
     discarded.close()
-    assert real.read_text(encoding="utf-8") == "the previous report\n"
+    assert real.read_text(encoding="utf-8") == f"{MARKDOWN_MARKER}\nthe previous report\n"
     kept = ReportFile(link)
     kept.file.write("the new report\n")
     kept.commit()
@@ -233,7 +234,7 @@ def test_a_report_that_cannot_be_finished_leaves_the_target_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "report.md"
-    target.write_text("the previous report\n", encoding="utf-8")
+    target.write_text(f"{TEXT_MARKER}\nthe previous report\n", encoding="utf-8")
     report = ReportFile(target)
     report.file.write("the new report\n")
 
@@ -244,8 +245,46 @@ def test_a_report_that_cannot_be_finished_leaves_the_target_as_it_was(
     with pytest.raises(OutputError, match=r"report\.md: cannot be written \(No space left"):
         report.commit()
     report.close()
-    assert target.read_text(encoding="utf-8") == "the previous report\n"
+    assert target.read_text(encoding="utf-8") == f"{TEXT_MARKER}\nthe previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "html"])
+def test_a_report_does_not_replace_a_file_summarizer_did_not_write_unless_forced(
+    tmp_path: Path, fmt: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("An article.", encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes\n", encoding="utf-8")
+    link = tmp_path / "latest"
+    link.symlink_to(notes)
+    for output in (notes, link):
+        result = CliRunner().invoke(cli, [str(article), "-f", fmt, "-o", str(output)])
+        assert result.exit_code == 2, result.stderr
+        assert "not a report written by summarizer" in result.stderr
+        assert "--force" in result.stderr
+        assert notes.read_text(encoding="utf-8") == "my own notes\n"
+    forced = ReportFile(link, force=True)
+    forced.file.write("the new report\n")
+    forced.commit()
+    forced.close()
+    assert notes.read_text(encoding="utf-8") == "the new report\n"
+
+
+def test_a_report_of_ours_or_an_empty_file_is_replaced_without_force(tmp_path: Path) -> None:
+    record = _hand_built_record()
+    for fmt in ("markdown", "text", "html"):
+        target = tmp_path / f"report.{fmt}"
+        target.write_text(render(record, fmt), encoding="utf-8")  # type: ignore[arg-type]
+        report = ReportFile(target)
+        report.file.write("again\n")
+        report.commit()
+        report.close()
+        assert target.read_text(encoding="utf-8") == "again\n", fmt
+    empty = tmp_path / "empty.md"
+    empty.write_text("\n", encoding="utf-8")
+    ReportFile(empty).close()
 
 
 def test_ids_shared_by_two_inputs_are_qualified_with_their_source(tmp_path: Path) -> None:

@@ -913,11 +913,12 @@ def test_a_failed_report_run_leaves_the_previous_report_as_it_was(
     if not missing:
         article.write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "report.md"
-    out.write_text("# the previous report\n", encoding="utf-8")
+    previous = "<!-- summarizer report -->\n# the previous report\n"
+    out.write_text(previous, encoding="utf-8")
     with FaultServer(script, ANSWER) as server:
         failed = _cli(server, str(article), "-f", "markdown", "-o", str(out), *options)
         assert failed.exit_code == code, failed.stderr
-        assert out.read_text(encoding="utf-8") == "# the previous report\n"
+        assert out.read_text(encoding="utf-8") == previous
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
             ["report.md"] + ([] if missing else ["article.txt"])
         ), "no scratch file is left behind"
@@ -925,7 +926,9 @@ def test_a_failed_report_run_leaves_the_previous_report_as_it_was(
         article.write_text(ARTICLE, encoding="utf-8")
         done = _cli(server, str(article), "-f", "markdown", "-o", str(out))
     assert done.exit_code == 0, done.stderr
-    assert out.read_text(encoding="utf-8").startswith("# Antwerp dockers end strike")
+    assert out.read_text(encoding="utf-8").startswith(
+        "<!-- summarizer report -->\n# Antwerp dockers end strike"
+    )
     if code == 5:
         report(
             "`-f markdown|html|text -o FILE` and the run fails (exit 3, 4 or 5)",
