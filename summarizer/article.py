@@ -89,6 +89,8 @@ class Article:
         sentences: The body split into numbered sentences with offsets into ``text``.
         language: ISO 639-1 code of the article's language.
         date: Publication date at the precision it is known, if known.
+        date_text: The words ``date`` was read from (a ``date`` argument or the header's
+            date), if it was read from words; the record's ``article_date.text``.
         title: The headline, from metadata or the first line, if any.
         id: An identifier for the article (file name, JSONL id), if any.
         metadata: Header fields that were read and removed from the body.
@@ -105,6 +107,7 @@ class Article:
     id: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    date_text: str | None = None
 
     @property
     def body(self) -> str:
@@ -319,6 +322,7 @@ def load_article(
         id=article_id or metadata.get("id"),
         metadata=metadata,
         warnings=tuple(warnings),
+        date_text=_date_text(date, metadata),
     )
 
 
@@ -450,6 +454,14 @@ def _resolve_date(
                 f"invalid article date {raw!r}: use YYYY, YYYY-MM or YYYY-MM-DD"
             ) from exc
     return _dateline(sentences[:3])
+
+
+def _date_text(given: PartialDate | str | None, metadata: Mapping[str, str]) -> str | None:
+    """The words the date was read from: a given date wins over the header's, as in
+    ``_resolve_date``."""
+    if given is not None:
+        return given if isinstance(given, str) else None
+    return metadata.get("date")
 
 
 def _dateline(candidates: list[Sentence]) -> PartialDate | None:

@@ -354,7 +354,7 @@ class Summarizer:
             output_language=output_language,
             article_date=(
                 DateValue(
-                    text=article.metadata.get("date", article.date.isoformat()),
+                    text=article.date_text or article.date.isoformat(),
                     value=article.date.isoformat(),
                     precision=article.date.precision,
                 )

@@ -485,6 +485,21 @@ def test_invented_headline_and_empty_summary_are_kept_and_flagged_claim_by_claim
     )
 
 
+def test_a_given_date_wins_over_the_header_date_in_the_records_text_and_value() -> None:
+    with FaultServer(["ok"], ANSWER) as server, Summarizer(_settings(server)) as summarizer:
+        given = summarizer.summarize(ARTICLE, date="2020-01-06")
+        from_header = summarizer.summarize(ARTICLE)
+    assert given.article_date is not None
+    assert from_header.article_date is not None
+    assert given.article_date.model_dump() == {
+        "text": "2020-01-06", "value": "2020-01-06", "precision": "day"
+    }  # fmt: skip
+    assert (from_header.article_date.text, from_header.article_date.value) == (
+        "2024-06-11",
+        "2024-06-11",
+    )
+
+
 def test_template_syntax_in_an_article_reaches_the_model_verbatim(
     report: Callable[[str, str], None],
 ) -> None:
