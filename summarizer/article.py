@@ -29,6 +29,7 @@ from .errors import (
 __all__ = [
     "Article",
     "Sentence",
+    "as_text",
     "decode_bytes",
     "detect_language",
     "detect_language_surely",
@@ -198,6 +199,22 @@ def _western(data: bytes) -> str | None:
     return text
 
 
+def as_text(given: object, *, source: str = "input") -> str:
+    """An article given to the library as text: ``str`` as it is, bytes decoded as files are.
+
+    Raises:
+        InputError: ``given`` is neither text nor bytes, or the bytes are not text
+            (``decode_bytes``).
+    """
+    if isinstance(given, str):
+        return given
+    if isinstance(given, bytes | bytearray | memoryview):
+        return decode_bytes(bytes(given), source=source)
+    raise InputError(
+        f"{source}: an article must be text (str) or bytes, not {type(given).__name__}"
+    )
+
+
 def _check_text(text: str, source: str) -> str:
     if not text.strip():
         raise EmptyArticleError(f"{source}: the article is empty")
@@ -268,7 +285,7 @@ def read_text(path: Path) -> str:
 
 
 def load_article(
-    text: str,
+    text: str | bytes,
     *,
     date: PartialDate | str | None = None,
     language: str | None = None,
@@ -290,8 +307,10 @@ def load_article(
 
     Raises:
         EmptyArticleError: The text has no sentence in it.
-        InputError: ``date`` is not a valid ``YYYY[-MM[-DD]]`` date.
+        InputError: ``date`` is not a valid ``YYYY[-MM[-DD]]`` date, or ``text`` is not
+            text (``as_text``).
     """
+    text = as_text(text, source=article_id or "input")
     if text.startswith("\ufeff"):
         text = text[1:]
     _check_text(text, article_id or "input")

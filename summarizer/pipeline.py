@@ -16,7 +16,7 @@ from types import TracebackType
 
 import openai
 
-from .article import Article, load_article
+from .article import Article, as_text, load_article
 from .backends import BACKENDS, OPENAI_BASE_URL, Endpoint
 from .cache import Cache, cache_key
 from .claims import check_claims
@@ -208,7 +208,7 @@ class Summarizer:
 
     def summarize(
         self,
-        text: str | Article,
+        text: str | bytes | Article,
         *,
         date: PartialDate | str | None = None,
         title: str | None = None,
@@ -232,7 +232,7 @@ class Summarizer:
 
     async def asummarize(
         self,
-        text: str | Article,
+        text: str | bytes | Article,
         *,
         date: PartialDate | str | None = None,
         title: str | None = None,
@@ -242,7 +242,8 @@ class Summarizer:
         """Summarise one article into a verified ``ArticleSummary``.
 
         Args:
-            text: The article text (a metadata header is read), or a loaded ``Article``.
+            text: The article text (a metadata header is read), its bytes (decoded as a
+                file's are), or a loaded ``Article``.
             date: Publication date, ``YYYY[-MM[-DD]]``; otherwise read from the text.
             title: The article's headline, if known.
             language: ISO 639-1 code; detected when omitted.
@@ -261,7 +262,7 @@ class Summarizer:
 
     async def asummarize_cached(
         self,
-        text: str | Article,
+        text: str | bytes | Article,
         *,
         date: PartialDate | str | None = None,
         title: str | None = None,
@@ -270,6 +271,8 @@ class Summarizer:
     ) -> tuple[ArticleSummary, bool]:
         """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
+        if not isinstance(text, Article):
+            text = as_text(text, source=article_id or "input")
         key = None
         if self.cache is not None:
             # Keyed on the input as given, so a hit costs no parsing at all.
@@ -388,11 +391,13 @@ def _check_fits(messages: list[dict[str, str]], settings: Settings, article: Art
         )
 
 
-def summarize(text: str, settings: Settings | None = None, **options: str | None) -> ArticleSummary:
+def summarize(
+    text: str | bytes, settings: Settings | None = None, **options: str | None
+) -> ArticleSummary:
     """Summarise one article with a short-lived ``Summarizer``.
 
     Args:
-        text: The article text.
+        text: The article text, or its bytes.
         settings: Run settings; ``Settings()`` when omitted.
         **options: ``date``, ``title``, ``language``, ``article_id`` as for
             ``Summarizer.asummarize``.
@@ -402,7 +407,7 @@ def summarize(text: str, settings: Settings | None = None, **options: str | None
 
 
 async def asummarize(
-    text: str, settings: Settings | None = None, **options: str | None
+    text: str | bytes, settings: Settings | None = None, **options: str | None
 ) -> ArticleSummary:
     """Async ``summarize``, for programs that already run an event loop."""
     async with Summarizer(settings) as summarizer:

@@ -6,6 +6,8 @@ import importlib
 import json
 import pkgutil
 
+import pytest
+
 import summarizer
 from summarizer import load_article
 from summarizer.prompts import load_template, render_messages
@@ -149,3 +151,15 @@ def test_markdown_names_the_precision_of_a_week_or_a_decade() -> None:
     events = [record.events[0].model_copy(update={"when": week})]
     md = render(record.model_copy(update={"events": events}), "markdown")
     assert "la semaine dernière → 2019-W52, week" in md
+
+
+def test_the_library_decodes_bytes_as_files_are_and_refuses_what_is_not_text() -> None:
+    from summarizer import BinaryInputError, InputError, Settings, summarize
+
+    settings = Settings(base_url="http://127.0.0.1:9/v1", model="m")
+    with pytest.raises(BinaryInputError, match=r"input: binary data \(NUL bytes\)"):
+        summarize(b"\x00\x01", settings)
+    with pytest.raises(InputError, match=r"must be text \(str\) or bytes, not int"):
+        summarize(123, settings)  # type: ignore[arg-type]
+    article = load_article("Le café était fermé lundi.".encode("cp1252"), language="fr")
+    assert article.text == "Le café était fermé lundi."
