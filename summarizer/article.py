@@ -218,6 +218,10 @@ def as_text(given: object, *, source: str = "input") -> str:
 def _check_text(text: str, source: str) -> str:
     if not text.strip():
         raise EmptyArticleError(f"{source}: the article is empty")
+    # Text that was never bytes here (a JSONL field, a library string) is refused on the
+    # same grounds as a file's bytes.
+    if "\x00" in text:
+        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
         raise BinaryInputError(f"{source}: binary data ({controls} control characters), not text")

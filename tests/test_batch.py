@@ -74,6 +74,33 @@ def test_a_recursive_pattern_skips_symlink_loops_and_counts_a_file_once(
     assert "a link to a folder already searched" in caplog.text
 
 
+def test_jsonl_lines_with_a_text_or_id_of_the_wrong_kind_are_refused_by_name(
+    tmp_path: Path,
+) -> None:
+    from summarizer import BinaryInputError, load_article
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "n", "text": 123}\n'
+        '{"id": ["a"], "text": "An article."}\n'
+        '{"id": true, "text": "An article."}\n'
+        '{"id": 0, "text": "Zero is an id."}\n'
+        '{"id": "nul", "text": "An article\\u0000 with a NUL byte in it, and more words."}\n',
+        encoding="utf-8",
+    )
+    inputs = read_inputs([str(feed)])
+    errors = {i.id: str(i.error) for i in inputs if i.error is not None}
+    assert errors == {
+        "n": f"{feed}:1: 'text' must be a string, not a number",
+        f"{feed}:2": f"{feed}:2: 'id' must be a string or a number, not a list",
+        f"{feed}:3": f"{feed}:3: 'id' must be a string or a number, not a boolean",
+    }
+    nul = next(i for i in inputs if i.id == "nul")
+    assert next(i for i in inputs if i.id == "0").error is None
+    with pytest.raises(BinaryInputError, match=r"nul: binary data \(NUL bytes\)"):
+        load_article(nul.text, article_id=nul.id)
+
+
 def test_missing_and_empty_files_become_error_inputs_not_exceptions(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     inputs = read_inputs([str(tmp_path / "empty.txt"), str(tmp_path / "gone.txt")])
