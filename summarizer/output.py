@@ -86,6 +86,15 @@ def _unwritable(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{path}: cannot be written ({exc.strerror or exc})")
 
 
+def _refuse_missing_folder(path: Path, target: Path) -> None:
+    """Raise ``OutputError`` if ``target``'s folder does not exist: a mistyped -o should not
+    leave a tree of new folders behind."""
+    if not target.parent.exists():
+        raise OutputError(
+            f"{path}: the folder {target.parent} does not exist; create it or choose another -o"
+        )
+
+
 def _lock(handle: IO[Any], path: Path) -> None:
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -132,7 +141,7 @@ class ReportFile:
             self.file: TextIO = open(path, "a", encoding="utf-8")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
-        self._target.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_missing_folder(path, self._target)
         if self._target.exists():
             self._held = open(self._target, "rb")  # noqa: SIM115
             _lock(self._held, path)
@@ -207,7 +216,7 @@ class JsonlSink:
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
-        self._target.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_missing_folder(path, self._target)
         self._file = open(self._target, "a+b")  # noqa: SIM115
         _lock(self._file, path)
         try:

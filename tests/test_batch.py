@@ -314,6 +314,19 @@ def test_a_report_of_ours_or_an_empty_file_is_replaced_without_force(tmp_path: P
     ReportFile(empty).close()
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_an_output_in_a_folder_that_does_not_exist_is_refused_not_created(
+    tmp_path: Path, fmt: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("An article.", encoding="utf-8")
+    output = tmp_path / "missing" / "deeper" / "out"
+    result = CliRunner().invoke(cli, [str(article), "-f", fmt, "-o", str(output)])
+    assert result.exit_code == 2, result.stderr
+    assert f"the folder {output.parent} does not exist" in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
 def test_ids_shared_by_two_inputs_are_qualified_with_their_source(tmp_path: Path) -> None:
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     for feed in (one, two):
