@@ -94,15 +94,17 @@ def _endpoint_options(func: Any) -> Any:
         click.option("--model", "-m", help="Model name. [env: SUMMARIZER_MODEL]"),
         click.option("--base-url", help="OpenAI-compatible base URL. [env: OPENAI_BASE_URL]"),
         click.option("--api-key", help="API key. [env: OPENAI_API_KEY]"),
+        # Checked by the library, not by click, so that an unknown name is a configuration
+        # error (exit 4) whether it comes from here or from the environment.
         click.option(
             "--backend",
-            type=click.Choice(["auto", *BACKENDS]),
-            help="Server profile; auto guesses from the URL. [env: SUMMARIZER_BACKEND]",
+            help=f"Server profile: auto (guessed from the URL), {', '.join(BACKENDS)}. "
+            "[env: SUMMARIZER_BACKEND]",
         ),
         click.option(
             "--mode",
-            type=click.Choice(["auto", *MODES]),
-            help="Structured-output mode; auto takes the backend's. [env: SUMMARIZER_MODE]",
+            help=f"Structured-output mode: auto (the backend's), {', '.join(MODES)}. "
+            "[env: SUMMARIZER_MODE]",
         ),
         click.option(
             "--timeout",
