@@ -71,7 +71,9 @@ def render(record: ArticleSummary, fmt: Format) -> str:
         return render_html([record], title=record.headline)
     console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(render_terminal(record))
-    return f"{TEXT_MARKER}\n{console.file.getvalue()}"  # type: ignore[attr-defined]
+    # The id tells the articles of a multi-article view apart.
+    article = f"article: {printable(' '.join(record.id.split()))}\n" if record.id else ""
+    return f"{TEXT_MARKER}\n{article}{console.file.getvalue()}"  # type: ignore[attr-defined]
 
 
 def actor_names(record: ArticleSummary) -> dict[str, str]:
@@ -140,7 +142,8 @@ def _markdown(record: ArticleSummary) -> str:
     names = actor_names(record)
     q = record.quality
     lines = [f"# {_md_line(record.headline)}", ""]
-    meta = [f"language: {_md_line(record.language)}"]
+    meta = [f"article: {_md_line(record.id)}"] if record.id else []
+    meta.append(f"language: {_md_line(record.language)}")
     if record.article_date:
         meta.append(f"date: {_md_line(record.article_date.value or '')}")
     meta.append(f"model: {_md_line(q.model)}")

@@ -163,3 +163,13 @@ def test_the_library_decodes_bytes_as_files_are_and_refuses_what_is_not_text() -
         summarize(123, settings)  # type: ignore[arg-type]
     article = load_article("Le café était fermé lundi.".encode("cp1252"), language="fr")
     assert article.text == "Le café était fermé lundi."
+
+
+def test_markdown_and_text_views_name_each_article_by_its_id() -> None:
+    records = [_hand_built_record().model_copy(update={"id": f"feed.jsonl#{n}"}) for n in (1, 2)]
+    for fmt in ("markdown", "text"):
+        views = [render(r, fmt) for r in records]  # type: ignore[arg-type]
+        for n, view in enumerate(views, start=1):
+            lines = [line for line in view.splitlines() if line.startswith("article: ")]
+            assert len(lines) == 1, fmt
+            assert lines[0].startswith(f"article: feed.jsonl#{n}"), fmt
