@@ -1150,3 +1150,68 @@ def test_a_misquote_is_reasked_naming_the_change_then_flagged_or_dropped_when_st
         f"re-asked once naming the change ({words}), then kept flagged "
         f"({item.flags[0]}); dropped with --strict",
     )
+
+
+def test_a_recursive_pattern_through_symlink_loops_asks_once_per_article(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to("..")
+    (tmp_path / "sub" / "again").symlink_to("..")
+    with FaultServer(["ok"], ANSWER) as server:
+        result = _cli(server, str(tmp_path / "**" / "*.txt"), "-f", "json")
+        asked = len(server.requests)
+    assert result.exit_code == 0, result.stderr
+    assert asked == 1
+    assert json.loads(result.stdout)["id"] == str(tmp_path / "sub" / "article.txt")
+    report(
+        "recursive pattern `d/**/*.txt` through two symlink loops (`sub/loop -> ..`)",
+        f"each article once ({asked} request); the loops are skipped with a warning",
+    )
+
+
+def test_model_markup_in_a_markdown_report_stays_text(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    hostile = {
+        **ANSWER,
+        "headline": "Strike ends\n\n## Forged section\n<details open><script>x()</script>",
+        "summary": "[click](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    }
+    with FaultServer(["ok"], hostile) as server:
+        result = _cli(server, str(article), "-f", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert "<script" not in result.stdout
+    assert "<img" not in result.stdout
+    assert "\n## Forged" not in result.stdout
+    assert "\\[click\\](javascript:" in result.stdout
+    report(
+        "model answer with HTML, a javascript: link and a forged '## section' (`-f markdown`)",
+        "shown as text: &, <, > as entities, link brackets and block markers escaped, the "
+        "headline on one line",
+    )
+
+
+def test_a_report_does_not_overwrite_a_file_it_did_not_write(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text("my notes\n", encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        refused = _cli(server, str(article), "-f", "markdown", "-o", str(notes))
+        asked = len(server.requests)
+        forced = _cli(server, str(article), "-f", "markdown", "-o", str(notes), "--force")
+    assert refused.exit_code == 2
+    assert asked == 0
+    assert forced.exit_code == 0, forced.stderr
+    assert notes.read_text(encoding="utf-8").startswith("<!-- summarizer report -->\n")
+    report(
+        "`-f markdown -o FILE` where FILE is not a report summarizer wrote",
+        "exit 2, no request, FILE untouched: "
+        f"{refused.stderr.strip().replace(f'{tmp_path}/', '')}; `--force` replaces it",
+    )
