@@ -29,6 +29,7 @@ from .errors import (
 __all__ = [
     "Article",
     "Sentence",
+    "as_text",
     "decode_bytes",
     "detect_language",
     "detect_language_surely",
@@ -93,6 +94,8 @@ class Article:
         sentences: The body split into numbered sentences with offsets into ``text``.
         language: ISO 639-1 code of the article's language.
         date: Publication date at the precision it is known, if known.
+        date_text: The words ``date`` was read from (a ``date`` argument or the header's
+            date), if it was read from words; the record's ``article_date.text``.
         title: The headline, from metadata or the first line, if any.
         id: An identifier for the article (file name, JSONL id), if any.
         metadata: Header fields that were read and removed from the body.
@@ -109,6 +112,7 @@ class Article:
     id: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    date_text: str | None = None
 
     @property
     def body(self) -> str:
@@ -199,9 +203,29 @@ def _western(data: bytes) -> str | None:
     return text
 
 
+def as_text(given: object, *, source: str = "input") -> str:
+    """An article given to the library as text: ``str`` as it is, bytes decoded as files are.
+
+    Raises:
+        InputError: ``given`` is neither text nor bytes, or the bytes are not text
+            (``decode_bytes``).
+    """
+    if isinstance(given, str):
+        return given
+    if isinstance(given, bytes | bytearray | memoryview):
+        return decode_bytes(bytes(given), source=source)
+    raise InputError(
+        f"{source}: an article must be text (str) or bytes, not {type(given).__name__}"
+    )
+
+
 def _check_text(text: str, source: str) -> str:
     if not text.strip():
         raise EmptyArticleError(f"{source}: the article is empty")
+    # Text that was never bytes here (a JSONL field, a library string) is refused on the
+    # same grounds as a file's bytes.
+    if "\x00" in text:
+        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
     controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
         raise BinaryInputError(f"{source}: binary data ({controls} control characters), not text")
@@ -269,7 +293,7 @@ def read_text(path: Path) -> str:
 
 
 def load_article(
-    text: str,
+    text: str | bytes,
     *,
     date: PartialDate | str | None = None,
     language: str | None = None,
@@ -291,8 +315,10 @@ def load_article(
 
     Raises:
         EmptyArticleError: The text has no sentence in it.
-        InputError: ``date`` is not a valid ``YYYY[-MM[-DD]]`` date.
+        InputError: ``date`` is not a valid ``YYYY[-MM[-DD]]`` date, or ``text`` is not
+            text (``as_text``).
     """
+    text = as_text(text, source=article_id or "input")
     if text.startswith("\ufeff"):
         text = text[1:]
     _check_text(text, article_id or "input")
@@ -323,6 +349,7 @@ def load_article(
         id=article_id or metadata.get("id"),
         metadata=metadata,
         warnings=tuple(warnings),
+        date_text=_date_text(date, metadata),
     )
 
 
@@ -454,6 +481,14 @@ def _resolve_date(
                 f"invalid article date {raw!r}: use YYYY, YYYY-MM or YYYY-MM-DD"
             ) from exc
     return _dateline(sentences[:3])
+
+
+def _date_text(given: PartialDate | str | None, metadata: Mapping[str, str]) -> str | None:
+    """The words the date was read from: a given date wins over the header's, as in
+    ``_resolve_date``."""
+    if given is not None:
+        return given if isinstance(given, str) else None
+    return metadata.get("date")
 
 
 def _dateline(candidates: list[Sentence]) -> PartialDate | None:

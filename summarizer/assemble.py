@@ -94,7 +94,7 @@ def assemble_record(
         output_language=output_language,
         article_date=(
             DateValue(
-                text=article.metadata.get("date", article.date.isoformat()),
+                text=article.date_text or article.date.isoformat(),
                 value=article.date.isoformat(),
                 precision=article.date.precision,
             )

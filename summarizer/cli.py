@@ -91,15 +91,17 @@ def _endpoint_options(func: Any) -> Any:
         click.option("--model", "-m", help="Model name. [env: SUMMARIZER_MODEL]"),
         click.option("--base-url", help="OpenAI-compatible base URL. [env: OPENAI_BASE_URL]"),
         click.option("--api-key", help="API key. [env: OPENAI_API_KEY]"),
+        # Checked by the library, not by click, so that an unknown name is a configuration
+        # error (exit 4) whether it comes from here or from the environment.
         click.option(
             "--backend",
-            type=click.Choice(["auto", *BACKENDS]),
-            help="Server profile; auto guesses from the URL. [env: SUMMARIZER_BACKEND]",
+            help=f"Server profile: auto (guessed from the URL), {', '.join(BACKENDS)}. "
+            "[env: SUMMARIZER_BACKEND]",
         ),
         click.option(
             "--mode",
-            type=click.Choice(["auto", *MODES]),
-            help="Structured-output mode; auto takes the backend's. [env: SUMMARIZER_MODE]",
+            help=f"Structured-output mode: auto (the backend's), {', '.join(MODES)}. "
+            "[env: SUMMARIZER_MODE]",
         ),
         click.option(
             "--timeout",
@@ -146,6 +148,11 @@ def _endpoint_options(func: Any) -> Any:
     help="Articles in flight at once.",
 )  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help="With -o: redo articles that failed before.")
+@click.option(
+    "--force", is_flag=True,
+    help="With -o and a markdown, text or html report: replace FILE even if summarizer "
+    "did not write it.",
+)  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
 @click.option(
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -168,6 +175,7 @@ def run(
     context_window: int | None,
     concurrency: int,
     retry_failed: bool,
+    force: bool,
     no_cache: bool,
     cache_dir: Path | None,
     **endpoint: Any,
@@ -202,7 +210,7 @@ def run(
     if fmt == "json" and (not single or output is not None):
         fmt = "jsonl"
     try:
-        sink, report = _open_output(output, fmt, inputs, retry_failed)
+        sink, report = _open_output(output, fmt, inputs, retry_failed=retry_failed, force=force)
     except SummarizerError as exc:
         _fail(err, exc)
     out = report.file if report is not None else None
@@ -240,14 +248,19 @@ def run(
 
 
 def _open_output(
-    output: Path | None, fmt: str, inputs: list[ArticleInput], retry_failed: bool
+    output: Path | None,
+    fmt: str,
+    inputs: list[ArticleInput],
+    *,
+    retry_failed: bool,
+    force: bool,
 ) -> tuple[JsonlSink | None, ReportFile | None]:
     if output is None:
         return None, None
     refuse_input_as_output(output, (i.source for i in inputs))
     if fmt == "jsonl":
         return JsonlSink(output, retry_failed=retry_failed), None
-    return None, ReportFile(output)
+    return None, ReportFile(output, force=force)
 
 
 @cli.command("schema")

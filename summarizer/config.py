@@ -31,6 +31,9 @@ ENV_VARS: Mapping[str, str] = {
 }
 
 
+_DEFAULT_REASKS = 1
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run needs to know, fixed for its whole duration.
@@ -77,7 +80,7 @@ class Settings:
     mode: str = "auto"
     timeout: float = 300.0
     max_attempts: int = 4
-    max_reasks: int = 1
+    max_reasks: int = _DEFAULT_REASKS
     max_output_tokens: int = 4096
     max_items: int | None = None
     prompt: str = "extract"
@@ -128,6 +131,9 @@ class Settings:
             if raw:
                 values[name] = _coerce(name, var, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "max_reasks" not in values and "max_attempts" in values:
+            # The default re-ask must fit in a budget the caller made smaller.
+            values["max_reasks"] = max(0, min(_DEFAULT_REASKS, values["max_attempts"] - 1))
         return cls(**values)
 
     def __repr__(self) -> str:

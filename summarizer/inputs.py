@@ -12,7 +12,6 @@ that repeats an id is refused.
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import stat
@@ -26,6 +25,7 @@ from typing import Any, TextIO
 from .article import decode_bytes, read_text
 from .dates import PartialDate
 from .errors import DuplicateIdError, InputError, SummarizerError
+from .globbing import expand_pattern
 
 __all__ = ["ArticleInput", "read_inputs"]
 
@@ -74,7 +74,7 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
             if not files:
                 raise InputError(f"{source}: no .txt, .md or .jsonl files in this folder")
         elif _GLOB_CHARS & set(source) and not path.exists():
-            files = _regular(sorted(Path(p) for p in glob.glob(source, recursive=True)), None)
+            files = _regular(expand_pattern(source), None)
             if not files:
                 raise InputError(f"{source}: no file matches this pattern")
         else:
@@ -189,10 +189,11 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             error = InputError(f"{where}: not a JSON object ({exc})")
             yield ArticleInput(id=where, error=error, source=source)
             continue
-        article_id = str(item.get("id") or where)
-        text = item.get("text")
-        if not isinstance(text, str) or not text.strip():
-            error = InputError(f"{where}: no 'text' in this line")
+        article_id, problem = _jsonl_id(item.get("id"), where)
+        text, text_problem = _jsonl_text(item.get("text"))
+        problem = problem or text_problem
+        if problem is not None:
+            error = InputError(f"{where}: {problem}")
             yield ArticleInput(id=article_id, error=error, source=source)
             continue
         yield ArticleInput(
@@ -204,6 +205,35 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             url=_opt(item, "url"),
             source=source,
         )
+
+
+def _jsonl_id(value: object, where: str) -> tuple[str, str | None]:
+    """A JSONL line's id (its position when it has none), and what is wrong with it."""
+    if value is None or value == "":
+        return where, None
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value), None
+    return where, f"'id' must be a string or a number, not {_json_type(value)}"
+
+
+_JSON_TYPES = {
+    bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"
+}  # fmt: skip
+
+
+def _jsonl_text(value: object) -> tuple[str, str | None]:
+    """A JSONL line's text, and what is wrong with it."""
+    if isinstance(value, str):
+        return value, None if value.strip() else "no 'text' in this line"
+    if value is None:
+        return "", "no 'text' in this line"
+    return "", f"'text' must be a string, not {_json_type(value)}"
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def _opt(item: dict[str, Any], key: str) -> str | None:

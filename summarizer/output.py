@@ -10,7 +10,9 @@ A file is written so that nothing already in it can be lost:
 
 - whole-file formats (markdown, html, text) go to a temporary file beside the real file
   behind any symlink; ``ReportFile.commit`` renames it into place, keeping the old file's
-  permission bits. A run that commits nothing leaves the file as it was.
+  permission bits. A run that commits nothing leaves the file as it was. An existing
+  non-empty file is replaced only if it is a report of ours (its marker: ``render``'s
+  first line, or the review page's generator tag) or the caller forces it.
 - JSONL is appended one whole line at a time. Resuming trusts only a file this program
   wrote: every complete line must be a record or an error line of ours, and the one line
   ever cut is a partial line of ours at the end, left by a process killed mid-write.
@@ -34,6 +36,7 @@ from typing import IO, Any, TextIO
 from .batch import BatchResult
 from .errors import OutputError, OutputLockedError
 from .record import ArticleSummary
+from .render import HTML_GENERATOR, MARKDOWN_MARKER, TEXT_MARKER
 
 __all__ = ["JsonlSink", "ReportFile", "is_stream", "refuse_input_as_output"]
 
@@ -42,6 +45,9 @@ _RECORD_KEYS = frozenset(
     name for name, field in ArticleSummary.model_fields.items() if field.is_required()
 ) | {"schema_version"}
 _ERROR_KEYS = frozenset({"id", "error", "usage"})
+# How much of an existing report is read to find its marker: the HTML page's marker is in
+# its <head>, the others' on the first line.
+_REPORT_HEAD = 4096
 # How the lines this program writes begin: a record (pydantic's JSON, schema_version
 # first) or an error line (``BatchResult.to_json``). A partial last line is ours only if
 # it agrees with one of them as far as it goes.
@@ -80,6 +86,15 @@ def _unwritable(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{path}: cannot be written ({exc.strerror or exc})")
 
 
+def _refuse_missing_folder(path: Path, target: Path) -> None:
+    """Raise ``OutputError`` if ``target``'s folder does not exist: a mistyped -o should not
+    leave a tree of new folders behind."""
+    if not target.parent.exists():
+        raise OutputError(
+            f"{path}: the folder {target.parent} does not exist; create it or choose another -o"
+        )
+
+
 def _lock(handle: IO[Any], path: Path) -> None:
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -112,24 +127,30 @@ class ReportFile:
     was. Raises ``OutputLockedError`` if another run holds the target.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, force: bool = False) -> None:
         self.path = path
         self._temp: Path | None = None
         self._held: IO[Any] | None = None
         try:
-            self._open(path)
+            self._open(path, force)
         except OSError as exc:
             raise _unwritable(path, exc) from exc
 
-    def _open(self, path: Path) -> None:
+    def _open(self, path: Path, force: bool) -> None:
         if is_stream(path):
             self.file: TextIO = open(path, "a", encoding="utf-8")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
-        self._target.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_missing_folder(path, self._target)
         if self._target.exists():
             self._held = open(self._target, "rb")  # noqa: SIM115
             _lock(self._held, path)
+            if not force and not _is_our_report(self._held.read(_REPORT_HEAD)):
+                self._held.close()
+                raise OutputError(
+                    f"{path}: not a report written by summarizer; refusing to replace it: "
+                    "choose another -o, or give --force to overwrite it"
+                )
         try:
             fd, self._temp = _temp_beside(self._target)
         except BaseException:
@@ -195,7 +216,7 @@ class JsonlSink:
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
-        self._target.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_missing_folder(path, self._target)
         self._file = open(self._target, "a+b")  # noqa: SIM115
         _lock(self._file, path)
         try:
@@ -257,6 +278,16 @@ class JsonlSink:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _is_our_report(head: bytes) -> bool:
+    """Whether a file opening with ``head`` is empty or a report this program wrote."""
+    first_line = head.split(b"\n", 1)[0].strip().decode("utf-8", "replace")
+    return (
+        not head.strip()
+        or first_line in (MARKDOWN_MARKER, TEXT_MARKER)
+        or HTML_GENERATOR.encode() in head
+    )
 
 
 def _foreign(path: Path, where: str) -> OutputError:

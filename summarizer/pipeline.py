@@ -12,7 +12,7 @@ import asyncio
 import time
 from types import TracebackType
 
-from .article import Article, load_article
+from .article import Article, as_text, load_article
 from .assemble import assemble_record
 from .cache import Cache, cache_key
 from .config import Settings
@@ -114,7 +114,7 @@ class Summarizer:
     ) -> None:
         await self.aclose()
 
-    def summarize(self, article: str | ArticleInput | Article) -> ArticleSummary:
+    def summarize(self, article: str | bytes | ArticleInput | Article) -> ArticleSummary:
         """Summarise one article; see ``asummarize``. Not for use inside a running event loop."""
 
         async def once() -> ArticleSummary:
@@ -126,11 +126,12 @@ class Summarizer:
 
         return asyncio.run(once())
 
-    async def asummarize(self, article: str | ArticleInput | Article) -> ArticleSummary:
+    async def asummarize(self, article: str | bytes | ArticleInput | Article) -> ArticleSummary:
         """Summarise one article into a verified ``ArticleSummary``.
 
         Args:
-            article: The article text (a metadata header is read); an ``ArticleInput``
+            article: The article text (a metadata header is read), or its bytes (decoded
+                as a file's are); an ``ArticleInput``
                 with its id and what is known of it (date ``YYYY[-MM[-DD]]``, title,
                 language as ISO 639-1), the rest read from the text or detected; or a
                 loaded ``Article``.
@@ -146,10 +147,12 @@ class Summarizer:
         return record
 
     async def asummarize_cached(
-        self, article: str | ArticleInput | Article
+        self, article: str | bytes | ArticleInput | Article
     ) -> tuple[ArticleSummary, bool]:
         """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
+        if isinstance(article, bytes):
+            article = as_text(article)
         given = ArticleInput(id="", text=article) if isinstance(article, str) else article
         if isinstance(given, ArticleInput) and given.error is not None:
             raise given.error
@@ -230,12 +233,14 @@ def _check_fits(messages: list[dict[str, str]], settings: Settings, article: Art
         )
 
 
-def summarize(article: str | ArticleInput, settings: Settings | None = None) -> ArticleSummary:
+def summarize(
+    article: str | bytes | ArticleInput, settings: Settings | None = None
+) -> ArticleSummary:
     """Summarise one article with a short-lived ``Summarizer``.
 
     Args:
-        article: The article text, or an ``ArticleInput`` with its id, date, title and
-            language.
+        article: The article text (or its bytes), or an ``ArticleInput`` with its id,
+            date, title and language.
         settings: Run settings; ``Settings()`` when omitted.
     """
     with Summarizer(settings) as summarizer:
@@ -243,7 +248,7 @@ def summarize(article: str | ArticleInput, settings: Settings | None = None) -> 
 
 
 async def asummarize(
-    article: str | ArticleInput, settings: Settings | None = None
+    article: str | bytes | ArticleInput, settings: Settings | None = None
 ) -> ArticleSummary:
     """Async ``summarize``, for programs that already run an event loop."""
     async with Summarizer(settings) as summarizer:

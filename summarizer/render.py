@@ -31,6 +31,9 @@ from .record import (
 
 __all__ = [
     "FORMATS",
+    "HTML_GENERATOR",
+    "MARKDOWN_MARKER",
+    "TEXT_MARKER",
     "Format",
     "printable",
     "render",
@@ -40,9 +43,19 @@ __all__ = [
 Format = Literal["json", "markdown", "text", "html"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
+# The first line of a markdown or text report, and a tag in the review page's <head>:
+# they tell a report of ours from a file -o must not replace.
+MARKDOWN_MARKER = "<!-- summarizer report -->"
+TEXT_MARKER = "summarizer report"
+HTML_GENERATOR = '<meta name="generator" content="summarizer">'
+
 # C0 controls but tab and newline, DEL, and C1 controls (U+009B is a one-character
-# CSI on some terminals). A CR in a CRLF line ending is only dropped.
-_CONTROLS = re.compile(r"\r(?=\n)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# CSI on some terminals), and the bidirectional controls, which reorder what a reader
+# sees (a quote can be made to read backwards). A CR in a CRLF line ending is only
+# dropped.
+_CONTROLS = re.compile(
+    r"\r(?=\n)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
@@ -55,14 +68,16 @@ def render(record: ArticleSummary, fmt: Format) -> str:
     if fmt == "json":
         return record.model_dump_json(indent=2)
     if fmt == "markdown":
-        return printable(_markdown(record))
+        return f"{MARKDOWN_MARKER}\n{printable(_markdown(record))}"
     if fmt == "html":
         from .review_page import render_html
 
         return render_html([record], title=record.headline)
     console = Console(width=100, file=io.StringIO(), color_system=None)
     console.print(render_terminal(record))
-    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+    # The id tells the articles of a multi-article view apart.
+    article = f"article: {printable(' '.join(record.id.split()))}\n" if record.id else ""
+    return f"{TEXT_MARKER}\n{article}{console.file.getvalue()}"  # type: ignore[attr-defined]
 
 
 def _quote(evidence: list[Evidence]) -> str:
@@ -72,22 +87,42 @@ def _quote(evidence: list[Evidence]) -> str:
     return f"“{first.quote}” ({first.match}{f', S{first.sentence}' if first.sentence else ''})"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# Markdown and the HTML it may carry are data here too: ``&``, ``<`` and ``>`` become
+# entities (no tag, comment or autolink), the inline markers are backslash-escaped (no
+# link, image, emphasis, code span or table cell break), and a line cannot open a block
+# (heading, quote, list, fence, rule, indented code). ``_`` is left alone: inside a word
+# (flag codes, identifiers) it is never emphasis.
+_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_MD_INLINE = re.compile(r"([\\`*\[\]|])")
+_MD_BLOCK_OPENER = re.compile(r"^(?:[#>+=~-]|\d+[.)])")
+
+
+def _md_line(text: str) -> str:
+    """Model or article text as one line of markdown that renders as the text itself."""
+    line = " ".join(text.split())
+    line = _MD_INLINE.sub(r"\\\1", line.translate(_MD_ENTITIES))
+    return _MD_BLOCK_OPENER.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], line)
+
+
+def _md_paragraphs(text: str) -> str:
+    """Model text as markdown paragraphs: its blank-line breaks kept, nothing else."""
+    paragraphs = (_md_line(p) for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _markdown(record: ArticleSummary) -> str:
     names = actor_names(record)
     q = record.quality
-    lines = [f"# {record.headline}", ""]
-    meta = [f"language: {record.language}"]
+    lines = [f"# {_md_line(record.headline)}", ""]
+    meta = [f"article: {_md_line(record.id)}"] if record.id else []
+    meta.append(f"language: {_md_line(record.language)}")
     if record.article_date:
-        meta.append(f"date: {record.article_date.value}")
-    meta.append(f"model: {q.model}")
+        meta.append(f"date: {_md_line(record.article_date.value or '')}")
+    meta.append(f"model: {_md_line(q.model)}")
     meta.append(f"grounded: {_share(q.grounded_share)}")
-    lines += [" · ".join(meta), "", record.summary, ""]
+    lines += [" · ".join(meta), "", _md_paragraphs(record.summary), ""]
     if claims := flagged_claims(record):
-        lines += [*(f"- {_md_escape(line)}" for line in claims), ""]
+        lines += [*(f"- {_md_line(line)}" for line in claims), ""]
     if record.actors:
         lines += [
             "## Actors",
@@ -96,26 +131,25 @@ def _markdown(record: ArticleSummary) -> str:
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {a.id} | {_md_escape(a.name)} | {a.kind} | {_md_escape(a.role or '')} | "
-            f"{_md_escape(a.country or '')} | "
-            f"{_md_escape(_quote(a.evidence))}{_flag_mark(a.flags)} |"
+            f"| {_md_line(a.id)} | {_md_line(a.name)} | {a.kind} | {_md_line(a.role or '')} | "
+            f"{_md_line(a.country or '')} | {_md_line(_quote(a.evidence) + _flag_mark(a.flags))} |"
             for a in record.actors
         ]
         lines.append("")
     if record.stances:
         lines += ["## Stances", ""]
         lines += [
-            f"- **{who(s.holder, names)}** {s.position} *{s.topic}*"
-            f"{' → ' + who(s.target, names) if s.target else ''}: {s.paraphrase} — "
-            f"{_quote(s.evidence)}{_flag_mark(s.flags)}"
+            f"- **{_md_line(who(s.holder, names))}** {s.position} *{_md_line(s.topic)}*"
+            f"{' → ' + _md_line(who(s.target, names)) if s.target else ''}: "
+            f"{_md_line(s.paraphrase)} — {_md_line(_quote(s.evidence) + _flag_mark(s.flags))}"
             for s in record.stances
         ]
         lines.append("")
     if record.demands:
         lines += ["## Demands", ""]
         lines += [
-            f"- **{who(d.claimant, names)}** → {who(d.addressee, names)}: {d.demand} — "
-            f"{_quote(d.evidence)}{_flag_mark(d.flags)}"
+            f"- **{_md_line(who(d.claimant, names))}** → {_md_line(who(d.addressee, names))}: "
+            f"{_md_line(d.demand)} — {_md_line(_quote(d.evidence) + _flag_mark(d.flags))}"
             for d in record.demands
         ]
         lines.append("")
@@ -124,13 +158,15 @@ def _markdown(record: ArticleSummary) -> str:
         for e in record.events:
             when = f" ({e.when.text} → {when_label(e.when)})" if e.when else ""
             where = f" in {e.where}" if e.where else ""
+            place = f" {_md_line(when + where)}" if when or where else ""
             lines.append(
-                f"- **{e.type}** [{e.realis}]{when}{where}: {e.description} "
-                f"(by {who(e.agents, names)}; to {who(e.targets, names)}) — "
-                f"{_quote(e.evidence)}{_flag_mark(e.flags)}"
+                f"- **{e.type}** \\[{e.realis}\\]{place}: "
+                f"{_md_line(e.description)} "
+                f"(by {_md_line(who(e.agents, names))}; to {_md_line(who(e.targets, names))}) — "
+                f"{_md_line(_quote(e.evidence) + _flag_mark(e.flags))}"
             )
         lines.append("")
-    lines += ["## Quality", "", *_quality_lines(record), ""]
+    lines += ["## Quality", "", *(f"- {_md_line(line)}" for line in _quality_items(record)), ""]
     return "\n".join(lines)
 
 
@@ -142,17 +178,17 @@ def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
-def _quality_lines(record: ArticleSummary) -> list[str]:
+def _quality_items(record: ArticleSummary) -> list[str]:
     q = record.quality
     items = ", ".join(f"{k} {v}" for k, v in q.items.items())
     lines = [
-        f"- model {q.model} at {q.endpoint} ({q.backend}, {q.mode}), prompt {q.prompt_version}",
-        f"- {q.attempts} attempt(s), {q.reasks} re-ask(s), "
+        f"model {q.model} at {q.endpoint} ({q.backend}, {q.mode}), prompt {q.prompt_version}",
+        f"{q.attempts} attempt(s), {q.reasks} re-ask(s), "
         f"{q.prompt_tokens}+{q.completion_tokens} tokens, {q.seconds:.1f}s",
-        f"- items: {items}; grounded {_share(q.grounded_share)}, "
+        f"items: {items}; grounded {_share(q.grounded_share)}, "
         f"{q.flagged} flagged, {q.dropped} dropped; summary support {_share(q.summary_support)}",
     ]
-    lines += [f"- warning: {w}" for w in q.warnings]
+    lines += [f"warning: {w}" for w in q.warnings]
     return lines
 
 
@@ -200,7 +236,7 @@ def render_terminal(record: ArticleSummary) -> Group:
                 _evidence_cell(e.evidence, e.flags),
             )  # fmt: skip
         parts.append(table)
-    parts.append(_text("\n".join(_quality_lines(record)), style="dim"))
+    parts.append(_text("\n".join(f"- {item}" for item in _quality_items(record)), style="dim"))
     return Group(*parts)
 
 

@@ -34,6 +34,7 @@ from .record import (
     when_label,
     who,
 )
+from .render import HTML_GENERATOR
 
 __all__ = ["render_html"]
 
@@ -62,7 +63,7 @@ def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer r
         )
         nav = f'<nav class="toc"><h2>{len(records)} articles</h2><ol>{links}</ol></nav>'
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{HTML_GENERATOR}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         f"{nav}{''.join(sections)}<script>{_JS}</script></body></html>\n"

@@ -7,6 +7,8 @@ import json
 import pkgutil
 from types import ModuleType
 
+import pytest
+
 import summarizer
 from summarizer import load_article
 from summarizer.prompts import load_template, render_messages
@@ -98,7 +100,7 @@ def _hand_built_record() -> ArticleSummary:
 
 def test_markdown_report_lists_items_with_quotes_and_flags() -> None:
     md = render(_hand_built_record(), "markdown")
-    assert md.startswith("# Dupont resigns")
+    assert md.startswith("<!-- summarizer report -->\n# Dupont resigns\n")
     assert "| A1 | Dupont | person |" in md
     assert "a démissionné \\| lundi" in md, "pipes in table cells are escaped"
     assert "lundi → 2020-01" in md
@@ -160,3 +162,25 @@ def test_markdown_names_the_precision_of_a_week_or_a_decade() -> None:
     events = [record.events[0].model_copy(update={"when": week})]
     md = render(record.model_copy(update={"events": events}), "markdown")
     assert "la semaine dernière → 2019-W52, week" in md
+
+
+def test_the_library_decodes_bytes_as_files_are_and_refuses_what_is_not_text() -> None:
+    from summarizer import BinaryInputError, InputError, Settings, summarize
+
+    settings = Settings(base_url="http://127.0.0.1:9/v1", model="m")
+    with pytest.raises(BinaryInputError, match=r"input: binary data \(NUL bytes\)"):
+        summarize(b"\x00\x01", settings)
+    with pytest.raises(InputError, match=r"must be text \(str\) or bytes, not int"):
+        summarize(123, settings)  # type: ignore[arg-type]
+    article = load_article("Le café était fermé lundi.".encode("cp1252"), language="fr")
+    assert article.text == "Le café était fermé lundi."
+
+
+def test_markdown_and_text_views_name_each_article_by_its_id() -> None:
+    records = [_hand_built_record().model_copy(update={"id": f"feed.jsonl#{n}"}) for n in (1, 2)]
+    for fmt in ("markdown", "text"):
+        views = [render(r, fmt) for r in records]  # type: ignore[arg-type]
+        for n, view in enumerate(views, start=1):
+            lines = [line for line in view.splitlines() if line.startswith("article: ")]
+            assert len(lines) == 1, fmt
+            assert lines[0].startswith(f"article: feed.jsonl#{n}"), fmt

@@ -19,6 +19,7 @@ from summarizer.cli import cli
 from summarizer.errors import EndpointTimeoutError
 from summarizer.inputs import read_inputs
 from summarizer.output import JsonlSink, ReportFile
+from summarizer.render import MARKDOWN_MARKER, TEXT_MARKER, render
 
 from .conftest import SAMPLE_EN
 from .test_api import _hand_built_record
@@ -59,6 +60,46 @@ def test_patterns_and_folders_that_match_nothing_are_errors(tmp_path: Path) -> N
         read_inputs([str(tmp_path / "*.txt")])
     with pytest.raises(InputError, match=r"no \.txt, \.md or \.jsonl files"):
         read_inputs([str(tmp_path)])
+
+
+def test_a_recursive_pattern_skips_symlink_loops_and_counts_a_file_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("An article.", encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to("..")
+    (tmp_path / "sub" / "again").symlink_to("..")
+    (tmp_path / "alias").symlink_to("sub")
+    inputs = read_inputs([str(tmp_path / "**" / "*.txt")])
+    assert [i.id for i in inputs] == [str(tmp_path / "alias" / "a.txt")]
+    assert "a link to a folder already searched" in caplog.text
+
+
+def test_jsonl_lines_with_a_text_or_id_of_the_wrong_kind_are_refused_by_name(
+    tmp_path: Path,
+) -> None:
+    from summarizer import BinaryInputError, load_article
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "n", "text": 123}\n'
+        '{"id": ["a"], "text": "An article."}\n'
+        '{"id": true, "text": "An article."}\n'
+        '{"id": 0, "text": "Zero is an id."}\n'
+        '{"id": "nul", "text": "An article\\u0000 with a NUL byte in it, and more words."}\n',
+        encoding="utf-8",
+    )
+    inputs = read_inputs([str(feed)])
+    errors = {i.id: str(i.error) for i in inputs if i.error is not None}
+    assert errors == {
+        "n": f"{feed}:1: 'text' must be a string, not a number",
+        f"{feed}:2": f"{feed}:2: 'id' must be a string or a number, not a list",
+        f"{feed}:3": f"{feed}:3: 'id' must be a string or a number, not a boolean",
+    }
+    nul = next(i for i in inputs if i.id == "nul")
+    assert next(i for i in inputs if i.id == "0").error is None
+    with pytest.raises(BinaryInputError, match=r"nul: binary data \(NUL bytes\)"):
+        load_article(nul.text, article_id=nul.id)
 
 
 def test_missing_and_empty_files_become_error_inputs_not_exceptions(tmp_path: Path) -> None:
@@ -199,14 +240,14 @@ def test_retry_failed_rewrite_keeps_the_mode_and_the_symlink(
 
 def test_report_file_replaces_its_target_only_on_commit(tmp_path: Path) -> None:
     real = tmp_path / "report.md"
-    real.write_text("the previous report\n", encoding="utf-8")
+    real.write_text(f"{MARKDOWN_MARKER}\nthe previous report\n", encoding="utf-8")
     real.chmod(0o640)
     link = tmp_path / "latest.md"
     link.symlink_to(real)
     discarded = ReportFile(link)
     discarded.file.write("half a report")
     discarded.close()
-    assert real.read_text(encoding="utf-8") == "the previous report\n"
+    assert real.read_text(encoding="utf-8") == f"{MARKDOWN_MARKER}\nthe previous report\n"
     kept = ReportFile(link)
     kept.file.write("the new report\n")
     kept.commit()
@@ -221,7 +262,7 @@ def test_a_report_that_cannot_be_finished_leaves_the_target_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "report.md"
-    target.write_text("the previous report\n", encoding="utf-8")
+    target.write_text(f"{TEXT_MARKER}\nthe previous report\n", encoding="utf-8")
     report = ReportFile(target)
     report.file.write("the new report\n")
 
@@ -232,8 +273,59 @@ def test_a_report_that_cannot_be_finished_leaves_the_target_as_it_was(
     with pytest.raises(OutputError, match=r"report\.md: cannot be written \(No space left"):
         report.commit()
     report.close()
-    assert target.read_text(encoding="utf-8") == "the previous report\n"
+    assert target.read_text(encoding="utf-8") == f"{TEXT_MARKER}\nthe previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "html"])
+def test_a_report_does_not_replace_a_file_summarizer_did_not_write_unless_forced(
+    tmp_path: Path, fmt: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("An article.", encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes\n", encoding="utf-8")
+    link = tmp_path / "latest"
+    link.symlink_to(notes)
+    for output in (notes, link):
+        result = CliRunner().invoke(cli, [str(article), "-f", fmt, "-o", str(output)])
+        assert result.exit_code == 2, result.stderr
+        assert "not a report written by summarizer" in result.stderr
+        assert "--force" in result.stderr
+        assert notes.read_text(encoding="utf-8") == "my own notes\n"
+    forced = ReportFile(link, force=True)
+    forced.file.write("the new report\n")
+    forced.commit()
+    forced.close()
+    assert notes.read_text(encoding="utf-8") == "the new report\n"
+
+
+def test_a_report_of_ours_or_an_empty_file_is_replaced_without_force(tmp_path: Path) -> None:
+    record = _hand_built_record()
+    for fmt in ("markdown", "text", "html"):
+        target = tmp_path / f"report.{fmt}"
+        target.write_text(render(record, fmt), encoding="utf-8")  # type: ignore[arg-type]
+        report = ReportFile(target)
+        report.file.write("again\n")
+        report.commit()
+        report.close()
+        assert target.read_text(encoding="utf-8") == "again\n", fmt
+    empty = tmp_path / "empty.md"
+    empty.write_text("\n", encoding="utf-8")
+    ReportFile(empty).close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_an_output_in_a_folder_that_does_not_exist_is_refused_not_created(
+    tmp_path: Path, fmt: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("An article.", encoding="utf-8")
+    output = tmp_path / "missing" / "deeper" / "out"
+    result = CliRunner().invoke(cli, [str(article), "-f", fmt, "-o", str(output)])
+    assert result.exit_code == 2, result.stderr
+    assert f"the folder {output.parent} does not exist" in result.stderr
+    assert not (tmp_path / "missing").exists()
 
 
 def test_ids_shared_by_two_inputs_are_qualified_with_their_source(tmp_path: Path) -> None:

@@ -116,7 +116,7 @@ def test_server_that_is_down_gives_an_error_naming_the_url(runner: CliRunner) ->
 
 
 def test_bad_option_value_is_a_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(cli, [str(SAMPLE_EN), "--mode", "telepathy"])
+    result = runner.invoke(cli, [str(SAMPLE_EN), "--concurrency", "none"])
     assert result.exit_code == 2
 
 
@@ -185,3 +185,27 @@ def test_an_unforeseen_system_error_is_one_line_naming_the_file_not_a_traceback(
     assert result.stderr.count("\n") == 1
     assert "report.md" in result.stderr
     assert "Permission denied" in result.stderr
+
+
+@pytest.mark.parametrize(("option", "message"), [("--backend", "backend"), ("--mode", "mode")])
+def test_an_unknown_backend_or_mode_is_a_configuration_error_as_from_the_environment(
+    runner: CliRunner, option: str, message: str
+) -> None:
+    args = [str(SAMPLE_EN), "--base-url", "http://127.0.0.1:9/v1", "--model", "m"]
+    from_option = runner.invoke(cli, [*args, option, "nope"])
+    variable = f"SUMMARIZER_{option.removeprefix('--').upper()}"
+    from_env = runner.invoke(cli, args, env={variable: "nope"})
+    assert from_option.exit_code == from_env.exit_code == 4
+    assert f"unknown {message} 'nope'; choose one of: auto, " in from_option.stderr
+    assert from_option.stderr == from_env.stderr
+
+
+def test_max_attempts_alone_makes_the_default_reasks_fit(runner: CliRunner, tmp_path: Path) -> None:
+    from summarizer import ConfigurationError, Settings
+
+    assert Settings.from_env({}, max_attempts=1).max_reasks == 0
+    assert Settings.from_env({}, max_attempts=3).max_reasks == 1
+    with pytest.raises(ConfigurationError, match="max_reasks"):
+        Settings.from_env({}, max_attempts=1, max_reasks=1)
+    result = runner.invoke(cli, [str(tmp_path / "gone.txt"), "--max-attempts", "1"])
+    assert result.exit_code == 3, result.stderr

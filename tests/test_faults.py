@@ -516,6 +516,21 @@ def test_invented_headline_and_empty_summary_are_kept_and_flagged_claim_by_claim
     )
 
 
+def test_a_given_date_wins_over_the_header_date_in_the_records_text_and_value() -> None:
+    with FaultServer(["ok"], ANSWER) as server, Summarizer(_settings(server)) as summarizer:
+        given = summarizer.summarize(ARTICLE, date="2020-01-06")
+        from_header = summarizer.summarize(ARTICLE)
+    assert given.article_date is not None
+    assert from_header.article_date is not None
+    assert given.article_date.model_dump() == {
+        "text": "2020-01-06", "value": "2020-01-06", "precision": "day"
+    }  # fmt: skip
+    assert (from_header.article_date.text, from_header.article_date.value) == (
+        "2024-06-11",
+        "2024-06-11",
+    )
+
+
 def test_template_syntax_in_an_article_reaches_the_model_verbatim(
     report: Callable[[str, str], None],
 ) -> None:
@@ -941,11 +956,12 @@ def test_a_failed_report_run_leaves_the_previous_report_as_it_was(
     if not missing:
         article.write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "report.md"
-    out.write_text("# the previous report\n", encoding="utf-8")
+    previous = "<!-- summarizer report -->\n# the previous report\n"
+    out.write_text(previous, encoding="utf-8")
     with FaultServer(script, ANSWER) as server:
         failed = _cli(server, str(article), "-f", "markdown", "-o", str(out), *options)
         assert failed.exit_code == code, failed.stderr
-        assert out.read_text(encoding="utf-8") == "# the previous report\n"
+        assert out.read_text(encoding="utf-8") == previous
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
             ["report.md"] + ([] if missing else ["article.txt"])
         ), "no scratch file is left behind"
@@ -953,7 +969,9 @@ def test_a_failed_report_run_leaves_the_previous_report_as_it_was(
         article.write_text(ARTICLE, encoding="utf-8")
         done = _cli(server, str(article), "-f", "markdown", "-o", str(out))
     assert done.exit_code == 0, done.stderr
-    assert out.read_text(encoding="utf-8").startswith("# Antwerp dockers end strike")
+    assert out.read_text(encoding="utf-8").startswith(
+        "<!-- summarizer report -->\n# Antwerp dockers end strike"
+    )
     if code == 5:
         report(
             "`-f markdown|html|text -o FILE` and the run fails (exit 3, 4 or 5)",
@@ -1157,4 +1175,69 @@ def test_a_misquote_is_reasked_naming_the_change_then_flagged_or_dropped_when_st
         case,
         f"re-asked once naming the change ({words}), then kept flagged "
         f"({item.flags[0]}); dropped with --strict",
+    )
+
+
+def test_a_recursive_pattern_through_symlink_loops_asks_once_per_article(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to("..")
+    (tmp_path / "sub" / "again").symlink_to("..")
+    with FaultServer(["ok"], ANSWER) as server:
+        result = _cli(server, str(tmp_path / "**" / "*.txt"), "-f", "json")
+        asked = len(server.requests)
+    assert result.exit_code == 0, result.stderr
+    assert asked == 1
+    assert json.loads(result.stdout)["id"] == str(tmp_path / "sub" / "article.txt")
+    report(
+        "recursive pattern `d/**/*.txt` through two symlink loops (`sub/loop -> ..`)",
+        f"each article once ({asked} request); the loops are skipped with a warning",
+    )
+
+
+def test_model_markup_in_a_markdown_report_stays_text(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    hostile = {
+        **ANSWER,
+        "headline": "Strike ends\n\n## Forged section\n<details open><script>x()</script>",
+        "summary": "[click](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    }
+    with FaultServer(["ok"], hostile) as server:
+        result = _cli(server, str(article), "-f", "markdown")
+    assert result.exit_code == 0, result.stderr
+    assert "<script" not in result.stdout
+    assert "<img" not in result.stdout
+    assert "\n## Forged" not in result.stdout
+    assert "\\[click\\](javascript:" in result.stdout
+    report(
+        "model answer with HTML, a javascript: link and a forged '## section' (`-f markdown`)",
+        "shown as text: &, <, > as entities, link brackets and block markers escaped, the "
+        "headline on one line",
+    )
+
+
+def test_a_report_does_not_overwrite_a_file_it_did_not_write(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text("my notes\n", encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        refused = _cli(server, str(article), "-f", "markdown", "-o", str(notes))
+        asked = len(server.requests)
+        forced = _cli(server, str(article), "-f", "markdown", "-o", str(notes), "--force")
+    assert refused.exit_code == 2
+    assert asked == 0
+    assert forced.exit_code == 0, forced.stderr
+    assert notes.read_text(encoding="utf-8").startswith("<!-- summarizer report -->\n")
+    report(
+        "`-f markdown -o FILE` where FILE is not a report summarizer wrote",
+        "exit 2, no request, FILE untouched: "
+        f"{refused.stderr.strip().replace(f'{tmp_path}/', '')}; `--force` replaces it",
     )

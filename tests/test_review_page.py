@@ -154,7 +154,43 @@ def test_markdown_and_text_views_carry_no_control_characters() -> None:
     for fmt in formats:
         view = render(record, fmt)
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", view), fmt
-        assert "Évacuation\ufffd[2J" in view
+        escaped = "\\[" if fmt == "markdown" else "["
+        assert f"Évacuation\ufffd{escaped}2J" in view
+
+
+def test_markdown_report_renders_model_html_and_block_markdown_as_text() -> None:
+    from summarizer.render import render
+
+    record = _record(
+        headline="Titre\n\n## fake section\n<details open>",
+        summary=(
+            "# Not a heading\n> not a quote\n- not a list\n1. nor this\n```\n"
+            "[click](javascript:alert(1)) <iframe src=x></iframe> <style>body{}</style>"
+        ),
+    )
+    md = render(record, "markdown")
+    lines = md.splitlines()
+    assert lines[lines.index("# Titre ## fake section &lt;details open&gt;") + 1] == ""
+    assert [line for line in lines if line.startswith("## ")] == [
+        "## Actors", "## Events", "## Quality"
+    ]  # fmt: skip
+    for tag in ("<script", "<img", "<iframe", "<style", "<details", "<b>", "</section"):
+        assert tag not in md, tag
+    assert not re.search(r"(?<!\\)\]\(javascript:", md)
+    assert "\\[click\\](javascript:alert(1))" in md
+    assert not re.search(r"^(>|[-*+] (?!\*\*)|\d+\.|```|~~~)", md.split("## Actors")[0], re.M)
+    assert "\\# Not a heading &gt; not a quote - not a list 1. nor this \\`\\`\\`" in md
+
+
+def test_markdown_and_text_views_show_bidirectional_controls_as_replacement_marks() -> None:
+    from summarizer.render import render
+
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    record = _record(headline=f"Évacuation {bidi}", summary=f"a\u202eb{bidi}")
+    for fmt in ("markdown", "text"):
+        view = render(record, fmt)  # type: ignore[arg-type]
+        assert not set(bidi) & set(view), fmt
+        assert "Évacuation " + "\ufffd" * len(bidi) in view, fmt
 
 
 def test_timeline_orders_times_of_day_within_their_day() -> None:
