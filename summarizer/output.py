@@ -36,7 +36,8 @@ from typing import IO, Any, TextIO
 from .batch import BatchResult
 from .errors import OutputError, OutputLockedError
 from .record import ArticleSummary
-from .render import HTML_GENERATOR, MARKDOWN_MARKER, TEXT_MARKER
+from .render import MARKDOWN_MARKER, TEXT_MARKER
+from .review_page import HTML_GENERATOR
 
 __all__ = ["JsonlSink", "ReportFile", "is_stream", "refuse_input_as_output"]
 

@@ -151,7 +151,7 @@ class Summarizer:
     ) -> tuple[ArticleSummary, bool]:
         """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
-        if isinstance(article, bytes):
+        if not isinstance(article, ArticleInput | Article):
             article = as_text(article)
         given = ArticleInput(id="", text=article) if isinstance(article, str) else article
         if isinstance(given, ArticleInput) and given.error is not None:

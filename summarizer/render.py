@@ -31,7 +31,6 @@ from .record import (
 
 __all__ = [
     "FORMATS",
-    "HTML_GENERATOR",
     "MARKDOWN_MARKER",
     "TEXT_MARKER",
     "Format",
@@ -47,7 +46,6 @@ FORMATS: tuple[str, ...] = get_args(Format)
 # they tell a report of ours from a file -o must not replace.
 MARKDOWN_MARKER = "<!-- summarizer report -->"
 TEXT_MARKER = "summarizer report"
-HTML_GENERATOR = '<meta name="generator" content="summarizer">'
 
 # C0 controls but tab and newline, DEL, and C1 controls (U+009B is a one-character
 # CSI on some terminals), and the bidirectional controls, which reorder what a reader

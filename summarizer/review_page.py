@@ -34,9 +34,11 @@ from .record import (
     when_label,
     who,
 )
-from .render import HTML_GENERATOR
 
-__all__ = ["render_html"]
+__all__ = ["HTML_GENERATOR", "render_html"]
+
+#: Marks a page as this program's, so that ``-o`` may replace it.
+HTML_GENERATOR = '<meta name="generator" content="summarizer">'
 
 _KINDS = ("actor", "stance", "demand", "event")
 

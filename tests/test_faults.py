@@ -518,7 +518,7 @@ def test_invented_headline_and_empty_summary_are_kept_and_flagged_claim_by_claim
 
 def test_a_given_date_wins_over_the_header_date_in_the_records_text_and_value() -> None:
     with FaultServer(["ok"], ANSWER) as server, Summarizer(_settings(server)) as summarizer:
-        given = summarizer.summarize(ARTICLE, date="2020-01-06")
+        given = summarizer.summarize(ArticleInput("dated", ARTICLE, date="2020-01-06"))
         from_header = summarizer.summarize(ARTICLE)
     assert given.article_date is not None
     assert from_header.article_date is not None

@@ -178,7 +178,8 @@ def test_markdown_report_renders_model_html_and_block_markdown_as_text() -> None
         assert tag not in md, tag
     assert not re.search(r"(?<!\\)\]\(javascript:", md)
     assert "\\[click\\](javascript:alert(1))" in md
-    assert not re.search(r"^(>|[-*+] (?!\*\*)|\d+\.|```|~~~)", md.split("## Actors")[0], re.M)
+    # Our own list items (quality lines, flagged claims) open with "**" or "⚠".
+    assert not re.search(r"^(>|[-*+] (?!\*\*|⚠)|\d+\.|```|~~~)", md.split("## Actors")[0], re.M)
     assert "\\# Not a heading &gt; not a quote - not a list 1. nor this \\`\\`\\`" in md
 
 
