@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -40,7 +41,16 @@ __all__ = [
     "DraftStance",
     "draft_problems",
     "read_lenient",
+    "validation_context",
 ]
+
+#: The validation context of the extraction in progress, set by the transport
+#: (``llm.extract``) and read by validators here. instructor's own ``context``
+#: argument would also render every message as a Jinja template, so an article
+#: holding ``{{`` or ``{%`` would be altered or crash.
+validation_context: ContextVar[dict[str, Any] | None] = ContextVar(
+    "validation_context", default=None
+)
 
 ActorKind = Literal[
     "person",
@@ -190,8 +200,6 @@ class Draft(_Item):
 
     @model_validator(mode="after")
     def _check_against_article(self, info: ValidationInfo) -> Draft:
-        from .llm import validation_context
-
         context: dict[str, Any] = info.context or validation_context.get() or {}
         article = context.get("article")
         if isinstance(article, Article) and not context.get("lenient"):

@@ -25,7 +25,6 @@ import json
 import logging
 import random
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import lru_cache
@@ -42,6 +41,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from .article import is_html
 from .config import Settings
 from .connection import Endpoint, RatePause
+from .draft import validation_context
 from .errors import (
     AuthenticationError,
     EndpointError,
@@ -63,17 +63,9 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "Extraction",
     "extract",
-    "validation_context",
 ]
 
 log = logging.getLogger("summarizer")
-
-#: The validation context of the extraction in progress. instructor's own ``context``
-#: argument would also render every message as a Jinja template, so an article
-#: holding ``{{`` or ``{%`` would be altered or crash; validators read this instead.
-validation_context: ContextVar[dict[str, Any] | None] = ContextVar(
-    "validation_context", default=None
-)
 
 T = TypeVar("T", bound=BaseModel)
 Lenient = Callable[[str], tuple[T, list[str]]]
