@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+from .wordlists import ALL_CALENDAR_WORDS, unit_value
+
 __all__ = ["Change", "Difference", "Token", "compare", "number_value", "tokens"]
 
 Change = Literal["number", "negation", "date", "name", "words_changed", "words_dropped"]
@@ -70,33 +72,8 @@ _NEGATION_CUES = _lexicon(
     pt="nao nunca nenhum nenhuma sem",
     de="nicht kein keine keinen keinem keiner keines nie niemals niemand nichts ohne",
 )
-_DATE_WORDS = _lexicon(
-    en="monday tuesday wednesday thursday friday saturday sunday january february march "
-    "april may june july august september october november december",
-    fr="lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai "
-    "juin juillet aout septembre octobre novembre decembre",
-    es="lunes martes miercoles jueves viernes sabado domingo enero febrero marzo abril "
-    "mayo junio julio agosto septiembre octubre noviembre diciembre",
-    it="lunedi martedi mercoledi giovedi venerdi sabato domenica gennaio febbraio marzo "
-    "aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    pt="segunda terca quarta quinta sexta sabado domingo janeiro fevereiro marco abril "
-    "maio junho julho agosto setembro outubro novembro dezembro",
-    de="montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar marz "
-    "april mai juni juli august september oktober november dezember",
-)
 # Month names that are also everyday words count only when capitalised.
 _COMMON_DATE_WORDS = frozenset({"may", "march", "mars", "segunda", "quarta", "quinta"})
-# Values of the small number words, so that "two" in a paraphrase is found as "2".
-_VALUES = {
-    word: str(value)
-    for words in (
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty",
-        "zero un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
-        "quinze seize dix-sept dix-huit dix-neuf vingt",
-    )
-    for value, word in enumerate(words.split())
-}
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = frozenset(".!?:;\n")
 _OPENERS = frozenset(" \t\r\"'«»“”„‘’([-–—")
@@ -206,7 +183,8 @@ def number_value(word: str) -> str | None:
     if any(c.isdigit() for c in word):
         return word
     if word in _NUMBER_WORDS:
-        return _VALUES.get(word, word)
+        value = unit_value(word)
+        return word if value is None else str(value)
     return None
 
 
@@ -217,7 +195,7 @@ def _is_number(token: Token) -> bool:
 def _is_date(token: Token) -> bool:
     if token.text in _COMMON_DATE_WORDS:
         return token.capital
-    return token.text in _DATE_WORDS
+    return token.text in ALL_CALENDAR_WORDS
 
 
 def _describe(said: list[Token], written: list[Token]) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .grounding import fold
+from .wordlists import CALENDAR_WORDS
+from .wordlists import UNITS as _UNITS
 
 __all__ = [
     "CALENDAR_WORDS",
@@ -42,28 +44,6 @@ sur t ta te tes toi ton tous tout toute toutes tres tu un une vers vos votre vou
 #: Function words: never a name, never a content word.
 STOP_WORDS: frozenset[str] = frozenset((_EN_STOP + _FR_STOP).split())
 
-_MONTHS = """
-january february march april may june july august september october november december
-janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
-"""
-_WEEKDAYS = """
-monday tuesday wednesday thursday friday saturday sunday
-lundi mardi mercredi jeudi vendredi samedi dimanche
-"""
-#: Month and weekday names: capitalised in English, yet dates rather than names.
-CALENDAR_WORDS: frozenset[str] = frozenset((_MONTHS + _WEEKDAYS).split())
-
-_UNITS: dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "dozens": 12,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
-    "cinquante": 50, "soixante": 60, "douzaine": 12, "douzaines": 12,
-}  # fmt: skip
 _HUNDREDS = frozenset({"hundred", "hundreds", "cent", "cents"})
 _SCALES: dict[str, int] = {
     "thousand": 1_000, "thousands": 1_000, "mille": 1_000, "milliers": 1_000,
