@@ -1,12 +1,13 @@
-"""One structured call to an OpenAI-compatible server, with one retry budget.
+"""The in-process executor of the request/answer seam: one budget for every attempt.
 
-The SDK's own retries are off (``max_retries=0``): a single tenacity policy, handed to
-instructor, owns every retry. Transient failures (HTTP 429, 5xx, timeouts, dropped
-connections) back off and try again; an answer that fails validation is sent back
-with the error text (a re-ask), at most ``max_reasks`` times.
-Both draw on the same ``max_attempts``. When the budget is spent the caller gets one
-``SummarizerError`` naming the cause; an answer that still fails validation is read
-leniently instead, so that ``verify`` can flag or drop the faulty items one by one.
+``exchange`` sends a ``Request`` (``exchange.prepare``) with the pooled async client and
+hands each answer to a ``finish`` step, which gives the result or the next round (a
+re-ask). The SDK's own retries are off (``max_retries=0``): a single tenacity policy
+owns every retry. Transient failures (HTTP 429, 5xx, timeouts, dropped connections)
+back off and try again; a re-ask goes out at once. Both draw on the same
+``max_attempts``, and the last attempt tells ``finish`` so, which then reads an invalid
+answer leniently (``verify`` flags or drops the faulty items one by one). When the
+budget is spent the caller gets one ``SummarizerError`` naming the cause.
 
 ``Settings.timeout`` bounds each request as a whole, not each read: a server that
 trickles its answer a byte at a time is cut off like one that says nothing. HTTP 429
@@ -20,35 +21,28 @@ with a credential in it (``errors.redact``).
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx2
-import instructor
-import jiter
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel, ValidationError
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from .article import is_html
 from .config import Settings
 from .connection import Endpoint, RatePause
-from .draft import validation_context
 from .errors import (
     AuthenticationError,
     EndpointError,
     EndpointTimeoutError,
     EndpointUnreachableError,
     ModelOutputError,
-    OutputTruncatedError,
     RateLimitError,
     RequestRejectedError,
     ServerError,
@@ -57,92 +51,46 @@ from .errors import (
     redact,
     resource_error,
 )
+from .exchange import Extraction, Lenient, Reask, Request, build_request, first_line, read_answer
 from .usage import Usage
 
 __all__ = [
     "MAX_RETRY_AFTER",
-    "Extraction",
+    "exchange",
     "extract",
 ]
 
 log = logging.getLogger("summarizer")
 
+R = TypeVar("R")
 T = TypeVar("T", bound=BaseModel)
-Lenient = Callable[[str], tuple[T, list[str]]]
-_PARSE_ERRORS = (ValidationError, json.JSONDecodeError)
 _MAX_BACKOFF = 30.0
 #: The longest ``Retry-After`` honoured, in seconds; a server asking for more is not
 #: waited for.
 MAX_RETRY_AFTER = 120.0
 
 
-@dataclass(frozen=True, slots=True)
-class Extraction(Generic[T]):
-    """The parsed answer, whether it passed full validation, and what it cost.
-
-    ``validation_errors`` holds the first line of each validation failure, in order;
-    when ``validated`` is false the last of them is the one the answer still has.
-    """
-
-    value: T
-    validated: bool
-    usage: Usage
-    reasks: int = 0
-    validation_errors: tuple[str, ...] = ()
-    repairs: list[str] = field(default_factory=list)
-
-    @property
-    def unresolved(self) -> str | None:
-        """The validation error the answer still has, when it was read leniently."""
-        if self.validated or not self.validation_errors:
-            return None
-        return self.validation_errors[-1]
-
-
-@dataclass(slots=True)
-class _Tally:
-    """What an extraction in progress has spent, and the validation errors met."""
-
-    calls: int = 0
-    reasks: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    validation_errors: list[str] = field(default_factory=list)
-
-    def usage(self) -> Usage:
-        return Usage(self.calls, self.prompt_tokens, self.completion_tokens)
-
-    def extraction(self, value: T, validated: bool, repairs: list[str]) -> Extraction[T]:
-        return Extraction(
-            value, validated, self.usage(), self.reasks, tuple(self.validation_errors), repairs
-        )
+class _Reasked(Exception):
+    """The answer failed validation and the next round is a re-ask: try again at once."""
 
 
 class _Policy:
-    """The retry decision and wait for one extraction."""
+    """The retry decision and wait for one exchange."""
 
-    def __init__(
-        self, settings: Settings, tally: _Tally, endpoint: Endpoint, pause: RatePause
-    ) -> None:
-        self.max_reasks = settings.max_reasks
-        self.tally = tally
+    def __init__(self, endpoint: Endpoint, pause: RatePause) -> None:
         self.endpoint = endpoint
         self.pause = pause
 
     def should_retry(self, exc: BaseException) -> bool:
-        if isinstance(exc, _PARSE_ERRORS):
-            self.tally.validation_errors.append(_first_line(exc))
-            if self.tally.reasks < self.max_reasks:
-                self.tally.reasks += 1
-                return True
-            return False
+        if isinstance(exc, _Reasked):
+            return True
         if _asked_wait(exc) > MAX_RETRY_AFTER:
             return False
         return _is_transient(exc)
 
     def wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _PARSE_ERRORS):
+        if isinstance(exc, _Reasked):
             return 0.0
         backoff: float = min(_MAX_BACKOFF, 0.5 * 2.0 ** (state.attempt_number - 1))
         backoff *= 0.5 + random.random() / 2
@@ -220,34 +168,91 @@ def _retry_after(headers: Any) -> float | None:
         return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-@lru_cache(maxsize=32)
-def _prepared(response_model: type[T]) -> type[T]:
-    """The model as instructor wraps it, made once, with its JSON Schema computed once.
+async def _send(
+    client: openai.AsyncOpenAI,
+    endpoint: Endpoint,
+    settings: Settings,
+    request: Request,
+    pause: RatePause,
+) -> ChatCompletion:
+    """Send one round's body as it is; the answer, or the error that stopped it."""
+    await pause.wait()
+    body = dict(request.body)
+    model, messages = body.pop("model"), body.pop("messages")
+    # Outside the deadline: the SDK imports its resources on first use, which is the
+    # program's time, not the server's.
+    completions = client.chat.completions
+    try:
+        async with asyncio.timeout(settings.timeout):
+            # The rest of the body goes as it is: the SDK would otherwise walk the
+            # whole schema on every request.
+            response: Any = await completions.create(
+                model=model, messages=messages, extra_body=body
+            )
+    except TimeoutError as exc:
+        raise _DeadlineError(f"no complete answer within {settings.timeout:g}s") from exc
+    except openai.APIStatusError as exc:
+        # Scrubbed here, before anything logs or quotes it.
+        _scrub(exc, endpoint.secrets)
+        raise
+    if isinstance(response, str) or not hasattr(response, "choices"):
+        raise _not_a_completion(response, endpoint, request.spent + Usage(calls=1))
+    if not response.choices:
+        raise _NoChoicesError("the server returned a completion with no choices")
+    return cast(ChatCompletion, response)
 
-    instructor would rebuild the wrapper and regenerate the schema on every call; for a
-    batch that is most of the library's CPU time per article.
+
+async def exchange(
+    client: openai.AsyncOpenAI,
+    endpoint: Endpoint,
+    settings: Settings,
+    request: Request,
+    finish: Callable[[Request, ChatCompletion, bool], R | Reask],
+    pause: RatePause | None = None,
+) -> R:
+    """Send ``request`` and its re-asks until ``finish`` reads a result, within one budget.
+
+    Args:
+        client: An ``AsyncOpenAI`` client built with ``max_retries=0``.
+        endpoint: Where to send it (its credentials are the client's).
+        settings: The budget (``max_attempts``) and the deadline of each request.
+        request: The first round (``exchange.prepare`` or ``exchange.build_request``).
+        finish: Reads an answer: the result, or the next round; told whether the
+            budget allows no further attempt.
+        pause: The endpoint's rate-limit pause, shared by the exchanges of a batch;
+            one of its own when omitted.
+
+    Raises:
+        EndpointError: The server could not serve the request within the budget.
+        ModelOutputError: No answer could be read.
     """
-    from instructor.v2.core.function_calls import response_schema
-
-    wrapped = response_schema(response_model)
-    schema = wrapped.model_json_schema()
-    generate = wrapped.model_json_schema
-
-    def model_json_schema(cls: type[T], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return copy.deepcopy(schema) if not args and not kwargs else generate(*args, **kwargs)
-
-    wrapped.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
-    return wrapped
-
-
-def _first_line(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError) and exc.errors():
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"])
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        return f"{where + ': ' if where else ''}{error['msg']}{more}"[:300]
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__
+    pause = pause or RatePause()
+    state = request
+    retrying = AsyncRetrying(
+        stop=stop_after_attempt(settings.max_attempts),
+        retry=retry_if_exception(_Policy(endpoint, pause).should_retry),
+        wait=_Policy(endpoint, pause).wait,
+        reraise=True,
+    )
+    try:
+        async for attempt in retrying:
+            with attempt:
+                last = attempt.retry_state.attempt_number >= settings.max_attempts
+                try:
+                    answer = await _send(client, endpoint, settings, state, pause)
+                except BaseException:
+                    state = state.charged(Usage(calls=1))
+                    raise
+                outcome = finish(state, answer, last)
+                if isinstance(outcome, Reask):
+                    state = outcome.request
+                    raise _Reasked
+                return outcome
+    except SummarizerError:
+        raise
+    except (openai.OpenAIError, _NoChoicesError, _DeadlineError, OSError) as exc:
+        raise _endpoint_error(exc, endpoint, settings, state.spent) from exc
+    raise AssertionError("the retry loop ends by returning or raising")  # pragma: no cover
 
 
 async def extract(
@@ -262,138 +267,31 @@ async def extract(
 ) -> Extraction[T]:
     """Ask the endpoint to fill ``response_model`` and validate the answer.
 
+    ``exchange`` with ``read_answer``: the same seam as an article's, for any model.
+
     Args:
         client: An ``AsyncOpenAI`` client built with ``max_retries=0``.
         endpoint: Where to send it, with which model and mode.
         settings: Budget, sampling and limits.
         messages: The rendered prompt.
         response_model: The Pydantic model to fill.
-        context: Validation context; ``verify`` relies on ``{"article": ...}``.
+        context: Validation context.
         lenient: Reads an answer that still fails validation once the re-ask budget is
-            spent, returning what it could keep and what it dropped; without it such an
-            answer is a ``ModelOutputError``.
-        pause: The endpoint's rate-limit pause, shared by the extractions of a batch;
-            one of its own when omitted.
-
-    Returns:
-        The answer, with ``validated`` false when it was read by ``lenient`` after
-        the re-ask budget ran out.
+            spent; without it such an answer is a ``ModelOutputError``.
+        pause: The endpoint's rate-limit pause; one of its own when omitted.
 
     Raises:
         EndpointError: The server could not serve the request within the budget.
         ModelOutputError: No answer could be read as ``response_model`` at all.
     """
-    tally = _Tally()
-    pause = pause or RatePause()
+    request = build_request(endpoint, settings, messages, response_model)
 
-    async def send(**kwargs: Any) -> Any:
-        await pause.wait()
-        tally.calls += 1
-        kwargs = endpoint.shape(kwargs, response_model, settings.max_items)
-        # Outside the deadline: the SDK imports its resources on first use, which is
-        # the program's time, not the server's.
-        completions = client.chat.completions
-        try:
-            async with asyncio.timeout(settings.timeout):
-                response = await completions.create(**kwargs)
-        except TimeoutError as exc:
-            raise _DeadlineError(f"no complete answer within {settings.timeout:g}s") from exc
-        except openai.APIStatusError as exc:
-            # Scrubbed here, before instructor logs it or anything quotes it.
-            _scrub(exc, endpoint.secrets)
-            raise
-        if isinstance(response, str) or not hasattr(response, "choices"):
-            raise _not_a_completion(response, endpoint, tally.usage())
-        if not response.choices:
-            raise _NoChoicesError("the server returned a completion with no choices")
-        if response.usage is not None:
-            tally.prompt_tokens += response.usage.prompt_tokens or 0
-            tally.completion_tokens += response.usage.completion_tokens or 0
-        return response
-
-    policy = _Policy(settings, tally, endpoint, pause)
-    retrying = AsyncRetrying(
-        stop=stop_after_attempt(settings.max_attempts),
-        retry=retry_if_exception(policy.should_retry),
-        wait=policy.wait,
-        reraise=True,
-    )
-    # instructor types ``create`` for sync use; the function it wraps here is async.
-    create: Any = instructor.patch(create=send, mode=endpoint.instructor_mode)
-    request = endpoint.sampling(settings)
-    request.update(model=endpoint.model, messages=messages)
-    token = validation_context.set(context)
-    try:
-        value = await create(
-            response_model=_prepared(response_model), max_retries=retrying, **request
+    def read(state: Request, answer: ChatCompletion, last: bool) -> Extraction[T] | Reask:
+        return read_answer(
+            state, answer, response_model, context=context, lenient=lenient, last=last
         )
-    except IncompleteOutputException as exc:
-        salvaged = _salvage_truncated(exc.last_completion, lenient)
-        if salvaged is not None:
-            value, repairs = salvaged
-            note = (
-                f"the answer was cut off at the output limit of {settings.max_output_tokens} "
-                "tokens; what came after is lost"
-            )
-            return tally.extraction(value, False, [note, *repairs])
-        truncated = OutputTruncatedError(
-            f"the model's answer was cut off at the output limit of {settings.max_output_tokens} "
-            "tokens; raise Settings.max_output_tokens or use a larger model",
-            usage=tally.usage(),
-        )
-        raise truncated from exc
-    except InstructorRetryException as exc:
-        cause = exc.__cause__
-        if isinstance(cause, _PARSE_ERRORS) and exc.last_completion is not None:
-            value, repairs = _read_leniently(exc.last_completion, lenient, tally)
-            return tally.extraction(value, False, repairs)
-        raise _endpoint_error(cause or exc, endpoint, settings, tally) from (cause or exc)
-    except openai.OpenAIError as exc:
-        raise _endpoint_error(exc, endpoint, settings, tally) from exc
-    finally:
-        validation_context.reset(token)
-    return tally.extraction(value, True, [])
 
-
-def _read_leniently(
-    completion: Any, lenient: Lenient[T] | None, tally: _Tally
-) -> tuple[T, list[str]]:
-    problems = "; ".join(tally.validation_errors[-1:])
-    if lenient is not None:
-        try:
-            return lenient(_completion_text(completion))
-        except ValueError as exc:  # includes ValidationError and JSONDecodeError
-            problems = problems or _first_line(exc)
-    raise ModelOutputError(
-        f"the model gave no usable answer after {tally.calls} attempt(s) "
-        f"({tally.reasks} re-ask(s)): {problems}",
-        usage=tally.usage(),
-    )
-
-
-def _salvage_truncated(completion: Any, lenient: Lenient[T] | None) -> tuple[T, list[str]] | None:
-    """Read what a cut-off answer holds: its complete items, if it has a headline and summary."""
-    if lenient is None:
-        return None
-    text = _completion_text(completion)
-    start = text.find("{")
-    if start < 0:
-        return None
-    try:
-        partial = jiter.from_json(text[start:].encode(), partial_mode="trailing-strings")
-        return lenient(json.dumps(partial))
-    except ValueError:
-        return None
-
-
-def _completion_text(completion: Any) -> str:
-    try:
-        message = completion.choices[0].message
-    except (AttributeError, IndexError):
-        return ""
-    if getattr(message, "tool_calls", None):
-        return str(message.tool_calls[0].function.arguments or "")
-    return str(message.content or "")
+    return await exchange(client, endpoint, settings, request, read, pause)
 
 
 def _scrub(exc: openai.APIStatusError, secrets: tuple[str, ...]) -> None:
@@ -421,9 +319,9 @@ def _not_a_completion(response: Any, endpoint: Endpoint, usage: Usage) -> Unexpe
 
 
 def _endpoint_error(
-    exc: BaseException, endpoint: Endpoint, settings: Settings, tally: _Tally
+    exc: BaseException, endpoint: Endpoint, settings: Settings, usage: Usage
 ) -> SummarizerError:
-    error = _map_error(exc, endpoint, settings, tally.calls, tally.usage())
+    error = _map_error(exc, endpoint, settings, usage.calls, usage)
     error.args = (redact(str(error), endpoint.secrets),)
     return error
 
@@ -498,7 +396,7 @@ def _map_error(
         return RequestRejectedError(
             f"{url} rejected the request (HTTP {status}): {detail}{hint}", url=url, usage=usage
         )
-    return EndpointError(f"request to {url} failed: {_first_line(exc)}", url=url, usage=usage)
+    return EndpointError(f"request to {url} failed: {first_line(exc)}", url=url, usage=usage)
 
 
 def _server_message(exc: openai.APIStatusError) -> str:
@@ -508,4 +406,4 @@ def _server_message(exc: openai.APIStatusError) -> str:
         message = inner.get("message") if isinstance(inner, dict) else inner
         if message:
             return " ".join(str(message).split())[:300]
-    return _first_line(exc)
+    return first_line(exc)

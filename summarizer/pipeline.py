@@ -12,16 +12,16 @@ import asyncio
 import time
 from types import TracebackType
 
+from openai.types.chat import ChatCompletion
+
 from .article import Article, as_text, load_article
-from .assemble import assemble_record
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
-from .draft import Draft, read_lenient
-from .errors import InputError
+from .exchange import Reask, Request, finish, prepare
 from .inputs import ArticleInput
-from .llm import extract
-from .prompts import load_template, render_messages
+from .llm import exchange
+from .prompts import load_template
 from .record import SCHEMA_VERSION, ArticleSummary
 
 __all__ = ["Summarizer", "asummarize", "summarize"]
@@ -183,54 +183,22 @@ class Summarizer:
                 article_id=record_id,
             )
         )
-        output_language = self.settings.output_language or loaded.language
-        record = await self._summarize(loaded, output_language, started)
+        record = await self._summarize(loaded, started, key)
         if self.cache is not None and key is not None:
             self.cache.put(key, record)
         return record, False
 
     async def _summarize(
-        self, article: Article, output_language: str, started: float
+        self, article: Article, started: float, cache_key: str | None
     ) -> ArticleSummary:
         settings = self.settings
-        messages = render_messages(article, self._template, output_language=output_language)
-        _check_fits(messages, settings, article)
         endpoint, client = await self.connection.ready()
-        result = await extract(
-            client, endpoint, settings, messages, Draft, {"article": article}, read_lenient,
-            self.connection.pause,
-        )  # fmt: skip
-        return assemble_record(
-            article,
-            result.value,
-            endpoint=endpoint,
-            prompt_version=self._template.version,
-            usage=result.usage,
-            reasks=result.reasks,
-            unresolved=result.unresolved,
-            repairs=result.repairs,
-            output_language=output_language,
-            strict=settings.strict,
-            seconds=time.perf_counter() - started,
-        )
+        request = prepare(article, settings, endpoint, template=self._template, cache_key=cache_key)
 
+        def read(state: Request, answer: ChatCompletion, last: bool) -> ArticleSummary | Reask:
+            return finish(article, state, answer, last=last, seconds=time.perf_counter() - started)
 
-def _check_fits(messages: list[dict[str, str]], settings: Settings, article: Article) -> None:
-    """Refuse a prompt that cannot fit the context window: never truncate an article."""
-    if settings.context_window is None:
-        return
-    chars = sum(len(m["content"]) for m in messages)
-    # About three characters a token for European languages; fewer for others, so
-    # this errs on the side of refusing.
-    estimate = chars // 3
-    room = settings.context_window - settings.max_output_tokens
-    if estimate > room:
-        raise InputError(
-            f"{article.id or 'input'}: the article is too long for the model: its prompt is "
-            f"about {estimate} tokens, and the context window of {settings.context_window} "
-            f"tokens leaves {max(room, 0)} beside the {settings.max_output_tokens} reserved for "
-            "the answer; split the article or use a model with a longer context"
-        )
+        return await exchange(client, endpoint, settings, request, read, self.connection.pause)
 
 
 def summarize(

@@ -22,15 +22,15 @@ from summarizer.errors import (
     RequestRejectedError,
     ServerError,
 )
+from summarizer.exchange import Extraction
 from summarizer.llm import (
-    Extraction,
     _endpoint_error,
     _is_transient,
     _Policy,
     _retry_after,
-    _Tally,
     extract,
 )
+from summarizer.usage import Usage
 
 URL = "http://127.0.0.1:9999/v1"
 REQUEST = httpx2.Request("POST", URL + "/chat/completions")
@@ -82,21 +82,6 @@ def test_transient_failures_are_retried_and_others_are_not(exc: Exception, trans
     assert _is_transient(exc) is transient
 
 
-def test_validation_errors_are_reasked_only_within_the_reask_budget() -> None:
-    tally = _Tally()
-    settings = Settings(max_attempts=4, max_reasks=1, model="m")
-    endpoint = Endpoint.from_settings(settings, base_url="http://h/v1")
-    policy = _Policy(settings, tally, endpoint, RatePause())
-    error = _validation_error()
-    assert policy.should_retry(error) is True
-    assert policy.should_retry(error) is False
-    assert tally.reasks == 1
-    assert (
-        tally.validation_errors
-        == ["x: Input should be a valid integer, unable to parse string as an integer"] * 2
-    )
-
-
 @pytest.mark.parametrize(
     ("headers", "seconds"),
     [
@@ -136,7 +121,7 @@ def test_retry_after_headers_are_honoured(headers: dict[str, str], seconds: floa
 def test_spent_budget_becomes_one_clear_error_naming_the_url(
     exc: Exception, error: type[Exception], words: str
 ) -> None:
-    mapped = _endpoint_error(exc, _endpoint(), Settings(), _Tally(calls=3))
+    mapped = _endpoint_error(exc, _endpoint(), Settings(), Usage(calls=3))
     assert isinstance(mapped, error)
     assert words in str(mapped)
     assert URL in str(mapped)
@@ -298,7 +283,7 @@ def test_no_file_handle_for_a_socket_is_a_resource_error_not_a_dead_server() -> 
         exc = openai.APIConnectionError(request=REQUEST)
         exc.__cause__ = connect
     assert not _is_transient(exc)
-    mapped = _endpoint_error(exc, _endpoint(), Settings(), _Tally(calls=1))
+    mapped = _endpoint_error(exc, _endpoint(), Settings(), Usage(calls=1))
     assert isinstance(mapped, ResourceError)
     assert mapped.exit_code == 7
     assert "too many open files" in str(mapped)
@@ -310,7 +295,7 @@ def test_a_server_naming_when_to_come_back_pauses_every_request_and_says_so(
     from tenacity import RetryCallState
 
     pause = RatePause()
-    policy = _Policy(Settings(model="m"), _Tally(), _endpoint(), pause)
+    policy = _Policy(_endpoint(), pause)
     state = RetryCallState(None, None, (), {})
     error = _status(503, headers={"retry-after": "3"})
     state.set_exception((type(error), error, None))
