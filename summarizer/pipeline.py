@@ -151,42 +151,54 @@ class Summarizer:
     ) -> tuple[ArticleSummary, bool]:
         """``asummarize``, also saying whether the record came from the cache."""
         started = time.perf_counter()
+        given = self._given(article)
+        key = self.cache_key(given)
+        if self.cache is not None and key is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit.model_copy(update={"id": given.id or None}), True
+        record = await self._summarize(self.load(given), started, key)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, record)
+        return record, False
+
+    @staticmethod
+    def _given(article: str | bytes | ArticleInput | Article) -> ArticleInput | Article:
         if not isinstance(article, ArticleInput | Article):
             article = as_text(article)
         given = ArticleInput(id="", text=article) if isinstance(article, str) else article
         if isinstance(given, ArticleInput) and given.error is not None:
             raise given.error
-        record_id = given.id or None
-        key = None
-        if self.cache is not None:
-            # Keyed on the input as given, so a hit costs no parsing at all.
-            key = cache_key(
-                {
-                    "text": given.text,
-                    "date": str(given.date),
-                    "language": given.language,
-                    "title": given.title,
-                    **self._identity(),
-                }
-            )
-            hit = self.cache.get(key)
-            if hit is not None:
-                return hit.model_copy(update={"id": record_id}), True
-        loaded = (
-            given
-            if isinstance(given, Article)
-            else load_article(
-                given.text,
-                date=given.date,
-                language=given.language,
-                title=given.title,
-                article_id=record_id,
-            )
+        return given
+
+    def cache_key(self, given: ArticleInput | Article) -> str | None:
+        """The record cache's key for an article as given; ``None`` without a cache.
+
+        Keyed on the input as given, so a hit costs no parsing at all.
+        """
+        if self.cache is None:
+            return None
+        return cache_key(
+            {
+                "text": given.text,
+                "date": str(given.date),
+                "language": given.language,
+                "title": given.title,
+                **self._identity(),
+            }
         )
-        record = await self._summarize(loaded, started, key)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, record)
-        return record, False
+
+    def load(self, given: ArticleInput | Article) -> Article:
+        """The article as read from an input (an ``Article`` is already read)."""
+        if isinstance(given, Article):
+            return given
+        return load_article(
+            given.text,
+            date=given.date,
+            language=given.language,
+            title=given.title,
+            article_id=given.id or None,
+        )
 
     async def _summarize(
         self, article: Article, started: float, cache_key: str | None
