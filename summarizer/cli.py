@@ -23,11 +23,12 @@ from rich.console import Console
 
 from . import __version__
 from .cache import Cache, open_cache
+from .cli_batch import batch_group
 from .config import Settings
-from .connection import BACKENDS, MODES
-from .console import BatchView, print_error, report_totals, setup_logging
+from .console import BatchView, report_totals, setup_logging
 from .errors import SummarizerError, resource_error
 from .inputs import ArticleInput, read_inputs
+from .options import endpoint_options, fail
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .render import FORMATS
@@ -56,7 +57,7 @@ class _DefaultGroup(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             error = resource_error(exc) or SummarizerError(f"{where}{exc.strerror or exc}")
             _quiet_stdout()
-            return _fail(Console(stderr=True), error)
+            return fail(Console(stderr=True), error)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args:
@@ -84,37 +85,6 @@ def cli() -> None:
     With no endpoint configured (no OPENAI_API_KEY, no --base-url) and the [local]
     extra installed, a tiny embedded model runs offline for the duration of the run.
     """
-
-
-def _endpoint_options(func: Any) -> Any:
-    options = [
-        click.option("--model", "-m", help="Model name. [env: SUMMARIZER_MODEL]"),
-        click.option("--base-url", help="OpenAI-compatible base URL. [env: OPENAI_BASE_URL]"),
-        click.option("--api-key", help="API key. [env: OPENAI_API_KEY]"),
-        # Checked by the library, not by click, so that an unknown name is a configuration
-        # error (exit 4) whether it comes from here or from the environment.
-        click.option(
-            "--backend",
-            help=f"Server profile: auto (guessed from the URL), {', '.join(BACKENDS)}. "
-            "[env: SUMMARIZER_BACKEND]",
-        ),
-        click.option(
-            "--mode",
-            help=f"Structured-output mode: auto (the backend's), {', '.join(MODES)}. "
-            "[env: SUMMARIZER_MODE]",
-        ),
-        click.option(
-            "--timeout",
-            type=float,
-            help="Seconds a request may take in all, answer included. [env: SUMMARIZER_TIMEOUT]",
-        ),
-        click.option(
-            "--prompt", help="Prompt template name (prompts/NAME.txt). [env: SUMMARIZER_PROMPT]"
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 @cli.command("run")
@@ -158,7 +128,7 @@ def _endpoint_options(func: Any) -> Any:
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
     help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
 )  # fmt: skip
-@_endpoint_options
+@endpoint_options
 def run(
     articles: tuple[str, ...],
     fmt: str,
@@ -203,7 +173,7 @@ def run(
         cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
     except SummarizerError as exc:
-        _fail(err, exc)
+        fail(err, exc)
     single = len(inputs) == 1
     if fmt == "auto":
         fmt = "terminal" if single and output is None and sys.stdout.isatty() else "json"
@@ -212,7 +182,7 @@ def run(
     try:
         sink, report = _open_output(output, fmt, inputs, retry_failed=retry_failed, force=force)
     except SummarizerError as exc:
-        _fail(err, exc)
+        fail(err, exc)
     out = report.file if report is not None else None
     view = BatchView(fmt, out, err, to_sink=sink is not None, show_progress=not single)
     try:
@@ -227,7 +197,7 @@ def run(
         if report is not None and totals.done:
             report.commit()
     except SummarizerError as exc:
-        _fail(err, exc)
+        fail(err, exc)
     except KeyboardInterrupt:
         err.print(
             "summarizer: interrupted; finished articles are saved, rerun the same command to resume"
@@ -296,7 +266,7 @@ def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
     try:
         ctx.obj = Settings.from_env(cache_dir=cache_dir).cache_dir
     except SummarizerError as exc:
-        _fail(Console(stderr=True), exc)
+        fail(Console(stderr=True), exc)
 
 
 @cache_group.command("info")
@@ -320,7 +290,7 @@ def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
         with Cache(cache_dir) as cache:
             return use(cache)
     except SummarizerError as exc:
-        return _fail(Console(stderr=True), exc)  # type: ignore[no-any-return]
+        return fail(Console(stderr=True), exc)  # type: ignore[no-any-return]
 
 
 @cli.command("eval")
@@ -330,7 +300,7 @@ def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
 @click.option("--concurrency", "-j", type=click.IntRange(1, 64), default=4, show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
 @click.option("--max-items", type=int, help="Cap each list in constrained answers.")
-@_endpoint_options
+@endpoint_options
 def eval_command(
     gold: Path,
     as_json: bool,
@@ -357,7 +327,7 @@ def eval_command(
         summarizer.preflight()
         report = asyncio.run(_eval(summarizer, articles, concurrency, run_eval))
     except SummarizerError as exc:
-        _fail(err, exc)
+        fail(err, exc)
     endpoint_used = summarizer.resolved_endpoint
     title = f"{gold.name}: " + (
         f"{endpoint_used.model} ({endpoint_used.backend.name}) at {endpoint_used.base_url}"
@@ -377,7 +347,7 @@ async def _eval(summarizer: Summarizer, articles: Any, concurrency: int, run: An
 
 @cli.command("check")
 @click.option("--all-modes", is_flag=True, help="Try every structured-output mode once.")
-@_endpoint_options
+@endpoint_options
 def check(all_modes: bool, **endpoint: Any) -> None:
     """Probe an endpoint: can it be reached, and does it return valid structured output?
 
@@ -392,7 +362,7 @@ def check(all_modes: bool, **endpoint: Any) -> None:
         with Summarizer(settings) as summarizer:
             report = probe(summarizer, all_modes=all_modes)
     except SummarizerError as exc:
-        _fail(err, exc)
+        fail(err, exc)
     for line in report.lines:
         click.echo(line)
     if report.exit_code:
@@ -411,9 +381,7 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
-def _fail(err: Console, exc: SummarizerError) -> Any:
-    print_error(err, exc)
-    sys.exit(exc.exit_code)
+cli.add_command(batch_group)
 
 
 def main() -> None:

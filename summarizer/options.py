@@ -1,0 +1,51 @@
+"""Command-line pieces every command shares: the endpoint options and the way to fail."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+
+from .connection import BACKENDS, MODES
+from .console import print_error
+from .errors import SummarizerError
+
+__all__ = ["endpoint_options", "fail"]
+
+
+def endpoint_options(func: Any) -> Any:
+    options = [
+        click.option("--model", "-m", help="Model name. [env: SUMMARIZER_MODEL]"),
+        click.option("--base-url", help="OpenAI-compatible base URL. [env: OPENAI_BASE_URL]"),
+        click.option("--api-key", help="API key. [env: OPENAI_API_KEY]"),
+        # Checked by the library, not by click, so that an unknown name is a configuration
+        # error (exit 4) whether it comes from here or from the environment.
+        click.option(
+            "--backend",
+            help=f"Server profile: auto (guessed from the URL), {', '.join(BACKENDS)}. "
+            "[env: SUMMARIZER_BACKEND]",
+        ),
+        click.option(
+            "--mode",
+            help=f"Structured-output mode: auto (the backend's), {', '.join(MODES)}. "
+            "[env: SUMMARIZER_MODE]",
+        ),
+        click.option(
+            "--timeout",
+            type=float,
+            help="Seconds a request may take in all, answer included. [env: SUMMARIZER_TIMEOUT]",
+        ),
+        click.option(
+            "--prompt", help="Prompt template name (prompts/NAME.txt). [env: SUMMARIZER_PROMPT]"
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def fail(err: Console, exc: SummarizerError) -> Any:
+    print_error(err, exc)
+    sys.exit(exc.exit_code)
