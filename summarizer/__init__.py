@@ -38,6 +38,7 @@ from .errors import (
     SummarizerError,
     UnexpectedResponseError,
 )
+from .exchange import Reask, Request, finish, prepare
 from .inputs import ArticleInput, read_inputs
 from .pipeline import Summarizer, asummarize, summarize
 from .record import (
@@ -95,6 +96,8 @@ __all__ = [
     "PartialDate",
     "Quality",
     "RateLimitError",
+    "Reask",
+    "Request",
     "RequestRejectedError",
     "ResourceError",
     "Sentence",
@@ -110,7 +113,9 @@ __all__ = [
     "arun_batch",
     "asummarize",
     "asummarize_many",
+    "finish",
     "load_article",
+    "prepare",
     "read_inputs",
     "render",
     "render_html",

@@ -365,6 +365,9 @@ def check(all_modes: bool, **endpoint: Any) -> None:
         fail(err, exc)
     for line in report.lines:
         click.echo(line)
+    if all_modes:
+        mode = report.recommended_mode
+        click.echo(f"use:      --mode {mode}" if mode else "use:      no mode gave a valid answer")
     if report.exit_code:
         sys.exit(report.exit_code)
 

@@ -31,6 +31,9 @@ class Probe:
 
     lines: list[str] = field(default_factory=list)
     exit_code: int = 0
+    #: With ``all_modes``: the first mode that gave a valid answer (``Settings.mode``),
+    #: or ``None`` when none did or none was tried.
+    recommended_mode: str | None = None
 
 
 def probe(summarizer: Summarizer, *, all_modes: bool = False) -> Probe:
@@ -67,7 +70,7 @@ def probe(summarizer: Summarizer, *, all_modes: bool = False) -> Probe:
         )
         lines += [f"warning:  {w}" for w in q.warnings]
     if all_modes:
-        mode_lines, mode_failure = _try_modes(summarizer)
+        mode_lines, mode_failure, report.recommended_mode = _try_modes(summarizer)
         lines += mode_lines
         report.exit_code = report.exit_code or mode_failure
     report.lines = lines
@@ -78,8 +81,9 @@ def probe(summarizer: Summarizer, *, all_modes: bool = False) -> Probe:
 _PREFERENCE = ("json_schema", "json_object_schema", "tools", "json_object", "md_json")
 
 
-def _try_modes(summarizer: Summarizer) -> tuple[list[str], int]:
-    """The line for each mode, and 0 if one worked, else the last failure's exit status."""
+def _try_modes(summarizer: Summarizer) -> tuple[list[str], int, str | None]:
+    """The line for each mode; 0 if one worked, else the last failure's exit status; the
+    first mode that worked."""
     endpoint = summarizer.endpoint
     working = []
     lines = []
@@ -107,10 +111,8 @@ def _try_modes(summarizer: Summarizer) -> tuple[list[str], int]:
         if verdict == "ok":
             working.append(mode)
     if working:
-        lines.append(f"use:      --mode {working[0]}")
-        return lines, 0
-    lines.append("use:      no mode gave a valid answer from this model")
-    return lines, failure
+        return lines, 0, working[0]
+    return lines, failure, None
 
 
 async def _models(summarizer: Summarizer) -> str:
