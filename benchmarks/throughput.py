@@ -8,8 +8,13 @@ sentence). Then:
 1. runs ``--articles`` synthetic articles through ``summarizer``'s batch engine at
    ``--concurrency``, and prints wall time, the ideal N·L/C, their ratio, and the
    library's CPU time per article (the server's CPU is in the other process);
-2. runs a plain sequential instructor loop over the same server and articles;
-3. fills a record cache with ``--cached`` articles, re-runs them warm, and prints the
+2. runs, at the same concurrency and on the same server and articles, the floor: a raw
+   async openai SDK loop that parses each answer with pydantic, and an async instructor
+   loop (``response_model=Draft``); both get their prompts rendered beforehand, outside
+   the clock. The engine's CPU per article is printed as a ratio of the floor's
+   (target <= 1.5x, though the engine also reads, grounds and verifies each article);
+3. runs a plain sequential instructor loop over the same server and articles;
+4. fills a record cache with ``--cached`` articles, re-runs them warm, and prints the
    requests that re-run made (should be 0) and its wall time.
 
 Targets: ratio >= 0.90 at N=200, L=0.5 s, C=16; < 5 ms library CPU per article; a warm
@@ -152,6 +157,69 @@ async def _batch(
     return time.perf_counter() - wall, time.process_time() - cpu, failures
 
 
+def _messages(texts: list[str]) -> list[list[dict[str, str]]]:
+    from summarizer import load_article
+    from summarizer.prompts import load_template, render_messages
+
+    template = load_template()
+    return [render_messages(load_article(text, language="en"), template) for text in texts]
+
+
+async def _raw_sdk(
+    base_url: str, prompts: list[list[dict[str, str]]], concurrency: int
+) -> tuple[float, float]:
+    """The floor: the async SDK and pydantic, nothing else."""
+    import openai
+
+    from summarizer.draft import Draft
+
+    client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(messages: list[dict[str, str]]) -> None:
+        async with gate:
+            response = await client.chat.completions.create(
+                model="bench",
+                messages=messages,
+                response_format={"type": "json_object"},  # type: ignore[arg-type]
+            )
+            Draft.model_validate_json(response.choices[0].message.content or "")
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(one(m) for m in prompts))
+    result = time.perf_counter() - wall, time.process_time() - cpu
+    await client.close()
+    return result
+
+
+async def _instructor_async(
+    base_url: str, prompts: list[list[dict[str, str]]], concurrency: int
+) -> tuple[float, float]:
+    import instructor
+    import openai
+
+    from summarizer.draft import Draft
+
+    raw = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
+    client = instructor.from_openai(raw, mode=instructor.Mode.JSON_SCHEMA)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(messages: list[dict[str, str]]) -> None:
+        async with gate:
+            await client.chat.completions.create(
+                model="bench",
+                messages=messages,
+                response_model=Draft,
+                max_retries=0,  # type: ignore[arg-type]
+            )
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(one(m) for m in prompts))
+    result = time.perf_counter() - wall, time.process_time() - cpu
+    await raw.close()
+    return result
+
+
 def _sequential_instructor(base_url: str, texts: list[str]) -> float:
     import instructor
     import openai
@@ -208,6 +276,20 @@ def main() -> None:
         )
         print(f"  library CPU {cpu / args.articles * 1000:.2f} ms per article (target < 5 ms)")
         print(f"  requests {_requests(slow) - before}, failures {failures}")
+
+        prompts = _messages(texts)
+        ideal_c = f"ideal {ideal:.2f}s"
+        raw_wall, raw_cpu = asyncio.run(_raw_sdk(slow, prompts, args.concurrency))
+        ins_wall, ins_cpu = asyncio.run(_instructor_async(slow, prompts, args.concurrency))
+        per = 1000 / args.articles
+        print(f"same run, same server, concurrency {args.concurrency} ({ideal_c}):")
+        print(f"  {'':22} {'wall s':>7} {'ratio':>6} {'CPU ms/article':>15} {'CPU vs raw':>11}")
+        for name, w, c in (
+            ("raw async SDK", raw_wall, raw_cpu),
+            ("instructor async", ins_wall, ins_cpu),
+            ("summarizer engine", wall, cpu),
+        ):
+            print(f"  {name:22} {w:7.2f} {ideal / w:6.3f} {c * per:15.2f} {c / raw_cpu:10.2f}x")
 
         n_seq = args.sequential or args.articles
         seq = _sequential_instructor(slow, texts[:n_seq])

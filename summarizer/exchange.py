@@ -191,7 +191,9 @@ def _prepared(response_model: type[T]) -> type[T]:
     """The model as instructor wraps it, made once, with its JSON Schema computed once.
 
     instructor would rebuild the wrapper and regenerate the schema on every call; for a
-    batch that is most of the library's CPU time per article.
+    batch that is most of the library's CPU time per article. Requests share the schema's
+    nested parts (as they share the grammar schema): each gets its own top level, which
+    is all instructor's handlers write to, and a re-ask copies the body before changing it.
     """
     from instructor.v2.core.function_calls import response_schema
     from instructor.v2.core.response_model import prepare_response_model
@@ -201,7 +203,7 @@ def _prepared(response_model: type[T]) -> type[T]:
     generate = wrapped.model_json_schema
 
     def model_json_schema(cls: type[T], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return copy.deepcopy(schema) if not args and not kwargs else generate(*args, **kwargs)
+        return dict(schema) if not args and not kwargs else generate(*args, **kwargs)
 
     wrapped.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
     prepared = prepare_response_model(wrapped)

@@ -177,17 +177,12 @@ async def _send(
 ) -> ChatCompletion:
     """Send one round's body as it is; the answer, or the error that stopped it."""
     await pause.wait()
-    body = dict(request.body)
-    model, messages = body.pop("model"), body.pop("messages")
-    # Outside the deadline: the SDK imports its resources on first use, which is the
-    # program's time, not the server's.
-    completions = client.chat.completions
     try:
         async with asyncio.timeout(settings.timeout):
-            # The rest of the body goes as it is: the SDK would otherwise walk the
-            # whole schema on every request.
-            response: Any = await completions.create(
-                model=model, messages=messages, extra_body=body
+            # The body goes on the wire as it is: the SDK's typed ``create`` would walk
+            # every parameter and the whole schema again on each request.
+            response: Any = await client.post(
+                "/chat/completions", body=request.body, cast_to=ChatCompletion
             )
     except TimeoutError as exc:
         raise _DeadlineError(f"no complete answer within {settings.timeout:g}s") from exc

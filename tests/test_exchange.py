@@ -128,6 +128,21 @@ def test_an_invalid_answer_becomes_the_next_round_carrying_its_error() -> None:
     assert record.quality.warnings[0].startswith("the answer still failed validation")
 
 
+@pytest.mark.parametrize("mode", ["json_schema", "json_object_schema", "json_object", "tools"])
+def test_requests_share_the_prepared_schema_without_changing_it(mode: str) -> None:
+    endpoint, settings = _endpoint(mode=mode, max_reasks=1)
+    article = _article()
+    first = prepare(article, settings, endpoint)
+    before = json.dumps(first.body, sort_keys=True)
+    bad = {**GOOD, "actors": [{**GOOD["actors"][0], "sentences": [9]}]}
+    outcome = finish(article, first, _hand_built_completion(json.dumps(bad)))
+    assert isinstance(outcome, Reask)
+    outcome.request.body["messages"].append({"role": "user", "content": "changed"})
+    second = prepare(article, settings, endpoint)
+    assert json.dumps(first.body, sort_keys=True) == before, "a re-ask left the first untouched"
+    assert json.dumps(second.body, sort_keys=True) == before, "the next article's body is the same"
+
+
 def test_the_last_attempt_reads_an_invalid_answer_without_asking_again() -> None:
     endpoint, settings = _endpoint(max_reasks=1)
     article = _article()
