@@ -38,7 +38,15 @@ from .output import JsonlSink
 from .pipeline import Summarizer
 from .usage import Usage
 
-__all__ = ["BatchFiles", "Collected", "batch_settings", "collect_batch", "prepare_batch"]
+__all__ = [
+    "BatchFiles",
+    "Collected",
+    "batch_settings",
+    "collect_batch",
+    "prepare_batch",
+    "read_state",
+    "write_lines",
+]
 
 _ROUND = re.compile(r"^(?P<base>.*)\.round(?P<n>\d+)$")
 
@@ -132,10 +140,10 @@ def prepare_batch(
 
 
 def _write_round(files: BatchFiles, requests: list[tuple[Request, str]]) -> None:
-    _write_lines(
+    write_lines(
         files.requests, (json.dumps(r.batch_line(), ensure_ascii=False) for r, _ in requests)
     )
-    _write_lines(
+    write_lines(
         files.state,
         (
             json.dumps({"request": r.to_dict(), "text_sha256": digest}, ensure_ascii=False)
@@ -144,7 +152,7 @@ def _write_round(files: BatchFiles, requests: list[tuple[Request, str]]) -> None
     )
 
 
-def _write_lines(path: Path, lines: Iterable[str]) -> None:
+def write_lines(path: Path, lines: Iterable[str]) -> None:
     """Write a whole file at once: a reader never sees half of it."""
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

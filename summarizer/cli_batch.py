@@ -9,6 +9,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from .batchapi import fetch_results, refresh, submit, wait
 from .batchfile import BatchFiles, batch_settings, collect_batch, prepare_batch, read_state
 from .cache import open_cache
 from .config import Settings
@@ -18,18 +19,23 @@ from .inputs import read_inputs
 from .options import endpoint_options, fail
 from .output import JsonlSink, refuse_input_as_output
 from .pipeline import Summarizer
+from .usage import Usage
 
 __all__ = ["batch_group"]
 
 
 @click.group("batch")
 def batch_group() -> None:
-    """Provider batch files: prepare requests, then collect the answers into records.
+    """Provider batch files: prepare requests, run them, collect the answers into records.
 
     \b
     Examples:
       summarizer batch prepare articles/ -o requests.jsonl --model gpt-4o-mini
-      (run requests.jsonl with the OpenAI Batch API, or: vllm run-batch -i requests.jsonl ...)
+      summarizer batch submit requests.jsonl          (the OpenAI Batch API; OPENAI_API_KEY)
+      summarizer batch status requests.jsonl --wait
+      summarizer batch collect requests.jsonl --inputs articles/ -o records.jsonl --rounds 3
+    \b
+    A results file produced elsewhere (vllm run-batch -i requests.jsonl -o results.jsonl):
       summarizer batch collect requests.jsonl --results results.jsonl \\
           --inputs articles/ -o records.jsonl
     """
@@ -81,14 +87,58 @@ def batch_prepare(
         sys.exit(failed[0].error.exit_code if failed[0].error else 1)
 
 
+_api_key = click.option("--api-key", help="API key for the Batch API. [env: OPENAI_API_KEY]")
+_poll = click.option(
+    "--poll", type=float, default=30.0, show_default=True, help="Seconds between status checks."
+)
+
+
+def _say(err: Console, text: str) -> None:
+    err.print(text, markup=False, highlight=False)
+
+
+@batch_group.command("submit")
+@click.argument("requests", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_api_key
+@click.option("--timeout", type=float, help="Seconds each Batch API call may take.")
+def batch_submit(requests: Path, api_key: str | None, timeout: float | None) -> None:
+    """Send a round's REQUESTS file to the OpenAI Batch API: upload it, create the batch."""
+    err = Console(stderr=True)
+    try:
+        job = submit(BatchFiles(requests), Settings.from_env(api_key=api_key, timeout=timeout))
+    except SummarizerError as exc:
+        fail(err, exc)
+    _say(err, job.describe())
+    _say(err, f"follow it with: summarizer batch status {requests} --wait")
+
+
+@batch_group.command("status")
+@click.argument("requests", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--wait", "until_ended", is_flag=True, help="Poll until the batch has ended.")
+@_poll
+@_api_key
+def batch_status(requests: Path, until_ended: bool, poll: float, api_key: str | None) -> None:
+    """Where a submitted round's batch stands (one line on standard output)."""
+    err = Console(stderr=True)
+    files, settings = BatchFiles(requests), Settings.from_env(api_key=api_key)
+    try:
+        if until_ended:
+            job = wait(files, settings, poll=poll, progress=lambda j: _say(err, j.describe()))
+        else:
+            job = refresh(files, settings)
+    except SummarizerError as exc:
+        fail(err, exc)
+    click.echo(job.describe())
+
+
 @batch_group.command("collect")
 @click.argument("requests", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--results",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     multiple=True,
-    required=True,
-    help="The batch's results file (and its error file), in the Batch API's format.",
+    help="A results file (and its error file) in the Batch API's format, produced "
+    "elsewhere; without it, the submitted batch's results are fetched.",
 )
 @click.option(
     "--inputs",
@@ -103,35 +153,79 @@ def batch_prepare(
     required=True,
     help="Records JSONL, appended and resumable like 'summarizer -o'.",
 )
+@click.option(
+    "--rounds",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Rounds to drive: after collecting one, submit the next and wait for it.",
+)
+@click.option("--wait", "until_ended", is_flag=True, help="Wait for the submitted batch to end.")
+@_poll
 @click.option("--max-attempts", type=int, help="Rounds per article, re-asks included.")
 @click.option("--no-cache", is_flag=True, help="Do not fill the record cache.")
+@_api_key
 def batch_collect(
     requests: Path,
     results: tuple[Path, ...],
     inputs: tuple[str, ...],
     output: Path,
+    rounds: int,
+    until_ended: bool,
+    poll: float,
     max_attempts: int | None,
     no_cache: bool,
+    api_key: str | None,
 ) -> None:
     """Verify the answers to REQUESTS into records; write the next round's requests."""
     err = Console(stderr=True)
-    files = BatchFiles(requests)
+    files: BatchFiles | None = BatchFiles(requests)
     cache = None
     sink = None
+    exit_codes: set[int] = set()
+    usage = Usage()
     try:
-        state = read_state(files)
+        state = read_state(BatchFiles(requests))
         first = next(iter(state.values()), None)
-        backend = first[0].backend if first else "openai"
-        base_url = first[0].base_url if first else None
-        settings = Settings.from_env(max_attempts=max_attempts, base_url=base_url, backend=backend)
+        settings = Settings.from_env(
+            max_attempts=max_attempts,
+            api_key=api_key,
+            base_url=first[0].base_url if first else None,
+            backend=first[0].backend if first else "openai",
+            model=first[0].model if first else None,
+        )
         articles = read_inputs(inputs)
         refuse_input_as_output(
             output, [*(i.source for i in articles), str(requests), *map(str, results)]
         )
         cache = None if no_cache else open_cache(settings.cache_dir)
         sink = JsonlSink(output)
-        lines = [line for path in results for line in path.read_text(encoding="utf-8").splitlines()]
-        report = collect_batch(files, lines, articles, Summarizer(settings, cache=cache), sink)
+        summarizer = Summarizer(settings, cache=cache)
+        for n in range(rounds):
+            assert files is not None
+            if n > 0:
+                _say(err, submit(files, settings).describe())
+            paths = (
+                list(results)
+                if n == 0 and results
+                else _fetched(err, files, settings, poll, until_ended or n > 0)
+            )
+            lines = [
+                line for path in paths for line in path.read_text(encoding="utf-8").splitlines()
+            ]
+            report = collect_batch(files, lines, articles, summarizer, sink)
+            for warning in report.warnings:
+                _say(err, f"warning: {warning}")
+            _say(
+                err,
+                f"{files.requests.name}: {report.done} record(s), {report.failed} failed, "
+                f"{report.skipped} already in {output}",
+            )
+            usage, exit_codes = usage + report.usage, exit_codes | report.exit_codes
+            files = report.next_round
+            if files is None:
+                break
+        cost = summarizer.endpoint.cost(usage, batch=True) if usage.calls else "$0"
     except SummarizerError as exc:
         fail(err, exc)
     except OSError as exc:
@@ -141,17 +235,21 @@ def batch_collect(
             sink.close()
         if cache is not None:
             cache.close()
-    for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False, highlight=False)
-    err.print(
-        f"{report.done} record(s), {report.failed} failed, {report.skipped} already in {output}",
-        markup=False, highlight=False,
-    )  # fmt: skip
-    if report.next_round is not None:
-        err.print(
-            f"next round: {report.next_round.requests} (send it, then collect it the same way)",
-            markup=False, highlight=False,
-        )  # fmt: skip
-    if report.exit_codes:
-        codes = report.exit_codes
-        sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
+    _say(
+        err,
+        f"usage: {usage.calls} call(s), {usage.prompt_tokens} prompt + "
+        f"{usage.completion_tokens} completion tokens, cost {cost}",
+    )
+    if files is not None:
+        _say(err, f"next round: {files.requests} (submit it, or collect again with --rounds)")
+    if exit_codes:
+        sys.exit(next(iter(exit_codes)) if len(exit_codes) == 1 else 1)
+
+
+def _fetched(
+    err: Console, files: BatchFiles, settings: Settings, poll: float, until_ended: bool
+) -> list[Path]:
+    """The submitted round's results files, waiting for the batch if asked to."""
+    if until_ended:
+        wait(files, settings, poll=poll, progress=lambda job: _say(err, job.describe()))
+    return fetch_results(files, settings)

@@ -201,10 +201,11 @@ class Endpoint:
             request["messages"] = fold_system(request["messages"])
         return request
 
-    def cost(self, usage: Usage) -> str:
-        """What ``usage`` of this endpoint's model is estimated to cost."""
+    def cost(self, usage: Usage, *, batch: bool = False) -> str:
+        """What ``usage`` of this endpoint's model is estimated to cost (``batch``: at
+        the provider's batch prices)."""
         return usage.cost(
-            self.model, provider=self.backend.price_provider, local=self.backend.local
+            self.model, provider=self.backend.price_provider, local=self.backend.local, batch=batch
         )
 
     def _basic_header(self) -> str:

@@ -29,7 +29,9 @@ class Usage:
             self.completion_tokens + other.completion_tokens,
         )
 
-    def cost(self, model: str, *, provider: str | None, local: bool = False) -> str:
+    def cost(
+        self, model: str, *, provider: str | None, local: bool = False, batch: bool = False
+    ) -> str:
         """Estimated cost in US dollars, or why there is none.
 
         Args:
@@ -37,6 +39,8 @@ class Usage:
             provider: Whose price list applies (``"openai"``); ``None`` when the server
                 is not a hosted API with published prices.
             local: The server runs on this machine: it costs nothing per token.
+            batch: The calls went through the provider's batch API, at its batch prices
+                (half the standard rate at OpenAI).
         """
         if local:
             return "$0 (local)"
@@ -50,7 +54,13 @@ class Usage:
 
         tokens = TokenCount(input_tokens=self.prompt_tokens, output_tokens=self.completion_tokens)
         try:
-            price = calc_price(tokens, model_ref=model, provider_id=provider)
+            price = calc_price(
+                tokens,
+                model_ref=model,
+                provider_id=provider,
+                price_context={"processing": "batch"} if batch else None,
+            )
         except LookupError:
             return "unknown (no price for this model)"
-        return f"${price.total_price:.4f} (genai-prices {version('genai-prices')})"
+        prices = "batch prices, " if batch else ""
+        return f"${price.total_price:.4f} ({prices}genai-prices {version('genai-prices')})"

@@ -79,7 +79,8 @@ def _hand_built_result(custom_id: str, draft: dict[str, Any] | None, status: int
 
 def _inputs(tmp_path: Path) -> Path:
     path = tmp_path / "articles.jsonl"
-    lines = [json.dumps({"id": k, "text": v}) for k, v in TEXTS.items()]
+    # The language is given: detecting it in texts this short loads lingua's slow models.
+    lines = [json.dumps({"id": k, "text": v, "language": "en"}) for k, v in TEXTS.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -1,0 +1,266 @@
+"""The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
+
+A round (``batchfile.BatchFiles``) is submitted once: the requests file goes up to
+``/v1/files`` (purpose ``batch``), a batch is created on ``/v1/batches``, and the job
+is written beside the round as ``<stem>.batch.json``. That file is what makes a second
+``submit`` of the same round a refusal instead of a second bill, and what ``status``
+and ``collect`` read. When the batch has ended, its output and error files are fetched
+once into ``<stem>.results.jsonl`` and ``<stem>.errors.jsonl``; ``batchfile.collect_batch``
+reads them like any results file. An expired or cancelled batch still gives what it
+finished; the rest goes to the next round.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openai
+
+from .batchfile import BatchFiles, read_state, write_lines
+from .config import Settings
+from .connection import Endpoint
+from .errors import EndpointError, InputError, redact
+from .exchange import first_line
+
+__all__ = ["ENDED", "BatchJob", "fetch_results", "refresh", "submit", "wait"]
+
+#: The statuses after which a batch changes no more.
+ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
+# A batch that failed validation ran nothing: its round may be submitted again.
+_RESUBMITTABLE = frozenset({"failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class BatchJob:
+    """A submitted round, as ``<stem>.batch.json`` keeps it."""
+
+    id: str
+    input_file_id: str
+    base_url: str
+    status: str
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    #: ``total``, ``completed`` and ``failed``, as the API counts them.
+    counts: dict[str, int] = field(default_factory=dict)
+    #: Why the API refused the batch, when it failed validation.
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED
+
+    def describe(self) -> str:
+        done = self.counts.get("completed", 0)
+        failed = self.counts.get("failed", 0)
+        total = self.counts.get("total", 0)
+        line = f"batch {self.id}: {self.status}, {done} of {total} done, {failed} failed"
+        return line + "".join(f"; {error}" for error in self.errors)
+
+
+def job_file(files: BatchFiles) -> Path:
+    """Where a round's submitted batch is recorded."""
+    return files.requests.with_name(f"{files.requests.stem}.batch.json")
+
+
+def results_files(files: BatchFiles) -> tuple[Path, Path]:
+    """Where a round's fetched output and error files are kept."""
+    stem = files.requests.stem
+    return (
+        files.requests.with_name(f"{stem}.results.jsonl"),
+        files.requests.with_name(f"{stem}.errors.jsonl"),
+    )
+
+
+def read_job(files: BatchFiles) -> BatchJob | None:
+    """The round's submitted batch, or ``None`` if it was not submitted.
+
+    Raises:
+        InputError: The job file is not one this program wrote.
+    """
+    path = job_file(files)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return BatchJob(**{**data, "errors": tuple(data.get("errors", ()))})
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError) as exc:
+        raise InputError(f"{path}: not a batch job written by summarizer: {exc}") from None
+
+
+def _write_job(files: BatchFiles, job: BatchJob) -> None:
+    write_lines(job_file(files), [json.dumps(asdict(job), ensure_ascii=False)])
+
+
+def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpoint]:
+    """A client for the server the round was prepared for, with ``settings``' key."""
+    state = read_state(files)
+    if not state:
+        raise InputError(f"{files.requests}: the round holds no request; nothing to submit")
+    first = next(iter(state.values()))[0]
+    endpoint = Endpoint.from_settings(
+        settings.replace(model=first.model), base_url=first.base_url, backend=first.backend
+    )
+    client = openai.OpenAI(**endpoint.client_options(), max_retries=2, timeout=settings.timeout)
+    return client, endpoint
+
+
+@contextmanager
+def _api(endpoint: Endpoint, what: str) -> Iterator[None]:
+    """Batch API failures as ``EndpointError``, credentials taken out."""
+    try:
+        yield
+    except openai.APIError as exc:
+        message = redact(first_line(exc), endpoint.secrets)
+        raise EndpointError(f"batch API: {what}: {message}", url=endpoint.base_url) from None
+
+
+@contextmanager
+def _held(files: BatchFiles) -> Iterator[None]:
+    """One submission of a round at a time, across processes."""
+    path = job_file(files).with_suffix(".lock")
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"{files.requests}: another run is submitting this round") from None
+        yield
+
+
+def _job(batch: Any, base_url: str) -> BatchJob:
+    counts = batch.request_counts
+    errors = getattr(getattr(batch, "errors", None), "data", None) or ()
+    return BatchJob(
+        id=batch.id,
+        input_file_id=batch.input_file_id,
+        base_url=base_url,
+        status=batch.status,
+        output_file_id=batch.output_file_id,
+        error_file_id=batch.error_file_id,
+        counts=(
+            {"total": counts.total, "completed": counts.completed, "failed": counts.failed}
+            if counts is not None
+            else {}
+        ),
+        errors=tuple(f"line {e.line}: {e.message}" if e.line else str(e.message) for e in errors),
+    )
+
+
+def submit(files: BatchFiles, settings: Settings) -> BatchJob:
+    """Upload the round's requests file and create its batch.
+
+    Raises:
+        InputError: The round was submitted already (and its batch did not fail
+            validation), another run is submitting it, or it holds no request.
+        EndpointError: The Batch API refused the upload or the batch.
+    """
+    with _held(files):
+        known = read_job(files)
+        if known is not None and known.status not in _RESUBMITTABLE:
+            raise InputError(
+                f"{files.requests}: submitted already as batch {known.id} ({known.status}); "
+                "'summarizer batch status' follows it, 'batch collect' reads its results"
+            )
+        client, endpoint = _client(files, settings)
+        with client, _api(endpoint, f"uploading {files.requests.name}"):
+            with files.requests.open("rb") as data:
+                upload = client.files.create(file=(files.requests.name, data), purpose="batch")
+            batch = client.batches.create(
+                input_file_id=upload.id,
+                endpoint="/v1/chat/completions",
+                completion_window="24h",
+                metadata={"summarizer_round": str(files.round)},
+            )
+        job = _job(batch, endpoint.base_url)
+        _write_job(files, job)
+        return job
+
+
+def refresh(files: BatchFiles, settings: Settings) -> BatchJob:
+    """The round's batch as the API sees it now (and kept in its job file).
+
+    Raises:
+        InputError: The round was not submitted.
+        EndpointError: The Batch API could not be asked.
+    """
+    job = read_job(files)
+    if job is None:
+        raise InputError(f"{files.requests}: not submitted; 'summarizer batch submit' sends it")
+    if job.ended:
+        return job
+    client, endpoint = _client(files, settings)
+    with client, _api(endpoint, f"asking for batch {job.id}"):
+        batch = client.batches.retrieve(job.id)
+    job = _job(batch, endpoint.base_url)
+    _write_job(files, job)
+    return job
+
+
+def wait(
+    files: BatchFiles,
+    settings: Settings,
+    *,
+    poll: float = 30.0,
+    timeout: float | None = None,
+    progress: Callable[[BatchJob], None] | None = None,
+) -> BatchJob:
+    """Poll the round's batch until it ends (or ``timeout`` seconds pass).
+
+    Raises:
+        EndpointTimeoutError: The batch had not ended within ``timeout``.
+    """
+    from .errors import EndpointTimeoutError
+
+    start = time.monotonic()
+    last = ""
+    while True:
+        job = refresh(files, settings)
+        if progress is not None and job.describe() != last:
+            progress(job)
+            last = job.describe()
+        if job.ended:
+            return job
+        if timeout is not None and time.monotonic() - start + poll > timeout:
+            raise EndpointTimeoutError(
+                f"batch {job.id} is still {job.status} after {timeout:g}s; run the same "
+                "command again later, nothing is lost",
+                url=job.base_url,
+            )
+        time.sleep(poll)
+
+
+def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
+    """The ended batch's output and error files, fetched once and kept beside the round.
+
+    Raises:
+        InputError: The round was not submitted, its batch has not ended, or it failed
+            validation (nothing ran).
+        EndpointError: A file could not be fetched.
+    """
+    job = refresh(files, settings)
+    if not job.ended:
+        raise InputError(f"{job.describe()}; wait for it to end (batch status --wait)")
+    if job.status == "failed":
+        raise InputError(f"{job.describe()}; fix the requests and submit the round again")
+    wanted = [
+        (file_id, path)
+        for file_id, path in zip(
+            (job.output_file_id, job.error_file_id), results_files(files), strict=True
+        )
+        if file_id is not None
+    ]
+    missing = [(file_id, path) for file_id, path in wanted if not path.exists()]
+    if missing:
+        client, endpoint = _client(files, settings)
+        with client:
+            for file_id, path in missing:
+                with _api(endpoint, f"fetching file {file_id}"):
+                    text = client.files.content(file_id).text
+                write_lines(path, text.splitlines())
+    return [path for _, path in wanted]

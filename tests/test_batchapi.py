@@ -1,0 +1,163 @@
+"""The OpenAI Batch API driven by summarizer: submit, status, collect, rounds (scripted server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarizer.cli import cli
+from summarizer.errors import InputError
+
+from .batch_server import BatchServer
+from .test_batchfile import _answer, _hand_built_result, _inputs, _lines
+
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+KEY = "sk-batch-test-key-never-printed"
+
+
+def _prepare(tmp_path: Path, url: str) -> tuple[Path, Path]:
+    inputs = _inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url", url,
+         "--backend", "openai", "--model", "gpt-4o-mini"],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    return inputs, requests
+
+
+def test_rounds_run_on_the_batch_api_until_every_article_is_recorded_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 1: a1 right, a2 wrong (re-asked), a3 a failed request, one garbage line.
+    Round 2 expires with a3 unanswered; round 3 answers it."""
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    seen: dict[str, int] = {}
+
+    def respond(custom_id: str, body: dict[str, Any]) -> str | None:
+        n = seen[custom_id] = seen.get(custom_id, 0) + 1
+        if custom_id == "a2":
+            return _hand_built_result(custom_id, _answer("a2", bad=n == 1))
+        if custom_id == "a3":
+            return {1: _hand_built_result(custom_id, None, 500), 2: None}.get(
+                n, _hand_built_result(custom_id, _answer("a3"))
+            )
+        return _hand_built_result(custom_id, _answer(custom_id))
+
+    with BatchServer(["completed", "expired", "completed"], respond) as server:
+        server.extra_lines.append("{not json")
+        inputs, requests = _prepare(tmp_path, server.url)
+        runner = CliRunner()
+        submitted = runner.invoke(cli, ["batch", "submit", str(requests)])
+        assert submitted.exit_code == 0, submitted.stderr
+        assert "batch_1: validating" in submitted.stderr
+        again = runner.invoke(cli, ["batch", "submit", str(requests)])
+        assert again.exit_code == InputError("").exit_code, "one round is never billed twice"
+        assert "submitted already as batch batch_1" in again.stderr
+        status = runner.invoke(cli, ["batch", "status", str(requests)])
+        assert status.exit_code == 0
+        assert "validating" in status.stdout
+
+        records = tmp_path / "records.jsonl"
+        collect = runner.invoke(
+            cli,
+            ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records),
+             "--rounds", "3", "--wait", "--poll", "0.01"],
+        )  # fmt: skip
+        assert collect.exit_code == 0, collect.stderr
+        uploads = [path for method, path in server.calls if (method, path) == ("POST", "/v1/files")]
+        assert len(uploads) == 3, "one upload a round"
+        assert all(a == f"Bearer {KEY}" for a in server.authorization)
+    out = _lines(records)
+    assert sorted(r["id"] for r in out) == ["a1", "a2", "a3"], "every article exactly once"
+    by_id = {r["id"]: r for r in out}
+    assert by_id["a2"]["quality"]["reasks"] == 1
+    assert by_id["a3"]["quality"]["attempts"] == 3, "a failed and an expired round counted"
+    assert all(r["actors"][0]["evidence"][0]["grounded"] for r in out)
+    assert "not a batch result" in collect.stderr
+    assert "expired" in collect.stderr
+    assert "batch prices" in collect.stderr, "the cost is at batch prices"
+    assert KEY not in collect.stderr + collect.stdout
+    assert (tmp_path / "requests.round3.results.jsonl").exists(), "results kept beside the round"
+    assert not (tmp_path / "requests.round4.jsonl").exists()
+
+
+def test_collect_before_the_batch_ends_loses_nothing_and_can_be_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+
+    def respond(custom_id: str, body: dict[str, Any]) -> str | None:
+        return _hand_built_result(custom_id, _answer(custom_id))
+
+    with BatchServer(["completed"], respond) as server:
+        inputs, requests = _prepare(tmp_path, server.url)
+        runner = CliRunner()
+        assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        records = tmp_path / "records.jsonl"
+        collect = ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records)]
+        early = runner.invoke(cli, collect)
+        assert early.exit_code == InputError("").exit_code
+        assert "wait for it to end" in early.stderr
+        assert not records.exists() or not records.read_text(encoding="utf-8").strip()
+        later = runner.invoke(cli, [*collect, "--wait", "--poll", "0.01"])
+        assert later.exit_code == 0, later.stderr
+        assert sorted(r["id"] for r in _lines(records)) == ["a1", "a2", "a3"]
+        fetched = [p for m, p in server.calls if m == "GET" and p.endswith("/content")]
+        repeat = runner.invoke(cli, [*collect, "--wait", "--poll", "0.01"])
+        assert repeat.exit_code == 0, repeat.stderr
+        assert [p for m, p in server.calls if m == "GET" and p.endswith("/content")] == fetched, (
+            "results are fetched once"
+        )
+    assert len(_lines(records)) == 3
+
+
+def test_a_batch_that_failed_validation_is_said_and_its_round_can_be_submitted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+
+    def respond(custom_id: str, body: dict[str, Any]) -> str | None:
+        return _hand_built_result(custom_id, _answer(custom_id))
+
+    with BatchServer(["failed", "completed"], respond) as server:
+        inputs, requests = _prepare(tmp_path, server.url)
+        runner = CliRunner()
+        assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        waited = runner.invoke(cli, ["batch", "status", str(requests), "--wait", "--poll", "0.01"])
+        assert waited.exit_code == 0
+        assert "failed" in waited.stdout
+        assert "line 1: scripted failure" in waited.stdout
+        records = tmp_path / "records.jsonl"
+        collect = ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records)]
+        refused = runner.invoke(cli, collect)
+        assert refused.exit_code == InputError("").exit_code
+        assert "submit the round again" in refused.stderr
+        resubmitted = runner.invoke(cli, ["batch", "submit", str(requests)])
+        assert resubmitted.exit_code == 0, resubmitted.stderr
+        assert "batch_2" in resubmitted.stderr
+        done = runner.invoke(cli, [*collect, "--wait", "--poll", "0.01"])
+        assert done.exit_code == 0, done.stderr
+    assert sorted(r["id"] for r in _lines(records)) == ["a1", "a2", "a3"]
+
+
+def test_a_batch_api_refusal_is_an_endpoint_error_that_never_shows_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _prepare(tmp_path, server.url)
+        job = json.dumps({"id": "batch_9", "input_file_id": "f", "base_url": server.url,
+                          "status": "in_progress"})  # fmt: skip
+        (tmp_path / "requests.batch.json").write_text(job, encoding="utf-8")
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        result = CliRunner().invoke(cli, ["batch", "status", str(requests)])
+    assert result.exit_code == 5
+    assert "batch API" in result.stderr
+    assert "404" in result.stderr
+    assert KEY not in result.stderr
