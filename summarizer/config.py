@@ -31,7 +31,11 @@ ENV_VARS: Mapping[str, str] = {
 }
 
 
-_DEFAULT_REASKS = 1
+class _Default(int):
+    """A default value that yields to the fields it must fit (never given by a caller)."""
+
+
+_DEFAULT_REASKS = _Default(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,8 @@ class Settings:
         max_attempts: Requests one extraction may make in all (transient errors and
             re-asks share this budget).
         max_reasks: How many of those attempts may be spent on asking the model to fix
-            an answer that failed validation.
+            an answer that failed validation; by default 1, or 0 when ``max_attempts``
+            is 1.
         max_output_tokens: Cap on the tokens the model may generate per answer.
         max_items: Cap on each list's length in a grammar-constrained answer, so a small
             model that repeats itself stops early; ``None`` keeps the schema's limits.
@@ -99,6 +104,10 @@ class Settings:
             raise ConfigurationError(f"timeout must be positive, got {self.timeout}")
         if self.max_attempts < 1:
             raise ConfigurationError(f"max_attempts must be at least 1, got {self.max_attempts}")
+        if isinstance(self.max_reasks, _Default):
+            # Not given: the default re-ask fits in a budget the caller made smaller.
+            fitted = _Default(min(_DEFAULT_REASKS, self.max_attempts - 1))
+            object.__setattr__(self, "max_reasks", fitted)
         if not 0 <= self.max_reasks < self.max_attempts:
             raise ConfigurationError(
                 f"max_reasks must be between 0 and max_attempts - 1, got {self.max_reasks}"
@@ -131,9 +140,6 @@ class Settings:
             if raw:
                 values[name] = _coerce(name, var, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "max_reasks" not in values and "max_attempts" in values:
-            # The default re-ask must fit in a budget the caller made smaller.
-            values["max_reasks"] = max(0, min(_DEFAULT_REASKS, values["max_attempts"] - 1))
         return cls(**values)
 
     def __repr__(self) -> str:

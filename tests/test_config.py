@@ -43,6 +43,15 @@ def test_bad_values_are_configuration_errors() -> None:
         Settings(max_attempts=2, max_reasks=2)
 
 
+def test_a_smaller_budget_takes_the_default_reask_down_with_it_but_not_a_given_one() -> None:
+    assert Settings(max_attempts=1).max_reasks == 0
+    assert Settings().replace(max_attempts=1).max_reasks == 0
+    assert Settings(max_attempts=1).replace(max_attempts=4).max_reasks == 1
+    assert Settings(max_attempts=3, max_reasks=2).replace(max_attempts=4).max_reasks == 2
+    with pytest.raises(ConfigurationError, match="max_reasks"):
+        Settings(max_attempts=1, max_reasks=1)
+
+
 def test_api_key_never_shows_in_repr() -> None:
     settings = Settings(api_key="sk-test-very-secret")
     endpoint = Endpoint.from_settings(settings, base_url="https://api.openai.com/v1")
