@@ -13,7 +13,7 @@ import summarizer
 from summarizer import load_article
 from summarizer.prompts import load_template, render_messages
 from summarizer.record import ArticleSummary
-from summarizer.render import render
+from summarizer.render import Format, render
 
 from .conftest import SAMPLE_FR
 
@@ -178,8 +178,9 @@ def test_the_library_decodes_bytes_as_files_are_and_refuses_what_is_not_text() -
 
 def test_markdown_and_text_views_name_each_article_by_its_id() -> None:
     records = [_hand_built_record().model_copy(update={"id": f"feed.jsonl#{n}"}) for n in (1, 2)]
-    for fmt in ("markdown", "text"):
-        views = [render(r, fmt) for r in records]  # type: ignore[arg-type]
+    formats: tuple[Format, ...] = ("markdown", "text")
+    for fmt in formats:
+        views = [render(r, fmt) for r in records]
         for n, view in enumerate(views, start=1):
             lines = [line for line in view.splitlines() if line.startswith("article: ")]
             assert len(lines) == 1, fmt

@@ -19,7 +19,7 @@ from summarizer.cli import cli
 from summarizer.errors import EndpointTimeoutError
 from summarizer.inputs import read_inputs
 from summarizer.output import JsonlSink, ReportFile
-from summarizer.render import MARKDOWN_MARKER, TEXT_MARKER, render
+from summarizer.render import MARKDOWN_MARKER, TEXT_MARKER, Format, render
 
 from .conftest import SAMPLE_EN
 from .test_api import _hand_built_record
@@ -302,9 +302,10 @@ def test_a_report_does_not_replace_a_file_summarizer_did_not_write_unless_forced
 
 def test_a_report_of_ours_or_an_empty_file_is_replaced_without_force(tmp_path: Path) -> None:
     record = _hand_built_record()
-    for fmt in ("markdown", "text", "html"):
+    formats: tuple[Format, ...] = ("markdown", "text", "html")
+    for fmt in formats:
         target = tmp_path / f"report.{fmt}"
-        target.write_text(render(record, fmt), encoding="utf-8")  # type: ignore[arg-type]
+        target.write_text(render(record, fmt), encoding="utf-8")
         report = ReportFile(target)
         report.file.write("again\n")
         report.commit()

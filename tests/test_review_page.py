@@ -184,12 +184,13 @@ def test_markdown_report_renders_model_html_and_block_markdown_as_text() -> None
 
 
 def test_markdown_and_text_views_show_bidirectional_controls_as_replacement_marks() -> None:
-    from summarizer.render import render
+    from summarizer.render import Format, render
 
     bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
     record = _record(headline=f"Évacuation {bidi}", summary=f"a\u202eb{bidi}")
-    for fmt in ("markdown", "text"):
-        view = render(record, fmt)  # type: ignore[arg-type]
+    views: tuple[Format, ...] = ("markdown", "text")
+    for fmt in views:
+        view = render(record, fmt)
         assert not set(bidi) & set(view), fmt
         assert "Évacuation " + "\ufffd" * len(bidi) in view, fmt
 
