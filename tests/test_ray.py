@@ -1,0 +1,113 @@
+"""Ray Data: a dataset of articles through actors on a local Ray instance (scripted server)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from summarizer import ArticleInput, Settings, Summarizer
+from summarizer.errors import ServerError
+
+from .fault_server import FaultServer
+
+ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")
+
+pytestmark = [
+    pytest.mark.block_network(allowed_hosts=["127.0.0.1"]),
+    # Ray warns of its own deprecated settings when it reads its context.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*"),
+]
+
+N = 200
+ANSWER = {
+    "headline": "Lyon mayor asks for a tram line",
+    "summary": "Grégory Doucet asked the state to fund a tram line.",
+    "actors": [
+        {
+            "id": "A1",
+            "name": "Grégory Doucet",
+            "kind": "person",
+            "role": "mayor of Lyon",
+            "sentences": [1],
+            "quote": "The mayor of Lyon, Grégory Doucet",
+        }
+    ],
+}
+
+
+def _text(n: int) -> str:
+    return f"The mayor of Lyon, Grégory Doucet, asked the state to fund tram line number {n}."
+
+
+def _rows() -> list[dict[str, Any]]:
+    return [{"id": f"a{n}", "text": _text(n), "language": "en"} for n in range(N)]
+
+
+def _comparable(record: dict[str, Any]) -> dict[str, Any]:
+    for volatile in ("seconds", "prompt_tokens", "completion_tokens"):
+        record["quality"].pop(volatile)
+    return record
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_a_dataset_gives_every_article_once_with_the_in_process_record(
+    local_ray: None, tmp_path: Any
+) -> None:
+    from summarizer.ray import summarize_dataset
+
+    with FaultServer(["ok"], ANSWER) as server:
+        settings = Settings(base_url=server.url, model="m", backend="vllm", cache_dir=tmp_path)
+        dataset = ray.data.from_items(_rows())
+        rows = summarize_dataset(dataset, settings, actors=2, num_cpus=0.5).take_all()
+        with Summarizer(settings.replace(cache_dir=tmp_path / "direct"), cache=None) as direct:
+            mine = direct.summarize(ArticleInput("a7", _text(7), language="en"))
+    assert sorted(row["id"] for row in rows) == sorted(f"a{n}" for n in range(N))
+    assert all(row["error"] is None and row["exit_code"] == 0 for row in rows)
+    seven = next(row for row in rows if row["id"] == "a7")
+    assert _comparable(json.loads(seven["record"])) == _comparable(mine.model_dump(mode="json"))
+    assert len(server.requests) == N + 1, "one request an article, and one for the direct run"
+
+
+def test_a_failing_endpoint_gives_error_rows_not_a_failed_dataset(
+    local_ray: None, tmp_path: Any
+) -> None:
+    from summarizer.ray import summarize_dataset
+
+    with (
+        FaultServer(["ok"], ANSWER) as good,
+        FaultServer(["status:500"], ANSWER) as bad,
+    ):
+        settings = Settings(model="m", backend="vllm", max_attempts=1, cache_dir=tmp_path)
+        dataset = ray.data.from_items(_rows())
+        rows = summarize_dataset(
+            dataset, settings, endpoints=[good.url, bad.url], actors=2, num_cpus=0.5
+        ).take_all()
+        sent_bad = len(bad.requests)
+    assert sorted(row["id"] for row in rows) == sorted(f"a{n}" for n in range(N))
+    failed = [row for row in rows if row["error"] is not None]
+    assert 0 < len(failed) < N, "the articles sent to the failing endpoint, and only those"
+    assert len(failed) == sent_bad
+    assert {row["error_type"] for row in failed} == {ServerError.__name__}
+    assert {row["exit_code"] for row in failed} == {ServerError("").exit_code}
+    assert all(row["record"] is None for row in failed)
+
+
+def test_records_are_written_with_rays_own_writers(local_ray: None, tmp_path: Any) -> None:
+    from summarizer.ray import summarize_dataset
+
+    with FaultServer(["ok"], ANSWER) as server:
+        settings = Settings(base_url=server.url, model="m", backend="vllm", cache_dir=tmp_path)
+        dataset = ray.data.from_items(_rows()[:20])
+        summarize_dataset(dataset, settings).write_parquet(str(tmp_path / "records"))
+    back = ray.data.read_parquet(str(tmp_path / "records")).take_all()
+    assert sorted(row["id"] for row in back) == sorted(f"a{n}" for n in range(20))
+    assert all(json.loads(row["record"])["actors"][0]["name"] == "Grégory Doucet" for row in back)
