@@ -20,6 +20,11 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 KEY = "sk-batch-test-key-never-printed"
 
 
+def _right(custom_id: str, body: dict[str, Any]) -> str | None:
+    """Every request answered rightly (a hand-built result line)."""
+    return _hand_built_result(custom_id, _answer(custom_id))
+
+
 def _prepare(tmp_path: Path, url: str) -> tuple[Path, Path]:
     inputs = _inputs(tmp_path)
     requests = tmp_path / "requests.jsonl"
@@ -93,10 +98,7 @@ def test_collect_before_the_batch_ends_loses_nothing_and_can_be_run_again(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
-    def respond(custom_id: str, body: dict[str, Any]) -> str | None:
-        return _hand_built_result(custom_id, _answer(custom_id))
-
-    with BatchServer(["completed"], respond) as server:
+    with BatchServer(["completed"], _right) as server:
         inputs, requests = _prepare(tmp_path, server.url)
         runner = CliRunner()
         assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
@@ -123,10 +125,7 @@ def test_a_batch_that_failed_validation_is_said_and_its_round_can_be_submitted_a
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
-    def respond(custom_id: str, body: dict[str, Any]) -> str | None:
-        return _hand_built_result(custom_id, _answer(custom_id))
-
-    with BatchServer(["failed", "completed"], respond) as server:
+    with BatchServer(["failed", "completed"], _right) as server:
         inputs, requests = _prepare(tmp_path, server.url)
         runner = CliRunner()
         assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
