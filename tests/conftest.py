@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from . import cassette_format
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SAMPLE_FR = EXAMPLES / "afp-2020-01-pompeo-fr.txt"
@@ -47,6 +49,12 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("OPENAI_BASE_URL", None)
 
 
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    # Stored readable (see tests/cassette_format.py), under the usual ``.yaml`` name.
+    vcr.register_serializer("yaml", cassette_format)
+    vcr.register_matcher("json_body", cassette_format.json_body)
+
+
 def _scrub_request(request: Any) -> Any:
     request.uri = _PORT.sub(r"\1:8000", request.uri)
     return request
@@ -66,7 +74,7 @@ def vcr_config() -> dict[str, Any]:
         "filter_headers": _SECRET_HEADERS,
         "filter_query_parameters": ["api_key", "key"],
         "decode_compressed_response": True,
-        "match_on": ["method", "path", "body"],
+        "match_on": ["method", "path", "json_body"],
         "before_record_request": _scrub_request,
         "before_record_response": _scrub_response,
     }
