@@ -84,7 +84,7 @@ def serialize(cassette: dict[str, Any]) -> str:
         parsed, value = _loads(body.get("string"))
         if parsed:
             response["body"] = {"json": value}
-    return yaml.dump(cassette, Dumper=_Dumper, allow_unicode=True, width=100, sort_keys=False)
+    return yaml.dump(cassette, Dumper=_Dumper, allow_unicode=True, width=100, sort_keys=True)
 
 
 def deserialize(text: str) -> dict[str, Any]:
