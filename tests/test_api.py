@@ -16,6 +16,7 @@ from summarizer.record import ArticleSummary
 from summarizer.render import Format, render
 
 from .conftest import SAMPLE_FR
+from .records import hand_built_record
 
 
 def test_public_names_are_exported_and_sorted() -> None:
@@ -72,29 +73,22 @@ def test_prompt_numbers_sentences_and_delimits_the_article() -> None:
 def _hand_built_record() -> ArticleSummary:
     """A hand-built record, with HTML-ish and markdown-hostile text, for rendering."""
     text = "Le ministre <b>Dupont</b> a démissionné | lundi."
-    return ArticleSummary.model_validate(
-        {
-            "headline": "Dupont resigns", "summary": "The minister resigned.", "language": "fr",
-            "output_language": "en", "text": text,
-            "actors": [{"id": "A1", "name": "Dupont", "kind": "person", "mentions": [],
-                        "evidence": [{"sentence": 1, "quote": "a démissionné | lundi", "start": 27,
-                                      "end": 47, "match": "exact", "grounded": True}],
-                        "flags": []}],
-            "stances": [], "demands": [],
-            "events": [{"type": "other", "description": "Dupont resigned", "agents": ["A1"],
-                        "targets": [], "when": {"text": "lundi", "value": "2020-01",
-                        "precision": "month"}, "realis": "occurred",
-                        "evidence": [{"sentence": 1, "quote": "invented", "start": 0, "end": 47,
-                                      "match": "sentence", "grounded": False}],
-                        "flags": [{"code": "quote_not_found",
-                                   "message": "quote not found in the text"}]}],
-            "quality": {"model": "m", "endpoint": "http://h/v1", "backend": "generic",
-                        "mode": "md_json",
-                        "prompt_version": "p", "attempts": 1, "reasks": 0, "prompt_tokens": 10,
-                        "completion_tokens": 5, "seconds": 1.0,
-                        "items": {"actors": 1, "stances": 0, "demands": 0, "events": 1},
-                        "grounded_share": 0.5, "flagged": 1, "dropped": 0, "warnings": []},
-        }
+    return hand_built_record(
+        text,
+        headline="Dupont resigns", summary="The minister resigned.", language="fr",
+        actors=[{"id": "A1", "name": "Dupont", "kind": "person", "mentions": [],
+                 "evidence": [{"sentence": 1, "quote": "a démissionné | lundi", "start": 27,
+                               "end": 47, "match": "exact", "grounded": True}],
+                 "flags": []}],
+        events=[{"type": "other", "description": "Dupont resigned", "agents": ["A1"],
+                 "targets": [], "when": {"text": "lundi", "value": "2020-01",
+                 "precision": "month"}, "realis": "occurred",
+                 "evidence": [{"sentence": 1, "quote": "invented", "start": 0, "end": 47,
+                               "match": "sentence", "grounded": False}],
+                 "flags": [{"code": "quote_not_found",
+                            "message": "quote not found in the text"}]}],
+        quality={"items": {"actors": 1, "stances": 0, "demands": 0, "events": 1},
+                 "grounded_share": 0.5, "flagged": 1},
     )  # fmt: skip
 
 

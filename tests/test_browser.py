@@ -31,11 +31,12 @@ from summarizer.record import (
     Evidence,
     Flag,
     Mention,
-    Quality,
     Stance,
     located_spans,
 )
 from summarizer.review_page import render_html
+
+from .records import hand_built_record
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -146,19 +147,18 @@ def hostile_record(record_id: str, text: str = ARTICLE) -> ArticleSummary:
         evidence=[_evidence(text, f"ont protesté devant la mairie {PAYLOADS[2]}", 2)],
         flags=[_hostile_flag(8)],
     )  # fmt: skip
-    quality = Quality(
-        model=_hostile(0), endpoint=_hostile(4), backend=_hostile(1), mode=_hostile(2),
-        prompt_version=_hostile(5), attempts=1, reasks=0, prompt_tokens=1, completion_tokens=1,
-        seconds=0.1, items={_hostile(6): 1}, grounded_share=0.75, flagged=2, dropped=0,
-        warnings=[_hostile(7), _hostile(9)],
-    )  # fmt: skip
-    return ArticleSummary(
-        id=record_id, title=_hostile(3), headline=f"Évacuation {_hostile(0)} {_hostile(8)}",
+    quality = {
+        "model": _hostile(0), "endpoint": _hostile(4), "backend": _hostile(1),
+        "mode": _hostile(2), "prompt_version": _hostile(5), "prompt_tokens": 1,
+        "completion_tokens": 1, "seconds": 0.1, "items": {_hostile(6): 1},
+        "grounded_share": 0.75, "flagged": 2, "warnings": [_hostile(7), _hostile(9)],
+    }  # fmt: skip
+    return hand_built_record(
+        text, id=record_id, title=_hostile(3), headline=f"Évacuation {_hostile(0)} {_hostile(8)}",
         summary=f"{_hostile(5)} {_hostile(1)} {_hostile(12)}", language=_hostile(2),
         output_language="fr", article_date=DateValue(text=_hostile(3), value=_hostile(6),
                                                      precision="day"),
         actors=actors, stances=[stance], demands=[demand], events=[event], quality=quality,
-        text=text,
     )  # fmt: skip
 
 

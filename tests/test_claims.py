@@ -6,16 +6,14 @@ import pytest
 
 from summarizer import load_article
 from summarizer.article import Article
-from summarizer.assemble import assemble_record
 from summarizer.claims import check_claims
-from summarizer.connection import BACKENDS, Endpoint
-from summarizer.draft import Draft
 from summarizer.lexicon import numbers_in
 from summarizer.record import ArticleSummary, Claim
 from summarizer.render import Format, render
 from summarizer.review_page import render_html
 
 from .conftest import SAMPLE_EN, SAMPLE_FR
+from .records import verified_record
 
 
 @pytest.fixture(scope="module")
@@ -204,17 +202,11 @@ def test_numbers_are_read_from_digits_and_english_and_french_words() -> None:
 
 
 def _record_with_claims(article: Article) -> ArticleSummary:
-    draft = Draft(
-        headline="Pompeo blames Russia",
-        summary="Mike Pompeo a appelé le Premier ministre irakien.",
-        actors=[], stances=[], demands=[], events=[],
-    )  # fmt: skip
-    return assemble_record(
-        article,
-        draft,
-        endpoint=Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json"),
-        prompt_version="p",
-    )
+    draft = {
+        "headline": "Pompeo blames Russia",
+        "summary": "Mike Pompeo a appelé le Premier ministre irakien.",
+    }
+    return verified_record(article, draft)
 
 
 def test_unsupported_claims_show_in_every_view(fr: Article) -> None:

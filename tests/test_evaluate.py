@@ -15,6 +15,7 @@ from summarizer.evaluate import GoldArticle, Report, format_report, load_gold, r
 from summarizer.record import ArticleSummary, Claim
 
 from .conftest import EXAMPLES
+from .records import hand_built_record
 
 TEXT = "Mayor Ana Diaz met the union. The union called a strike on Monday. Police watched."
 #         0         1         2         3         4         5         6         7
@@ -61,17 +62,9 @@ def _record(
     summary: str = "x",
 ) -> ArticleSummary:
     """A hand-built record about TEXT."""
-    return ArticleSummary.model_validate(
-        {
-            "headline": "h", "summary": summary, "language": "en", "output_language": "en",
-            "text": TEXT, "actors": list(actors), "stances": [], "demands": list(demands),
-            "events": list(events),
-            "quality": {"model": "m", "endpoint": "e", "backend": "b", "mode": "m",
-                        "prompt_version": "p", "attempts": 1, "reasks": 0, "prompt_tokens": 10,
-                        "completion_tokens": 5, "seconds": 1.0, "items": {},
-                        "grounded_share": 1.0, "flagged": 0, "dropped": 0},
-        }
-    )  # fmt: skip
+    return hand_built_record(
+        TEXT, summary=summary, actors=list(actors), events=list(events), demands=list(demands)
+    )
 
 
 def _actor(

@@ -8,11 +8,10 @@ from typing import Any
 from click.testing import CliRunner
 
 from summarizer import load_article
-from summarizer.assemble import assemble_record
-from summarizer.connection import BACKENDS, Endpoint
-from summarizer.draft import Draft
 from summarizer.record import ArticleSummary
 from summarizer.review_page import render_html
+
+from .records import verified_record
 
 HOSTILE_TEXT = (
     "date: 2024-05-02\n"
@@ -42,14 +41,7 @@ def _record(text: str = HOSTILE_TEXT, **draft_changes: Any) -> ArticleSummary:
         ],
     }  # fmt: skip
     data.update(draft_changes)
-    draft = Draft.model_validate(data, context={"lenient": True})
-    return assemble_record(
-        article,
-        draft,
-        endpoint=Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json"),
-        prompt_version="p",
-        repairs=["<script>alert('warning')</script>"],
-    )
+    return verified_record(article, data, repairs=["<script>alert('warning')</script>"])
 
 
 def test_article_and_model_html_render_as_text() -> None:
