@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from summarizer import ArticleInput, Settings, Summarizer
+from summarizer.cli import cli
 from summarizer.errors import EndpointError, EndpointUnreachableError, ServerError
 
 from .fault_server import FaultServer
@@ -115,3 +118,52 @@ def test_records_are_written_with_rays_own_writers(local_ray: None, tmp_path: An
     back = ray.data.read_parquet(str(tmp_path / "records")).take_all()
     assert sorted(row["id"] for row in back) == sorted(f"a{n}" for n in range(20))
     assert all(json.loads(row["record"])["actors"][0]["name"] == "Grégory Doucet" for row in back)
+
+
+def test_one_article_gives_one_record_in_process_through_a_batch_file_and_in_ray(
+    local_ray: None, tmp_path: Any
+) -> None:
+    from summarizer.ray import summarize_dataset
+
+    row = {"id": "a7", "text": _text(7), "language": "en"}
+    inputs = tmp_path / "articles.jsonl"
+    inputs.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    requests = tmp_path / "requests.jsonl"
+    runner = CliRunner()
+    with FaultServer(["ok"], ANSWER) as server:
+        settings = Settings(base_url=server.url, model="m", backend="vllm", cache_dir=tmp_path)
+        with Summarizer(settings, cache=None) as direct:
+            mine = direct.summarize(ArticleInput("a7", _text(7), language="en"))
+        (in_ray,) = summarize_dataset(ray.data.from_items([row]), settings, cache=False).take_all()
+        prepared = runner.invoke(
+            cli,
+            ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url", server.url,
+             "--model", "m", "--backend", "vllm"],
+        )  # fmt: skip
+        assert prepared.exit_code == 0, prepared.stderr
+        line = json.loads(requests.read_text(encoding="utf-8"))
+        # The batch line's body sent as it stands, as a provider would run it.
+        post = urllib.request.Request(
+            f"{server.url}/chat/completions",
+            data=json.dumps(line["body"]).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(post, timeout=10) as answer:
+            body = json.loads(answer.read())
+        sent = list(server.requests)
+    assert sent[0] == sent[1] == sent[2], "the three executors send the same request"
+    results = tmp_path / "results.jsonl"
+    result = {"custom_id": line["custom_id"], "response": {"status_code": 200, "body": body}}
+    results.write_text(json.dumps(result) + "\n", encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    collected = runner.invoke(
+        cli,
+        ["batch", "collect", str(requests), "--results", str(results), "--inputs", str(inputs),
+         "-o", str(records)],
+    )  # fmt: skip
+    assert collected.exit_code == 0, collected.stderr
+    batched = json.loads(records.read_text(encoding="utf-8"))
+    expected = _comparable(mine.model_dump(mode="json"))
+    assert _comparable(json.loads(in_ray["record"])) == expected
+    assert _comparable(batched) == expected
+    assert expected["actors"][0]["evidence"][0]["grounded"] is True
