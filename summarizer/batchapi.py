@@ -29,10 +29,10 @@ from .connection import Endpoint
 from .errors import EndpointError, InputError, redact
 from .exchange import first_line
 
-__all__ = ["ENDED", "BatchJob", "fetch_results", "refresh", "submit", "wait"]
+__all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
 
 #: The statuses after which a batch changes no more.
-ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
+_ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 # A batch that failed validation ran nothing: its round may be submitted again.
 _RESUBMITTABLE = frozenset({"failed"})
 
@@ -54,7 +54,7 @@ class BatchJob:
 
     @property
     def ended(self) -> bool:
-        return self.status in ENDED
+        return self.status in _ENDED
 
     def describe(self) -> str:
         done = self.counts.get("completed", 0)
@@ -64,12 +64,12 @@ class BatchJob:
         return line + "".join(f"; {error}" for error in self.errors)
 
 
-def job_file(files: BatchFiles) -> Path:
+def _job_file(files: BatchFiles) -> Path:
     """Where a round's submitted batch is recorded."""
     return files.requests.with_name(f"{files.requests.stem}.batch.json")
 
 
-def results_files(files: BatchFiles) -> tuple[Path, Path]:
+def _results_files(files: BatchFiles) -> tuple[Path, Path]:
     """Where a round's fetched output and error files are kept."""
     stem = files.requests.stem
     return (
@@ -78,13 +78,13 @@ def results_files(files: BatchFiles) -> tuple[Path, Path]:
     )
 
 
-def read_job(files: BatchFiles) -> BatchJob | None:
+def _read_job(files: BatchFiles) -> BatchJob | None:
     """The round's submitted batch, or ``None`` if it was not submitted.
 
     Raises:
         InputError: The job file is not one this program wrote.
     """
-    path = job_file(files)
+    path = _job_file(files)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return BatchJob(**{**data, "errors": tuple(data.get("errors", ()))})
@@ -95,7 +95,7 @@ def read_job(files: BatchFiles) -> BatchJob | None:
 
 
 def _write_job(files: BatchFiles, job: BatchJob) -> None:
-    write_lines(job_file(files), [json.dumps(asdict(job), ensure_ascii=False)])
+    write_lines(_job_file(files), [json.dumps(asdict(job), ensure_ascii=False)])
 
 
 def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpoint]:
@@ -124,7 +124,7 @@ def _api(endpoint: Endpoint, what: str) -> Iterator[None]:
 @contextmanager
 def _held(files: BatchFiles) -> Iterator[None]:
     """One submission of a round at a time, across processes."""
-    path = job_file(files).with_suffix(".lock")
+    path = _job_file(files).with_suffix(".lock")
     with open(path, "a") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -161,7 +161,7 @@ def submit(files: BatchFiles, settings: Settings) -> BatchJob:
         EndpointError: The Batch API refused the upload or the batch.
     """
     with _held(files):
-        known = read_job(files)
+        known = _read_job(files)
         if known is not None and known.status not in _RESUBMITTABLE:
             raise InputError(
                 f"{files.requests}: submitted already as batch {known.id} ({known.status}); "
@@ -189,7 +189,7 @@ def refresh(files: BatchFiles, settings: Settings) -> BatchJob:
         InputError: The round was not submitted.
         EndpointError: The Batch API could not be asked.
     """
-    job = read_job(files)
+    job = _read_job(files)
     if job is None:
         raise InputError(f"{files.requests}: not submitted; 'summarizer batch submit' sends it")
     if job.ended:
@@ -251,7 +251,7 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
     wanted = [
         (file_id, path)
         for file_id, path in zip(
-            (job.output_file_id, job.error_file_id), results_files(files), strict=True
+            (job.output_file_id, job.error_file_id), _results_files(files), strict=True
         )
         if file_id is not None
     ]

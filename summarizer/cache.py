@@ -29,9 +29,15 @@ from typing import Any
 from .errors import ConfigurationError
 from .record import ArticleSummary
 
-__all__ = ["Cache", "CacheInfo", "cache_key", "default_cache_dir", "open_cache"]
+__all__ = [
+    "LOCK_WAIT",
+    "Cache",
+    "CacheInfo",
+    "cache_key",
+    "open_cache",
+]
 
-log = logging.getLogger("summarizer")
+_log = logging.getLogger("summarizer")
 #: Seconds to wait for another process's lock on the database before giving up on it.
 LOCK_WAIT = 5.0
 
@@ -44,7 +50,7 @@ CREATE TABLE IF NOT EXISTS records (
 """
 
 
-def default_cache_dir() -> Path:
+def _default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("summarizer"))
@@ -69,7 +75,7 @@ class Cache:
     """A SQLite file of records by key; safe to share between threads of one process."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        self.path = (directory or default_cache_dir()) / "records.sqlite3"
+        self.path = (directory or _default_cache_dir()) / "records.sqlite3"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -116,7 +122,7 @@ class Cache:
 
     def _give_up(self, exc: sqlite3.Error) -> None:
         self._failed = True
-        log.warning("the record cache at %s failed (%s); going on without it", self.path, exc)
+        _log.warning("the record cache at %s failed (%s); going on without it", self.path, exc)
 
     def info(self) -> CacheInfo:
         """Where the cache is, how many records it holds and its size.
@@ -164,5 +170,5 @@ def open_cache(directory: Path | None = None) -> Cache | None:
     try:
         return Cache(directory)
     except ConfigurationError as exc:
-        log.warning("%s; going on without the cache", exc)
+        _log.warning("%s; going on without the cache", exc)
         return None

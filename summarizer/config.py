@@ -15,10 +15,10 @@ from typing import Any
 
 from .errors import ConfigurationError, redact
 
-__all__ = ["ENV_VARS", "Settings"]
+__all__ = ["Settings"]
 
 #: Environment variables ``Settings.from_env`` reads, by settings field.
-ENV_VARS: Mapping[str, str] = {
+_ENV_VARS: Mapping[str, str] = {
     "api_key": "OPENAI_API_KEY",
     "base_url": "OPENAI_BASE_URL",
     "model": "SUMMARIZER_MODEL",
@@ -135,7 +135,7 @@ class Settings:
         if unknown:
             raise ConfigurationError(f"unknown settings: {', '.join(sorted(unknown))}")
         values: dict[str, Any] = {}
-        for name, var in ENV_VARS.items():
+        for name, var in _ENV_VARS.items():
             raw = env.get(var, "").strip()
             if raw:
                 values[name] = _coerce(name, var, raw)

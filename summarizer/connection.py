@@ -59,10 +59,9 @@ __all__ = [
     "RatePause",
     "detect_backend",
     "fold_system",
-    "split_credentials",
 ]
 
-log = logging.getLogger("summarizer")
+_log = logging.getLogger("summarizer")
 
 _INSTRUCTOR_MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -222,7 +221,7 @@ class Endpoint:
             ConfigurationError: An unsupported or malformed URL, unknown backend or mode,
                 or no model name to send.
         """
-        url, basic_auth = split_credentials(base_url)
+        url, basic_auth = _split_credentials(base_url)
         name = backend or settings.backend
         if name == "auto":
             name = detect_backend(url)
@@ -244,7 +243,7 @@ class Endpoint:
         return cls(url, model, profile, mode, settings.api_key, basic_auth)
 
 
-def split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
+def _split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
     """The base URL without ``user:password@``, and those credentials if it had them.
 
     Raises:
@@ -417,7 +416,7 @@ class Connection:
             return Endpoint.from_settings(s, base_url=OPENAI_BASE_URL, backend="openai")
         self._require_embedded()
         model_path = s.local_model_path or local_model_path()
-        log.warning(
+        _log.warning(
             "no endpoint configured: using the embedded offline model %s (tiny, for trying "
             "things out; expect rough answers). Set Settings.api_key (OPENAI_API_KEY) or "
             "Settings.base_url for real use.",

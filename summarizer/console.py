@@ -29,7 +29,6 @@ from .usage import Usage
 __all__ = [
     "SETTING_FLAGS",
     "BatchView",
-    "as_flags",
     "print_error",
     "report_totals",
     "setup_logging",
@@ -143,10 +142,10 @@ class _FlagsFormatter(logging.Formatter):
     """Log lines that name settings by the options that set them."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return as_flags(super().format(record))
+        return _as_flags(super().format(record))
 
 
-def as_flags(message: str) -> str:
+def _as_flags(message: str) -> str:
     """``message`` with each ``Settings.field`` it names replaced by that field's option."""
     return _SETTING.sub(lambda m: SETTING_FLAGS.get(m.group(1), m.group(0)), message)
 
@@ -154,7 +153,7 @@ def as_flags(message: str) -> str:
 def print_error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
     """One red line for ``exc``, credentials and control characters taken out."""
     # Input errors already name their article; others get its id in front.
-    message = as_flags(str(exc))
+    message = _as_flags(str(exc))
     if prefix and prefix not in message:
         message = f"{prefix}: {message}"
     err.print(

@@ -34,12 +34,20 @@ from .article import Article
 
 __all__ = [
     "EVENT_TYPES",
+    "ActorId",
+    "ActorKind",
     "Draft",
     "DraftActor",
     "DraftDemand",
     "DraftEvent",
     "DraftStance",
-    "draft_problems",
+    "EventType",
+    "Position",
+    "Quote",
+    "Realis",
+    "SentenceIds",
+    "ShortText",
+    "Speech",
     "read_lenient",
     "validation_context",
 ]
@@ -203,7 +211,7 @@ class Draft(_Item):
         context: dict[str, Any] = info.context or validation_context.get() or {}
         article = context.get("article")
         if isinstance(article, Article) and not context.get("lenient"):
-            problems = draft_problems(self, article)
+            problems = _draft_problems(self, article)
             if problems:
                 raise ValueError(
                     "fix these problems and answer again with the whole JSON:\n- "
@@ -212,7 +220,7 @@ class Draft(_Item):
         return self
 
 
-def draft_problems(draft: Draft, article: Article) -> list[str]:
+def _draft_problems(draft: Draft, article: Article) -> list[str]:
     """Everything in ``draft`` that the article or the draft itself contradicts.
 
     Checks that actor ids are unique, that every actor reference names an actor, that

@@ -62,7 +62,7 @@ __all__ = [
     "resource_error",
 ]
 
-REDACTED = "[redacted]"
+_REDACTED = "[redacted]"
 # A scheme's credentials ("Bearer sk-…", "Basic dXNlcjpw…": a base64 shape, so that
 # prose such as "basic auth required" stays) and any other value given to an
 # Authorization header or field, quoted or not.
@@ -88,9 +88,9 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
             are ignored.
     """
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{REDACTED}", text)
-    text = _AUTHORIZATION.sub(rf"\1{REDACTED}", text)
+        text = text.replace(secret, _REDACTED)
+    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{_REDACTED}", text)
+    text = _AUTHORIZATION.sub(rf"\1{_REDACTED}", text)
     return _USERINFO.sub(r"\1", text)
 
 

@@ -44,7 +44,6 @@ __all__ = [
     "rouge_l",
     "run_eval",
     "score",
-    "score_article",
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -199,7 +198,7 @@ def score(pairs: Iterable[tuple[GoldArticle, ArticleSummary | None, str | None]]
             report.failed += 1
             report.errors.append(f"{gold.id}: {error}")
             continue
-        score_article(gold, record, report)
+        _score_article(gold, record, report)
         q = record.quality
         report.first_try_valid += q.attempts == 1 and q.reasks == 0
         report.reasks += q.reasks
@@ -213,7 +212,7 @@ def score(pairs: Iterable[tuple[GoldArticle, ArticleSummary | None, str | None]]
     return report
 
 
-def score_article(gold: GoldArticle, record: ArticleSummary, report: Report) -> None:
+def _score_article(gold: GoldArticle, record: ArticleSummary, report: Report) -> None:
     """Add one article's matches to ``report``."""
     g = gold.gold
     sentences = sentence_spans(gold.text, gold.language)

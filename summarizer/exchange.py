@@ -47,20 +47,22 @@ from .usage import Usage
 
 __all__ = [
     "Extraction",
+    "Lenient",
     "Reask",
     "Request",
     "build_request",
     "finish",
+    "first_line",
     "prepare",
     "read_answer",
 ]
 
-T = TypeVar("T", bound=BaseModel)
+_T = TypeVar("_T", bound=BaseModel)
 #: Reads an answer that still fails validation once no round is left: what it could
 #: keep, and a message for each thing it dropped.
-Lenient = Callable[[str], tuple[T, list[str]]]
+Lenient = Callable[[str], tuple[_T, list[str]]]
 #: What an answer that is not what was asked for raises; the answer is sent back.
-PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
+_PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,14 +154,14 @@ class Reask:
 
 
 @dataclass(frozen=True, slots=True)
-class Extraction(Generic[T]):
+class Extraction(Generic[_T]):
     """A parsed answer, whether it passed full validation, and what the rounds cost.
 
     ``validation_errors`` holds the first line of each validation failure, in order;
     when ``validated`` is false the last of them is the one the answer still has.
     """
 
-    value: T
+    value: _T
     validated: bool
     usage: Usage
     reasks: int = 0
@@ -187,7 +189,7 @@ def _handlers(mode: str) -> Any:
 
 
 @lru_cache(maxsize=32)
-def _prepared(response_model: type[T]) -> type[T]:
+def _prepared(response_model: type[_T]) -> type[_T]:
     """The model as instructor wraps it, made once, with its JSON Schema computed once.
 
     instructor would rebuild the wrapper and regenerate the schema on every call; for a
@@ -202,7 +204,7 @@ def _prepared(response_model: type[T]) -> type[T]:
     schema = wrapped.model_json_schema()
     generate = wrapped.model_json_schema
 
-    def model_json_schema(cls: type[T], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def model_json_schema(cls: type[_T], *args: Any, **kwargs: Any) -> dict[str, Any]:
         return dict(schema) if not args and not kwargs else generate(*args, **kwargs)
 
     wrapped.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
@@ -248,7 +250,7 @@ def build_request(
     )
 
 
-def as_completion(answer: ChatCompletion | Mapping[str, Any]) -> ChatCompletion:
+def _as_completion(answer: ChatCompletion | Mapping[str, Any]) -> ChatCompletion:
     """The answer as a chat completion, whether it came as one or as its JSON.
 
     Raises:
@@ -265,12 +267,12 @@ def as_completion(answer: ChatCompletion | Mapping[str, Any]) -> ChatCompletion:
 def read_answer(
     request: Request,
     answer: ChatCompletion | Mapping[str, Any],
-    response_model: type[T],
+    response_model: type[_T],
     *,
     context: dict[str, Any],
-    lenient: Lenient[T] | None = None,
+    lenient: Lenient[_T] | None = None,
     last: bool = False,
-) -> Extraction[T] | Reask:
+) -> Extraction[_T] | Reask:
     """Parse and validate one answer to ``request``.
 
     Args:
@@ -291,7 +293,7 @@ def read_answer(
     """
     from instructor.core.exceptions import IncompleteOutputException
 
-    completion = as_completion(answer)
+    completion = _as_completion(answer)
     spent = request.spent + _usage(completion)
     if not completion.choices:
         raise ModelOutputError(
@@ -323,7 +325,7 @@ def read_answer(
             "tokens; what came after is lost"
         )
         return Extraction(value, False, spent, request.reasks, request.errors, [note, *repairs])
-    except PARSE_ERRORS as exc:
+    except _PARSE_ERRORS as exc:
         errors = (*request.errors, first_line(exc))
         if not last and request.reasks < request.max_reasks:
             body = handlers.reask_handler(
@@ -454,11 +456,11 @@ def _usage(completion: ChatCompletion) -> Usage:
 
 def _read_leniently(
     completion: ChatCompletion,
-    lenient: Lenient[T] | None,
+    lenient: Lenient[_T] | None,
     errors: tuple[str, ...],
     spent: Usage,
     reasks: int,
-) -> tuple[T, list[str]]:
+) -> tuple[_T, list[str]]:
     problems = "; ".join(errors[-1:])
     if lenient is not None:
         try:
@@ -473,8 +475,8 @@ def _read_leniently(
 
 
 def _salvage_truncated(
-    completion: ChatCompletion, lenient: Lenient[T] | None
-) -> tuple[T, list[str]] | None:
+    completion: ChatCompletion, lenient: Lenient[_T] | None
+) -> tuple[_T, list[str]] | None:
     """Read what a cut-off answer holds: its complete items, if it has a headline and summary."""
     if lenient is None:
         return None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 __all__ = ["expand_pattern"]
 
-log = logging.getLogger("summarizer")
+_log = logging.getLogger("summarizer")
 
 
 def expand_pattern(pattern: str) -> list[Path]:
@@ -47,7 +47,7 @@ def _walk(base: str, parts: list[str], seen: set[tuple[str, int]]) -> Iterator[s
         # already searched for the same rest of the pattern is a loop.
         key = (os.path.realpath(base or "."), len(parts))
         if key in seen:
-            log.warning("skipping %s: a link to a folder already searched", base)
+            _log.warning("skipping %s: a link to a folder already searched", base)
             return
         seen.add(key)
         yield from _walk(base, rest, seen)

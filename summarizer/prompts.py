@@ -27,13 +27,11 @@ from .errors import ConfigurationError
 __all__ = [
     "PromptTemplate",
     "describe_fields",
-    "language_name",
     "load_template",
-    "number_sentences",
     "render_messages",
 ]
 
-DEFAULT_TEMPLATE = "extract"
+_DEFAULT_TEMPLATE = "extract"
 _SECTION = re.compile(r"^=== (system|user)[ \t]*$", re.MULTILINE)
 _LANGUAGE_NAMES = {
     "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian",
@@ -62,7 +60,7 @@ def _template_dir() -> Path:
 
 
 @cache
-def load_template(name: str = DEFAULT_TEMPLATE) -> PromptTemplate:
+def load_template(name: str = _DEFAULT_TEMPLATE) -> PromptTemplate:
     """Load ``prompts/<name>.txt``.
 
     Raises:
@@ -88,7 +86,7 @@ def load_template(name: str = DEFAULT_TEMPLATE) -> PromptTemplate:
     )
 
 
-def language_name(code: str) -> str:
+def _language_name(code: str) -> str:
     """English name of an ISO 639-1 code, or the code itself when unknown."""
     return _LANGUAGE_NAMES.get(code, code)
 
@@ -139,7 +137,7 @@ def _kind(prop: dict[str, Any]) -> str:
     return str(prop.get("type", "value"))
 
 
-def number_sentences(article: Article) -> str:
+def _number_sentences(article: Article) -> str:
     """The article body as the model sees it: one ``[Sn] text`` line per sentence."""
     return "\n".join(f"[S{s.id}] {' '.join(s.text.split())}" for s in article.sentences)
 
@@ -150,12 +148,12 @@ def render_messages(
     """Render the chat messages for one article."""
     values = {
         "language": article.language,
-        "language_name": language_name(article.language),
+        "language_name": _language_name(article.language),
         "output_language": output_language or article.language,
-        "output_language_name": language_name(output_language or article.language),
+        "output_language_name": _language_name(output_language or article.language),
         "article_date": article.date.isoformat() if article.date else "unknown",
         "title": article.title or "unknown",
-        "sentences": number_sentences(article),
+        "sentences": _number_sentences(article),
         "fields": describe_fields(Draft),
     }
     return [

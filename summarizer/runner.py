@@ -21,7 +21,11 @@ from .inputs import ArticleInput
 from .output import JsonlSink, refuse_input_as_output
 from .pipeline import Summarizer
 
-__all__ = ["arun_batch", "run_batch"]
+__all__ = [
+    "OnResult",
+    "arun_batch",
+    "run_batch",
+]
 
 #: Called with each result as it comes, and the totals that include it.
 OnResult = Callable[[BatchResult, Totals], None]

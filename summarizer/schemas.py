@@ -14,16 +14,16 @@ from pydantic import BaseModel
 from .draft import Draft
 from .record import ArticleSummary
 
-__all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "check_schemas", "schema_text", "write_schemas"]
+__all__ = ["SCHEMA_DIR", "check_schemas", "write_schemas"]
 
 SCHEMA_DIR = Path("schemas")
-SCHEMA_FILES: dict[str, type[BaseModel]] = {
+_SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "record.schema.json": ArticleSummary,
     "draft.schema.json": Draft,
 }
 
 
-def schema_text(model: type[BaseModel]) -> str:
+def _schema_text(model: type[BaseModel]) -> str:
     """The model's JSON Schema as stable, readable text."""
     schema = model.model_json_schema()
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
@@ -34,9 +34,9 @@ def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
     """Write every schema file into ``directory``; return the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, model in SCHEMA_FILES.items():
+    for name, model in _SCHEMA_FILES.items():
         path = directory / name
-        path.write_text(schema_text(model), encoding="utf-8")
+        path.write_text(_schema_text(model), encoding="utf-8")
         written.append(path)
     return written
 
@@ -44,8 +44,8 @@ def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
 def check_schemas(directory: Path = SCHEMA_DIR) -> list[str]:
     """Names of the schema files in ``directory`` that are missing or differ from the models."""
     stale = []
-    for name, model in SCHEMA_FILES.items():
+    for name, model in _SCHEMA_FILES.items():
         path = directory / name
-        if not path.exists() or path.read_text(encoding="utf-8") != schema_text(model):
+        if not path.exists() or path.read_text(encoding="utf-8") != _schema_text(model):
             stale.append(name)
     return stale

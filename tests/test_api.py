@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
+import click
 import pytest
 
 import summarizer
@@ -43,6 +46,42 @@ def test_every_module_declares_what_it_exports() -> None:
         assert hasattr(module, "__all__"), info.name
         for name in module.__all__:
             assert hasattr(module, name), f"{info.name}.{name}"
+
+
+def _defined_names(module: ModuleType) -> set[str]:
+    """The names a module's own top-level statements bind (not what it imports)."""
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def test_a_module_keeps_private_what_it_does_not_export() -> None:
+    for info in pkgutil.walk_packages(summarizer.__path__, "summarizer."):
+        module = importlib.import_module(info.name)
+        public = {
+            name
+            for name in _defined_names(module)
+            if not name.startswith("_") and not isinstance(getattr(module, name), click.Command)
+        }
+        assert public <= set(module.__all__), (info.name, sorted(public - set(module.__all__)))
+        assert not [name for name in module.__all__ if name.startswith("_")], info.name
+
+
+def test_no_module_reaches_into_another_for_a_private_name() -> None:
+    for path in Path(str(summarizer.__file__)).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                private = [
+                    a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"
+                ]
+                assert not private, (path.name, node.module, private)
 
 
 def test_every_error_is_a_summarizer_error() -> None:

@@ -12,7 +12,7 @@ from .value import PartialDate
 
 __all__ = ["add_months", "choose", "easter", "full_year", "make", "step"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def step(ref: date, unit: str, n: int, *, keep_day: bool) -> PartialDate:
@@ -66,14 +66,14 @@ def make(
 
 def choose(
     ref: date,
-    options: list[T],
-    start: Callable[[T], date],
-    end: Callable[[T], date],
+    options: list[_T],
+    start: Callable[[_T], date],
+    end: Callable[[_T], date],
     direction: Direction | None,
     strict: bool,
     *,
     nearest: bool = True,
-) -> T:
+) -> _T:
     """The occurrence the direction asks for, seen from ``ref``; with none, the nearest
     or the last begun."""
     if direction == "past" or (direction is None and not nearest):
@@ -85,7 +85,7 @@ def choose(
         if after:
             return min(after, key=start)
 
-    def distance(o: T) -> tuple[int, bool]:
+    def distance(o: _T) -> tuple[int, bool]:
         if start(o) <= ref <= end(o):
             return (0, False)
         gap = (start(o) - ref).days if start(o) > ref else (ref - end(o)).days

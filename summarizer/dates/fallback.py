@@ -25,7 +25,7 @@ _PERIOD_PRECISION: dict[str, Precision] = {
     "month": "month",
     "year": "year",
 }
-Direction = Literal["past", "future", "nearest"]
+_Direction = Literal["past", "future", "nearest"]
 
 # Words that fix the direction; otherwise the nearest occurrence is taken.
 _PAST = re.compile(r"\b(dernier|derni[eè]re|pass[ée]e?|last|previous|past)\b", re.IGNORECASE)
@@ -106,10 +106,10 @@ def _absolute(text: str, language: str) -> PartialDate | None:
     return readings.pop() if len(readings) == 1 else None
 
 
-def _prepare(expression: str) -> tuple[list[str], Direction]:
+def _prepare(expression: str) -> tuple[list[str], _Direction]:
     """Texts to try, lightest clean-up first, and the direction the words fix."""
     text = " ".join(expression.replace("’", "'").split())
-    direction: Direction = "nearest"
+    direction: _Direction = "nearest"
     if _PAST.search(text):
         direction = "past"
     elif _FUTURE.search(text):
@@ -136,7 +136,7 @@ def _expand_two_digit_year(text: str) -> str:
     return f"{head} {year}".strip()
 
 
-def _resolve_at(text: str, language: str, base: date, direction: Direction) -> PartialDate | None:
+def _resolve_at(text: str, language: str, base: date, direction: _Direction) -> PartialDate | None:
     if direction != "nearest":
         return _parse(text, language, base, prefer=direction)
     past = _parse(text, language, base, prefer="past")

@@ -25,8 +25,8 @@ from .words import Words, day_names, find, fold, phrase
 
 __all__ = ["Direction", "read"]
 
-Token = tuple[str, int | str]
-T = TypeVar("T")
+_Token = tuple[str, int | str]
+_T = TypeVar("_T")
 
 _NUMERIC = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
@@ -197,7 +197,7 @@ class _Reader:
 
     # -- the grammar over word classes --------------------------------------------------
 
-    def _classify(self, token: str) -> Token | None:
+    def _classify(self, token: str) -> _Token | None:
         w = self.words
         if token in w.months:
             return ("month", w.months[token])
@@ -215,7 +215,7 @@ class _Reader:
             return ("quarter", int(token[1]))
         return self._classify_number(token)
 
-    def _classify_number(self, token: str) -> Token | None:
+    def _classify_number(self, token: str) -> _Token | None:
         if re.fullmatch(r"'?\d{2,4}s", token):  # 1960s, 60s, '60s
             digits = token.strip("'s")
             if len(digits) == 3 or int(digits) % 10:
@@ -239,7 +239,7 @@ class _Reader:
         return ("word", token)
 
     def _grammar(
-        self, tokens: list[Token], cue: Direction | None, this: bool
+        self, tokens: list[_Token], cue: Direction | None, this: bool
     ) -> PartialDate | None:
         kinds = [k for k, _ in tokens]
         first = dict(reversed(tokens))
@@ -284,7 +284,7 @@ class _Reader:
             return None
         return PartialDate(start, decade=True) if start % 10 == 0 else None
 
-    def _month_date(self, tokens: list[Token], cue: Direction | None) -> PartialDate | None:
+    def _month_date(self, tokens: list[_Token], cue: Direction | None) -> PartialDate | None:
         index = next(i for i, (k, _) in enumerate(tokens) if k == "month")
         month = int(tokens[index][1])
         before = tokens[index - 1] if index else None
@@ -382,7 +382,7 @@ class _Reader:
         return PartialDate.from_date(self.ref + timedelta(weeks=step), "weekend")
 
     def _quarter(
-        self, tokens: list[Token], cue: Direction | None, year: int | str | None
+        self, tokens: list[_Token], cue: Direction | None, year: int | str | None
     ) -> PartialDate | None:
         number = next((int(v) for k, v in tokens if k in ("quarter", "ordinal")), None)
         half = any(v == "half" for k, v in tokens if k == "unit")

@@ -8,13 +8,16 @@ from datetime import date, timedelta
 from typing import Literal
 
 __all__ = [
+    "PART_START",
     "PartOfDay",
     "PartialDate",
     "Precision",
+    "Reference",
     "Season",
     "TemporalReference",
     "parse_iso_partial",
     "parse_value",
+    "season_of",
 ]
 
 Precision = Literal[
@@ -41,7 +44,7 @@ Reference = Literal["PRESENT", "PAST", "FUTURE"]
 PART_START: dict[PartOfDay, int] = {"MO": 6, "DT": 8, "AF": 12, "EV": 18, "NI": 22}
 
 # Meteorological seasons: the month each starts in (winter runs into the next year).
-SEASON_START: dict[Season, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+_SEASON_START: dict[Season, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 _WITHIN_DAY = re.compile(
@@ -104,7 +107,7 @@ class PartialDate:
             raise ValueError("a decade starts on a year ending in 0")
         if self.quarter is not None and not 1 <= self.quarter <= 4:
             raise ValueError("a quarter is 1 to 4")
-        if self.season is not None and self.season not in SEASON_START:
+        if self.season is not None and self.season not in _SEASON_START:
             raise ValueError(f"not a season: {self.season!r}")
         if self.weekend and self.week is None:
             raise ValueError("a weekend needs a week")
@@ -138,7 +141,7 @@ class PartialDate:
         if self.quarter is not None:
             return date(self.year, 3 * self.quarter - 2, 1)
         if self.season is not None:
-            return date(self.year, SEASON_START[self.season], 1)
+            return date(self.year, _SEASON_START[self.season], 1)
         return date(self.year, self.month or 1, self.day or 1)
 
     @property
@@ -287,5 +290,5 @@ def parse_value(value: str) -> PartialDate:
         return PartialDate(year, week=int(match["week"]), weekend=bool(match["weekend"]))
     if match["quarter"]:
         return PartialDate(year, quarter=int(match["quarter"]))
-    season = next(s for s in SEASON_START if s == match["season"])
+    season = next(s for s in _SEASON_START if s == match["season"])
     return PartialDate(year, season=season)

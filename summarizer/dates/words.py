@@ -60,7 +60,7 @@ _FR_NUMBERS = {
     "trente": 30, "quelques": 0, "plusieurs": 0,
 }  # fmt: skip
 
-EN = Words(
+_EN = Words(
     months={
         "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
         "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8,
@@ -118,7 +118,7 @@ EN = Words(
             "ascension day": 39, "pentecost": 49, "whit monday": 50},
 )  # fmt: skip
 
-FR = Words(
+_FR = Words(
     months={
         "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "mars": 3, "avril": 4, "avr": 4,
         "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
@@ -179,7 +179,7 @@ FR = Words(
             "pentecote": 49, "lundi de pentecote": 50},
 )  # fmt: skip
 
-LANGUAGES: dict[str, Words] = {"en": EN, "fr": FR}
+LANGUAGES: dict[str, Words] = {"en": _EN, "fr": _FR}
 
 
 def fold(text: str) -> str:
