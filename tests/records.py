@@ -70,3 +70,25 @@ def hand_built_record(text: str, **fields: Any) -> ArticleSummary:
     quality = hand_quality(**fields.pop("quality", {}))
     data.update(fields, quality=quality)
     return ArticleSummary.model_validate(data)
+
+
+def minister_record() -> ArticleSummary:
+    """A hand-built record, with HTML-ish and markdown-hostile text, for rendering."""
+    text = "Le ministre <b>Dupont</b> a démissionné | lundi."
+    return hand_built_record(
+        text,
+        headline="Dupont resigns", summary="The minister resigned.", language="fr",
+        actors=[{"id": "A1", "name": "Dupont", "kind": "person", "mentions": [],
+                 "evidence": [{"sentence": 1, "quote": "a démissionné | lundi", "start": 27,
+                               "end": 47, "match": "exact", "grounded": True}],
+                 "flags": []}],
+        events=[{"type": "other", "description": "Dupont resigned", "agents": ["A1"],
+                 "targets": [], "when": {"text": "lundi", "value": "2020-01",
+                 "precision": "month"}, "realis": "occurred",
+                 "evidence": [{"sentence": 1, "quote": "invented", "start": 0, "end": 47,
+                               "match": "sentence", "grounded": False}],
+                 "flags": [{"code": "quote_not_found",
+                            "message": "quote not found in the text"}]}],
+        quality={"items": {"actors": 1, "stances": 0, "demands": 0, "events": 1},
+                 "grounded_share": 0.5, "flagged": 1},
+    )  # fmt: skip

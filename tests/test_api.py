@@ -15,11 +15,10 @@ import pytest
 import summarizer
 from summarizer import load_article
 from summarizer.prompts import load_template, render_messages
-from summarizer.record import ArticleSummary
 from summarizer.render import Format, render
 
 from .conftest import SAMPLE_FR
-from .records import hand_built_record
+from .records import minister_record
 
 
 def test_public_names_are_exported_and_sorted() -> None:
@@ -109,30 +108,8 @@ def test_prompt_numbers_sentences_and_delimits_the_article() -> None:
     assert "$" not in user["content"] + system["content"], "every placeholder is filled"
 
 
-def _hand_built_record() -> ArticleSummary:
-    """A hand-built record, with HTML-ish and markdown-hostile text, for rendering."""
-    text = "Le ministre <b>Dupont</b> a démissionné | lundi."
-    return hand_built_record(
-        text,
-        headline="Dupont resigns", summary="The minister resigned.", language="fr",
-        actors=[{"id": "A1", "name": "Dupont", "kind": "person", "mentions": [],
-                 "evidence": [{"sentence": 1, "quote": "a démissionné | lundi", "start": 27,
-                               "end": 47, "match": "exact", "grounded": True}],
-                 "flags": []}],
-        events=[{"type": "other", "description": "Dupont resigned", "agents": ["A1"],
-                 "targets": [], "when": {"text": "lundi", "value": "2020-01",
-                 "precision": "month"}, "realis": "occurred",
-                 "evidence": [{"sentence": 1, "quote": "invented", "start": 0, "end": 47,
-                               "match": "sentence", "grounded": False}],
-                 "flags": [{"code": "quote_not_found",
-                            "message": "quote not found in the text"}]}],
-        quality={"items": {"actors": 1, "stances": 0, "demands": 0, "events": 1},
-                 "grounded_share": 0.5, "flagged": 1},
-    )  # fmt: skip
-
-
 def test_markdown_report_lists_items_with_quotes_and_flags() -> None:
-    md = render(_hand_built_record(), "markdown")
+    md = render(minister_record(), "markdown")
     assert md.startswith("<!-- summarizer report -->\n# Dupont resigns\n")
     assert "| A1 | Dupont | person |" in md
     assert "a démissionné \\| lundi" in md, "pipes in table cells are escaped"
@@ -142,7 +119,7 @@ def test_markdown_report_lists_items_with_quotes_and_flags() -> None:
 
 
 def test_text_and_json_renderings() -> None:
-    record = _hand_built_record()
+    record = minister_record()
     text = render(record, "text")
     assert "Dupont resigns" in text
     assert "Events" in text
@@ -190,7 +167,7 @@ def test_prompt_templates_are_shipped_inside_the_wheel() -> None:
 def test_markdown_names_the_precision_of_a_week_or_a_decade() -> None:
     from summarizer.record import DateValue
 
-    record = _hand_built_record()
+    record = minister_record()
     week = DateValue(text="la semaine dernière", value="2019-W52", precision="week")
     events = [record.events[0].model_copy(update={"when": week})]
     md = render(record.model_copy(update={"events": events}), "markdown")
@@ -210,7 +187,7 @@ def test_the_library_decodes_bytes_as_files_are_and_refuses_what_is_not_text() -
 
 
 def test_markdown_and_text_views_name_each_article_by_its_id() -> None:
-    records = [_hand_built_record().model_copy(update={"id": f"feed.jsonl#{n}"}) for n in (1, 2)]
+    records = [minister_record().model_copy(update={"id": f"feed.jsonl#{n}"}) for n in (1, 2)]
     formats: tuple[Format, ...] = ("markdown", "text")
     for fmt in formats:
         views = [render(r, fmt) for r in records]

@@ -22,7 +22,7 @@ from summarizer.output import JsonlSink, ReportFile
 from summarizer.render import MARKDOWN_MARKER, TEXT_MARKER, Format, render
 
 from .conftest import SAMPLE_EN
-from .test_api import _hand_built_record
+from .records import minister_record
 
 
 def test_folders_globs_and_jsonl_files_expand_in_order(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def _error_result(article_id: str) -> BatchResult:
 
 
 def _record_line(article_id: str) -> str:
-    return _hand_built_record().model_copy(update={"id": article_id}).model_dump_json()
+    return minister_record().model_copy(update={"id": article_id}).model_dump_json()
 
 
 def test_sink_cuts_a_partial_last_line_and_remembers_what_is_done(tmp_path: Path) -> None:
@@ -301,7 +301,7 @@ def test_a_report_does_not_replace_a_file_summarizer_did_not_write_unless_forced
 
 
 def test_a_report_of_ours_or_an_empty_file_is_replaced_without_force(tmp_path: Path) -> None:
-    record = _hand_built_record()
+    record = minister_record()
     formats: tuple[Format, ...] = ("markdown", "text", "html")
     for fmt in formats:
         target = tmp_path / f"report.{fmt}"
@@ -426,10 +426,8 @@ def test_single_file_to_output_writes_one_jsonl_line(tmp_path: Path) -> None:
 def test_cache_keeps_records_by_key_and_reports_and_clears(tmp_path: Path) -> None:
     from summarizer import Cache
 
-    from .test_api import _hand_built_record
-
     cache = Cache(tmp_path)
-    record = _hand_built_record()
+    record = minister_record()
     assert cache.get("k") is None
     cache.put("k", record)
     assert cache.get("k") == record

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from summarizer.cli import cli
 from summarizer.errors import InputError
 
+from .batch_articles import drafted, hand_built_result, read_lines, write_inputs
 from .batch_server import BatchServer
-from .test_batchfile import _answer, _hand_built_result, _inputs, _lines
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -22,11 +22,11 @@ KEY = "sk-batch-test-key-never-printed"
 
 def _right(custom_id: str, body: dict[str, Any]) -> str | None:
     """Every request answered rightly (a hand-built result line)."""
-    return _hand_built_result(custom_id, _answer(custom_id))
+    return hand_built_result(custom_id, drafted(custom_id))
 
 
 def _prepare(tmp_path: Path, url: str) -> tuple[Path, Path]:
-    inputs = _inputs(tmp_path)
+    inputs = write_inputs(tmp_path)
     requests = tmp_path / "requests.jsonl"
     prepared = CliRunner().invoke(
         cli,
@@ -48,12 +48,12 @@ def test_rounds_run_on_the_batch_api_until_every_article_is_recorded_once(
     def respond(custom_id: str, body: dict[str, Any]) -> str | None:
         n = seen[custom_id] = seen.get(custom_id, 0) + 1
         if custom_id == "a2":
-            return _hand_built_result(custom_id, _answer("a2", bad=n == 1))
+            return hand_built_result(custom_id, drafted("a2", bad=n == 1))
         if custom_id == "a3":
-            return {1: _hand_built_result(custom_id, None, 500), 2: None}.get(
-                n, _hand_built_result(custom_id, _answer("a3"))
+            return {1: hand_built_result(custom_id, None, 500), 2: None}.get(
+                n, hand_built_result(custom_id, drafted("a3"))
             )
-        return _hand_built_result(custom_id, _answer(custom_id))
+        return hand_built_result(custom_id, drafted(custom_id))
 
     with BatchServer(["completed", "expired", "completed"], respond) as server:
         server.extra_lines.append("{not json")
@@ -79,7 +79,7 @@ def test_rounds_run_on_the_batch_api_until_every_article_is_recorded_once(
         uploads = [path for method, path in server.calls if (method, path) == ("POST", "/v1/files")]
         assert len(uploads) == 3, "one upload a round"
         assert all(a == f"Bearer {KEY}" for a in server.authorization)
-    out = _lines(records)
+    out = read_lines(records)
     assert sorted(r["id"] for r in out) == ["a1", "a2", "a3"], "every article exactly once"
     by_id = {r["id"]: r for r in out}
     assert by_id["a2"]["quality"]["reasks"] == 1
@@ -110,14 +110,14 @@ def test_collect_before_the_batch_ends_loses_nothing_and_can_be_run_again(
         assert not records.exists() or not records.read_text(encoding="utf-8").strip()
         later = runner.invoke(cli, [*collect, "--wait", "--poll", "0.01"])
         assert later.exit_code == 0, later.stderr
-        assert sorted(r["id"] for r in _lines(records)) == ["a1", "a2", "a3"]
+        assert sorted(r["id"] for r in read_lines(records)) == ["a1", "a2", "a3"]
         fetched = [p for m, p in server.calls if m == "GET" and p.endswith("/content")]
         repeat = runner.invoke(cli, [*collect, "--wait", "--poll", "0.01"])
         assert repeat.exit_code == 0, repeat.stderr
         assert [p for m, p in server.calls if m == "GET" and p.endswith("/content")] == fetched, (
             "results are fetched once"
         )
-    assert len(_lines(records)) == 3
+    assert len(read_lines(records)) == 3
 
 
 def test_a_batch_that_failed_validation_is_said_and_its_round_can_be_submitted_again(
@@ -143,7 +143,7 @@ def test_a_batch_that_failed_validation_is_said_and_its_round_can_be_submitted_a
         assert "batch_2" in resubmitted.stderr
         done = runner.invoke(cli, [*collect, "--wait", "--poll", "0.01"])
         assert done.exit_code == 0, done.stderr
-    assert sorted(r["id"] for r in _lines(records)) == ["a1", "a2", "a3"]
+    assert sorted(r["id"] for r in read_lines(records)) == ["a1", "a2", "a3"]
 
 
 def test_a_batch_api_refusal_is_an_endpoint_error_that_never_shows_the_key(
