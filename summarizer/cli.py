@@ -117,6 +117,15 @@ def cli() -> None:
     "--concurrency", "-j", type=click.IntRange(1, 256), default=4, show_default=True,
     help="Articles in flight at once.",
 )  # fmt: skip
+@click.option(
+    "--engine", type=click.Choice(["process", "ray"]), default="process", show_default=True,
+    help="Where articles are summarised: in this process, or by Ray actors (the [ray] extra; "
+    "a local Ray, or the cluster RAY_ADDRESS names). Output and resume rules are the same.",
+)  # fmt: skip
+@click.option(
+    "--actors", type=click.IntRange(1, 1024), default=2, show_default=True,
+    help="With --engine ray: actors at once, each with --concurrency articles in flight.",
+)  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help="With -o: redo articles that failed before.")
 @click.option(
     "--force", is_flag=True,
@@ -144,6 +153,8 @@ def run(
     max_items: int | None,
     context_window: int | None,
     concurrency: int,
+    engine: str,
+    actors: int,
     retry_failed: bool,
     force: bool,
     no_cache: bool,
@@ -187,11 +198,19 @@ def run(
     view = BatchView(fmt, out, err, to_sink=sink is not None, show_progress=not single)
     try:
         with view.progress:
-            totals = asyncio.run(
-                arun_batch(
-                    inputs, summarizer, sink=sink, concurrency=concurrency, on_result=view.show
+            if engine == "ray":
+                from .ray import run_on_ray
+
+                totals = run_on_ray(
+                    inputs, settings, sink=sink, on_result=view.show, actors=actors,
+                    concurrency=concurrency, cache=not no_cache,
+                )  # fmt: skip
+            else:
+                totals = asyncio.run(
+                    arun_batch(
+                        inputs, summarizer, sink=sink, concurrency=concurrency, on_result=view.show
+                    )
                 )
-            )
         if fmt == "html" and view.reviewed:
             click.echo(render_html(view.reviewed), file=out, nl=False)
         if report is not None and totals.done:

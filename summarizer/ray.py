@@ -10,34 +10,44 @@ number of actors, and a re-run sends an article where it went before (its cache 
 
 Rows in: ``id`` and ``text`` columns, and optionally ``date``, ``language``, ``title``,
 ``url`` (as in a JSONL input). Rows out: ``id``, ``record`` (the record's JSON, the same
-line ``summarizer -o`` writes) and ``error``, ``error_type``, ``exit_code`` (set when the
-article failed: an error row, never a failed task). Write them with Ray's own writers
-(``write_json``, ``write_parquet``).
+line ``summarizer -o`` writes), ``cached``, and ``error``, ``error_type``, ``exit_code``
+(set when the article failed: an error row, never a failed task). Write them with Ray's
+own writers (``write_json``, ``write_parquet``).
+
+``run_on_ray`` is the command line's resumable run (``runner.arun_batch``) with Ray as
+the engine: the same inputs, the same JSONL sink and resume rules (articles the output
+holds are skipped, each result is appended as one flushed line as it arrives), the
+articles summarised by the actors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .batch import BatchResult, asummarize_many
+from . import errors
+from .batch import BatchResult, Totals, asummarize_many
 from .cache import open_cache
 from .config import Settings
+from .errors import ConfigurationError, SummarizerError
 from .inputs import ArticleInput
+from .output import JsonlSink
 from .pipeline import Summarizer
+from .record import ArticleSummary
 
 if TYPE_CHECKING:
     import ray.data
 
-__all__ = ["summarize_dataset"]
+__all__ = ["run_on_ray", "summarize_dataset"]
 
-_COLUMNS = ("id", "record", "error", "error_type", "exit_code")
+_COLUMNS = ("id", "record", "cached", "error", "error_type", "exit_code")
 
 
 def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):  # NaN from pandas
+    # A column of nulls reaches a batch as NaN (numpy float32 or Python float), not None.
+    if value is None or (not isinstance(value, (str, bytes)) and value != value):
         return None
     return str(value)
 
@@ -81,6 +91,7 @@ class _Summarize:
         for result in results:
             out["id"].append(result.id)
             out["record"].append(result.record.model_dump_json() if result.record else None)
+            out["cached"].append(result.cached)
             error = result.error
             out["error"].append(str(error) if error is not None else None)
             out["error_type"].append(type(error).__name__ if error is not None else None)
@@ -138,7 +149,7 @@ def summarize_dataset(
             model: a fraction lets more actors share a node).
 
     Returns:
-        A lazy Ray Dataset with the columns ``id``, ``record``, ``error``,
+        A lazy Ray Dataset with the columns ``id``, ``record``, ``cached``, ``error``,
         ``error_type``, ``exit_code``: one row per input row.
     """
     return dataset.map_batches(
@@ -161,3 +172,88 @@ def _actor_pool(actors: int) -> Any:
     from ray.data import ActorPoolStrategy
 
     return ActorPoolStrategy(size=actors)
+
+
+def _row(item: ArticleInput) -> dict[str, Any]:
+    date = item.date if item.date is None or isinstance(item.date, str) else item.date.isoformat()
+    return {
+        "id": item.id, "text": item.text, "date": date, "language": item.language,
+        "title": item.title, "url": item.url,
+    }  # fmt: skip
+
+
+def _result(row: dict[str, Any]) -> BatchResult:
+    """The ``BatchResult`` an output row stands for (an error keeps its kind and exit code)."""
+    if row["error"] is None:
+        record = ArticleSummary.model_validate_json(row["record"])
+        return BatchResult(row["id"], record=record, cached=bool(row["cached"]))
+    kind = getattr(errors, str(row["error_type"]), None)
+    if not (isinstance(kind, type) and issubclass(kind, SummarizerError)):
+        kind = SummarizerError
+    error = kind.__new__(kind)
+    SummarizerError.__init__(error, str(row["error"]))
+    error.exit_code = int(row["exit_code"])
+    return BatchResult(row["id"], error=error)
+
+
+def run_on_ray(
+    inputs: Sequence[ArticleInput],
+    settings: Settings,
+    *,
+    sink: JsonlSink | None = None,
+    on_result: Callable[[BatchResult, Totals], None] | None = None,
+    endpoints: Sequence[str] = (),
+    actors: int = 1,
+    concurrency: int = 16,
+    cache: bool = True,
+) -> Totals:
+    """Summarise the ``inputs`` that ``sink`` does not hold yet on Ray, appending each result.
+
+    Ray is started here (``ray.init()``: a local instance, or the cluster that
+    ``RAY_ADDRESS`` names) unless it already runs. Unreadable inputs become error results
+    without being sent. Error results carry their kind, message and exit code, not the
+    tokens a failed article spent.
+
+    Raises:
+        ConfigurationError: No endpoint is given (the embedded model runs in process
+            only), or Ray is not installed.
+    """
+    if not (settings.base_url or settings.api_key or endpoints):
+        raise ConfigurationError(
+            "the Ray engine needs an endpoint (base_url or api_key): the embedded model "
+            "runs in process only"
+        )
+    try:
+        import ray
+    except ImportError as exc:
+        raise ConfigurationError("the Ray engine needs Ray: pip install 'summarizer[ray]'") from exc
+    todo = [item for item in inputs if sink is None or not sink.seen(item.id)]
+    totals = Totals(pending=len(todo), skipped=len(inputs) - len(todo))
+
+    def emit(result: BatchResult) -> None:
+        totals.add(result)
+        if sink is not None:
+            sink.write(result)
+        if on_result is not None:
+            on_result(result, totals)
+
+    for item in todo:
+        if item.error is not None:
+            emit(BatchResult(item.id, error=item.error))
+    readable = [_row(item) for item in todo if item.error is None]
+    if not readable:
+        return totals
+    if not ray.is_initialized():
+        ray.init(include_dashboard=False, log_to_driver=False)
+    dataset = summarize_dataset(
+        ray.data.from_items(readable),
+        settings,
+        endpoints=endpoints,
+        actors=actors,
+        concurrency=concurrency,
+        cache=cache,
+        num_cpus=0.5,
+    )
+    for row in dataset.iter_rows():
+        emit(_result(dict(row)))
+    return totals

@@ -167,3 +167,36 @@ def test_one_article_gives_one_record_in_process_through_a_batch_file_and_in_ray
     assert _comparable(json.loads(in_ray["record"])) == expected
     assert _comparable(batched) == expected
     assert expected["actors"][0]["evidence"][0]["grounded"] is True
+
+
+def test_the_cli_ray_engine_resumes_a_jsonl_output_like_the_in_process_one(
+    local_ray: None, tmp_path: Any
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    # No article gives a date: Ray hands the all-null column to the actors as NaN.
+    rows = [*({**row, "date": None} for row in _rows()[:12]), {"id": "empty", "text": "   "}]
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(json.dumps(row) + "\n" for row in rows[:4]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    with FaultServer(["ok"], ANSWER) as server:
+        common = ["-o", str(out), "--base-url", server.url, "--model", "m", "--backend", "vllm",
+                  "--cache-dir", str(tmp_path / "cache")]  # fmt: skip
+        started = runner.invoke(cli, ["run", str(first), *common])
+        assert started.exit_code == 0, started.stderr
+        on_ray = runner.invoke(cli, ["run", str(feed), "--engine", "ray", "--actors", "2", *common])
+        again = runner.invoke(cli, ["run", str(feed), "--engine", "ray", *common])
+        asked = len(server.requests)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == sorted(row["id"] for row in rows)
+    (failed,) = [line for line in lines if "error" in line]
+    assert failed["id"] == "empty"
+    assert failed["error"]["exit_code"] == 3
+    assert on_ray.exit_code == 3, "the one unreadable article sets the exit status"
+    assert asked == 12, "each readable article asked for once, by one engine or the other"
+    assert again.exit_code == 0
+    assert "skipped" in again.stderr
+    by_id = {line["id"]: line for line in lines}
+    assert by_id["a9"]["actors"][0]["evidence"][0]["grounded"] is True
+    assert _comparable(by_id["a9"])["quality"] == _comparable(by_id["a1"])["quality"]
