@@ -138,12 +138,15 @@ def summarize_dataset(
     Args:
         dataset: Rows with ``id`` and ``text`` (and optionally ``date``, ``language``,
             ``title``, ``url``).
-        settings: The settings every actor works with; ``endpoints`` override its
-            ``base_url``, one per actor in turn.
-        endpoints: OpenAI-compatible base URLs to spread the actors across.
-        actors: How many actors (each one ``Summarizer``) run at once.
-        concurrency: Articles in flight inside each actor.
-        batch_size: Rows handed to an actor at a time.
+        settings: The settings every actor works with; with ``endpoints``, one copy
+            of them per endpoint, its ``base_url`` replaced.
+        endpoints: OpenAI-compatible base URLs; every actor holds a ``Summarizer`` for
+            each, and an article goes to the one its id hashes to.
+        actors: How many actors run at once (Ray starts only as many as the
+            cluster's CPUs allow at ``num_cpus`` each; the rest wait).
+        concurrency: Articles in flight per endpoint inside each actor.
+        batch_size: Rows handed to an actor at a time (one batch at a time per actor:
+            fewer rows than ``actors * batch_size`` leave some actors idle).
         cache: Use the record cache (``settings.cache_dir``) on each actor's node.
         num_cpus: CPUs Ray reserves for each actor (the work is mostly waiting for the
             model: a fraction lets more actors share a node).
@@ -245,14 +248,18 @@ def run_on_ray(
         return totals
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False)
+    # The actors mostly wait for the model: share the CPUs out so that every one starts,
+    # and give each a batch.
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))  # type: ignore[no-untyped-call]
     dataset = summarize_dataset(
         ray.data.from_items(readable),
         settings,
         endpoints=endpoints,
         actors=actors,
         concurrency=concurrency,
+        batch_size=max(1, min(64, -(-len(readable) // actors))),
         cache=cache,
-        num_cpus=0.5,
+        num_cpus=min(1.0, cpus / actors),
     )
     for row in dataset.iter_rows():
         emit(_result(dict(row)))
