@@ -36,13 +36,17 @@ from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
 from .record import ArticleSummary
+from .usage import Usage
 
 if TYPE_CHECKING:
     import ray.data
 
 __all__ = ["run_on_ray", "summarize_dataset"]
 
-_COLUMNS = ("id", "record", "cached", "error", "error_type", "exit_code")
+_COLUMNS = (
+    "id", "record", "cached", "error", "error_type", "exit_code", "prompt_tokens",
+    "completion_tokens",
+)  # fmt: skip
 
 
 def _text(value: Any) -> str | None:
@@ -96,6 +100,9 @@ class _Summarize:
             out["error"].append(str(error) if error is not None else None)
             out["error_type"].append(type(error).__name__ if error is not None else None)
             out["exit_code"].append(error.exit_code if error is not None else 0)
+            prompt, completion = result.tokens
+            out["prompt_tokens"].append(prompt)
+            out["completion_tokens"].append(completion)
         return out
 
     async def _run(self, inputs: list[ArticleInput]) -> list[BatchResult]:
@@ -196,6 +203,9 @@ def _result(row: dict[str, Any]) -> BatchResult:
     error = kind.__new__(kind)
     SummarizerError.__init__(error, str(row["error"]))
     error.exit_code = int(row["exit_code"])
+    error.usage = Usage(
+        prompt_tokens=int(row["prompt_tokens"]), completion_tokens=int(row["completion_tokens"])
+    )
     return BatchResult(row["id"], error=error)
 
 
@@ -214,8 +224,10 @@ def run_on_ray(
 
     Ray is started here (``ray.init()``: a local instance, or the cluster that
     ``RAY_ADDRESS`` names) unless it already runs. Unreadable inputs become error results
-    without being sent. Error results carry their kind, message and exit code, not the
-    tokens a failed article spent.
+    without being sent; the endpoint is checked before Ray starts. Error results carry
+    their kind, message, exit code and the tokens the failed article spent. Results come
+    back a batch at a time (at most ``concurrency`` articles a batch), and each is
+    appended as soon as its batch is back.
 
     Raises:
         ConfigurationError: No endpoint is given (the embedded model runs in process
@@ -240,16 +252,21 @@ def run_on_ray(
         if on_result is not None:
             on_result(result, totals)
 
+    readable = [_row(item) for item in todo if item.error is None]
+    if readable:
+        for every in [settings.replace(base_url=url) for url in endpoints] or [settings]:
+            with Summarizer(every, cache=None) as checked:
+                checked.preflight()  # starts nothing, sends nothing
     for item in todo:
         if item.error is not None:
             emit(BatchResult(item.id, error=item.error))
-    readable = [_row(item) for item in todo if item.error is None]
     if not readable:
         return totals
     if not ray.is_initialized():
         ray.init(include_dashboard=False, log_to_driver=False)
-    # The actors mostly wait for the model: share the CPUs out so that every one starts,
-    # and give each a batch.
+    # The actors mostly wait for the model: share the CPUs out so that every one starts.
+    # Batches of at most ``concurrency`` articles spread the work over the actors and
+    # bring results back (to be saved) as they are done, not when a large batch ends.
     cpus = float(ray.cluster_resources().get("CPU", 1.0))  # type: ignore[no-untyped-call]
     dataset = summarize_dataset(
         ray.data.from_items(readable),
@@ -257,7 +274,7 @@ def run_on_ray(
         endpoints=endpoints,
         actors=actors,
         concurrency=concurrency,
-        batch_size=max(1, min(64, -(-len(readable) // actors))),
+        batch_size=max(1, min(concurrency, -(-len(readable) // actors))),
         cache=cache,
         num_cpus=min(1.0, cpus / actors),
     )

@@ -200,3 +200,24 @@ def test_the_cli_ray_engine_resumes_a_jsonl_output_like_the_in_process_one(
     by_id = {line["id"]: line for line in lines}
     assert by_id["a9"]["actors"][0]["evidence"][0]["grounded"] is True
     assert _comparable(by_id["a9"])["quality"] == _comparable(by_id["a1"])["quality"]
+
+
+def test_the_cli_ray_engine_checks_the_endpoint_first_and_keeps_failed_articles_usage(
+    local_ray: None, tmp_path: Any
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in _rows()[:3]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    with FaultServer(["malformed"], ANSWER) as server:
+        common = ["-o", str(out), "--base-url", server.url, "--model", "m", "--engine", "ray",
+                  "--max-attempts", "1", "--no-cache"]  # fmt: skip
+        wrong = runner.invoke(cli, ["run", str(feed), *common, "--mode", "bogus"])
+        assert wrong.exit_code == 4, wrong.stderr
+        assert not out.exists() or not out.read_text(encoding="utf-8").strip()
+        assert not server.requests
+        failed = runner.invoke(cli, ["run", str(feed), *common, "--backend", "vllm"])
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert failed.exit_code != 0
+    assert len(lines) == 3
+    assert all(line["usage"]["prompt_tokens"] > 0 for line in lines), lines
