@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -36,6 +36,7 @@ from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
 from .record import ArticleSummary
+from .runner import OnResult, deliver, pending
 from .usage import Usage
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def run_on_ray(
     settings: Settings,
     *,
     sink: JsonlSink | None = None,
-    on_result: Callable[[BatchResult, Totals], None] | None = None,
+    on_result: OnResult | None = None,
     endpoints: Sequence[str] = (),
     actors: int = 1,
     concurrency: int = 16,
@@ -242,16 +243,7 @@ def run_on_ray(
         import ray
     except ImportError as exc:
         raise ConfigurationError("the Ray engine needs Ray: pip install 'summarizer[ray]'") from exc
-    todo = [item for item in inputs if sink is None or not sink.seen(item.id)]
-    totals = Totals(pending=len(todo), skipped=len(inputs) - len(todo))
-
-    def emit(result: BatchResult) -> None:
-        totals.add(result)
-        if sink is not None:
-            sink.write(result)
-        if on_result is not None:
-            on_result(result, totals)
-
+    todo, totals = pending(inputs, sink)
     readable = [_row(item) for item in todo if item.error is None]
     if readable:
         for every in [settings.replace(base_url=url) for url in endpoints] or [settings]:
@@ -259,7 +251,7 @@ def run_on_ray(
                 checked.preflight()  # starts nothing, sends nothing
     for item in todo:
         if item.error is not None:
-            emit(BatchResult(item.id, error=item.error))
+            deliver(BatchResult(item.id, error=item.error), totals, sink, on_result)
     if not readable:
         return totals
     if not ray.is_initialized():
@@ -279,5 +271,5 @@ def run_on_ray(
         num_cpus=min(1.0, cpus / actors),
     )
     for row in dataset.iter_rows():
-        emit(_result(dict(row)))
+        deliver(_result(dict(row)), totals, sink, on_result)
     return totals

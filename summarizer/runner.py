@@ -24,11 +24,32 @@ from .pipeline import Summarizer
 __all__ = [
     "OnResult",
     "arun_batch",
+    "deliver",
+    "pending",
     "run_batch",
 ]
 
 #: Called with each result as it comes, and the totals that include it.
 OnResult = Callable[[BatchResult, Totals], None]
+
+
+def pending(
+    inputs: Sequence[ArticleInput], sink: JsonlSink | None
+) -> tuple[list[ArticleInput], Totals]:
+    """The inputs ``sink`` does not hold yet, and the totals a run over them starts from."""
+    todo = [item for item in inputs if sink is None or not sink.seen(item.id)]
+    return todo, Totals(pending=len(todo), skipped=len(inputs) - len(todo))
+
+
+def deliver(
+    result: BatchResult, totals: Totals, sink: JsonlSink | None, on_result: OnResult | None
+) -> None:
+    """Count ``result``, append it to ``sink`` (one flushed line) and tell ``on_result``."""
+    totals.add(result)
+    if sink is not None:
+        sink.write(result)
+    if on_result is not None:
+        on_result(result, totals)
 
 
 async def arun_batch(
@@ -57,17 +78,12 @@ async def arun_batch(
     Raises:
         ConfigurationError: No endpoint can be used, while some article is readable.
     """
-    todo = [item for item in inputs if sink is None or not sink.seen(item.id)]
-    totals = Totals(pending=len(todo), skipped=len(inputs) - len(todo))
+    todo, totals = pending(inputs, sink)
     if any(item.error is None for item in todo):
         summarizer.preflight()
     async with summarizer:
         async for result in asummarize_many(todo, summarizer, concurrency=concurrency):
-            totals.add(result)
-            if sink is not None:
-                sink.write(result)
-            if on_result is not None:
-                on_result(result, totals)
+            deliver(result, totals, sink, on_result)
     return totals
 
 

@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner, Result
+
+from summarizer.cli import cli
+
 TEXTS = {
     "a1": "Lyon, 5 March 2024 - The mayor of Lyon, Grégory Doucet, asked the state to fund a "
     "new tram line.",
@@ -75,3 +79,14 @@ def write_inputs(tmp_path: Path) -> Path:
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def collect_results(
+    requests: Path, results: Path, inputs: Path, records: Path, *options: str
+) -> Result:
+    """``summarizer batch collect`` of one results file into ``records``."""
+    return CliRunner().invoke(
+        cli,
+        ["batch", "collect", str(requests), "--results", str(results), "--inputs", str(inputs),
+         "-o", str(records), *options],
+    )  # fmt: skip

@@ -11,7 +11,14 @@ from summarizer import Settings, Summarizer, read_inputs
 from summarizer.cli import cli
 from summarizer.errors import EndpointError
 
-from .batch_articles import TEXTS, drafted, hand_built_result, read_lines, write_inputs
+from .batch_articles import (
+    TEXTS,
+    collect_results,
+    drafted,
+    hand_built_result,
+    read_lines,
+    write_inputs,
+)
 from .fault_server import FaultServer
 
 # The scripted server runs on loopback; nothing else is reachable.
@@ -92,11 +99,7 @@ def test_collect_refuses_inputs_that_changed_since_the_round_was_prepared(tmp_pa
     changed = inputs.read_text(encoding="utf-8").replace("tram line", "metro line")
     inputs.write_text(changed, encoding="utf-8")
     records = tmp_path / "records.jsonl"
-    result = runner.invoke(
-        cli,
-        ["batch", "collect", str(requests), "--results", str(results), "--inputs", str(inputs),
-         "-o", str(records), "--max-attempts", "1"],
-    )  # fmt: skip
+    result = collect_results(requests, results, inputs, records, "--max-attempts", "1")
     assert result.exit_code != 0
     first = read_lines(records)[0]
     assert first["id"] == custom_id
@@ -128,11 +131,7 @@ def test_one_article_gives_the_same_record_in_process_and_through_a_batch_file(
     completion = hand_built_result(line["custom_id"], drafted("a1"))
     results.write_text(completion, encoding="utf-8")
     records = tmp_path / "records.jsonl"
-    collected = runner.invoke(
-        cli,
-        ["batch", "collect", str(requests), "--results", str(results), "--inputs", str(inputs),
-         "-o", str(records)],
-    )  # fmt: skip
+    collected = collect_results(requests, results, inputs, records)
     assert collected.exit_code == 0, collected.stderr
     batched = read_lines(records)[0]
     mine = direct.model_dump(mode="json")

@@ -14,6 +14,7 @@ from summarizer import ArticleInput, Settings, Summarizer
 from summarizer.cli import cli
 from summarizer.errors import EndpointError, EndpointUnreachableError, ServerError
 
+from .batch_articles import collect_results
 from .fault_server import FaultServer
 
 ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")
@@ -156,11 +157,7 @@ def test_one_article_gives_one_record_in_process_through_a_batch_file_and_in_ray
     result = {"custom_id": line["custom_id"], "response": {"status_code": 200, "body": body}}
     results.write_text(json.dumps(result) + "\n", encoding="utf-8")
     records = tmp_path / "records.jsonl"
-    collected = runner.invoke(
-        cli,
-        ["batch", "collect", str(requests), "--results", str(results), "--inputs", str(inputs),
-         "-o", str(records)],
-    )  # fmt: skip
+    collected = collect_results(requests, results, inputs, records)
     assert collected.exit_code == 0, collected.stderr
     batched = json.loads(records.read_text(encoding="utf-8"))
     expected = _comparable(mine.model_dump(mode="json"))
