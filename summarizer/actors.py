@@ -23,7 +23,8 @@ from .record import Mention
 
 __all__ = ["find_mentions", "merge_actors", "surfaces"]
 
-_DETERMINER = re.compile(r"^(?:le|la|les|l'|the|a|an|un|une|el|los|las|der|die|das)\s*")
+# A determiner opening a name: a whole word ("the", "la"), or an elided "l'".
+_DETERMINER = re.compile(r"^(?:(?:le|la|les|the|a|an|un|une|el|los|las|der|die|das)\s+|l')")
 # Words that name no one on their own: a mention made only of these is no evidence.
 _EMPTY_NAMES = frozenset(
     {"he", "she", "it", "they", "him", "her", "them", "his", "hers", "its", "their", "we",

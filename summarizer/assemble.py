@@ -13,7 +13,7 @@ from .article import Article
 from .claims import check_claims
 from .connection import Endpoint
 from .draft import Draft
-from .record import ArticleSummary, DateValue, Quality
+from .record import ArticleSummary, ChunkReport, DateValue, Quality, Unread
 from .usage import Usage
 from .verify import verify_draft
 
@@ -33,6 +33,11 @@ def assemble_record(
     output_language: str | None = None,
     strict: bool = False,
     seconds: float = 0.0,
+    chunks: Sequence[ChunkReport] = (),
+    passes: int = 1,
+    duplicates: int = 0,
+    unread: Sequence[Unread] = (),
+    notes: Sequence[str] = (),
 ) -> ArticleSummary:
     """Verify ``draft`` against ``article`` and build the record.
 
@@ -49,12 +54,35 @@ def assemble_record(
         output_language: The summary's language; the article's when omitted.
         strict: Drop items whose evidence is not in the text instead of flagging them.
         seconds: Wall time of the whole summarisation.
+        chunks: The parts the article was read in; one part, the whole article, read
+            once at the cost of ``usage``, when omitted.
+        passes: Passes asked for over each part.
+        duplicates: Items the merge of several answers left out as found twice.
+        unread: The sentences no answer covers; the record is then partial.
+        notes: Further warnings on how the article was read (a later pass that failed).
     """
     usage = usage or Usage()
+    if not chunks and article.sentences:
+        chunks = [
+            ChunkReport(
+                index=1,
+                first_sentence=1,
+                last_sentence=len(article.sentences),
+                start=article.sentences[0].start,
+                end=article.sentences[-1].end,
+                passes=1,
+                attempts=usage.calls,
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+            )
+        ]
     output_language = output_language or article.language
     checked = verify_draft(draft, article, strict=strict, output_language=output_language)
     claims = check_claims(draft.headline, draft.summary, article, output_language)
-    warnings = [*article.warnings, *repairs, *checked.warnings, *claims.warnings]
+    warnings = [*article.warnings, *notes, *repairs, *checked.warnings, *claims.warnings]
+    warnings[len(article.warnings) : len(article.warnings)] = [
+        f"not read: sentences {u.first_sentence} to {u.last_sentence} ({u.reason})" for u in unread
+    ]
     if unresolved:
         warnings.insert(
             0,
@@ -84,6 +112,11 @@ def assemble_record(
         flagged=checked.flagged,
         dropped=checked.dropped + len(repairs),
         warnings=warnings,
+        chunks=list(chunks),
+        passes=passes,
+        duplicates=duplicates,
+        partial=bool(unread),
+        unread=list(unread),
     )
     return ArticleSummary(
         id=article.id,

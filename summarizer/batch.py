@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .cache import Cache
 from .config import Settings
-from .errors import SummarizerError
+from .errors import PARTIAL_EXIT_CODE, SummarizerError
 from .inputs import ArticleInput
 from .pipeline import Summarizer
 from .record import ArticleSummary
@@ -79,6 +79,8 @@ async def asummarize_many(
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    # The parts of long articles share the same limit on requests in flight.
+    summarizer.concurrency = concurrency
     queue: asyncio.Queue[ArticleInput | None] = asyncio.Queue(maxsize=concurrency * 2)
     results: asyncio.Queue[BatchResult | None] = asyncio.Queue()
 
@@ -161,6 +163,8 @@ class Totals:
     cached: int = 0
     failed: int = 0
     skipped: int = 0
+    partial: int = 0
+    """Records kept with some of their article not read (``quality.partial``)."""
     prompt_tokens: int = 0
     completion_tokens: int = 0
     exit_codes: set[int] = field(default_factory=set)
@@ -175,3 +179,6 @@ class Totals:
         else:
             self.done += 1
             self.cached += result.cached
+            if result.record is not None and result.record.quality.partial:
+                self.partial += 1
+                self.exit_codes.add(PARTIAL_EXIT_CODE)

@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS records (
     key TEXT PRIMARY KEY,
     record TEXT NOT NULL,
     created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    key TEXT PRIMARY KEY,
+    answer TEXT NOT NULL,
+    created REAL NOT NULL
 )
 """
 
@@ -82,7 +87,7 @@ class Cache:
                 self.path, timeout=LOCK_WAIT, check_same_thread=False, isolation_level=None
             )
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
+            self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise ConfigurationError(f"cannot open the cache at {self.path}: {exc}") from exc
         self._lock = threading.Lock()
@@ -120,6 +125,37 @@ class Cache:
             except sqlite3.Error as exc:
                 self._give_up(exc)
 
+    def get_answer(self, key: str) -> str | None:
+        """The answer to one part of a long article kept under ``key``, as JSON text.
+
+        A long article is read in several requests; each answer is kept as it comes,
+        so that a rerun after a failure or a crash sends only the requests not answered.
+        """
+        with self._lock:
+            if self._failed:
+                return None
+            try:
+                row = self._db.execute(
+                    "SELECT answer FROM answers WHERE key = ?", (key,)
+                ).fetchone()
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+                return None
+        return None if row is None else str(row[0])
+
+    def put_answer(self, key: str, answer: str) -> None:
+        """Keep one part's answer (JSON text) under ``key``; nothing once the database failed."""
+        with self._lock:
+            if self._failed:
+                return
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO answers (key, answer, created) VALUES (?, ?, ?)",
+                    (key, answer, time.time()),
+                )
+            except sqlite3.Error as exc:
+                self._give_up(exc)
+
     def _give_up(self, exc: sqlite3.Error) -> None:
         self._failed = True
         _log.warning("the record cache at %s failed (%s); going on without it", self.path, exc)
@@ -144,6 +180,7 @@ class Cache:
         with self._lock, self._errors("empty"):
             (count,) = self._db.execute("SELECT COUNT(*) FROM records").fetchone()
             self._db.execute("DELETE FROM records")
+            self._db.execute("DELETE FROM answers")
             self._db.execute("VACUUM")
         return int(count)
 

@@ -111,11 +111,25 @@ def cli() -> None:
 )
 @click.option(
     "--context-window", type=int,
-    help="The model's context length in tokens: longer articles are refused, not truncated.",
+    help="The model's context length in tokens: longer articles are read in parts that fit.",
+)  # fmt: skip
+@click.option(
+    "--chunk-tokens", type=click.IntRange(64), metavar="N",
+    help="Read at most N article tokens per request; longer articles are read in parts of "
+    "whole sentences.  [default: 800]",
+)  # fmt: skip
+@click.option(
+    "--passes", type=click.IntRange(1, 5), default=1, show_default=True,
+    help="Read each part this many times, later passes adding what earlier ones missed.",
+)  # fmt: skip
+@click.option(
+    "--max-tokens-per-article", type=click.IntRange(1), metavar="N",
+    help="Stop asking about an article once its requests have used N tokens (re-asks "
+    "included); what was read is kept as a partial record (exit 8).",
 )  # fmt: skip
 @click.option(
     "--concurrency", "-j", type=click.IntRange(1, 256), default=4, show_default=True,
-    help="Articles in flight at once.",
+    help="Requests in flight at once (articles, and the parts of long ones).",
 )  # fmt: skip
 @click.option(
     "--engine", type=click.Choice(["process", "ray"]), default="process", show_default=True,
@@ -152,6 +166,9 @@ def run(
     max_reasks: int | None,
     max_items: int | None,
     context_window: int | None,
+    chunk_tokens: int | None,
+    passes: int,
+    max_tokens_per_article: int | None,
     concurrency: int,
     engine: str,
     actors: int,
@@ -174,6 +191,9 @@ def run(
             max_reasks=max_reasks,
             max_items=max_items,
             context_window=context_window,
+            chunk_tokens=chunk_tokens,
+            passes=passes,
+            max_tokens_per_article=max_tokens_per_article,
             cache_dir=cache_dir,
             **endpoint,
         )
@@ -182,7 +202,7 @@ def run(
             for i in read_inputs(articles or ("-",))
         ]
         cache = None if no_cache else open_cache(settings.cache_dir)
-        summarizer = Summarizer(settings, cache=cache)
+        summarizer = Summarizer(settings, cache=cache, concurrency=concurrency)
     except SummarizerError as exc:
         fail(err, exc)
     single = len(inputs) == 1

@@ -63,8 +63,16 @@ class Settings:
             model that repeats itself stops early; ``None`` keeps the schema's limits.
         prompt: Name of the prompt template, ``prompts/<name>.txt``.
         context_window: The model's context length in tokens, when known: an article
-            whose prompt would not fit beside the answer is refused before any request
+            whose prompt would not fit beside the answer is read in parts that do
             (never truncated). The embedded default knows its own.
+        chunk_tokens: The most article tokens one request reads; a longer article is
+            read in parts of whole sentences (see ``chunking``). ``None`` takes
+            ``chunking.DEFAULT_CHUNK_TOKENS``, or less when the context window is smaller.
+        passes: Times each part is read: later passes are shown what earlier ones found
+            and add only items whose evidence is new, for recall.
+        max_tokens_per_article: Prompt and completion tokens one article may spend over
+            all its requests, re-asks included; when it is spent no further request is
+            sent and the record is kept, marked partial. ``None`` sets no limit.
         temperature: Sampling temperature.
         seed: Sampling seed, for servers that honour it; ``None`` sends none.
         output_language: Language of summary and paraphrases (ISO 639-1); ``None``
@@ -90,6 +98,9 @@ class Settings:
     max_items: int | None = None
     prompt: str = "extract"
     context_window: int | None = None
+    chunk_tokens: int | None = None
+    passes: int = 1
+    max_tokens_per_article: int | None = None
     temperature: float = 0.0
     seed: int | None = 0
     output_language: str | None = None
@@ -114,6 +125,14 @@ class Settings:
             )
         if self.max_output_tokens < 1:
             raise ConfigurationError("max_output_tokens must be at least 1")
+        if self.chunk_tokens is not None and self.chunk_tokens < 64:
+            raise ConfigurationError(f"chunk_tokens must be at least 64, got {self.chunk_tokens}")
+        if not 1 <= self.passes <= 5:
+            raise ConfigurationError(f"passes must be between 1 and 5, got {self.passes}")
+        if self.max_tokens_per_article is not None and self.max_tokens_per_article < 1:
+            raise ConfigurationError(
+                f"max_tokens_per_article must be at least 1, got {self.max_tokens_per_article}"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

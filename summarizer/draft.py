@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from .article import Article
+from .chunking import Chunk
 
 __all__ = [
     "EVENT_TYPES",
@@ -211,7 +212,7 @@ class Draft(_Item):
         context: dict[str, Any] = info.context or validation_context.get() or {}
         article = context.get("article")
         if isinstance(article, Article) and not context.get("lenient"):
-            problems = _draft_problems(self, article)
+            problems = _draft_problems(self, article, context.get("chunk"))
             if problems:
                 raise ValueError(
                     "fix these problems and answer again with the whole JSON:\n- "
@@ -220,12 +221,13 @@ class Draft(_Item):
         return self
 
 
-def _draft_problems(draft: Draft, article: Article) -> list[str]:
+def _draft_problems(draft: Draft, article: Article, chunk: Chunk | None = None) -> list[str]:
     """Everything in ``draft`` that the article or the draft itself contradicts.
 
     Checks that actor ids are unique, that every actor reference names an actor, that
-    cited sentences exist, and that every quote is grounded: found in the article word for
-    word (see ``grounding.Located.problem``, which also names what a misquote changed).
+    cited sentences exist (in the part read, when ``chunk`` is one part of the article),
+    and that every quote is grounded: found in the article word for word (see
+    ``grounding.Located.problem``, which also names what a misquote changed).
     """
     from .grounding import locate
 
@@ -240,10 +242,16 @@ def _draft_problems(draft: Draft, article: Article) -> list[str]:
             problems.append(f"{where} is {ref!r}, which is not an actor id (known: {known_text})")
     for where, item in _evidence_items(draft):
         missing = [n for n in item.sentences if article.sentence(n) is None]
-        if missing:
+        outside = [n for n in item.sentences if chunk is not None and not chunk.holds(n)]
+        if missing and (chunk is None or chunk.whole):
             problems.append(
                 f"{where}.sentences cites {missing}, but the article has sentences "
                 f"1 to {len(article.sentences)}"
+            )
+        elif outside and chunk is not None:
+            problems.append(
+                f"{where}.sentences cites {outside}, but this part of the article has "
+                f"sentences {chunk.first} to {chunk.last}"
             )
         elif (problem := locate(item.quote, article, item.sentences).problem()) is not None:
             problems.append(f"{where}.quote {item.quote!r} {problem}")

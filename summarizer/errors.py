@@ -21,7 +21,12 @@ The whole hierarchy::
     │   └── UnexpectedResponseError   an answer that is no chat completion (an HTML page)
     ├── ModelOutputError            the model answered, but not with a usable draft (6)
     │   └── OutputTruncatedError      the answer hit the token limit
-    └── ResourceError               the system ran out: disk full, too many open files (7)
+    ├── ResourceError               the system ran out: disk full, too many open files (7)
+    └── TokenBudgetError            the article's token budget was spent before it was read (8)
+
+A record that was kept but is partial (a part of a long article failed, or the token
+budget ran out after some parts were read) is no error: it carries
+``quality.partial``, and the CLI exits with ``PARTIAL_EXIT_CODE`` (8) for it.
 
 Library errors are raised ``from`` the exception that caused them, so the original
 traceback stays available to programs while the CLI prints only the message. No
@@ -38,6 +43,7 @@ from collections.abc import Iterable
 from .usage import Usage
 
 __all__ = [
+    "PARTIAL_EXIT_CODE",
     "AuthenticationError",
     "BinaryInputError",
     "ConfigurationError",
@@ -57,6 +63,7 @@ __all__ = [
     "ResourceError",
     "ServerError",
     "SummarizerError",
+    "TokenBudgetError",
     "UnexpectedResponseError",
     "redact",
     "resource_error",
@@ -207,6 +214,17 @@ class ResourceError(SummarizerError):
     """
 
     exit_code = 7
+
+
+#: The CLI's exit status when a record was kept but some of its article was not read.
+PARTIAL_EXIT_CODE = 8
+
+
+class TokenBudgetError(SummarizerError):
+    """The article's token budget (``Settings.max_tokens_per_article``) was spent, or
+    would be by the next request, before any part of it was read."""
+
+    exit_code = PARTIAL_EXIT_CODE
 
 
 _RESOURCES = {

@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from .article import Article
 from .assemble import assemble_record
+from .chunking import Chunk, chunk_budget, estimate_tokens, plan_chunks
 from .config import Settings
 from .connection import BACKENDS, Endpoint
 from .draft import Draft, read_lenient, validation_context
@@ -51,8 +52,10 @@ __all__ = [
     "Reask",
     "Request",
     "build_request",
+    "completion_usage",
     "finish",
     "first_line",
+    "plan",
     "prepare",
     "read_answer",
 ]
@@ -63,6 +66,8 @@ _T = TypeVar("_T", bound=BaseModel)
 Lenient = Callable[[str], tuple[_T, list[str]]]
 #: What an answer that is not what was asked for raises; the answer is sent back.
 _PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
+#: Prompt tokens kept for what earlier passes found, when a part is read more than once.
+_KNOWN_ALLOWANCE = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +299,7 @@ def read_answer(
     from instructor.core.exceptions import IncompleteOutputException
 
     completion = _as_completion(answer)
-    spent = request.spent + _usage(completion)
+    spent = request.spent + completion_usage(completion)
     if not completion.choices:
         raise ModelOutputError(
             f"{request.base_url} returned a completion with no choices", usage=spent
@@ -350,6 +355,39 @@ def read_answer(
     return Extraction(value, True, spent, request.reasks, request.errors)
 
 
+def plan(
+    article: Article, settings: Settings, *, template: PromptTemplate | None = None
+) -> tuple[Chunk, ...]:
+    """The parts ``article`` is read in, one request each (per pass): one when it fits.
+
+    Raises:
+        InputError: The context window leaves no room for the article, or a sentence
+            alone does not fit it.
+    """
+    template = template or load_template(settings.prompt)
+    messages = render_messages(article, template, chunk=Chunk(1, 2, 1, 1, 1))
+    overhead = sum(estimate_tokens(m["content"]) for m in messages)
+    overhead -= estimate_tokens(article.sentences[0].text) if article.sentences else 0
+    if settings.passes > 1:
+        overhead += _KNOWN_ALLOWANCE
+    try:
+        chunks = plan_chunks(article, chunk_budget(settings, overhead))
+    except InputError as exc:
+        raise InputError(f"{article.id or 'input'}: {exc}") from None
+    if settings.context_window is not None:
+        room = settings.context_window - settings.max_output_tokens - overhead
+        for chunk in chunks:
+            size = sum(estimate_tokens(s.text) for s in chunk.sentences(article))
+            if size > room:
+                raise InputError(
+                    f"{article.id or 'input'}: sentence {chunk.first} alone is about {size} "
+                    f"tokens, more than the {room} the context window of "
+                    f"{settings.context_window} tokens leaves for the article; sentences are "
+                    "never cut: use a model with a longer context"
+                )
+    return chunks
+
+
 def prepare(
     article: Article,
     settings: Settings,
@@ -358,8 +396,11 @@ def prepare(
     template: PromptTemplate | None = None,
     output_language: str | None = None,
     cache_key: str | None = None,
+    chunk: Chunk | None = None,
+    known: Draft | None = None,
 ) -> Request:
-    """The first request for ``article``: the rendered prompt, shaped for ``endpoint``.
+    """The first request for ``article``, or for one part of it: the rendered prompt,
+    shaped for ``endpoint``.
 
     Args:
         article: The article as read.
@@ -368,20 +409,35 @@ def prepare(
         template: The prompt template; ``settings.prompt``'s when omitted.
         output_language: The summary's language; the article's when omitted.
         cache_key: The record cache's key, carried for executors that fill the cache.
+        chunk: The part to read (see ``plan``). When omitted the article must fit one
+            request.
+        known: What earlier passes over the part found, for a later pass.
 
     Raises:
-        InputError: The prompt cannot fit the model's context window.
+        InputError: The article needs more than one request and no part was named, or
+            cannot fit the model's context window at all.
     """
     template = template or load_template(settings.prompt)
+    if chunk is None:
+        chunks = plan(article, settings, template=template)
+        if len(chunks) > 1:
+            raise InputError(
+                f"{article.id or 'input'}: the article is read in {len(chunks)} parts, one "
+                "request each; this executor sends one request per article: summarise it "
+                "with 'summarizer run' (or Summarizer), which reads it part by part"
+            )
+        chunk = chunks[0]
     output_language = output_language or settings.output_language or article.language
-    messages = render_messages(article, template, output_language=output_language)
-    _check_fits(messages, settings, article)
+    messages = render_messages(
+        article, template, output_language=output_language, chunk=chunk, known=known
+    )
+    part = "" if chunk.whole else f"#part{chunk.index}"
     return build_request(
         endpoint,
         settings,
         messages,
         Draft,
-        id=article.id or "",
+        id=(article.id or "") + part,
         prompt_version=template.version,
         output_language=output_language,
         cache_key=cache_key,
@@ -429,25 +485,8 @@ def finish(
     )
 
 
-def _check_fits(messages: list[dict[str, str]], settings: Settings, article: Article) -> None:
-    """Refuse a prompt that cannot fit the context window: never truncate an article."""
-    if settings.context_window is None:
-        return
-    chars = sum(len(m["content"]) for m in messages)
-    # About three characters a token for European languages; fewer for others, so
-    # this errs on the side of refusing.
-    estimate = chars // 3
-    room = settings.context_window - settings.max_output_tokens
-    if estimate > room:
-        raise InputError(
-            f"{article.id or 'input'}: the article is too long for the model: its prompt is "
-            f"about {estimate} tokens, and the context window of {settings.context_window} "
-            f"tokens leaves {max(room, 0)} beside the {settings.max_output_tokens} reserved for "
-            "the answer; split the article or use a model with a longer context"
-        )
-
-
-def _usage(completion: ChatCompletion) -> Usage:
+def completion_usage(completion: ChatCompletion) -> Usage:
+    """What one answer says it cost (one call)."""
     usage = completion.usage
     if usage is None:
         return Usage(calls=1)

@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from .article import is_html
+from .chunking import estimate_tokens
 from .config import Settings
 from .connection import Endpoint, RatePause
 from .errors import (
@@ -47,12 +48,22 @@ from .errors import (
     RequestRejectedError,
     ServerError,
     SummarizerError,
+    TokenBudgetError,
     UnexpectedResponseError,
     redact,
     resource_error,
 )
-from .exchange import Extraction, Lenient, Reask, Request, build_request, first_line, read_answer
-from .usage import Usage
+from .exchange import (
+    Extraction,
+    Lenient,
+    Reask,
+    Request,
+    build_request,
+    completion_usage,
+    first_line,
+    read_answer,
+)
+from .usage import TokenBudget, Usage
 
 __all__ = [
     "exchange",
@@ -203,6 +214,7 @@ async def exchange(
     request: Request,
     finish: Callable[[Request, ChatCompletion, bool], _R | Reask],
     pause: RatePause | None = None,
+    budget: TokenBudget | None = None,
 ) -> _R:
     """Send ``request`` and its re-asks until ``finish`` reads a result, within one budget.
 
@@ -215,10 +227,13 @@ async def exchange(
             budget allows no further attempt.
         pause: The endpoint's rate-limit pause, shared by the exchanges of a batch;
             one of its own when omitted.
+        budget: The article's token budget, checked before every attempt and charged
+            with every answer; none when omitted.
 
     Raises:
         EndpointError: The server could not serve the request within the budget.
         ModelOutputError: No answer could be read.
+        TokenBudgetError: The token budget does not allow the next attempt.
     """
     pause = pause or RatePause()
     state = request
@@ -232,11 +247,15 @@ async def exchange(
         async for attempt in retrying:
             with attempt:
                 last = attempt.retry_state.attempt_number >= settings.max_attempts
+                if budget is not None:
+                    _check_budget(budget, state)
                 try:
                     answer = await _send(client, endpoint, settings, state, pause)
                 except BaseException:
                     state = state.charged(Usage(calls=1))
                     raise
+                if budget is not None:
+                    budget.charge(completion_usage(answer))
                 outcome = finish(state, answer, last)
                 if isinstance(outcome, Reask):
                     state = outcome.request
@@ -247,6 +266,18 @@ async def exchange(
     except (openai.OpenAIError, _NoChoicesError, _DeadlineError, OSError) as exc:
         raise _endpoint_error(exc, endpoint, settings, state.spent) from exc
     raise AssertionError("the retry loop ends by returning or raising")  # pragma: no cover
+
+
+def _check_budget(budget: TokenBudget, request: Request) -> None:
+    messages = request.body.get("messages", [])
+    needed = sum(estimate_tokens(str(m.get("content", ""))) for m in messages)
+    if not budget.allows(needed):
+        raise TokenBudgetError(
+            f"the token budget of {budget.limit} per article is spent: {budget.spent} used, "
+            f"and the next request needs about {needed} for its prompt alone; raise "
+            "--max-tokens-per-article",
+            usage=request.spent,
+        )
 
 
 async def extract(

@@ -12,16 +12,14 @@ import asyncio
 import time
 from types import TracebackType
 
-from openai.types.chat import ChatCompletion
-
 from .article import Article, as_text, load_article
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
-from .exchange import Reask, Request, finish, prepare
+from .exchange import Request
 from .inputs import ArticleInput
-from .llm import exchange
 from .prompts import load_template
+from .reading import Reader
 from .record import SCHEMA_VERSION, ArticleSummary
 
 __all__ = ["Summarizer", "asummarize", "summarize"]
@@ -35,16 +33,24 @@ class Summarizer:
             caller resolved) when omitted. The environment is never read here: pass
             ``Settings.from_env()`` for that.
         cache: A ``Cache`` to read and fill; none when omitted.
+        concurrency: Requests in flight at once, over all the articles and parts being
+            summarised (``asummarize_many`` sets it to its own limit).
 
     Example:
         >>> with Summarizer(Settings(base_url="http://localhost:11434/v1", model="qwen3")) as s:
         ...     record = s.summarize(ArticleInput("a1", text, date="2020-01-06"))
     """
 
-    def __init__(self, settings: Settings | None = None, *, cache: Cache | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, cache: Cache | None = None, concurrency: int = 8
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self.connection = Connection(settings or Settings())
         self.cache = cache
+        self.concurrency = concurrency
         self._template = load_template(self.settings.prompt)
+        self._slots: tuple[asyncio.AbstractEventLoop, int, asyncio.Semaphore] | None = None
 
     @property
     def settings(self) -> Settings:
@@ -79,7 +85,7 @@ class Summarizer:
             "schema": SCHEMA_VERSION,
             "options": [
                 s.temperature, s.seed, s.max_output_tokens, s.max_items, s.max_reasks,
-                s.output_language, s.strict,
+                s.output_language, s.strict, s.chunk_tokens, s.passes,
             ],
         }  # fmt: skip
 
@@ -157,8 +163,10 @@ class Summarizer:
             hit = self.cache.get(key)
             if hit is not None:
                 return hit.model_copy(update={"id": given.id or None}), True
-        record = await self._summarize(self.load(given), started, key)
-        if self.cache is not None and key is not None:
+        record = await self._summarize(self.load(given), started)
+        if self.cache is not None and key is not None and not record.quality.partial:
+            # A partial record is not kept: a rerun reads what it lacks (the answers of
+            # the parts that were read are kept, so only those are asked again).
             self.cache.put(key, record)
         return record, False
 
@@ -200,17 +208,30 @@ class Summarizer:
             article_id=given.id or None,
         )
 
-    async def _summarize(
-        self, article: Article, started: float, cache_key: str | None
-    ) -> ArticleSummary:
-        settings = self.settings
+    async def _summarize(self, article: Article, started: float) -> ArticleSummary:
         endpoint, client = await self.connection.ready()
-        request = prepare(article, settings, endpoint, template=self._template, cache_key=cache_key)
+        reader = Reader(
+            self.settings,
+            endpoint,
+            client,
+            self.connection.pause,
+            self._template,
+            self._call_slots(),
+            self.cache,
+            self._answer_key,
+        )
+        return await reader.read(article, started)
 
-        def read(state: Request, answer: ChatCompletion, last: bool) -> ArticleSummary | Reask:
-            return finish(article, state, answer, last=last, seconds=time.perf_counter() - started)
+    def _answer_key(self, request: Request) -> str:
+        """The cache key of one request's answer: the request as sent, and who answers."""
+        return cache_key({"request": request.body, **self._identity()})
 
-        return await exchange(client, endpoint, settings, request, read, self.connection.pause)
+    def _call_slots(self) -> asyncio.Semaphore:
+        """The requests-in-flight limit of the running event loop."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[:2] != (loop, self.concurrency):
+            self._slots = (loop, self.concurrency, asyncio.Semaphore(self.concurrency))
+        return self._slots[2]
 
 
 def summarize(

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .article import Article
+from .chunking import Chunk
 from .draft import Draft
 from .errors import ConfigurationError
 
@@ -137,15 +138,65 @@ def _kind(prop: dict[str, Any]) -> str:
     return str(prop.get("type", "value"))
 
 
-def _number_sentences(article: Article) -> str:
-    """The article body as the model sees it: one ``[Sn] text`` line per sentence."""
-    return "\n".join(f"[S{s.id}] {' '.join(s.text.split())}" for s in article.sentences)
+def _number_sentences(article: Article, chunk: Chunk | None) -> str:
+    """The article body as the model sees it: one ``[Sn] text`` line per sentence read."""
+    sentences = article.sentences if chunk is None else chunk.sentences(article)
+    return "\n".join(f"[S{s.id}] {' '.join(s.text.split())}" for s in sentences)
+
+
+def _part_note(article: Article, chunk: Chunk | None) -> str:
+    """What the model is told about the part it reads; nothing for a whole article."""
+    if chunk is None or chunk.whole:
+        return ""
+    repeated = (
+        f", of which S{chunk.first} to S{chunk.own - 1} end part {chunk.index - 1}"
+        if chunk.own > chunk.first
+        else ""
+    )
+    return (
+        f"This is part {chunk.index} of {chunk.count} of a longer article: sentences "
+        f"S{chunk.first} to S{chunk.last} of {len(article.sentences)}{repeated}. Extract what "
+        "these sentences say, and cite their numbers.\n\n"
+    )
+
+
+def _known_note(known: Draft | None) -> str:
+    """What earlier passes found in this part, for a later pass not to list again."""
+    if known is None:
+        return ""
+    lines = [f"- actor {a.id}: {a.name}" for a in known.actors]
+    for kind, items in (
+        ("stance", known.stances), ("demand", known.demands), ("event", known.events)
+    ):  # fmt: skip
+        lines.extend(
+            f"- {kind} [S{item.sentences[0]}]: {' '.join(item.quote.split())}" for item in items
+        )
+    found = "\n".join(lines) or "- nothing"
+    return (
+        "An earlier reading of these sentences found the items below. Do not list them "
+        "again: list only what it missed, with new quotes, and list again every actor "
+        "your new items refer to.\n" + found + "\n\n"
+    )
 
 
 def render_messages(
-    article: Article, template: PromptTemplate, *, output_language: str | None = None
+    article: Article,
+    template: PromptTemplate,
+    *,
+    output_language: str | None = None,
+    chunk: Chunk | None = None,
+    known: Draft | None = None,
 ) -> list[dict[str, str]]:
-    """Render the chat messages for one article."""
+    """Render the chat messages for one article, or for one part of it.
+
+    Args:
+        article: The article as read.
+        template: The prompt template.
+        output_language: The summary's language; the article's when omitted.
+        chunk: The part to read (sentences keep their numbers); the whole article
+            when omitted.
+        known: What earlier passes over this part found, for a later pass.
+    """
     values = {
         "language": article.language,
         "language_name": _language_name(article.language),
@@ -153,7 +204,9 @@ def render_messages(
         "output_language_name": _language_name(output_language or article.language),
         "article_date": article.date.isoformat() if article.date else "unknown",
         "title": article.title or "unknown",
-        "sentences": _number_sentences(article),
+        "sentences": _number_sentences(article, chunk),
+        "part": _part_note(article, chunk),
+        "known": _known_note(known),
         "fields": describe_fields(Draft),
     }
     return [

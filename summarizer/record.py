@@ -21,6 +21,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Actor",
     "ArticleSummary",
+    "ChunkReport",
     "Claim",
     "ClaimPart",
     "DateValue",
@@ -32,6 +33,7 @@ __all__ = [
     "Quality",
     "ReasonCode",
     "Stance",
+    "Unread",
     "actor_names",
     "flagged_claims",
     "located_spans",
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the record's shape changes in a way readers must know about.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 #: Stable reason codes of flags. Readers filter on these; the message is for people.
 ReasonCode = Literal[
@@ -214,6 +216,36 @@ class Claim(_Model):
     )
 
 
+class ChunkReport(_Model):
+    """One part of the article as one request read it (the whole article, when short)."""
+
+    index: int = Field(description="Which part, counting from 1.")
+    first_sentence: int = Field(
+        description="First sentence read, overlap with the part before included."
+    )
+    last_sentence: int = Field(description="Last sentence read.")
+    start: int = Field(description="Offset in `text` of the first sentence read.")
+    end: int = Field(description="Offset in `text` just past the last sentence read.")
+    passes: int = Field(description="Passes that read the part and were answered.")
+    attempts: int = Field(description="Requests made for the part, failed ones included.")
+    cached: int = Field(default=0, description="Passes answered from the cache, at no cost.")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    error: str | None = Field(
+        default=None, description="Why a pass over the part brought no answer, if one did not."
+    )
+
+
+class Unread(_Model):
+    """Sentences no answer covers, and why."""
+
+    first_sentence: int
+    last_sentence: int
+    start: int = Field(description="Offset in `text` of the first unread sentence.")
+    end: int = Field(description="Offset in `text` just past the last unread sentence.")
+    reason: str
+
+
 class Quality(_Model):
     """How the record was made, and how much of it is proven."""
 
@@ -245,12 +277,29 @@ class Quality(_Model):
         description="Items removed (unknown references, or unproven in strict mode)."
     )
     warnings: list[str] = Field(default_factory=list)
+    chunks: list[ChunkReport] = Field(
+        default_factory=list,
+        description="The parts the article was read in, one request each per pass; one part "
+        "when it fits a request.",
+    )
+    passes: int = Field(default=1, description="Passes asked for over each part.")
+    duplicates: int = Field(
+        default=0,
+        description="Items left out because another part or pass had found them already "
+        "(their evidence overlaps).",
+    )
+    partial: bool = Field(
+        default=False,
+        description="Some sentences were read by no answer (a part failed, or the token "
+        "budget ran out): see `unread`.",
+    )
+    unread: list[Unread] = Field(default_factory=list, description="The sentences not read.")
 
 
 class ArticleSummary(_Model):
     """A verified structured summary of one article."""
 
-    schema_version: Literal["2.0"] = "2.0"
+    schema_version: Literal["2.1"] = "2.1"
     id: str | None = Field(default=None, description="The article's identifier, if known.")
     title: str | None = Field(default=None, description="The article's own headline, if known.")
     headline: str = Field(description="A short headline written by the model.")

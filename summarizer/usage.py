@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Usage"]
+__all__ = ["TokenBudget", "Usage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +64,25 @@ class Usage:
             return "unknown (no price for this model)"
         prices = "batch prices, " if batch else ""
         return f"${price.total_price:.4f} ({prices}genai-prices {version('genai-prices')})"
+
+
+class TokenBudget:
+    """The tokens one article may spend over all its requests, and what it has spent.
+
+    Checked before every request (re-asks and retries included) against what the
+    request's prompt is likely to take; charged with what each answer says it cost.
+    Requests already in flight when the budget runs out are not stopped, so the spend
+    can pass the limit by at most their answers.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.spent = 0
+
+    def allows(self, prompt_tokens: int) -> bool:
+        """Whether a request whose prompt takes about ``prompt_tokens`` may be sent."""
+        return self.spent + prompt_tokens <= self.limit
+
+    def charge(self, usage: Usage) -> None:
+        """Count what an answer cost."""
+        self.spent += usage.prompt_tokens + usage.completion_tokens

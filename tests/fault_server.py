@@ -17,6 +17,9 @@ last action repeats once the script runs out):
                  the whole answer takes minutes
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
 
+A ``route`` instead picks the action and the answer from each request's body (the
+prompt it carries), for tests whose requests run concurrently in no fixed order.
+
 Nothing here is a recording: it is a test double for failure paths, and the answers
 it gives are written by the tests that script it.
 """
@@ -28,6 +31,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -46,8 +50,10 @@ class FaultServer:
         delay: float = 0.0,
         retry_after: str = "1",
         trickle_seconds: float = 0.2,
+        route: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]] | None = None,
     ) -> None:
         self.script = list(script)
+        self.route = route
         self.answer = answer or {}
         self.hang_seconds = hang_seconds
         self.delay = delay
@@ -57,6 +63,9 @@ class FaultServer:
         #: ``time.monotonic()`` when each request arrived.
         self.times: list[float] = []
         self.headers: list[dict[str, str]] = []
+        #: Requests being answered now, and the most there ever were at once.
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -75,12 +84,14 @@ class FaultServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> str:
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[str, dict[str, Any]]:
         with self._lock:
             self.requests.append(body)
             self.headers.append(headers)
             self.times.append(time.monotonic())
-            return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+            if self.route is not None:
+                return self.route(body)
+            return (self.script.pop(0) if len(self.script) > 1 else self.script[0]), self.answer
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -95,16 +106,26 @@ class FaultServer:
                 self._send(200, {"object": "list", "data": [{"id": "fault-model"}]})
 
             def do_POST(self) -> None:
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._answer()
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _answer(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                action = server._next(body, {k.lower(): v for k, v in self.headers.items()})
+                action, answer = server._next(body, {k.lower(): v for k, v in self.headers.items()})
                 if server.delay:
                     time.sleep(server.delay)
                 if action == "ok":
-                    self._send(200, _completion(json.dumps(server.answer)))
+                    self._send(200, _completion(json.dumps(answer)))
                 elif action.startswith("ok:"):
                     time.sleep(float(action.split(":", 1)[1]))
-                    self._send(200, _completion(json.dumps(server.answer)))
+                    self._send(200, _completion(json.dumps(answer)))
                 elif action.startswith("status:"):
                     code = int(action.split(":", 1)[1])
                     extra = {"Retry-After": server.retry_after} if code == 429 else {}
@@ -112,7 +133,7 @@ class FaultServer:
                     self._send(code, error, extra)
                 elif action == "hang":
                     time.sleep(server.hang_seconds)
-                    self._send(200, _completion(json.dumps(server.answer)))
+                    self._send(200, _completion(json.dumps(answer)))
                 elif action == "reset":
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
@@ -130,7 +151,7 @@ class FaultServer:
                 elif action == "invalid":
                     self._send(200, _completion(json.dumps({"headline": 42, "actors": "none"})))
                 elif action == "length":
-                    cut = json.dumps(server.answer)[:-40]
+                    cut = json.dumps(answer)[:-40]
                     self._send(200, _completion(cut, finish_reason="length"))
                 elif action == "no_choices":
                     completion = _completion("")
@@ -140,7 +161,7 @@ class FaultServer:
                     page = b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>"
                     self._send_bytes(200, page, "text/html; charset=utf-8")
                 elif action == "trickle":
-                    self._trickle(json.dumps(_completion(json.dumps(server.answer))).encode())
+                    self._trickle(json.dumps(_completion(json.dumps(answer))).encode())
                 elif action == "echo_auth":
                     sent = self.headers.get("Authorization", "")
                     message = f"invalid request from client with header Authorization: {sent}"

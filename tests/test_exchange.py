@@ -11,7 +11,7 @@ import pytest
 from summarizer import ArticleSummary, Settings, load_article
 from summarizer.connection import Endpoint
 from summarizer.errors import InputError, ModelOutputError, OutputTruncatedError
-from summarizer.exchange import Reask, Request, finish, prepare
+from summarizer.exchange import Reask, Request, finish, plan, prepare
 
 TEXT = (
     "Lyon, 5 March 2024 - The mayor of Lyon, Grégory Doucet, asked the state on Tuesday "
@@ -86,10 +86,25 @@ def test_prepare_shapes_the_body_for_a_grammar_constrained_server() -> None:
     assert [m["role"] for m in body["messages"]] == ["user"], "instructions folded in"
 
 
-def test_prepare_refuses_a_prompt_that_does_not_fit_the_window() -> None:
+def test_prepare_refuses_a_window_that_leaves_no_room_for_the_article() -> None:
     endpoint, settings = _endpoint(context_window=200, max_output_tokens=100)
-    with pytest.raises(InputError, match="too long for the model"):
+    with pytest.raises(InputError, match="context window of 200 tokens leaves 0 for the article"):
         prepare(_article(), settings, endpoint)
+
+
+def test_prepare_without_a_part_refuses_an_article_read_in_several() -> None:
+    endpoint, settings = _endpoint(chunk_tokens=64)
+    article = load_article(" ".join(["The dockers met again the next day."] * 40))
+    chunks = plan(article, settings)
+    assert len(chunks) > 1
+    with pytest.raises(InputError, match=f"read in {len(chunks)} parts"):
+        prepare(article, settings, endpoint)
+    second = prepare(article, settings, endpoint, chunk=chunks[1])
+    prompt = second.body["messages"][-1]["content"]
+    assert f"part 2 of {len(chunks)}" in prompt
+    assert f"[S{chunks[1].first}] " in prompt
+    assert f"[S{chunks[1].last}] " in prompt
+    assert "[S1] " not in prompt, "a part shows only its own sentences, numbered as in the whole"
 
 
 def test_finish_turns_a_valid_answer_into_the_verified_record() -> None:

@@ -9,6 +9,7 @@ into the table in the README.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -443,20 +444,31 @@ def test_html_page_is_reduced_to_its_article(
     )
 
 
-def test_article_longer_than_the_context_is_refused_not_truncated(
+def test_article_longer_than_the_context_is_read_in_parts_never_truncated(
     report: Callable[[str, str], None],
 ) -> None:
-    long_text = ARTICLE + "\n" + " ".join(["The dockers met again the next day."] * 3000)
+    long_text = ARTICLE + "\n" + " ".join(["The dockers met again the next day."] * 600)
     with FaultServer(["ok"], ANSWER) as server:
-        settings = _settings(server, context_window=8192, max_output_tokens=2048)
-        with Summarizer(settings) as summarizer, pytest.raises(SummarizerError) as raised:
-            summarizer.summarize(ArticleInput("long", long_text))
-        assert server.requests == []
-    assert raised.value.exit_code == 3
-    assert "context window of 8192 tokens" in str(raised.value)
+        settings = _settings(server, context_window=4096, max_output_tokens=1024)
+        with Summarizer(settings) as summarizer:
+            record = summarizer.summarize(ArticleInput("long", long_text))
+        prompts = [
+            sum(len(m["content"]) for m in body["messages"]) // 3 for body in server.requests
+        ]
+    chunks = record.quality.chunks
+    assert len(chunks) > 3, "an article four times the window is read in parts"
+    assert max(prompts) <= 4096 - 1024, "every prompt fits beside the answer"
+    assert chunks[0].first_sentence == 1
+    assert chunks[-1].last_sentence == 602
+    assert all(b.first_sentence <= a.last_sentence + 1 for a, b in itertools.pairwise(chunks))
+    assert not record.quality.partial
+    assert record.quality.unread == []
+    # Every part's answer repeats the first part's items: each is kept once.
+    assert (len(record.actors), len(record.demands), len(record.events)) == (2, 1, 1)
     report(
-        "article beyond the model's context (108,000 characters, 8,192-token window)",
-        f"exit 3 before any request: {raised.value}",
+        "article beyond the model's context (21,600 characters, 4,096-token window)",
+        f"read in {len(chunks)} parts of whole sentences, one request each (and its re-ask); "
+        f"one record, nothing truncated, {record.quality.duplicates} repeated items merged",
     )
 
 

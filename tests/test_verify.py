@@ -160,6 +160,22 @@ def test_people_sharing_a_name_word_are_not_merged() -> None:
     assert [a.name for a in out.actors] == ["Mohamed", "Mohamed El-Hassan Mohamed"]
 
 
+def test_a_surname_that_begins_like_a_determiner_merges_with_the_full_name() -> None:
+    article = load_article(
+        "Anna Alvarez met the unions. Later, Alvarez said the talks had failed.", language="en"
+    )
+    draft = _draft(
+        actors=[
+            {"id": "A1", "name": "Anna Alvarez", "kind": "person", "sentences": [1],
+             "quote": "Anna Alvarez met the unions"},
+            {"id": "A2", "name": "Alvarez", "kind": "person", "sentences": [2],
+             "quote": "Alvarez said the talks had failed"},
+        ],
+        stances=[], events=[],
+    )  # fmt: skip
+    assert [a.name for a in verify_draft(draft, article).actors] == ["Anna Alvarez"]
+
+
 def test_a_surname_shared_by_two_people_merges_with_neither() -> None:
     article = load_article(
         "Hillary Clinton and Bill Clinton arrived. Clinton spoke first.", language="en"

@@ -1,0 +1,277 @@
+"""Every request of one article: its parts read concurrently, then merged into one record.
+
+An article is read in the parts ``exchange.plan`` cuts (one, when it fits a request),
+each part ``Settings.passes`` times, a later pass shown what the earlier ones found.
+Parts run at once, each request holding one of the run's call slots, so a long article
+never has more calls in flight than the run's concurrency allows; every request has
+the retry budget of ``llm.exchange``, and all draw on the article's token budget.
+With a cache, each part's answer is kept as it comes, so a rerun sends only the
+requests that were not answered.
+
+A part that fails after its budget costs only its own sentences: the others are
+merged into a record marked partial, which names the sentences not read and why.
+Only when no part could be read does the article fail, with the first part's error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import openai
+from openai.types.chat import ChatCompletion
+
+from .article import Article
+from .assemble import assemble_record
+from .cache import Cache
+from .chunking import Chunk
+from .config import Settings
+from .connection import Endpoint, RatePause
+from .draft import Draft, read_lenient
+from .errors import SummarizerError
+from .exchange import Extraction, Reask, Request, plan, prepare, read_answer
+from .llm import exchange
+from .merge import Answer, merge_drafts
+from .prompts import PromptTemplate
+from .record import ArticleSummary, ChunkReport, Unread
+from .usage import TokenBudget, Usage
+
+__all__ = ["Reader"]
+
+
+@dataclass(slots=True)
+class _Part:
+    """What became of one part: its answers, one per pass, and what they cost."""
+
+    chunk: Chunk
+    answers: list[Extraction[Draft]] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    cached: int = 0
+    error: SummarizerError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """What reading one article needs: who answers, with what, under which limits.
+
+    Attributes:
+        settings: The run's settings (parts, passes, token budget, retry budget).
+        endpoint: Who answers.
+        client: The pooled client for the running event loop.
+        pause: The endpoint's shared rate-limit pause.
+        template: The prompt template.
+        slots: The run's call slots: one held by every request in flight.
+        cache: Keeps each part's answer, when the article has several requests.
+        answer_key: The cache key of one request's answer.
+    """
+
+    settings: Settings
+    endpoint: Endpoint
+    client: openai.AsyncOpenAI
+    pause: RatePause
+    template: PromptTemplate
+    slots: asyncio.Semaphore
+    cache: Cache | None = None
+    answer_key: Callable[[Request], str] | None = None
+
+    async def read(self, article: Article, started: float) -> ArticleSummary:
+        """Read ``article`` in its parts and merge the answers into the verified record.
+
+        Raises:
+            InputError: The article cannot fit the model's context window.
+            SummarizerError: No part could be read (the first part's error, with what
+                every part cost).
+        """
+        settings = self.settings
+        chunks = plan(article, settings, template=self.template)
+        budget = (
+            TokenBudget(settings.max_tokens_per_article)
+            if settings.max_tokens_per_article is not None
+            else None
+        )
+        several = len(chunks) > 1 or settings.passes > 1
+        parts = await asyncio.gather(
+            *(self._read_part(article, chunk, budget, several) for chunk in chunks)
+        )
+        usage = sum((p.usage for p in parts), Usage())
+        answers = [
+            (part.chunk, reading, extraction)
+            for part in parts
+            for reading, extraction in enumerate(part.answers, start=1)
+        ]
+        if not answers:
+            error = next(p.error for p in parts if p.error is not None)
+            error.usage = usage
+            raise error
+        merged = merge_drafts(article, [Answer(c, r, e.value) for c, r, e in answers])
+
+        def where(chunk: Chunk) -> str:
+            return f"{chunk.label()}: " if not chunk.whole else ""
+
+        repairs = [f"{where(c)}{note}" for c, _, e in answers for note in e.repairs]
+        unresolved = next(
+            (f"{where(c)}{e.unresolved}" for c, _, e in answers if e.unresolved), None
+        )
+        notes = [
+            f"{where(p.chunk)}pass {len(p.answers) + 1} failed: {p.error}"
+            for p in parts
+            if p.error is not None and p.answers
+        ]
+        return assemble_record(
+            article,
+            merged.draft,
+            endpoint=self.endpoint,
+            prompt_version=self.template.version,
+            usage=usage,
+            reasks=sum(e.reasks for _, _, e in answers),
+            unresolved=unresolved,
+            repairs=repairs,
+            output_language=settings.output_language or article.language,
+            strict=settings.strict,
+            seconds=time.perf_counter() - started,
+            chunks=[_report(p, article) for p in parts],
+            passes=settings.passes,
+            duplicates=merged.duplicates,
+            unread=_unread(parts, article),
+            notes=notes,
+        )
+
+    async def _read_part(
+        self, article: Article, chunk: Chunk, budget: TokenBudget | None, several: bool
+    ) -> _Part:
+        settings = self.settings
+        part = _Part(chunk)
+        for _ in range(settings.passes):
+            known = (
+                merge_drafts(article, [Answer(chunk, n, e.value) for n, e in enumerate(
+                    part.answers, start=1)]).draft
+                if part.answers
+                else None
+            )  # fmt: skip
+            request = prepare(
+                article, settings, self.endpoint, template=self.template, chunk=chunk, known=known
+            )
+            key = (
+                self.answer_key(request)
+                if several and self.cache is not None and self.answer_key
+                else None
+            )
+            kept = _cached(self.cache, key)
+            if kept is not None:
+                part.answers.append(kept)
+                part.cached += 1
+                continue
+            try:
+                async with self.slots:
+                    extraction = await exchange(
+                        self.client, self.endpoint, settings, request,
+                        self._reader(article, chunk), self.pause, budget,
+                    )  # fmt: skip
+            except SummarizerError as exc:
+                part.usage += exc.usage or Usage()
+                part.error = exc
+                break
+            part.usage += extraction.usage
+            part.answers.append(extraction)
+            if key is not None and self.cache is not None:
+                self.cache.put_answer(key, _dump(extraction))
+        return part
+
+    @staticmethod
+    def _reader(
+        article: Article, chunk: Chunk
+    ) -> Callable[[Request, ChatCompletion, bool], Extraction[Draft] | Reask]:
+        context = {"article": article, "chunk": chunk}
+
+        def read(state: Request, answer: ChatCompletion, last: bool) -> Extraction[Draft] | Reask:
+            return read_answer(
+                state, answer, Draft, context=context, lenient=read_lenient, last=last
+            )
+
+        return read
+
+
+def _report(part: _Part, article: Article) -> ChunkReport:
+    start, end = part.chunk.span(article)
+    return ChunkReport(
+        index=part.chunk.index,
+        first_sentence=part.chunk.first,
+        last_sentence=part.chunk.last,
+        start=start,
+        end=end,
+        passes=len(part.answers),
+        attempts=part.usage.calls,
+        cached=part.cached,
+        prompt_tokens=part.usage.prompt_tokens,
+        completion_tokens=part.usage.completion_tokens,
+        error=None if part.error is None else str(part.error),
+    )
+
+
+def _unread(parts: list[_Part], article: Article) -> list[Unread]:
+    """The runs of sentences that no answered part read, each with its part's error."""
+    done = {n for p in parts if p.answers for n in range(p.chunk.first, p.chunk.last + 1)}
+    unread: list[Unread] = []
+    for part in parts:
+        if part.answers or part.error is None:
+            continue
+        reason = f"{part.chunk.label()}: {part.error}"
+        for n in range(part.chunk.first, part.chunk.last + 1):
+            if n in done:
+                continue
+            done.add(n)
+            sentence = article.sentences[n - 1]
+            last = unread[-1] if unread else None
+            if last is not None and last.last_sentence == n - 1 and last.reason == reason:
+                unread[-1] = last.model_copy(update={"last_sentence": n, "end": sentence.end})
+            else:
+                unread.append(
+                    Unread(
+                        first_sentence=n,
+                        last_sentence=n,
+                        start=sentence.start,
+                        end=sentence.end,
+                        reason=reason,
+                    )
+                )
+    return unread
+
+
+def _dump(extraction: Extraction[Draft]) -> str:
+    usage = extraction.usage
+    return json.dumps(
+        {
+            "draft": extraction.value.model_dump(mode="json"),
+            "validated": extraction.validated,
+            "usage": [usage.calls, usage.prompt_tokens, usage.completion_tokens],
+            "reasks": extraction.reasks,
+            "validation_errors": list(extraction.validation_errors),
+            "repairs": list(extraction.repairs),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _cached(cache: Cache | None, key: str | None) -> Extraction[Draft] | None:
+    """A kept answer, as read then; ``None`` on a miss or a row this version cannot read."""
+    if cache is None or key is None:
+        return None
+    raw = cache.get_answer(key)
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+        draft = Draft.model_validate(data["draft"], context={"lenient": True})
+        return Extraction(
+            draft,
+            bool(data["validated"]),
+            Usage(),  # paid for by the run that asked
+            int(data["reasks"]),
+            tuple(data["validation_errors"]),
+            list(data["repairs"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,304 @@
+"""Long articles: parts of whole sentences, read concurrently, merged into one record.
+
+The server here is a routed ``FaultServer``: it reads the numbered sentences of each
+prompt and answers with a draft written by the test for exactly those sentences (one
+actor per named person, one event per sentence), so what the program keeps, merges
+and marks partial can be checked item by item. Nothing here is a recording.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from summarizer import ArticleInput, Settings, Summarizer, load_article
+from summarizer.cache import Cache
+from summarizer.chunking import plan_chunks
+from summarizer.cli import cli
+from summarizer.errors import PARTIAL_EXIT_CODE, TokenBudgetError
+from summarizer.exchange import plan
+
+from .fault_server import FaultServer
+
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+_SENTENCE = re.compile(r"^\[S(\d+)\] (.*)$", re.MULTILINE)
+_PART = re.compile(r"This is part (\d+) of (\d+)")
+_SURNAMES = [
+    "Alvarez", "Brennan", "Castillo", "Dimitrov", "Eriksen", "Fournier", "Gallagher",
+    "Halvorsen", "Ibrahim", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Novak",
+    "Okafor", "Petrov", "Quintero", "Rasmussen", "Sokolov", "Tanaka",
+]  # fmt: skip
+_PLACES = ["Lisbon", "Gdansk", "Tromso", "Porto", "Varna", "Brno", "Split", "Turku"]
+
+
+def hand_built_long_article(sentences: int = 60) -> str:
+    """An English report written for these tests: each sentence names one official and
+    one city; every fifth official is named again, by surname, further on."""
+    lines = ["Port officials meet across Europe as the strike spreads", ""]
+    for n in range(sentences):
+        name = _SURNAMES[n % len(_SURNAMES)]
+        place = _PLACES[n % len(_PLACES)]
+        if n >= len(_SURNAMES) and n % 5 == 0:
+            lines.append(f"Later, {name} told dockers in {place} that the talks had failed.")
+        else:
+            lines.append(
+                f"Minister Anna {name} met the dock unions in {place} on day {n + 1} of the strike."
+            )
+    return "\n".join(lines) + "\n"
+
+
+def oracle_draft(body: dict[str, Any]) -> dict[str, Any]:
+    """The draft a careful reader would give for the sentences this prompt shows."""
+    prompt = body["messages"][-1]["content"]
+    actors: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for number, text in _SENTENCE.findall(prompt):
+        name = next((s for s in _SURNAMES if s in text), None)
+        if name is None:
+            continue  # the title names no one
+        full = f"Anna {name}" if f"Anna {name}" in text else name
+        if not any(a["name"] == full for a in actors):
+            actors.append({
+                "id": f"A{len(actors) + 1}", "name": full, "kind": "person",
+                "sentences": [int(number)], "quote": full,
+            })  # fmt: skip
+        agent = next(a["id"] for a in actors if a["name"] == full)
+        events.append({
+            "type": "consult", "description": " ".join(text.split()[:6]),
+            "agents": [agent], "targets": [], "realis": "occurred",
+            "sentences": [int(number)], "quote": " ".join(text.split()[:7]),
+        })  # fmt: skip
+    return {
+        "headline": "Port officials meet as the strike spreads",
+        "summary": "Ministers met the dock unions in several ports.",
+        "actors": actors, "stances": [], "demands": [], "events": events,
+    }  # fmt: skip
+
+
+def _part(body: dict[str, Any]) -> int:
+    found = _PART.search(body["messages"][-1]["content"])
+    return int(found.group(1)) if found else 1
+
+
+def _settings(server: FaultServer, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "base_url": server.url, "model": "m", "backend": "vllm", "timeout": 5.0,
+        "max_attempts": 2, "max_reasks": 0, "chunk_tokens": 150,
+    }  # fmt: skip
+    values.update(changes)
+    return Settings(**values)
+
+
+TEXT = hand_built_long_article()
+LONG = ArticleInput("long", TEXT, language="en")
+#: The sentences that name someone: all but the title.
+NAMED = list(range(2, len(load_article(TEXT).sentences) + 1))
+
+
+def test_parts_cover_every_sentence_in_order_with_a_small_overlap() -> None:
+    article = load_article(TEXT)
+    chunks = plan_chunks(article, 150)
+    assert len(chunks) >= 3
+    assert [c.index for c in chunks] == list(range(1, len(chunks) + 1))
+    assert chunks[0].first == 1
+    assert chunks[-1].last == len(article.sentences)
+    for before, after in itertools.pairwise(chunks):
+        assert after.own == before.last + 1, "owned sentences follow each other, none skipped"
+        assert 1 <= after.own - after.first <= 2, "each part rereads one or two sentences"
+    for chunk in chunks:
+        read = sum(len(s.text) // 3 + 4 for s in chunk.sentences(article))
+        assert read <= 150
+
+
+def test_an_article_that_fits_is_one_part_and_a_sentence_is_never_cut() -> None:
+    assert len(plan_chunks(load_article("A short report. It has two sentences."), 150)) == 1
+    long_sentence = "The minister said " + "that the talks would go on, " * 60 + "and left."
+    article = load_article(f"It began. {long_sentence} It ended.")
+    chunks = plan_chunks(article, 100)
+    assert [c.sentences(article)[-1].text for c in chunks][1].endswith("and left.")
+    assert all(c.sentences(article) for c in chunks)
+
+
+def test_a_long_article_is_read_in_parts_and_merged_into_one_record() -> None:
+    with FaultServer(["ok"], route=lambda body: ("ok", oracle_draft(body))) as server:
+        with Summarizer(_settings(server)) as summarizer:
+            record = summarizer.summarize(LONG)
+        requests = server.requests
+    article = load_article(TEXT)
+    chunks = record.quality.chunks
+    assert len(chunks) >= 3
+    assert len(requests) == len(chunks)
+    assert [(c.first_sentence, c.last_sentence) for c in chunks] == [
+        (c.first, c.last) for c in plan(article, _settings(server))
+    ]
+    # One event per sentence, the overlap zone's included once.
+    assert sorted(e.evidence[0].sentence for e in record.events) == NAMED
+    assert record.quality.duplicates == sum(
+        c.own - c.first for c in plan(article, _settings(server))
+    )
+    # Offsets index the whole text, whichever part found the item.
+    for event in record.events:
+        evidence = event.evidence[0]
+        assert evidence.grounded
+        assert record.text[evidence.start : evidence.end] == evidence.quote
+    # "Anna Alvarez" of part 1 and "Alvarez" of a later part are one actor.
+    names = [a.name for a in record.actors]
+    assert len(names) == len(set(names)) == len(_SURNAMES)
+    alvarez = next(a for a in record.actors if a.name == "Anna Alvarez")
+    assert {m.text for m in alvarez.mentions} == {"Anna Alvarez", "Alvarez"}
+    later = [e for e in record.events if e.description.startswith("Later, Alvarez")]
+    assert later
+    assert all(e.agents == [alvarez.id] for e in later)
+    assert not record.quality.partial
+    assert record.quality.attempts == len(requests)
+    assert record.quality.prompt_tokens == sum(c.prompt_tokens for c in chunks)
+
+
+def test_a_part_that_fails_leaves_a_partial_record_with_the_others_intact(
+    tmp_path: Path,
+) -> None:
+    def route(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return ("status:500" if _part(body) == 2 else "ok"), oracle_draft(body)
+
+    with FaultServer(["ok"], route=route) as server:
+        settings = _settings(server)
+        with Summarizer(settings) as summarizer:
+            record = summarizer.summarize(LONG)
+    article = load_article(TEXT)
+    chunks = plan(article, settings)
+    second, third = chunks[1], chunks[2]
+    quality = record.quality
+    assert quality.partial
+    assert [(u.first_sentence, u.last_sentence) for u in quality.unread] == [
+        (second.own, third.first - 1)
+    ], "the failed part's sentences, less those its neighbours read"
+    assert "HTTP 500" in quality.unread[0].reason
+    assert "part 2 of" in quality.unread[0].reason
+    assert quality.chunks[1].error is not None
+    assert quality.chunks[1].passes == 0
+    assert quality.chunks[1].attempts == settings.max_attempts
+    read = {e.evidence[0].sentence for e in record.events}
+    unread = set(range(second.own, third.first))
+    assert read == set(NAMED) - unread
+    assert any("not read: sentences" in w for w in quality.warnings)
+
+    # The command line keeps the record and says it is partial in its exit status.
+    source = tmp_path / "long.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    with FaultServer(["ok"], route=route) as server:
+        out = tmp_path / "out.jsonl"
+        result = CliRunner().invoke(
+            cli,
+            ["run", str(source), "-o", str(out), "--no-cache", "--base-url", server.url,
+             "--model", "m", "--backend", "vllm", "--chunk-tokens", "150"],
+        )  # fmt: skip
+    assert result.exit_code == PARTIAL_EXIT_CODE, result.output
+    assert '"partial":true' in out.read_text(encoding="utf-8")
+
+
+def test_a_rerun_with_the_cache_asks_only_for_the_parts_not_answered(tmp_path: Path) -> None:
+    failing = {"on": True}
+
+    def route(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        down = failing["on"] and _part(body) == 2
+        return ("status:503" if down else "ok"), oracle_draft(body)
+
+    with FaultServer(["ok"], route=route) as server, Cache(tmp_path) as cache:
+        settings = _settings(server)
+        with Summarizer(settings, cache=cache) as summarizer:
+            first = summarizer.summarize(LONG)
+        sent_first = len(server.requests)
+        failing["on"] = False
+        with Summarizer(settings, cache=cache) as summarizer:
+            second = summarizer.summarize(LONG)
+        again = server.requests[sent_first:]
+        with Summarizer(settings, cache=cache) as summarizer:
+            third, cached = summarizer_cached(summarizer)
+    assert first.quality.partial
+    assert not second.quality.partial
+    assert [_part(b) for b in again] == [2], "only the failed part is asked again"
+    assert [c.cached for c in second.quality.chunks] == [
+        0 if c.index == 2 else 1 for c in second.quality.chunks
+    ]
+    assert len(second.events) == len(NAMED)
+    assert cached
+    assert third == second.model_copy(update={"id": "long"})
+
+
+def summarizer_cached(summarizer: Summarizer) -> tuple[Any, bool]:
+    import asyncio
+
+    async def once() -> tuple[Any, bool]:
+        try:
+            return await summarizer.asummarize_cached(LONG)
+        finally:
+            await summarizer.connection.close_client()
+
+    return asyncio.run(once())
+
+
+def test_parts_share_the_runs_limit_on_requests_in_flight() -> None:
+    route = lambda body: ("ok:0.15", oracle_draft(body))  # noqa: E731
+    with FaultServer(["ok"], route=route) as server:
+        summarizer = Summarizer(_settings(server), concurrency=2)
+        record = summarizer.summarize(LONG)
+    assert len(record.quality.chunks) >= 3
+    assert server.max_in_flight == 2
+
+
+def test_a_later_pass_is_shown_what_was_found_and_adds_only_what_is_new() -> None:
+    def route(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        draft = oracle_draft(body)
+        prompt = body["messages"][-1]["content"]
+        if "An earlier reading" not in prompt:
+            # The first pass misses the last event of each part.
+            return "ok", {**draft, "events": draft["events"][:-1]}
+        return "ok", draft
+
+    with FaultServer(["ok"], route=route) as server:
+        with Summarizer(_settings(server, passes=2)) as summarizer:
+            record = summarizer.summarize(LONG)
+        second_pass = [b for b in server.requests if "An earlier reading" in str(b["messages"])]
+    chunks = record.quality.chunks
+    assert len(second_pass) == len(chunks)
+    assert all(c.passes == 2 for c in chunks)
+    assert "- event [S" in second_pass[0]["messages"][-1]["content"]
+    assert len(record.events) == len(NAMED)
+    assert record.quality.passes == 2
+
+
+def test_the_token_budget_stops_cleanly_with_a_partial_record() -> None:
+    with FaultServer(["ok"], route=lambda body: ("ok", oracle_draft(body))) as server:
+        with Summarizer(_settings(server)) as summarizer:
+            full = summarizer.summarize(LONG)
+        needed = max(
+            sum(len(m["content"]) // 3 + 1 for m in body["messages"]) for body in server.requests
+        )
+        charged = 150  # what the server says each answer cost
+        limit = needed + 2 * charged
+        server.requests.clear()
+        with Summarizer(_settings(server, max_tokens_per_article=limit), concurrency=1) as s:
+            record = s.summarize(LONG)
+        sent = len(server.requests)
+        with (
+            Summarizer(_settings(server, max_tokens_per_article=10), concurrency=1) as s,
+            pytest.raises(TokenBudgetError) as raised,
+        ):
+            s.summarize(LONG)
+        assert len(server.requests) == sent, "a budget too small for one request sends none"
+    quality = record.quality
+    assert sent == 3, "requests go out while what is spent leaves room for one more prompt"
+    assert quality.prompt_tokens + quality.completion_tokens == sent * charged <= limit
+    assert quality.partial
+    assert [c.passes for c in quality.chunks][:3] == [1, 1, 1]
+    assert quality.unread[0].first_sentence == quality.chunks[2].last_sentence + 1
+    assert quality.unread[-1].last_sentence == quality.chunks[-1].last_sentence
+    assert "token budget of" in quality.unread[-1].reason
+    assert len(full.quality.chunks) > sent
+    assert raised.value.exit_code == PARTIAL_EXIT_CODE
