@@ -202,10 +202,13 @@ class Draft(_Item):
     summary: str = Field(
         min_length=1, max_length=800, description="Two or three sentences, in output language."
     )
-    actors: list[DraftActor] = Field(max_length=15, description="Actors, each with a unique id.")
-    stances: list[DraftStance] = Field(default_factory=list, max_length=10)
-    demands: list[DraftDemand] = Field(default_factory=list, max_length=8)
-    events: list[DraftEvent] = Field(default_factory=list, max_length=10)
+    # Limits per answer, and so per part of a long article (see ``chunking``): sized for
+    # the densest news a part of the default size holds, so that the number of parts,
+    # not these limits, decides how much an article can hold.
+    actors: list[DraftActor] = Field(max_length=50, description="Actors, each with a unique id.")
+    stances: list[DraftStance] = Field(default_factory=list, max_length=25)
+    demands: list[DraftDemand] = Field(default_factory=list, max_length=20)
+    events: list[DraftEvent] = Field(default_factory=list, max_length=40)
 
     @model_validator(mode="after")
     def _check_against_article(self, info: ValidationInfo) -> Draft:

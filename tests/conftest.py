@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SAMPLE_FR = EXAMPLES / "afp-2020-01-pompeo-fr.txt"
 SAMPLE_EN = EXAMPLES / "lyon-tram-en.txt"
+#: A long English report written for the tests (people and bodies in it are invented).
+LONG_EN = ROOT / "tests" / "articles" / "harbour-strike-en.txt"
 # Requests in cassettes are rewritten to this address so recordings do not depend on
 # the port the recording server happened to get.
 REPLAY_BASE_URL = "http://127.0.0.1:8000/v1"

@@ -13,9 +13,16 @@ from typing import Any
 import jsonschema
 import pytest
 
-from summarizer import ArticleInput, ArticleSummary, InputError, Settings, Summarizer
+from summarizer import (
+    ArticleInput,
+    ArticleSummary,
+    InputError,
+    Settings,
+    Summarizer,
+    load_article,
+)
 
-from .conftest import ROOT, SAMPLE_EN, SAMPLE_FR
+from .conftest import LONG_EN, ROOT, SAMPLE_EN, SAMPLE_FR
 
 
 def _record_schema() -> dict[str, Any]:
@@ -26,8 +33,8 @@ def _check_invariants(record: ArticleSummary, settings: Settings) -> None:
     """What must hold for any model answer, good or bad."""
     jsonschema.validate(json.loads(record.model_dump_json()), _record_schema())
     q = record.quality
-    assert q.attempts == 1 + q.reasks, "recordings hold no transient failures"
-    assert q.reasks <= settings.max_reasks
+    assert q.attempts == len(q.chunks) * q.passes + q.reasks, "recordings hold no failures"
+    assert q.reasks <= settings.max_reasks * len(q.chunks) * q.passes
     assert q.prompt_tokens > 0
     assert q.completion_tokens > 0
     assert q.items == {
@@ -60,6 +67,39 @@ def _check_invariants(record: ArticleSummary, settings: Settings) -> None:
 
 
 @pytest.mark.vcr
+def test_long_english_article_is_read_in_parts_into_one_record(
+    recorded_settings: Settings, vcr: Any
+) -> None:
+    text = LONG_EN.read_text(encoding="utf-8")
+    settings = recorded_settings.replace(chunk_tokens=200)
+    with Summarizer(settings, concurrency=1) as summarizer:
+        record = summarizer.summarize(ArticleInput(LONG_EN.name, text))
+
+    _check_invariants(record, settings)
+    chunks = record.quality.chunks
+    assert len(chunks) >= 3
+    assert all(c.passes == 1 and c.error is None for c in chunks)
+    assert chunks[0].first_sentence == 1
+    assert chunks[-1].last_sentence == 22, "every sentence of the body is read"
+    assert not record.quality.partial
+    assert vcr.play_count == record.quality.attempts, "one request per part, and its re-asks"
+    # Offsets index the whole text: each part's span is its sentences where they stand,
+    # and every located quote (checked by the invariants) is in the text.
+    article = load_article(text)
+    for chunk in chunks:
+        first, last = (
+            article.sentences[chunk.first_sentence - 1],
+            article.sentences[chunk.last_sentence - 1],
+        )
+        assert (chunk.start, chunk.end) == (first.start, last.end)
+    # The tiny model's faults are reported part by part.
+    assert any(w.startswith("part 4 of ") for w in record.quality.warnings)
+    assert record.title == "Dock strike spreads along the coast as talks in Rotterdam stall"
+    assert record.article_date is not None
+    assert record.article_date.value == "2024-03-14"
+
+
+@pytest.mark.vcr
 def test_french_sample_gives_a_schema_valid_record_with_month_precision_date(
     recorded_settings: Settings, vcr: Any
 ) -> None:
@@ -89,14 +129,18 @@ def test_quickstart_record_flags_its_invented_headline(
         record = summarizer.summarize(ArticleInput(SAMPLE_FR.name, text))
 
     # The model wrote, in English for a French article: "The US has been in a war with
-    # Iran since 2018, …": the article says nothing of a war, nor of 2018.
+    # Iran since 2019, …": the article says nothing of a war, nor of 2019.
     headline = [c for c in record.quality.claims if c.part == "headline"]
-    invented = next(c for c in headline if "since 2018" in c.text)
+    invented = next(c for c in headline if "since 2019" in c.text)
     assert not invented.supported
     codes = {f.code for f in invented.flags}
     assert {"number_not_in_article", "wrong_language"} <= codes
-    assert "'2018' is not a number of the article" in [f.message for f in invented.flags]
-    assert all("wrong_language" in {f.code for f in c.flags} for c in record.quality.claims)
+    assert "'2019' is not a number of the article" in [f.message for f in invented.flags]
+    assert all("wrong_language" in {f.code for f in c.flags} for c in headline)
+    # Its summary was a lone comma.
+    assert [[f.code for f in c.flags] for c in record.quality.claims if c.part == "summary"] == [
+        ["empty_claim"]
+    ]
     assert any("not supported by the article" in w for w in record.quality.warnings)
     assert record.quality.summary_support is None, "an English summary of a French article"
 
