@@ -3,10 +3,13 @@
 Two actors are merged only on evidence that their names are one person or body:
 
 - the same id, or a name or mention they share ("Pompeo" given for both);
-- a person's name that is the end of another's ("Pompeo", "Mike Pompeo"), unless that
-  end is ambiguous: the shorter name also opens the longer ("Mohamed" and "Mohamed
-  El-Hassan Mohamed") or ends the names of two different actors;
-- a role used as a name ("le secrétaire d'Etat américain", the role of "Mike Pompeo").
+- a person's name that is another's with words left out before the surname ("Pompeo",
+  "Mike Pompeo"; "President Trump", "U.S. President Donald Trump"), unless that is
+  ambiguous: a one-word name that also opens the longer ("Mohamed" and "Mohamed
+  El-Hassan Mohamed"), or a name that fits two different actors;
+- a role used as a name ("le secrétaire d'Etat américain", the role of "Mike Pompeo");
+- an acronym of another's name ("U.N.", "United Nations"), when no third actor's name
+  has the same initials.
 
 Sharing words is not enough: "Mohamed", the son, and "Mohamed El-Hassan Mohamed", his
 father, are two people.
@@ -15,6 +18,7 @@ father, are two people.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .article import Article
 from .draft import DraftActor
@@ -34,23 +38,39 @@ _EMPTY_NAMES = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return fold(name).text.strip()
 
 
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str | None:
+    """A name as compared with others: folded, without a leading determiner; ``None`` for
+    a word that names no one ("he", "les"), but not for an acronym written so ("US")."""
+    key = _key(name)
+    if key in _EMPTY_NAMES and not (name.isupper() and len(name) > 1):
+        return None
+    return _DETERMINER.sub("", key) or key
+
+
 def _names(actor: DraftActor) -> set[str]:
-    return {k for k in (_key(n) for n in [actor.name, *actor.mentions]) if k not in _EMPTY_NAMES}
+    return {k for k in map(_name_key, [actor.name, *actor.mentions]) if k is not None}
 
 
 def _ends_name(short: DraftActor, long: DraftActor) -> bool:
-    """``short``'s name is the last words of ``long``'s, and not also its first word."""
+    """``short``'s name is ``long``'s with words left out before its last word ("Pompeo",
+    "President Trump" of "U.S. President Donald Trump"), and a one-word name is not also
+    an earlier word of the longer one."""
     if short.kind != "person" or long.kind != "person":
         return False
     tail = _DETERMINER.sub("", _key(short.name)).split()
     words = _key(long.name).split()
-    if not tail or len(tail) >= len(words) or words[-len(tail) :] != tail:
+    if not tail or len(tail) >= len(words) or words[-1] != tail[-1]:
         return False
-    return not (len(tail) == 1 and tail[0] in words[:-1])
+    if len(tail) == 1:
+        return tail[0] not in words[:-1]
+    rest = iter(words[:-1])
+    return all(word in rest for word in tail[:-1])  # in order, as a subsequence
 
 
 def _same_actor(a: DraftActor, b: DraftActor, everyone: list[DraftActor]) -> bool:
@@ -65,7 +85,30 @@ def _same_actor(a: DraftActor, b: DraftActor, everyone: list[DraftActor]) -> boo
                 if o is not long and o is not short and not _names(o) & _names(long)
             ]
             return not any(_ends_name(short, o) for o in others)
-    return _is_role_of(a, b) or _is_role_of(b, a)
+    if _is_role_of(a, b) or _is_role_of(b, a):
+        return True
+    for short, long in ((a, b), (b, a)):
+        if _is_acronym_of(short, long):
+            # An acronym that two actors' names spell says nothing about which.
+            return not any(_is_acronym_of(short, o) for o in everyone if o is not long
+                           and o is not short and not _names(o) & _names(long))  # fmt: skip
+    return False
+
+
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "et", "&"})
+
+
+def _is_acronym_of(short: DraftActor, long: DraftActor) -> bool:
+    """``short`` is the initials of ``long``'s name ("U.N.", "United Nations"; "NSW",
+    "New South Wales"), the words "of", "the", "and" left out."""
+    if short.kind == "person" or long.kind == "person":
+        return False
+    letters = short.name.strip().replace(" ", "")
+    if not _ACRONYM.match(letters):
+        return False
+    words = [w for w in re.split(r"[\s-]+", long.name.strip()) if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 2 and "".join(w[0] for w in words).upper() == letters.replace(".", "")
 
 
 def _is_role_of(title: DraftActor, holder: DraftActor) -> bool:

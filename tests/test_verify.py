@@ -176,6 +176,33 @@ def test_a_surname_that_begins_like_a_determiner_merges_with_the_full_name() -> 
     assert [a.name for a in verify_draft(draft, article).actors] == ["Anna Alvarez"]
 
 
+def test_a_title_an_article_or_an_acronym_does_not_keep_one_actor_apart() -> None:
+    article = load_article(
+        "U.S. President Donald Trump spoke to the World Health Organisation. "
+        "President Trump said the US would leave. The WHO regretted it. The US did.",
+        language="en",
+    )
+    draft = _draft(
+        actors=[
+            {"id": "A1", "name": "U.S. President Donald Trump", "kind": "person",
+             "sentences": [1], "quote": "U.S. President Donald Trump"},
+            {"id": "A2", "name": "World Health Organisation", "kind": "organization",
+             "sentences": [1], "quote": "World Health Organisation"},
+            {"id": "A3", "name": "President Trump", "kind": "person", "sentences": [2],
+             "quote": "President Trump said"},
+            {"id": "A4", "name": "US", "kind": "state", "sentences": [2], "quote": "the US"},
+            {"id": "A5", "name": "The World Health Organisation", "kind": "organization",
+             "mentions": ["WHO"], "sentences": [3], "quote": "The WHO regretted it"},
+            {"id": "A6", "name": "US", "kind": "state", "sentences": [4], "quote": "The US did"},
+            {"id": "A7", "name": "W.H.O.", "kind": "organization", "sentences": [3],
+             "quote": "The WHO regretted it"},
+        ],
+        stances=[], events=[],
+    )  # fmt: skip
+    names = [a.name for a in verify_draft(draft, article).actors]
+    assert names == ["U.S. President Donald Trump", "The World Health Organisation", "US"]
+
+
 def test_a_surname_shared_by_two_people_merges_with_neither() -> None:
     article = load_article(
         "Hillary Clinton and Bill Clinton arrived. Clinton spoke first.", language="en"
