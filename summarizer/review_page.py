@@ -117,11 +117,26 @@ def _event_item(e: Event, ref: str, names: dict[str, str]) -> _Item:
     )  # fmt: skip
 
 
-def _highlighted(text: str, items: Sequence[_Item]) -> str:
-    """The text cut at every span boundary, each piece tagged with the items covering it."""
+def _borders(record: ArticleSummary) -> dict[int, str]:
+    """Where each part of a long article begins, and what to call it; none for one part."""
+    chunks = record.quality.chunks
+    if len(chunks) < 2:
+        return {}
+    marks: dict[int, str] = {}
+    for c in chunks:
+        state = "" if c.error is None else " — not read: " + c.error
+        label = f"part {c.index} of {len(chunks)} · S{c.first_sentence}–S{c.last_sentence}"
+        marks.setdefault(c.start, label + state)
+    return marks
+
+
+def _highlighted(text: str, items: Sequence[_Item], borders: dict[int, str] | None = None) -> str:
+    """The text cut at every span boundary, each piece tagged with the items covering it;
+    a marker where each part of a long article begins (``borders``)."""
     # At each boundary, how many spans of each item open (+1) or close (-1) there.
     opens_closes: dict[int, Counter[int]] = defaultdict(Counter)
-    bounds = {0, len(text)}
+    borders = {at: label for at, label in (borders or {}).items() if 0 <= at < len(text)}
+    bounds = {0, len(text), *borders}
     for n, item in enumerate(items):
         for start, end in item.spans:
             if 0 <= start < end <= len(text):
@@ -134,6 +149,9 @@ def _highlighted(text: str, items: Sequence[_Item]) -> str:
     for left, right in pairwise(points):
         for n, change in opens_closes.get(left, Counter()).items():
             active[n] += change
+        if left in borders:
+            label = escape(borders[left])
+            out.append(f'<span class="part-border" title="{label}">{label}</span>')
         piece = escape(text[left:right])
         live = sorted(n for n, count in active.items() if count > 0)
         if not live:
@@ -166,7 +184,7 @@ def _section(record: ArticleSummary, prefix: str) -> str:
         f'<div class="cols"><aside>{_panel(items)}</aside><main>'
         f"{_actors_table(record)}{_timeline(record)}"
         f'<h2>Article</h2><div class="legend">{_legend()}</div>'
-        f'<article class="text">{_highlighted(record.text, items)}</article>'
+        f'<article class="text">{_highlighted(record.text, items, _borders(record))}</article>'
         f"{_quality(record)}</main></div></section>"
     )
 
@@ -268,6 +286,11 @@ def _quality(record: ArticleSummary) -> str:
         ("grounded", "n/a" if q.grounded_share is None else f"{q.grounded_share:.0%}"),
         ("summary support", "n/a" if q.summary_support is None else f"{q.summary_support:.0%}"),
         ("flagged / dropped", f"{q.flagged} / {q.dropped}"),
+        (
+            "parts",
+            f"{len(q.chunks)}, {q.passes} pass(es) each, {q.duplicates} repeated item(s) merged",
+        ),
+        *(("not read", f"S{u.first_sentence}–S{u.last_sentence}: {u.reason}") for u in q.unread),
         *(("warning", w) for w in q.warnings),
     ]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
@@ -298,6 +321,8 @@ font-weight:600}.item button:hover{text-decoration:underline}.detail{color:#444}
 table{border-collapse:collapse;margin:.5rem 0 1rem;background:#fff;display:block;
 width:max-content;max-width:100%;overflow-x:auto}
 td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+.part-border{display:block;margin:.6rem 0 .2rem;border-top:2px dashed #888;color:#666;
+font-size:.8rem;line-height:1.4;user-select:none}
 .legend{margin:.3rem 0}.toc{padding:1rem 2rem;background:#fff;border-bottom:1px solid #ddd}
 """
 

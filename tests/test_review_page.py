@@ -251,3 +251,32 @@ def test_when_label_names_weekends_and_references() -> None:
     soon = DateValue(text="soon", value="FUTURE_REF", precision="reference")
     assert when_label(weekend) == "2024-W16-WE, weekend"
     assert when_label(soon) == "FUTURE_REF, reference"
+
+
+def test_the_page_marks_where_each_part_of_a_long_article_begins() -> None:
+    from summarizer.record import ChunkReport, Unread
+
+    text = "First part here. Second one starts. Third one now. And the end."
+    article = load_article(text, language="en")
+    record = verified_record(article, {"headline": "Parts", "summary": "Parts.", "actors": []})
+    s = article.sentences
+    chunks = [
+        ChunkReport(index=i, first_sentence=a, last_sentence=b, start=s[a - 1].start,
+                    end=s[b - 1].end, passes=1, attempts=1)
+        for i, (a, b) in enumerate([(1, 2), (2, 3), (3, 4)], start=1)
+    ]  # fmt: skip
+    chunks[2] = chunks[2].model_copy(update={"passes": 0, "error": "HTTP 500"})
+    unread = Unread(first_sentence=4, last_sentence=4, start=s[3].start, end=s[3].end,
+                    reason="part 3 of 3: HTTP 500")  # fmt: skip
+    quality = record.quality.model_copy(
+        update={"chunks": chunks, "partial": True, "unread": [unread]}
+    )
+    page = render_html([record.model_copy(update={"quality": quality})])
+    borders = re.findall(r'<span class="part-border"[^>]*>([^<]*)</span>([^<]{0,12})', page)
+    assert [(label, after[:6]) for label, after in borders] == [
+        ("part 1 of 3 · S1–S2", "First "),
+        ("part 2 of 3 · S2–S3", "Second"),
+        ("part 3 of 3 · S3–S4 — not read: HTTP 500", "Third "),
+    ]
+    assert "S4–S4: part 3 of 3: HTTP 500" in page
+    assert 'class="part-border"' not in render_html([record]), "a short article has no borders"
