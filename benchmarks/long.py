@@ -67,9 +67,10 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from verification import serve
 
 from summarizer import Article, ArticleInput, ArticleSummary, Settings, Summarizer, load_article
 from summarizer.draft import Draft, DraftActor
@@ -326,49 +327,6 @@ class Oracle:
             "demands": [],
             "events": events,
         }
-
-
-def serve(oracle: Oracle) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_GET(self) -> None:
-            self._send({"object": "list", "data": [{"id": "oracle"}]})
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))
-            prompt = "\n".join(str(m.get("content", "")) for m in body["messages"])
-            content = json.dumps(oracle.answer(prompt), ensure_ascii=False)
-            prompt_tokens, completion_tokens = len(prompt) // 4, len(content) // 4
-            self._send({
-                "id": "chatcmpl-oracle", "object": "chat.completion", "created": 0,
-                "model": "oracle",
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                             "finish_reason": "stop", "logprobs": None}],
-                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                          "total_tokens": prompt_tokens + completion_tokens},
-            })  # fmt: skip
-
-        def _send(self, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    class Server(ThreadingHTTPServer):
-        # The default listen backlog of 5 drops connections opened at once beyond it,
-        # and the client's retry of a dropped connection costs a second.
-        request_queue_size = 64
-        daemon_threads = True
-
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @dataclass

@@ -46,7 +46,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import misquotes
 
@@ -227,7 +227,16 @@ def _mistake(
     raise ValueError(label)
 
 
-def serve(oracle: Oracle) -> ThreadingHTTPServer:
+class _Answers(Protocol):
+    def answer(self, prompt: str) -> dict[str, Any]: ...
+
+
+def serve(oracle: _Answers) -> ThreadingHTTPServer:
+    """A loopback chat-completions server whose every answer is ``oracle.answer(prompt)``.
+
+    Token counts in ``usage`` are the prompt's and the answer's characters over four.
+    """
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -241,12 +250,14 @@ def serve(oracle: Oracle) -> ThreadingHTTPServer:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))
             prompt = "\n".join(str(m.get("content", "")) for m in body["messages"])
             content = json.dumps(oracle.answer(prompt), ensure_ascii=False)
+            prompt_tokens, completion_tokens = len(prompt) // 4, len(content) // 4
             self._send({
                 "id": "chatcmpl-oracle", "object": "chat.completion", "created": 0,
                 "model": "oracle",
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                              "finish_reason": "stop", "logprobs": None}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                          "total_tokens": prompt_tokens + completion_tokens},
             })  # fmt: skip
 
         def _send(self, payload: dict[str, Any]) -> None:
@@ -257,8 +268,13 @@ def serve(oracle: Oracle) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        # The default listen backlog of 5 drops connections opened at once beyond it,
+        # and the client's retry of a dropped connection costs a second.
+        request_queue_size = 64
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

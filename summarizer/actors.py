@@ -3,10 +3,11 @@
 Two actors are merged only on evidence that their names are one person or body:
 
 - the same id, or a name or mention they share ("Pompeo" given for both);
-- a person's name that is another's with words left out before the surname ("Pompeo",
-  "Mike Pompeo"; "President Trump", "U.S. President Donald Trump"), unless that is
-  ambiguous: a one-word name that also opens the longer ("Mohamed" and "Mohamed
-  El-Hassan Mohamed"), or a name that fits two different actors;
+- a shorter form of another's name (see ``_ends_name``): "Pompeo" of "Mike Pompeo",
+  "President Trump" of "U.S. President Donald Trump", "Irving" of "Irving, Texas",
+  unless that is ambiguous: a one-word name that also opens the
+  longer ("Mohamed" and "Mohamed El-Hassan Mohamed"), a name that fits two different
+  actors, or the end of "X from Y";
 - a role used as a name ("le secrétaire d'Etat américain", the role of "Mike Pompeo");
 - an acronym of another's name ("U.N.", "United Nations"), when no third actor's name
   has the same initials.
@@ -57,18 +58,39 @@ def _names(actor: DraftActor) -> set[str]:
     return {k for k in map(_name_key, [actor.name, *actor.mentions]) if k is not None}
 
 
+# Words after which a name belongs to another entity than the whole ("X from Y", "X by Y").
+_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'", "un", "une"})
+_LINKS = frozenset({"from", "of", "by", "at", "in", "for", "with", "de", "du", "des", "d'", "par"})
+
+
 def _ends_name(short: DraftActor, long: DraftActor) -> bool:
-    """``short``'s name is ``long``'s with words left out before its last word ("Pompeo",
-    "President Trump" of "U.S. President Donald Trump"), and a one-word name is not also
-    an earlier word of the longer one."""
+    """``short``'s name is a shorter form of ``long``'s.
+
+    For people: ``long``'s name with words left out before its surname ("Pompeo",
+    "President Trump" of "U.S. President Donald Trump"), or the same given name and
+    surname under another title ("Facebook creator Mark Zuckerberg", "Facebook co-founder
+    Mark Zuckerberg"); a one-word name must not also be an earlier word of the longer.
+    For places and bodies: the name before the other's comma ("Irving", "Irving, Texas").
+    Never what the longer name is "from", "of" or "by" ("Lady Cassandra from Doctor Who").
+    """
     if short.kind != "person" or long.kind != "person":
-        return False
+        if "person" in (short.kind, long.kind) or "," not in long.name:
+            return False
+        return _name_key(long.name.split(",")[0]) == _name_key(short.name)
     tail = _DETERMINER.sub("", _key(short.name)).split()
-    words = _key(long.name).split()
-    if not tail or len(tail) >= len(words) or words[-1] != tail[-1]:
+    words = _DETERMINER.sub("", _key(long.name)).split()
+    if not tail or len(tail) > len(words) or tail == words or words[-1] != tail[-1]:
         return False
+    shared = 2 if len(tail) >= 2 and tail[-2:] == words[-2:] else 1
+    before = [w for w in words[: len(words) - shared] if w not in _ARTICLES]
+    if before and before[-1] in _LINKS:
+        return False  # the end names someone else
+    if shared == 2:
+        return True
     if len(tail) == 1:
         return tail[0] not in words[:-1]
+    if len(tail) >= len(words):
+        return False
     rest = iter(words[:-1])
     return all(word in rest for word in tail[:-1])  # in order, as a subsequence
 

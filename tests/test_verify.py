@@ -203,6 +203,46 @@ def test_a_title_an_article_or_an_acronym_does_not_keep_one_actor_apart() -> Non
     assert names == ["U.S. President Donald Trump", "The World Health Organisation", "US"]
 
 
+def test_one_person_under_two_titles_and_a_place_with_its_region_merge() -> None:
+    article = load_article(
+        "Facebook creator Mark Zuckerberg lives in Irving, Texas. Facebook co-founder Mark "
+        "Zuckerberg spoke in Irving. Priscilla Zuckerberg did not.",
+        language="en",
+    )
+    draft = _draft(
+        actors=[
+            {"id": "A1", "name": "Facebook creator Mark Zuckerberg", "kind": "person",
+             "sentences": [1], "quote": "Facebook creator Mark Zuckerberg"},
+            {"id": "A2", "name": "Irving, Texas", "kind": "other", "sentences": [1],
+             "quote": "Irving, Texas"},
+            {"id": "A3", "name": "Facebook co-founder Mark Zuckerberg", "kind": "person",
+             "sentences": [2], "quote": "Facebook co-founder Mark Zuckerberg"},
+            {"id": "A4", "name": "Irving", "kind": "other", "sentences": [2],
+             "quote": "spoke in Irving"},
+            {"id": "A5", "name": "Priscilla Zuckerberg", "kind": "person", "sentences": [3],
+             "quote": "Priscilla Zuckerberg did not"},
+        ],
+        stances=[], events=[],
+    )  # fmt: skip
+    assert [a.id for a in verify_draft(draft, article).actors] == ["A1", "A2", "A5"]
+
+
+def test_a_name_after_from_or_by_is_another_entity() -> None:
+    article = load_article(
+        "Lady Cassandra from Doctor Who was chosen. Doctor Who returns in May.", language="en"
+    )
+    draft = _draft(
+        actors=[
+            {"id": "A1", "name": "Lady Cassandra from Doctor Who", "kind": "person",
+             "sentences": [1], "quote": "Lady Cassandra from Doctor Who"},
+            {"id": "A2", "name": "Doctor Who", "kind": "person", "sentences": [2],
+             "quote": "Doctor Who returns in May"},
+        ],
+        stances=[], events=[],
+    )  # fmt: skip
+    assert [a.id for a in verify_draft(draft, article).actors] == ["A1", "A2"]
+
+
 def test_a_surname_shared_by_two_people_merges_with_neither() -> None:
     article = load_article(
         "Hillary Clinton and Bill Clinton arrived. Clinton spoke first.", language="en"
