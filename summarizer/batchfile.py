@@ -4,7 +4,10 @@
 (``custom_id`` = the article's id), which the OpenAI Batch API and ``vllm run-batch``
 take as they are, and beside it the round's state (``<stem>.state.jsonl``): each
 ``Request`` whole, with a digest of its article's text, since the batch format has no
-room for what reading the answer needs.
+room for what reading the answer needs. A long article is one line per part
+(``<id>#part2``, see ``chunking``); the parts answered while others still need a round
+are kept beside the next round's files (``<stem>.parts.jsonl``) until the article can
+be merged into its record.
 
 ``collect_batch`` reads a results file in the Batch API's output format, wherever it
 was produced: each answer goes through ``exchange.finish``, its record or error is
@@ -24,18 +27,30 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import errors
+from .article import Article
 from .batch import BatchResult
+from .chunking import Chunk
 from .config import Settings
 from .connection import OPENAI_BASE_URL
-from .errors import EndpointError, InputError, OutputError, SummarizerError
-from .exchange import Reask, Request, finish, prepare
+from .errors import (
+    PARTIAL_EXIT_CODE,
+    ConfigurationError,
+    EndpointError,
+    InputError,
+    OutputError,
+    SummarizerError,
+)
+from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
+from .reading import PartRead, assemble_parts, dump_extraction, load_extraction, read_part_answer
+from .record import ArticleSummary
 from .usage import Usage
 
 __all__ = [
@@ -61,6 +76,11 @@ class BatchFiles:
     def state(self) -> Path:
         """The round's state: each request whole, one JSON line per article."""
         return self.requests.with_name(f"{self.requests.stem}.state.jsonl")
+
+    @property
+    def parts(self) -> Path:
+        """Answers and failures of long articles' parts carried into this round."""
+        return self.requests.with_name(f"{self.requests.stem}.parts.jsonl")
 
     @property
     def round(self) -> int:
@@ -111,45 +131,122 @@ def prepare_batch(
 
     Returns:
         An error result for each input that could not be prepared (unreadable, too
-        long for the model); the others are in the files.
+        long for the model's context window); the others are in the files.
 
     Raises:
         OutputError: The files cannot be written.
-        ConfigurationError: The endpoint is incomplete.
+        ConfigurationError: The endpoint is incomplete, or the settings ask for what a
+            batch file cannot do (several passes, a token budget per article).
     """
+    settings = summarizer.settings
+    if settings.passes > 1 or settings.max_tokens_per_article is not None:
+        raise ConfigurationError(
+            "a batch file reads each part of an article once and has no token budget per "
+            "article: --passes and --max-tokens-per-article are for 'summarizer run'"
+        )
     endpoint = summarizer.endpoint
-    requests: list[tuple[Request, str]] = []
+    requests: list[_Entry] = []
     failed: list[BatchResult] = []
     for item in inputs:
         try:
             if item.error is not None:
                 raise item.error
             article = summarizer.load(item)
-            request = prepare(
-                article,
-                summarizer.settings,
-                endpoint,
-                cache_key=summarizer.cache_key(item),
-            )
+            chunks = plan(article, settings)
+            key = summarizer.cache_key(item)
+            entries = [
+                _Entry(
+                    prepare(article, settings, endpoint, cache_key=key, chunk=chunk),
+                    _digest(item.text),
+                    item.id,
+                    None if chunk.whole else chunk,
+                )
+                for chunk in chunks
+            ]
         except SummarizerError as exc:
             failed.append(BatchResult(item.id, error=exc))
             continue
-        requests.append((request, _digest(item.text)))
-    _write_round(files, requests)
+        requests.extend(entries)
+    _write_round(files, requests, [])
     return failed
 
 
-def _write_round(files: BatchFiles, requests: list[tuple[Request, str]]) -> None:
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One request of a round: for a whole article, or for one part of a long one."""
+
+    request: Request
+    digest: str
+    article: str
+    chunk: Chunk | None = None
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"request": self.request.to_dict(), "text_sha256": self.digest}
+        if self.chunk is not None:
+            data["article"] = self.article
+            data["chunk"] = _chunk_fields(self.chunk)
+        return json.dumps(data, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """A part of a long article that needs no further round: its answer, or its error."""
+
+    article: str
+    digest: str
+    chunk: Chunk
+    answer: str | None = None  # ``reading.dump_extraction``
+    error: tuple[str, str] | None = None  # type and message
+    usage: Usage = field(default_factory=Usage)
+
+    def to_json(self) -> str:
+        u = self.usage
+        return json.dumps(
+            {
+                "article": self.article,
+                "text_sha256": self.digest,
+                "chunk": _chunk_fields(self.chunk),
+                "answer": self.answer,
+                "error": list(self.error) if self.error else None,
+                "usage": [u.calls, u.prompt_tokens, u.completion_tokens],
+            },
+            ensure_ascii=False,
+        )
+
+    def part(self) -> PartRead:
+        part = PartRead(self.chunk, usage=self.usage)
+        extraction = load_extraction(self.answer, usage=True) if self.answer else None
+        if extraction is not None:
+            part.answers.append(extraction)
+        else:
+            kind, message = self.error or ("ModelOutputError", "its answer could not be read")
+            error_type = getattr(errors, kind, SummarizerError)
+            if not (isinstance(error_type, type) and issubclass(error_type, SummarizerError)):
+                error_type = SummarizerError
+            part.error = SummarizerError.__new__(error_type)
+            SummarizerError.__init__(part.error, message, usage=self.usage)
+        return part
+
+
+def _chunk_fields(chunk: Chunk) -> list[int]:
+    return [chunk.index, chunk.count, chunk.first, chunk.own, chunk.last]
+
+
+def _chunk(fields: Any) -> Chunk:
+    index, count, first, own, last = (int(v) for v in fields)
+    return Chunk(index, count, first, own, last)
+
+
+def _write_round(files: BatchFiles, requests: list[_Entry], carried: list[_Done]) -> None:
     write_lines(
-        files.requests, (json.dumps(r.batch_line(), ensure_ascii=False) for r, _ in requests)
+        files.requests,
+        (json.dumps(e.request.batch_line(), ensure_ascii=False) for e in requests),
     )
-    write_lines(
-        files.state,
-        (
-            json.dumps({"request": r.to_dict(), "text_sha256": digest}, ensure_ascii=False)
-            for r, digest in requests
-        ),
-    )
+    write_lines(files.state, (e.to_json() for e in requests))
+    if carried:
+        write_lines(files.parts, (d.to_json() for d in carried))
+    else:
+        files.parts.unlink(missing_ok=True)
 
 
 def write_lines(path: Path, lines: Iterable[str]) -> None:
@@ -169,11 +266,15 @@ def write_lines(path: Path, lines: Iterable[str]) -> None:
 
 
 def read_state(files: BatchFiles) -> dict[str, tuple[Request, str]]:
-    """The round's requests by article id, with their article's text digest.
+    """The round's requests by ``custom_id``, with their article's text digest.
 
     Raises:
         InputError: The state file is missing or not one this program wrote.
     """
+    return {e.request.id: (e.request, e.digest) for e in _read_entries(files)}
+
+
+def _read_entries(files: BatchFiles) -> list[_Entry]:
     try:
         text = files.state.read_text(encoding="utf-8")
     except OSError as exc:
@@ -181,15 +282,44 @@ def read_state(files: BatchFiles) -> dict[str, tuple[Request, str]]:
             f"{files.state}: cannot read the round's state ({exc.strerror or exc}); it is "
             f"written beside {files.requests.name} by 'summarizer batch prepare'"
         ) from None
-    state: dict[str, tuple[Request, str]] = {}
+    entries: list[_Entry] = []
     for n, line in enumerate(text.splitlines(), 1):
         try:
             data = json.loads(line)
             request = Request.from_dict(data["request"])
-            state[request.id] = (request, str(data["text_sha256"]))
+            chunk = _chunk(data["chunk"]) if "chunk" in data else None
+            article = str(data["article"]) if chunk is not None else request.id
+            entries.append(_Entry(request, str(data["text_sha256"]), article, chunk))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{files.state}:{n}: not a line of a round's state: {exc}") from None
-    return state
+    return entries
+
+
+def _read_carried(files: BatchFiles) -> list[_Done]:
+    try:
+        text = files.parts.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise InputError(f"{files.parts}: cannot read ({exc.strerror or exc})") from None
+    carried: list[_Done] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        try:
+            data = json.loads(line)
+            error = data.get("error")
+            carried.append(
+                _Done(
+                    article=str(data["article"]),
+                    digest=str(data["text_sha256"]),
+                    chunk=_chunk(data["chunk"]),
+                    answer=data.get("answer"),
+                    error=(str(error[0]), str(error[1])) if error else None,
+                    usage=Usage(*(int(v) for v in data["usage"])),
+                )
+            )
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise InputError(f"{files.parts}:{n}: not a line this program wrote: {exc}") from None
+    return carried
 
 
 def _results(lines: Iterable[str], known: dict[str, Any], report: Collected) -> dict[str, Any]:
@@ -238,56 +368,130 @@ def collect_batch(
 ) -> Collected:
     """Verify a round's answers into ``sink``; write the next round for what needs one.
 
+    A long article's record is written once none of its parts needs another round: a
+    part whose budget is spent is a failed part, and the record is partial.
+
     Args:
-        files: The round's files (its state is read).
+        files: The round's files (its state, and the parts carried into it, are read).
         results: The lines of the batch's results file (and of its error file).
         inputs: The articles the round was prepared from.
         summarizer: Its settings give the attempt budget; its cache, if any, is filled.
         sink: The JSONL output; articles it holds already are not collected again.
     """
-    state = read_state(files)
+    entries = _read_entries(files)
     report = Collected()
-    answers = _results(results, state, report)
+    answers = _results(results, {e.request.id: e for e in entries}, report)
     articles = {item.id: item for item in inputs}
-    again: list[tuple[Request, str]] = []
+    again: list[_Entry] = []
+    parts: dict[str, list[_Done]] = {}
+    for kept in _read_carried(files):
+        parts.setdefault(kept.article, []).append(kept)
+    first_request: dict[str, Request] = {}
     budget = summarizer.settings.max_attempts
-    for article_id, (request, digest) in state.items():
-        if sink.seen(article_id):
-            report.skipped += 1
+    skipped: set[str] = set()
+    for entry in entries:
+        request = entry.request
+        if sink.seen(entry.article):
+            skipped.add(entry.article)
             continue
-        item = articles.get(article_id)
+        first_request.setdefault(entry.article, request)
         outcome: Any
         try:
-            if item is None or item.error is not None or _digest(item.text) != digest:
-                raise InputError(
-                    f"{article_id}: not among the inputs as they were when the round was "
-                    "prepared; give the same inputs to 'batch collect'"
-                )
-            answer, why = _answer(answers.get(article_id))
+            item = _same_input(articles, entry.article, entry.digest)
+            answer, why = _answer(answers.get(request.id))
             last = request.spent.calls + 1 >= budget
             if answer is None:
                 if last:
                     raise EndpointError(
-                        f"{article_id}: {why}, after {request.spent.calls + 1} attempt(s)",
+                        f"{request.id}: {why}, after {request.spent.calls + 1} attempt(s)",
                         url=request.base_url,
                         usage=request.spent + Usage(calls=1),
                     )
-                again.append((request.charged(Usage(calls=1)), digest))
+                again.append(replace(entry, request=request.charged(Usage(calls=1))))
                 continue
-            outcome = finish(summarizer.load(item), request, answer, last=last)
+            article = summarizer.load(item)
+            if entry.chunk is None:
+                outcome = finish(article, request, answer, last=last)
+            else:
+                outcome = read_part_answer(article, entry.chunk)(request, answer, last)
         except SummarizerError as exc:
-            _add(report, BatchResult(article_id, error=exc), sink)
+            if entry.chunk is None:
+                _add(report, BatchResult(entry.article, error=exc), sink)
+            else:
+                failure = (type(exc).__name__, str(exc))
+                parts.setdefault(entry.article, []).append(
+                    _Done(entry.article, entry.digest, entry.chunk, error=failure,
+                          usage=exc.usage or Usage())
+                )  # fmt: skip
             continue
         if isinstance(outcome, Reask):
-            again.append((outcome.request, digest))
+            again.append(replace(entry, request=outcome.request))
+        elif entry.chunk is not None:
+            parts.setdefault(entry.article, []).append(
+                _Done(entry.article, entry.digest, entry.chunk, answer=dump_extraction(outcome),
+                      usage=outcome.usage)
+            )  # fmt: skip
+        else:
+            _keep(summarizer, request, outcome)
+            _add(report, BatchResult(entry.article, record=outcome), sink)
+    report.skipped = len(skipped)
+    waiting = {e.article for e in again}
+    carried = [d for article, of_it in parts.items() if article in waiting for d in of_it]
+    for article_id, of_it in parts.items():
+        if article_id in waiting or article_id in skipped or article_id not in first_request:
             continue
-        if summarizer.cache is not None and request.cache_key is not None:
-            summarizer.cache.put(request.cache_key, outcome)
-        _add(report, BatchResult(article_id, record=outcome), sink)
+        _add(report, _merged(summarizer, articles, first_request[article_id], of_it), sink)
     if again:
         report.next_round = files.following()
-        _write_round(report.next_round, again)
+        _write_round(report.next_round, again, carried)
     return report
+
+
+def _same_input(articles: dict[str, ArticleInput], article_id: str, digest: str) -> ArticleInput:
+    """The input an entry was prepared from, unchanged.
+
+    Raises:
+        InputError: It is missing, unreadable, or its text changed since.
+    """
+    item = articles.get(article_id)
+    if item is None or item.error is not None or _digest(item.text) != digest:
+        raise InputError(
+            f"{article_id}: not among the inputs as they were when the round was "
+            "prepared; give the same inputs to 'batch collect'"
+        )
+    return item
+
+
+def _merged(
+    summarizer: Summarizer,
+    articles: dict[str, ArticleInput],
+    request: Request,
+    done: list[_Done],
+) -> BatchResult:
+    """The record of a long article whose parts all came back, or its error."""
+    article_id = done[0].article
+    try:
+        article: Article = summarizer.load(_same_input(articles, article_id, done[0].digest))
+        settings = summarizer.settings.replace(
+            strict=request.strict, output_language=request.output_language, passes=1
+        )
+        record = assemble_parts(
+            article,
+            [d.part() for d in sorted(done, key=lambda d: d.chunk.index)],
+            endpoint=request.endpoint,
+            prompt_version=request.prompt_version,
+            settings=settings,
+        )
+    except SummarizerError as exc:
+        return BatchResult(article_id, error=exc)
+    if not record.quality.partial:
+        _keep(summarizer, request, record)
+    return BatchResult(article_id, record=record)
+
+
+def _keep(summarizer: Summarizer, request: Request, record: ArticleSummary) -> None:
+    if summarizer.cache is not None and request.cache_key is not None:
+        summarizer.cache.put(request.cache_key, record)
 
 
 def _add(report: Collected, result: BatchResult, sink: JsonlSink) -> None:
@@ -304,3 +508,5 @@ def _add(report: Collected, result: BatchResult, sink: JsonlSink) -> None:
         report.exit_codes.add(result.error.exit_code)
     else:
         report.done += 1
+        if result.record is not None and result.record.quality.partial:
+            report.exit_codes.add(PARTIAL_EXIT_CODE)

@@ -54,6 +54,12 @@ def batch_group() -> None:
 @click.option("--max-tokens", type=int, help="Output token limit per answer.")
 @click.option("--max-attempts", type=int, help="Rounds per article, re-asks included.")
 @click.option("--output-language", help="Language of summary and paraphrases (ISO 639-1).")
+@click.option(
+    "--chunk-tokens", type=click.IntRange(64), metavar="N",
+    help="Read at most N article tokens per request: a longer article is one request per "
+    "part.  [default: 800]",
+)  # fmt: skip
+@click.option("--context-window", type=int, help="The model's context length in tokens.")
 @endpoint_options
 def batch_prepare(
     articles: tuple[str, ...],
@@ -62,6 +68,8 @@ def batch_prepare(
     max_tokens: int | None,
     max_attempts: int | None,
     output_language: str | None,
+    chunk_tokens: int | None,
+    context_window: int | None,
     **endpoint: Any,
 ) -> None:
     """Write ARTICLES' requests in the OpenAI batch file format; nothing is sent."""
@@ -70,7 +78,8 @@ def batch_prepare(
         settings = batch_settings(
             Settings.from_env(
                 strict=strict or None, max_output_tokens=max_tokens, max_attempts=max_attempts,
-                output_language=output_language, **endpoint,
+                output_language=output_language, chunk_tokens=chunk_tokens,
+                context_window=context_window, **endpoint,
             )
         )  # fmt: skip
         inputs = read_inputs(articles)
@@ -82,7 +91,13 @@ def batch_prepare(
     for result in failed:
         assert result.error is not None
         print_error(err, result.error)
-    err.print(f"{len(inputs) - len(failed)} request(s) in {output}, state in {files.state}")
+    try:
+        written = len(read_state(files))
+    except SummarizerError as exc:
+        fail(err, exc)
+    articles_done = len(inputs) - len(failed)
+    parts = f" for {articles_done} article(s)" if written != articles_done else ""
+    err.print(f"{written} request(s){parts} in {output}, state in {files.state}")
     if failed:
         sys.exit(failed[0].error.exit_code if failed[0].error else 1)
 

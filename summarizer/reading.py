@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import openai
 from openai.types.chat import ChatCompletion
@@ -39,12 +40,20 @@ from .prompts import PromptTemplate
 from .record import ArticleSummary, ChunkReport, Unread
 from .usage import TokenBudget, Usage
 
-__all__ = ["Reader"]
+__all__ = [
+    "PartRead",
+    "Reader",
+    "assemble_parts",
+    "dump_extraction",
+    "load_extraction",
+    "read_part_answer",
+]
 
 
 @dataclass(slots=True)
-class _Part:
-    """What became of one part: its answers, one per pass, and what they cost."""
+class PartRead:
+    """What became of one part: its answers, one per pass, what they cost, and the error
+    that stopped it, if one did."""
 
     chunk: Chunk
     answers: list[Extraction[Draft]] = field(default_factory=list)
@@ -96,54 +105,20 @@ class Reader:
         parts = await asyncio.gather(
             *(self._read_part(article, chunk, budget, several) for chunk in chunks)
         )
-        usage = sum((p.usage for p in parts), Usage())
-        answers = [
-            (part.chunk, reading, extraction)
-            for part in parts
-            for reading, extraction in enumerate(part.answers, start=1)
-        ]
-        if not answers:
-            error = next(p.error for p in parts if p.error is not None)
-            error.usage = usage
-            raise error
-        merged = merge_drafts(article, [Answer(c, r, e.value) for c, r, e in answers])
-
-        def where(chunk: Chunk) -> str:
-            return f"{chunk.label()}: " if not chunk.whole else ""
-
-        repairs = [f"{where(c)}{note}" for c, _, e in answers for note in e.repairs]
-        unresolved = next(
-            (f"{where(c)}{e.unresolved}" for c, _, e in answers if e.unresolved), None
-        )
-        notes = [
-            f"{where(p.chunk)}pass {len(p.answers) + 1} failed: {p.error}"
-            for p in parts
-            if p.error is not None and p.answers
-        ]
-        return assemble_record(
+        return assemble_parts(
             article,
-            merged.draft,
+            list(parts),
             endpoint=self.endpoint,
             prompt_version=self.template.version,
-            usage=usage,
-            reasks=sum(e.reasks for _, _, e in answers),
-            unresolved=unresolved,
-            repairs=repairs,
-            output_language=settings.output_language or article.language,
-            strict=settings.strict,
+            settings=settings,
             seconds=time.perf_counter() - started,
-            chunks=[_report(p, article) for p in parts],
-            passes=settings.passes,
-            duplicates=merged.duplicates,
-            unread=_unread(parts, article),
-            notes=notes,
         )
 
     async def _read_part(
         self, article: Article, chunk: Chunk, budget: TokenBudget | None, several: bool
-    ) -> _Part:
+    ) -> PartRead:
         settings = self.settings
-        part = _Part(chunk)
+        part = PartRead(chunk)
         for _ in range(settings.passes):
             known = (
                 merge_drafts(article, [Answer(chunk, n, e.value) for n, e in enumerate(
@@ -168,7 +143,7 @@ class Reader:
                 async with self.slots:
                     extraction = await exchange(
                         self.client, self.endpoint, settings, request,
-                        self._reader(article, chunk), self.pause, budget,
+                        read_part_answer(article, chunk), self.pause, budget,
                     )  # fmt: skip
             except SummarizerError as exc:
                 part.usage += exc.usage or Usage()
@@ -177,24 +152,90 @@ class Reader:
             part.usage += extraction.usage
             part.answers.append(extraction)
             if key is not None and self.cache is not None:
-                self.cache.put_answer(key, _dump(extraction))
+                self.cache.put_answer(key, dump_extraction(extraction))
         return part
 
-    @staticmethod
-    def _reader(
-        article: Article, chunk: Chunk
-    ) -> Callable[[Request, ChatCompletion, bool], Extraction[Draft] | Reask]:
-        context = {"article": article, "chunk": chunk}
 
-        def read(state: Request, answer: ChatCompletion, last: bool) -> Extraction[Draft] | Reask:
-            return read_answer(
-                state, answer, Draft, context=context, lenient=read_lenient, last=last
-            )
+def assemble_parts(
+    article: Article,
+    parts: list[PartRead],
+    *,
+    endpoint: Endpoint,
+    prompt_version: str,
+    settings: Settings,
+    seconds: float = 0.0,
+) -> ArticleSummary:
+    """Merge what the parts of ``article`` brought into its verified record.
 
-        return read
+    Args:
+        article: The article as read.
+        parts: One per part, in order: its answers (one per pass) or its error.
+        endpoint: Who answered.
+        prompt_version: The template's version.
+        settings: Passes, strictness and output language.
+        seconds: Wall time of the whole summarisation.
+
+    Raises:
+        SummarizerError: No part brought an answer: the first part's error, with what
+            every part cost.
+    """
+    usage = sum((p.usage for p in parts), Usage())
+    answers = [
+        (part.chunk, reading, extraction)
+        for part in parts
+        for reading, extraction in enumerate(part.answers, start=1)
+    ]
+    if not answers:
+        error = next(p.error for p in parts if p.error is not None)
+        error.usage = usage
+        raise error
+    merged = merge_drafts(article, [Answer(c, r, e.value) for c, r, e in answers])
+
+    def where(chunk: Chunk) -> str:
+        return f"{chunk.label()}: " if not chunk.whole else ""
+
+    repairs = [f"{where(c)}{note}" for c, _, e in answers for note in e.repairs]
+    unresolved = next((f"{where(c)}{e.unresolved}" for c, _, e in answers if e.unresolved), None)
+    notes = [
+        f"{where(p.chunk)}pass {len(p.answers) + 1} failed: {p.error}"
+        for p in parts
+        if p.error is not None and p.answers
+    ]
+    return assemble_record(
+        article,
+        merged.draft,
+        endpoint=endpoint,
+        prompt_version=prompt_version,
+        usage=usage,
+        reasks=sum(e.reasks for _, _, e in answers),
+        unresolved=unresolved,
+        repairs=repairs,
+        output_language=settings.output_language or article.language,
+        strict=settings.strict,
+        seconds=seconds,
+        chunks=[_report(p, article) for p in parts],
+        passes=settings.passes,
+        duplicates=merged.duplicates,
+        unread=_unread(parts, article),
+        notes=notes,
+    )
 
 
-def _report(part: _Part, article: Article) -> ChunkReport:
+def read_part_answer(
+    article: Article, chunk: Chunk
+) -> Callable[[Request, ChatCompletion | Mapping[str, Any], bool], Extraction[Draft] | Reask]:
+    """Reads an answer to the request for one part of ``article``: the draft, or a re-ask."""
+    context = {"article": article, "chunk": chunk}
+
+    def read(
+        state: Request, answer: ChatCompletion | Mapping[str, Any], last: bool
+    ) -> Extraction[Draft] | Reask:
+        return read_answer(state, answer, Draft, context=context, lenient=read_lenient, last=last)
+
+    return read
+
+
+def _report(part: PartRead, article: Article) -> ChunkReport:
     start, end = part.chunk.span(article)
     return ChunkReport(
         index=part.chunk.index,
@@ -211,7 +252,7 @@ def _report(part: _Part, article: Article) -> ChunkReport:
     )
 
 
-def _unread(parts: list[_Part], article: Article) -> list[Unread]:
+def _unread(parts: list[PartRead], article: Article) -> list[Unread]:
     """The runs of sentences that no answered part read, each with its part's error."""
     done = {n for p in parts if p.answers for n in range(p.chunk.first, p.chunk.last + 1)}
     unread: list[Unread] = []
@@ -240,7 +281,7 @@ def _unread(parts: list[_Part], article: Article) -> list[Unread]:
     return unread
 
 
-def _dump(extraction: Extraction[Draft]) -> str:
+def dump_extraction(extraction: Extraction[Draft]) -> str:
     usage = extraction.usage
     return json.dumps(
         {
@@ -260,15 +301,23 @@ def _cached(cache: Cache | None, key: str | None) -> Extraction[Draft] | None:
     if cache is None or key is None:
         return None
     raw = cache.get_answer(key)
-    if raw is None:
-        return None
+    return None if raw is None else load_extraction(raw)
+
+
+def load_extraction(raw: str, *, usage: bool = False) -> Extraction[Draft] | None:
+    """An answer written by ``dump_extraction``; ``None`` when this version cannot read it.
+
+    Args:
+        raw: The JSON text.
+        usage: Keep what the answer cost; else it costs nothing (a cache hit).
+    """
     try:
         data = json.loads(raw)
         draft = Draft.model_validate(data["draft"], context={"lenient": True})
         return Extraction(
             draft,
             bool(data["validated"]),
-            Usage(),  # paid for by the run that asked
+            Usage(*data["usage"]) if usage else Usage(),
             int(data["reasks"]),
             tuple(data["validation_errors"]),
             list(data["repairs"]),

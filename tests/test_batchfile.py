@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 
 from summarizer import Settings, Summarizer, read_inputs
 from summarizer.cli import cli
-from summarizer.errors import EndpointError
+from summarizer.errors import PARTIAL_EXIT_CODE, EndpointError
 
 from .batch_articles import (
     TEXTS,
@@ -141,3 +142,68 @@ def test_one_article_gives_the_same_record_in_process_and_through_a_batch_file(
             counted.pop("completion_tokens")
         record["quality"].pop("seconds")
     assert batched == mine
+
+
+def test_a_long_article_is_one_line_per_part_and_one_record_once_all_came_back(
+    tmp_path: Path,
+) -> None:
+    from .test_long import NAMED, TEXT, oracle_draft
+
+    inputs = tmp_path / "long.jsonl"
+    inputs.write_text(json.dumps({"id": "long", "text": TEXT, "language": "en"}) + "\n")
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--chunk-tokens", "150",
+         "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--backend", "vllm",
+         "--max-attempts", "2"],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    lines = read_lines(requests)
+    ids = [line["custom_id"] for line in lines]
+    assert len(ids) >= 3
+    assert ids == [f"long#part{n}" for n in range(1, len(ids) + 1)]
+    assert f"{len(ids)} request(s) for 1 article(s)" in prepared.stderr
+
+    # Round 1: every part answered but the second, which the batch failed.
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "\n".join(
+            hand_built_result(line["custom_id"], None if n == 1 else oracle_draft(line["body"]),
+                              status=500 if n == 1 else 200)
+            for n, line in enumerate(lines)
+        ) + "\n", encoding="utf-8",
+    )  # fmt: skip
+    records = tmp_path / "records.jsonl"
+    first = collect_results(requests, results, inputs, records, "--max-attempts", "2")
+    assert first.exit_code == 0, first.stderr
+    assert not records.exists() or records.read_text(encoding="utf-8") == ""
+    round2 = tmp_path / "requests.round2.jsonl"
+    again = read_lines(round2)
+    assert [line["custom_id"] for line in again] == ["long#part2"], "only the failed part"
+    assert (tmp_path / "requests.round2.parts.jsonl").exists(), "the answered parts are kept"
+
+    # Had round 2 answered, the record would be whole (collected into another file).
+    answered = tmp_path / "answered.round2.jsonl"
+    answered.write_text(hand_built_result("long#part2", oracle_draft(again[0]["body"])) + "\n")
+    whole = tmp_path / "whole.jsonl"
+    complete = collect_results(round2, answered, inputs, whole, "--max-attempts", "2")
+    assert complete.exit_code == 0, complete.stderr
+    (merged,) = read_lines(whole)
+    assert merged["quality"]["partial"] is False
+    assert sorted(e["evidence"][0]["sentence"] for e in merged["events"]) == NAMED
+
+    # Round 2: the second part fails again, and its budget of two attempts is spent.
+    results2 = tmp_path / "results.round2.jsonl"
+    results2.write_text(hand_built_result("long#part2", None, status=500) + "\n")
+    second = collect_results(round2, results2, inputs, records, "--max-attempts", "2")
+    assert second.exit_code == PARTIAL_EXIT_CODE, second.stderr
+    (record,) = read_lines(records)
+    quality = record["quality"]
+    assert quality["partial"] is True
+    assert [c["error"] is not None for c in quality["chunks"]] == [n == 1 for n in range(len(ids))]
+    found = sorted(e["evidence"][0]["sentence"] for e in record["events"])
+    unread = quality["unread"][0]
+    missing = set(range(unread["first_sentence"], unread["last_sentence"] + 1))
+    assert found == [n for n in NAMED if n not in missing]
+    assert not (tmp_path / "requests.round3.jsonl").exists()
