@@ -195,8 +195,14 @@ def assemble_parts(
         return f"{chunk.label()}: " if not chunk.whole else ""
 
     repairs = [f"{where(c)}{note}" for c, _, e in answers for note in e.repairs]
-    unresolved = next((f"{where(c)}{e.unresolved}" for c, _, e in answers if e.unresolved), None)
+    unresolved = next((e.unresolved for c, _, e in answers if c.whole and e.unresolved), None)
     notes = [
+        f"{c.label()}: the answer still failed validation after {e.reasks} re-ask(s); faulty "
+        f"items were flagged or dropped: {e.unresolved}"
+        for c, _, e in answers
+        if not c.whole and e.unresolved
+    ]
+    notes += [
         f"{where(p.chunk)}pass {len(p.answers) + 1} failed: {p.error}"
         for p in parts
         if p.error is not None and p.answers
