@@ -36,14 +36,16 @@ from .errors import (
     ResourceError,
     ServerError,
     SummarizerError,
+    TokenBudgetError,
     UnexpectedResponseError,
 )
-from .exchange import Reask, Request, finish, prepare
+from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput, read_inputs
 from .pipeline import Summarizer, asummarize, summarize
 from .record import (
     Actor,
     ArticleSummary,
+    ChunkReport,
     Claim,
     DateValue,
     Demand,
@@ -53,6 +55,7 @@ from .record import (
     Mention,
     Quality,
     Stance,
+    Unread,
 )
 from .render import Format, render, render_terminal
 from .review_page import render_html
@@ -73,6 +76,7 @@ __all__ = [
     "BatchResult",
     "BinaryInputError",
     "Cache",
+    "ChunkReport",
     "Claim",
     "ConfigurationError",
     "DateValue",
@@ -106,8 +110,10 @@ __all__ = [
     "Stance",
     "Summarizer",
     "SummarizerError",
+    "TokenBudgetError",
     "Totals",
     "UnexpectedResponseError",
+    "Unread",
     "Usage",
     "__version__",
     "arun_batch",
@@ -115,6 +121,7 @@ __all__ = [
     "asummarize_many",
     "finish",
     "load_article",
+    "plan",
     "prepare",
     "read_inputs",
     "render",
