@@ -95,35 +95,19 @@ class Cache:
 
     def get(self, key: str) -> ArticleSummary | None:
         """The record kept under ``key``; ``None`` on a miss or once the database failed."""
-        with self._lock:
-            if self._failed:
-                return None
-            try:
-                row = self._db.execute(
-                    "SELECT record FROM records WHERE key = ?", (key,)
-                ).fetchone()
-            except sqlite3.Error as exc:
-                self._give_up(exc)
-                return None
-        if row is None:
+        raw = self._fetch("SELECT record FROM records WHERE key = ?", key)
+        if raw is None:
             return None
         try:
-            return ArticleSummary.model_validate_json(row[0])
+            return ArticleSummary.model_validate_json(raw)
         except ValueError:  # written by an incompatible version: treat as a miss
             return None
 
     def put(self, key: str, record: ArticleSummary) -> None:
         """Keep ``record`` under ``key``; nothing once the database failed."""
-        with self._lock:
-            if self._failed:
-                return
-            try:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO records (key, record, created) VALUES (?, ?, ?)",
-                    (key, record.model_dump_json(), time.time()),
-                )
-            except sqlite3.Error as exc:
-                self._give_up(exc)
+        self._store(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?)", key, record.model_dump_json()
+        )
 
     def get_answer(self, key: str) -> str | None:
         """The answer to one part of a long article kept under ``key``, as JSON text.
@@ -131,28 +115,29 @@ class Cache:
         A long article is read in several requests; each answer is kept as it comes,
         so that a rerun after a failure or a crash sends only the requests not answered.
         """
+        return self._fetch("SELECT answer FROM answers WHERE key = ?", key)
+
+    def put_answer(self, key: str, answer: str) -> None:
+        """Keep one part's answer (JSON text) under ``key``; nothing once the database failed."""
+        self._store("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", key, answer)
+
+    def _fetch(self, query: str, key: str) -> str | None:
         with self._lock:
             if self._failed:
                 return None
             try:
-                row = self._db.execute(
-                    "SELECT answer FROM answers WHERE key = ?", (key,)
-                ).fetchone()
+                row = self._db.execute(query, (key,)).fetchone()
             except sqlite3.Error as exc:
                 self._give_up(exc)
                 return None
         return None if row is None else str(row[0])
 
-    def put_answer(self, key: str, answer: str) -> None:
-        """Keep one part's answer (JSON text) under ``key``; nothing once the database failed."""
+    def _store(self, query: str, key: str, value: str) -> None:
         with self._lock:
             if self._failed:
                 return
             try:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO answers (key, answer, created) VALUES (?, ?, ?)",
-                    (key, answer, time.time()),
-                )
+                self._db.execute(query, (key, value, time.time()))
             except sqlite3.Error as exc:
                 self._give_up(exc)
 
