@@ -19,6 +19,7 @@ father, are two people.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .article import Article
@@ -95,25 +96,85 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
     return all(word in rest for word in tail[:-1])  # in order, as a subsequence
 
 
-def _same_actor(a: DraftActor, b: DraftActor, everyone: list[DraftActor]) -> bool:
+class _Index:
+    """Actors by the keys that can make two of them one: name, surname, initials, role.
+
+    Two actors can be the same only if they share one of these keys, so a lookup gives
+    every actor another could merge with, without comparing each pair.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], list[int]] = {}
+
+    def add(self, n: int, actor: DraftActor) -> None:
+        for key in _own_keys(actor):
+            found = self.keys.setdefault(key, [])
+            if not found or found[-1] != n:
+                found.append(n)
+
+    def near(self, actor: DraftActor) -> list[int]:
+        """Everyone who could be ``actor``'s match, in the order they were added."""
+        return sorted({n for key in _sought_keys(actor) for n in self.keys.get(key, ())})
+
+
+def _own_keys(actor: DraftActor) -> list[tuple[str, str]]:
+    keys = [("id", actor.id), *(("name", k) for k in _names(actor))]
+    words = _key(actor.name).split()
+    if words:
+        keys.append(("last", words[-1]))
+    if "," in actor.name and (prefix := _name_key(actor.name.split(",")[0])):
+        keys.append(("prefix", prefix))
+    if actor.role and (role := _DETERMINER.sub("", _key(actor.role))):
+        keys.append(("role", role))
+    if initials := _initials(actor.name):
+        keys.append(("initials", initials))
+    if letters := _letters(actor.name):
+        keys.append(("letters", letters))
+    return keys
+
+
+def _sought_keys(actor: DraftActor) -> list[tuple[str, str]]:
+    """The keys of the actors ``actor`` could be one with."""
+    names = _names(actor)
+    keys = [("id", actor.id), *(("name", k) for k in names), *(("prefix", k) for k in names)]
+    words = _key(actor.name).split()
+    if words:
+        keys.append(("last", words[-1]))
+    if "," in actor.name and (prefix := _name_key(actor.name.split(",")[0])):
+        keys.append(("name", prefix))
+    if actor.role and (role := _DETERMINER.sub("", _key(actor.role))):
+        keys.append(("name", role))
+    keys.extend(("role", k) for k in names)
+    if initials := _initials(actor.name):
+        keys.append(("letters", initials))
+    if letters := _letters(actor.name):
+        keys.append(("initials", letters))
+    return keys
+
+
+def _same_actor(
+    a: DraftActor, b: DraftActor, everyone: Sequence[DraftActor], index: _Index
+) -> bool:
     if a.id == b.id or _names(a) & _names(b):
         return True
     for short, long in ((a, b), (b, a)):
         if _ends_name(short, long):
             # A name that ends two different actors' names says nothing about which.
-            others = [
-                o
-                for o in everyone
+            return not any(
+                _ends_name(short, o)
+                for o in (everyone[n] for n in index.near(short))
                 if o is not long and o is not short and not _names(o) & _names(long)
-            ]
-            return not any(_ends_name(short, o) for o in others)
+            )
     if _is_role_of(a, b) or _is_role_of(b, a):
         return True
     for short, long in ((a, b), (b, a)):
         if _is_acronym_of(short, long):
             # An acronym that two actors' names spell says nothing about which.
-            return not any(_is_acronym_of(short, o) for o in everyone if o is not long
-                           and o is not short and not _names(o) & _names(long))  # fmt: skip
+            return not any(
+                _is_acronym_of(short, o)
+                for o in (everyone[n] for n in index.near(short))
+                if o is not long and o is not short and not _names(o) & _names(long)
+            )
     return False
 
 
@@ -126,11 +187,22 @@ def _is_acronym_of(short: DraftActor, long: DraftActor) -> bool:
     "New South Wales"), the words "of", "the", "and" left out."""
     if short.kind == "person" or long.kind == "person":
         return False
-    letters = short.name.strip().replace(" ", "")
-    if not _ACRONYM.match(letters):
-        return False
-    words = [w for w in re.split(r"[\s-]+", long.name.strip()) if w.lower() not in _MINOR_WORDS]
-    return len(words) >= 2 and "".join(w[0] for w in words).upper() == letters.replace(".", "")
+    letters = _letters(short.name)
+    return letters is not None and letters == _initials(long.name)
+
+
+@lru_cache(maxsize=4096)
+def _letters(name: str) -> str | None:
+    """The letters of a name written as an acronym ("U.N." gives "UN"), else ``None``."""
+    letters = name.strip().replace(" ", "")
+    return letters.replace(".", "") if _ACRONYM.match(letters) else None
+
+
+@lru_cache(maxsize=4096)
+def _initials(name: str) -> str | None:
+    """The initials of a name of two words or more, "of", "the", "and" left out."""
+    words = [w for w in re.split(r"[\s-]+", name.strip()) if w and w.lower() not in _MINOR_WORDS]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
 
 
 def _is_role_of(title: DraftActor, holder: DraftActor) -> bool:
@@ -143,13 +215,21 @@ def _is_role_of(title: DraftActor, holder: DraftActor) -> bool:
 
 def merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str, str]]:
     """Merge actors that name the same entity; map each removed id to the kept one."""
+    everyone = _Index()
+    for n, actor in enumerate(actors):
+        everyone.add(n, actor)
     kept: list[DraftActor] = []
+    index = _Index()
     id_map: dict[str, str] = {}
     for actor in actors:
-        target = next((k for k in kept if _same_actor(k, actor, actors)), None)
-        if target is None:
+        at = next(
+            (n for n in index.near(actor) if _same_actor(kept[n], actor, actors, everyone)), None
+        )
+        if at is None:
+            index.add(len(kept), actor)
             kept.append(actor)
             continue
+        target = kept[at]
         if actor.id != target.id:
             id_map.setdefault(actor.id, target.id)
         if _is_role_of(actor, target) or (
@@ -167,7 +247,8 @@ def merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str, 
                 "country": target.country or actor.country,
             }
         )
-        kept[kept.index(target)] = merged
+        kept[at] = merged
+        index.add(at, merged)
     return kept, id_map
 
 

@@ -133,6 +133,10 @@ class _NoChoicesError(Exception):
     """A completion without choices: a server glitch, worth another attempt."""
 
 
+class _NotJSONError(Exception):
+    """An answer that says it is JSON and is not: a glitch of the server, worth a retry."""
+
+
 class _DeadlineError(Exception):
     """The whole request took longer than the timeout, however busy the connection was."""
 
@@ -148,7 +152,7 @@ def _asked_wait(exc: BaseException) -> float:
 def _is_transient(exc: BaseException) -> bool:
     if resource_error(exc) is not None:
         return False  # out of file handles or memory here: the server is not at fault
-    if isinstance(exc, (openai.APIConnectionError, _NoChoicesError, _DeadlineError)):
+    if isinstance(exc, (openai.APIConnectionError, _NoChoicesError, _NotJSONError, _DeadlineError)):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -196,6 +200,8 @@ async def _send(
             )
     except TimeoutError as exc:
         raise _DeadlineError(f"no complete answer within {settings.timeout:g}s") from exc
+    except json.JSONDecodeError as exc:
+        raise _NotJSONError(f"an answer sent as JSON that is not JSON ({exc.msg})") from exc
     except openai.APIStatusError as exc:
         # Scrubbed here, before anything logs or quotes it.
         _scrub(exc, endpoint.secrets)
@@ -247,15 +253,16 @@ async def exchange(
         async for attempt in retrying:
             with attempt:
                 last = attempt.retry_state.attempt_number >= settings.max_attempts
-                if budget is not None:
-                    _check_budget(budget, state)
+                needed = await _reserve(budget, state) if budget is not None else 0
                 try:
                     answer = await _send(client, endpoint, settings, state, pause)
                 except BaseException:
                     state = state.charged(Usage(calls=1))
+                    if budget is not None:
+                        await budget.settle(needed)
                     raise
                 if budget is not None:
-                    budget.charge(completion_usage(answer))
+                    await budget.settle(needed, completion_usage(answer))
                 outcome = finish(state, answer, last)
                 if isinstance(outcome, Reask):
                     state = outcome.request
@@ -263,21 +270,27 @@ async def exchange(
                 return outcome
     except SummarizerError:
         raise
-    except (openai.OpenAIError, _NoChoicesError, _DeadlineError, OSError) as exc:
+    except (openai.OpenAIError, _NoChoicesError, _NotJSONError, _DeadlineError, OSError) as exc:
         raise _endpoint_error(exc, endpoint, settings, state.spent) from exc
     raise AssertionError("the retry loop ends by returning or raising")  # pragma: no cover
 
 
-def _check_budget(budget: TokenBudget, request: Request) -> None:
+async def _reserve(budget: TokenBudget, request: Request) -> int:
+    """Reserve the budget for ``request``'s prompt; what was reserved.
+
+    Raises:
+        TokenBudgetError: What is spent and reserved leaves no room for it.
+    """
     messages = request.body.get("messages", [])
     needed = sum(estimate_tokens(str(m.get("content", ""))) for m in messages)
-    if not budget.allows(needed):
+    if not await budget.reserve(needed):
         raise TokenBudgetError(
-            f"the token budget of {budget.limit} per article is spent: {budget.spent} used, "
-            f"and the next request needs about {needed} for its prompt alone; raise "
-            "--max-tokens-per-article",
+            f"the token budget of {budget.limit} per article is spent: {budget.spent} used "
+            f"and {budget.reserved} held by requests in flight, and the next request needs "
+            f"about {needed} for its prompt alone; raise --max-tokens-per-article",
             usage=request.spent,
         )
+    return needed
 
 
 async def extract(
@@ -364,6 +377,13 @@ def _map_error(
     if isinstance(exc, _NoChoicesError):
         return ModelOutputError(
             f"{url} returned no choices in its completions ({tries})", usage=usage
+        )
+    if isinstance(exc, _NotJSONError):
+        return UnexpectedResponseError(
+            f"{url} answered with a body that says it is JSON and is not ({tries}): check "
+            "that the base URL is the server's OpenAI-compatible API",
+            url=url,
+            usage=usage,
         )
     if isinstance(exc, (openai.APITimeoutError, _DeadlineError)):
         return EndpointTimeoutError(

@@ -102,9 +102,16 @@ class Reader:
             else None
         )
         several = len(chunks) > 1 or settings.passes > 1
-        parts = await asyncio.gather(
-            *(self._read_part(article, chunk, budget, several) for chunk in chunks)
-        )
+        # A task group: an unexpected error in one part cancels the others at once.
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [
+                    group.create_task(self._read_part(article, chunk, budget, several))
+                    for chunk in chunks
+                ]
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        parts = [task.result() for task in tasks]
         return assemble_parts(
             article,
             list(parts),

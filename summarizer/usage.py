@@ -9,6 +9,7 @@ cost nothing, and a model it does not know has no estimate rather than a guess.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 __all__ = ["TokenBudget", "Usage"]
@@ -69,20 +70,42 @@ class Usage:
 class TokenBudget:
     """The tokens one article may spend over all its requests, and what it has spent.
 
-    Checked before every request (re-asks and retries included) against what the
-    request's prompt is likely to take; charged with what each answer says it cost.
-    Requests already in flight when the budget runs out are not stopped, so the spend
-    can pass the limit by at most their answers.
+    Before every request (re-asks and retries included) what its prompt is likely to
+    take is reserved, and the request is not sent when what is spent and reserved would
+    pass the limit; when the answer comes the reservation becomes what the server says
+    the call cost. Requests sent at once for the parts of a long article so never
+    overshoot together; only an answer longer than foreseen can pass the limit, by at
+    most its completion.
     """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.spent = 0
+        self.reserved = 0
+        self._settled: asyncio.Condition | None = None
 
-    def allows(self, prompt_tokens: int) -> bool:
-        """Whether a request whose prompt takes about ``prompt_tokens`` may be sent."""
-        return self.spent + prompt_tokens <= self.limit
+    async def reserve(self, prompt_tokens: int) -> bool:
+        """Reserve room for a request whose prompt takes about ``prompt_tokens``; whether
+        there was room (nothing is reserved when there was not).
 
-    def charge(self, usage: Usage) -> None:
-        """Count what an answer cost."""
-        self.spent += usage.prompt_tokens + usage.completion_tokens
+        While other requests hold reservations, waits for them to settle: what they
+        really cost decides whether this one fits.
+        """
+        if self._settled is None:
+            self._settled = asyncio.Condition()
+        async with self._settled:
+            while self.spent + self.reserved + prompt_tokens > self.limit:
+                if not self.reserved:
+                    return False
+                await self._settled.wait()
+            self.reserved += prompt_tokens
+            return True
+
+    async def settle(self, prompt_tokens: int, usage: Usage | None = None) -> None:
+        """Turn a reservation into what the request cost (nothing, when it brought no answer)."""
+        self.reserved -= prompt_tokens
+        if usage is not None:
+            self.spent += usage.prompt_tokens + usage.completion_tokens
+        if self._settled is not None:
+            async with self._settled:
+                self._settled.notify_all()

@@ -688,6 +688,26 @@ def test_an_html_page_with_status_200_is_named_not_parsed(
     )
 
 
+def test_a_body_sent_as_json_that_is_not_json_is_retried_then_named(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["not_json", "ok"], ANSWER) as server:
+        record = _summarize(server)
+        assert len(server.requests) == 2
+    assert record.quality.attempts == 2
+    with FaultServer(["not_json"], ANSWER) as server:
+        with pytest.raises(UnexpectedResponseError) as raised:
+            _summarize(server)
+        assert len(server.requests) == 4, "the whole retry budget"
+    message = str(raised.value)
+    assert "says it is JSON and is not" in message
+    assert raised.value.exit_code == 5
+    report(
+        "HTTP 200 'application/json' whose body is not JSON",
+        f"retried; once the budget is spent, UnexpectedResponseError (exit 5): {message}",
+    )
+
+
 def test_a_key_echoed_by_the_server_is_redacted_everywhere(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
 ) -> None:

@@ -286,6 +286,11 @@ def test_the_token_budget_stops_cleanly_with_a_partial_record() -> None:
         with Summarizer(_settings(server, max_tokens_per_article=limit), concurrency=1) as s:
             record = s.summarize(LONG)
         sent = len(server.requests)
+        server.requests.clear()
+        with Summarizer(_settings(server, max_tokens_per_article=limit), concurrency=8) as s:
+            at_once = s.summarize(LONG)
+        assert len(server.requests) == sent, "requests in flight at once do not overshoot"
+        assert at_once.quality.prompt_tokens + at_once.quality.completion_tokens <= limit
         with (
             Summarizer(_settings(server, max_tokens_per_article=10), concurrency=1) as s,
             pytest.raises(TokenBudgetError) as raised,
