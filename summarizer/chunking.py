@@ -23,6 +23,7 @@ from .errors import InputError
 
 __all__ = [
     "DEFAULT_CHUNK_TOKENS",
+    "KNOWN_TOKENS",
     "Chunk",
     "chunk_budget",
     "estimate_tokens",
@@ -35,6 +36,9 @@ __all__ = [
 #: within the draft schema's limits per answer, and an answer that fits the default
 #: output limit.
 DEFAULT_CHUNK_TOKENS = 800
+#: Prompt tokens kept, when a part is read more than once, for what earlier passes found
+#: (the list shown to a later pass is cut to fit).
+KNOWN_TOKENS = 600
 #: The fewest article tokens worth a request; a context window leaving less is refused.
 _MIN_CHUNK_TOKENS = 64
 #: How much of a part may be the previous part's last sentences.

@@ -30,6 +30,7 @@ __all__ = [
     "SETTING_FLAGS",
     "BatchView",
     "print_error",
+    "print_partial",
     "report_totals",
     "setup_logging",
 ]
@@ -83,6 +84,8 @@ class BatchView:
         """Show one result as it comes (``arun_batch``'s ``on_result``)."""
         if result.error is not None:
             print_error(self.progress.console, result.error, prefix=result.id)
+        elif result.record is not None and result.record.quality.partial:
+            print_partial(self.progress.console, result.id, result.record)
         if self.to_sink:
             return self._advance(totals)  # the runner wrote it
         if self.fmt == "jsonl":
@@ -113,7 +116,8 @@ def report_totals(
     where = escape(str(output))
     skipped = f", {totals.skipped} skipped (already in {where})" if totals.skipped else ""
     err.print(
-        f"summarizer: {totals.done} done ({totals.cached} from cache), {totals.failed} failed"
+        f"summarizer: {totals.done} done ({totals.cached} from cache"
+        f"{f', {totals.partial} partial' if totals.partial else ''}), {totals.failed} failed"
         f"{skipped}; tokens {totals.prompt_tokens} + {totals.completion_tokens}; "
         f"estimated cost {cost}",
         highlight=False,
@@ -151,6 +155,21 @@ class _FlagsFormatter(logging.Formatter):
 def _as_flags(message: str) -> str:
     """``message`` with each ``Settings.field`` it names replaced by that field's option."""
     return _SETTING.sub(lambda m: SETTING_FLAGS.get(m.group(1), m.group(0)), message)
+
+
+def print_partial(err: Console, article_id: str, record: ArticleSummary) -> None:
+    """One yellow line for a record kept with some of its article not read."""
+    spans = ", ".join(f"S{u.first_sentence}-S{u.last_sentence}" for u in record.quality.unread)
+    reason = record.quality.unread[0].reason if record.quality.unread else "unknown"
+    message = (
+        f"{article_id}: partial record, sentences {spans} not read ({reason}); rerun with "
+        "--retry-failed (the cache keeps the parts that were read) to read them"
+    )
+    err.print(
+        f"[bold yellow]summarizer: warning:[/] {escape(printable(redact(message)))}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def print_error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:

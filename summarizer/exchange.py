@@ -37,7 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from .article import Article
 from .assemble import assemble_record
-from .chunking import Chunk, chunk_budget, estimate_tokens, plan_chunks
+from .chunking import KNOWN_TOKENS, Chunk, chunk_budget, estimate_tokens, plan_chunks
 from .config import Settings
 from .connection import BACKENDS, Endpoint
 from .draft import Draft, read_lenient, validation_context
@@ -66,8 +66,6 @@ _T = TypeVar("_T", bound=BaseModel)
 Lenient = Callable[[str], tuple[_T, list[str]]]
 #: What an answer that is not what was asked for raises; the answer is sent back.
 _PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
-#: Prompt tokens kept for what earlier passes found, when a part is read more than once.
-_KNOWN_ALLOWANCE = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +367,7 @@ def plan(
     overhead = sum(estimate_tokens(m["content"]) for m in messages)
     overhead -= estimate_tokens(article.sentences[0].text) if article.sentences else 0
     if settings.passes > 1:
-        overhead += _KNOWN_ALLOWANCE
+        overhead += KNOWN_TOKENS
     try:
         chunks = plan_chunks(article, chunk_budget(settings, overhead))
     except InputError as exc:

@@ -42,7 +42,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from .article import Article
+from .article import Article, Sentence
 from .changes import Difference, Token, compare, tokens
 
 __all__ = ["VERBATIM", "Folded", "Located", "MatchKind", "fold", "locate"]
@@ -111,6 +111,20 @@ class Folded:
 
     def from_original(self, start: int, end: int) -> tuple[int, int]:
         return bisect.bisect_left(self.index, start), bisect.bisect_left(self.index, end)
+
+
+#: The start offsets of the sentences of the articles being checked, by the identity of
+#: their tuple of sentences (an article's own, so the lookup costs nothing per quote).
+_STARTS: dict[int, tuple[tuple[Sentence, ...], list[int]]] = {}
+
+
+def _starts(sentences: tuple[Sentence, ...]) -> list[int]:
+    kept = _STARTS.get(id(sentences))
+    if kept is None or kept[0] is not sentences:
+        if len(_STARTS) >= 16:
+            _STARTS.clear()
+        kept = _STARTS[id(sentences)] = (sentences, [s.start for s in sentences])
+    return kept[1]
 
 
 @lru_cache(maxsize=64)
@@ -446,7 +460,7 @@ def _located(article: Article, start: int, end: int, match: MatchKind) -> Locate
 
 
 def _sentence_at(article: Article, offset: int) -> int | None:
-    starts = [s.start for s in article.sentences]
+    starts = _starts(article.sentences)
     position = bisect.bisect_right(starts, offset) - 1
     if position >= 0 and offset < article.sentences[position].end:
         return article.sentences[position].id

@@ -13,6 +13,7 @@ Headline and summary are the first part's first answer: news puts its gist first
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ def merge_drafts(article: Article, answers: Sequence[Answer]) -> Merged:
         return Merged(ordered[0].draft, 0)
     actors: list[DraftActor] = []
     kept: dict[str, list[_Evidenced]] = {"stances": [], "demands": [], "events": []}
-    spans: dict[str, list[tuple[int, tuple[int, int]]]] = {kind: [] for kind in kept}
+    spans = {kind: _Spans() for kind in kept}
     duplicates = 0
     for n, answer in enumerate(ordered):
         draft = answer.draft
@@ -98,14 +99,12 @@ def merge_drafts(article: Article, answers: Sequence[Answer]) -> Merged:
         for kind, items in renamed.items():
             for item in items:
                 span = _span(item, article)
-                if span is not None and any(
-                    other != n and _overlap(span, seen) for other, seen in spans[kind]
-                ):
+                if span is not None and spans[kind].overlaps(span, besides=n):
                     duplicates += 1
                     continue
                 kept[kind].append(item)
                 if span is not None:
-                    spans[kind].append((n, span))
+                    spans[kind].add(span, n)
     first = ordered[0].draft
     merged = Draft.model_construct(
         headline=first.headline,
@@ -129,5 +128,26 @@ def _span(item: _Evidenced, article: Article) -> tuple[int, int] | None:
     return min(s.start for s in cited), max(s.end for s in cited)
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+class _Spans:
+    """Evidence spans kept so far, sorted by start, each with the answer it came from."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[tuple[int, int, int]] = []  # start, end, answer
+        self.longest = 0
+
+    def add(self, span: tuple[int, int], answer: int) -> None:
+        at = bisect.bisect_right(self.starts, span[0])
+        self.starts.insert(at, span[0])
+        self.spans.insert(at, (span[0], span[1], answer))
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def overlaps(self, span: tuple[int, int], *, besides: int) -> bool:
+        """Whether a span of another answer than ``besides`` overlaps ``span``."""
+        start, end = span
+        # Only spans starting less than the longest span's length before it can reach it.
+        low = bisect.bisect_left(self.starts, start - self.longest)
+        high = bisect.bisect_left(self.starts, end)
+        return any(
+            s < end and start < e and answer != besides for s, e, answer in self.spans[low:high]
+        )

@@ -195,8 +195,9 @@ class JsonlSink:
 
     On opening a file, it is locked and read: a trailing partial line of ours (the
     process died mid-write) is cut off, and the ids already done or failed are noted.
-    ``retry_failed`` rewrites the file without the error lines (atomically), so every
-    article appears once. A stream is only written to; nothing counts as done.
+    ``retry_failed`` rewrites the file without the error lines and the partial records
+    (``quality.partial``: a long article some of whose parts failed), atomically, so
+    every article appears once. A stream is only written to; nothing counts as done.
 
     Raises:
         OutputError: The file holds a line that is not a record or error line of ours.
@@ -242,10 +243,10 @@ class JsonlSink:
             if kind is None:
                 raise _foreign(self.path, f"line {number}")
             what, article_id = kind
-            if what == "error" and retry_failed:
+            if what in ("error", "partial") and retry_failed:
                 continue
             if article_id is not None:
-                (self.failed if what == "error" else self.done).add(article_id)
+                (self.done if what == "record" else self.failed).add(article_id)
             kept.append(line)
         cleaned = b"".join(kept)
         if cleaned != raw:
@@ -299,7 +300,7 @@ def _foreign(path: Path, where: str) -> OutputError:
 
 
 def _kind(line: bytes) -> tuple[str, str | None] | None:
-    """``("record" | "error", id)`` for a line this program writes, else ``None``."""
+    """``("record" | "partial" | "error", id)`` for a line this program writes, else ``None``."""
     try:
         item = json.loads(line)
     except ValueError:
@@ -312,5 +313,7 @@ def _kind(line: bytes) -> tuple[str, str | None] | None:
     if item.keys() == _ERROR_KEYS and isinstance(error, dict) and "message" in error:
         return "error", article_id
     if item.keys() >= _RECORD_KEYS:
-        return "record", article_id
+        quality = item.get("quality")
+        partial = isinstance(quality, dict) and quality.get("partial") is True
+        return ("partial" if partial else "record"), article_id
     return None

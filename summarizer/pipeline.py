@@ -223,8 +223,18 @@ class Summarizer:
         return await reader.read(article, started)
 
     def _answer_key(self, request: Request) -> str:
-        """The cache key of one request's answer: the request as sent, and who answers."""
-        return cache_key({"request": request.body, **self._identity()})
+        """The cache key of one request's answer: the request as sent (prompt, sampling,
+        schema), who answers, and the re-ask budget that shaped the answer. Options that
+        change no request (``passes``, a ``chunk_tokens`` equal to the default) share it."""
+        s = self.settings
+        return cache_key(
+            {
+                "request": request.body,
+                **self.connection.identity(),
+                "schema": SCHEMA_VERSION,
+                "reasks": [s.max_reasks, s.max_attempts],
+            }
+        )
 
     def _call_slots(self) -> asyncio.Semaphore:
         """The requests-in-flight limit of the running event loop."""

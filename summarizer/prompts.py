@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .article import Article
-from .chunking import Chunk
+from .chunking import KNOWN_TOKENS, Chunk, estimate_tokens
 from .draft import Draft
 from .errors import ConfigurationError
 
@@ -161,7 +161,8 @@ def _part_note(article: Article, chunk: Chunk | None) -> str:
 
 
 def _known_note(known: Draft | None) -> str:
-    """What earlier passes found in this part, for a later pass not to list again."""
+    """What earlier passes found in this part, for a later pass not to list again: each
+    item by its sentence and the start of its quote, cut to ``KNOWN_TOKENS`` in all."""
     if known is None:
         return ""
     lines = [f"- actor {a.id}: {a.name}" for a in known.actors]
@@ -169,14 +170,24 @@ def _known_note(known: Draft | None) -> str:
         ("stance", known.stances), ("demand", known.demands), ("event", known.events)
     ):  # fmt: skip
         lines.extend(
-            f"- {kind} [S{item.sentences[0]}]: {' '.join(item.quote.split())}" for item in items
+            f"- {kind} [S{item.sentences[0]}]: {' '.join(item.quote.split()[:12])}"
+            for item in items
         )
-    found = "\n".join(lines) or "- nothing"
-    return (
+    header = (
         "An earlier reading of these sentences found the items below. Do not list them "
         "again: list only what it missed, with new quotes, and list again every actor "
-        "your new items refer to.\n" + found + "\n\n"
+        "your new items refer to.\n"
     )
+    room = KNOWN_TOKENS - estimate_tokens(header) - 10
+    shown: list[str] = []
+    for line in lines:
+        room -= estimate_tokens(line) + 1
+        if room < 0:
+            shown.append(f"- and {len(lines) - len(shown)} more")
+            break
+        shown.append(line)
+    found = "\n".join(shown) or "- nothing"
+    return header + found + "\n\n"
 
 
 def render_messages(

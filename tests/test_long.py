@@ -188,18 +188,36 @@ def test_a_part_that_fails_leaves_a_partial_record_with_the_others_intact(
     assert read == set(NAMED) - unread
     assert any("not read: sentences" in w for w in quality.warnings)
 
-    # The command line keeps the record and says it is partial in its exit status.
+    # The command line keeps the record, says it is partial, and exits 8; a rerun with
+    # --retry-failed redoes it, asking only for the part that was not read.
     source = tmp_path / "long.txt"
     source.write_text(TEXT, encoding="utf-8")
-    with FaultServer(["ok"], route=route) as server:
-        out = tmp_path / "out.jsonl"
-        result = CliRunner().invoke(
-            cli,
-            ["run", str(source), "-o", str(out), "--no-cache", "--base-url", server.url,
-             "--model", "m", "--backend", "vllm", "--chunk-tokens", "150"],
-        )  # fmt: skip
-    assert result.exit_code == PARTIAL_EXIT_CODE, result.output
-    assert '"partial":true' in out.read_text(encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    command = [
+        "run", str(source), "-o", str(out), "--cache-dir", str(tmp_path / "cache"),
+        "--language", "en", "--model", "m", "--backend", "vllm", "--chunk-tokens", "150",
+    ]  # fmt: skip
+    down = {"part": 2}
+
+    def healing(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return ("status:500" if _part(body) == down["part"] else "ok"), oracle_draft(body)
+
+    with FaultServer(["ok"], route=healing) as server:
+        result = CliRunner().invoke(cli, [*command, "--base-url", server.url])
+        assert result.exit_code == PARTIAL_EXIT_CODE, result.output
+        assert "partial record, sentences" in result.stderr
+        assert '"partial":true' in out.read_text(encoding="utf-8")
+        down["part"] = 0
+        server.requests.clear()
+        again = CliRunner().invoke(cli, [*command, "--base-url", server.url])
+        assert again.exit_code == 0
+        assert server.requests == [], "without --retry-failed the partial record stands"
+        redone = CliRunner().invoke(cli, [*command, "--base-url", server.url, "--retry-failed"])
+        asked = [_part(b) for b in server.requests]
+    assert redone.exit_code == 0, redone.output
+    assert asked == [2]
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    assert '"partial":false' in line
 
 
 def test_a_rerun_with_the_cache_asks_only_for_the_parts_not_answered(tmp_path: Path) -> None:
@@ -307,3 +325,37 @@ def test_the_token_budget_stops_cleanly_with_a_partial_record() -> None:
     assert "token budget of" in quality.unread[-1].reason
     assert len(full.quality.chunks) > sent
     assert raised.value.exit_code == PARTIAL_EXIT_CODE
+
+
+def test_a_second_pass_reuses_the_first_passes_answers_from_the_cache(tmp_path: Path) -> None:
+    with FaultServer(["ok"], route=lambda body: ("ok", oracle_draft(body))) as server:
+        with Cache(tmp_path) as cache:
+            with Summarizer(_settings(server), cache=cache) as summarizer:
+                once = summarizer.summarize(LONG)
+            server.requests.clear()
+            with Summarizer(_settings(server, passes=2), cache=cache) as summarizer:
+                twice = summarizer.summarize(LONG)
+        second = server.requests
+    assert len(second) == len(once.quality.chunks), "only the second passes are sent"
+    assert all("An earlier reading" in str(b["messages"]) for b in second)
+    assert [c.cached for c in twice.quality.chunks] == [1] * len(once.quality.chunks)
+
+
+def test_what_a_later_pass_is_shown_stays_within_the_room_kept_for_it() -> None:
+    from summarizer.chunking import KNOWN_TOKENS
+    from summarizer.draft import Draft, DraftEvent
+    from summarizer.prompts import _known_note
+
+    prompt = "\n".join(
+        f"[S{n}] Minister Anna {_SURNAMES[n % 20]} met the dock unions in Brno on day {n}."
+        for n in range(2, 300)
+    )
+    drafted = oracle_draft({"messages": [{"content": prompt}]})
+    # Merged answers of earlier passes may hold more than one answer's limits.
+    many = Draft.model_construct(
+        headline="h", summary="s", actors=[], stances=[], demands=[],
+        events=[DraftEvent.model_validate(e) for e in drafted["events"]],
+    )  # fmt: skip
+    note = _known_note(many)
+    assert len(note) // 3 <= KNOWN_TOKENS
+    assert note.rstrip().endswith("more")
