@@ -19,7 +19,7 @@ father, are two people.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from .article import Article
@@ -269,18 +269,51 @@ def surfaces(actor: DraftActor) -> list[str]:
 def find_mentions(names: list[str], article: Article) -> list[Mention]:
     """Every word-bounded occurrence in the body of any of ``names``, longest first."""
     folded = fold(article.text)
+    text = folded.text
     body_start = folded.from_original(article.body_start, article.body_start)[0]
+    words = _word_starts(text)
     spans: list[tuple[int, int]] = []
     for needle in sorted({_key(s) for s in names} - {""}, key=len, reverse=True):
-        cursor = body_start
-        while (found := folded.text.find(needle, cursor)) >= 0:
-            cursor = found + 1
+        runs = list(_FIRST_WORD.finditer(needle))
+        candidates: Iterable[int]
+        if runs:
+            # Every word of a match is a whole word of the text: start from where the
+            # needle's rarest word stands, looked up rather than searched for.
+            rarest = min(runs, key=lambda run: len(words.get(run.group(), ())))
+            candidates = (
+                i - rarest.start()
+                for i in words.get(rarest.group(), ())
+                if i - rarest.start() >= body_start
+            )
+        else:
+            candidates = _occurrences(text, needle, body_start)
+        for found in candidates:
             end = found + len(needle)
-            if (found > 0 and folded.text[found - 1].isalnum()) or (
-                end < len(folded.text) and folded.text[end].isalnum()
+            if (
+                not text.startswith(needle, found)
+                or (found > 0 and text[found - 1].isalnum())
+                or (end < len(text) and text[end].isalnum())
             ):
                 continue
             start, stop = folded.to_original(found, end)
             if not any(s < stop and start < e for s, e in spans):
                 spans.append((start, stop))
     return [Mention(text=article.text[s:e], start=s, end=e) for s, e in sorted(spans)]
+
+
+_FIRST_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=8)
+def _word_starts(text: str) -> dict[str, list[int]]:
+    """Where each word (a run of letters and digits) of ``text`` starts, by word."""
+    starts: dict[str, list[int]] = {}
+    for match in _FIRST_WORD.finditer(text):
+        starts.setdefault(match.group(), []).append(match.start())
+    return starts
+
+
+def _occurrences(text: str, needle: str, cursor: int) -> Iterator[int]:
+    while (found := text.find(needle, cursor)) >= 0:
+        yield found
+        cursor = found + 1

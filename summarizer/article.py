@@ -403,8 +403,34 @@ def split_sentences(text: str, start: int, language: str) -> list[Sentence]:
             if found < 0:  # the segmenter altered the text; fall back to the whole line
                 continue
             cursor = found + len(stripped)
-            sentences.append(Sentence(len(sentences) + 1, found, cursor, stripped))
+            for begin, end in _cut_long(text, found, cursor):
+                sentences.append(Sentence(len(sentences) + 1, begin, end, text[begin:end]))
     return sentences
+
+
+#: The longest sentence kept whole. Longer runs (a transcript without punctuation, a
+#: table flattened into one line) are cut at a space, after a comma or semicolon when
+#: there is one, so that no sentence alone outgrows a request.
+_MAX_SENTENCE = 1500
+_SOFT_BREAK = re.compile(r"[,;:\u2013\u2014]\s")
+
+
+def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` as pieces of at most ``_MAX_SENTENCE`` characters."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > _MAX_SENTENCE:
+        window = text[start : start + _MAX_SENTENCE]
+        soft = [m.end() for m in _SOFT_BREAK.finditer(window, _MAX_SENTENCE // 2)]
+        cut = soft[-1] if soft else window.rfind(" ", _MAX_SENTENCE // 2) + 1
+        if cut <= 0:
+            cut = _MAX_SENTENCE  # one unbroken run of characters
+        piece_end = start + len(window[:cut].rstrip())
+        pieces.append((start, piece_end))
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    pieces.append((start, end))
+    return pieces
 
 
 def _header_language(metadata: Mapping[str, str]) -> str | None:

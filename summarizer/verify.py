@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .actors import find_mentions, merge_actors, surfaces
@@ -175,8 +175,8 @@ def verify_draft(
 
     for i, event in enumerate(draft.events):
         flags = []
-        agents = _known_refs(event.agents, id_map, set(known), "agent", flags)
-        targets = _known_refs(event.targets, id_map, set(known), "target", flags)
+        agents = _known_refs(event.agents, id_map, known.keys(), "agent", flags)
+        targets = _known_refs(event.targets, id_map, known.keys(), "target", flags)
         evidence = _evidence(event.quote, event.sentences, article)
         problems = _evidence_flags(evidence)
         if strict and problems:
@@ -251,7 +251,11 @@ def _evidence_flags(evidence: Evidence) -> list[Flag]:
 
 
 def _known_refs(
-    refs: Iterable[str], id_map: dict[str, str], known: set[str], role: str, flags: list[Flag]
+    refs: Iterable[str],
+    id_map: dict[str, str],
+    known: Collection[str],
+    role: str,
+    flags: list[Flag],
 ) -> list[str]:
     kept: list[str] = []
     for raw in refs:

@@ -200,3 +200,18 @@ def test_html_page_without_date_metadata_has_no_date_not_its_copyright_year() ->
     assert "2024" not in article.text[: article.body_start]
     assert article.warnings[0].startswith("the HTML page gives no publication date")
     assert load_article(page, language="en", date="2024-06-11").warnings == ()
+
+
+def test_a_run_without_sentence_punctuation_is_cut_at_spaces_not_kept_whole() -> None:
+    clause = "the minister said the talks would go on, "
+    text = "It began. " + clause * 200 + "and then it ended"
+    article = load_article(text, language="en")
+    assert article.sentences[0].text == "It began."
+    assert len(article.sentences) > 5
+    for sentence in article.sentences:
+        assert len(sentence.text) <= 1500
+        assert article.text[sentence.start : sentence.end] == sentence.text
+    # Cut after a comma, so no piece ends inside a clause.
+    assert all(s.text.endswith(",") for s in article.sentences[1:-1])
+    words = " ".join(s.text for s in article.sentences[1:]).split()
+    assert words == (clause * 200 + "and then it ended").split(), "nothing lost or repeated"
