@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .article import Article, Sentence
 from .config import Settings
-from .errors import InputError
+from .errors import ConfigurationError, InputError
 
 __all__ = [
     "DEFAULT_CHUNK_TOKENS",
@@ -104,14 +104,14 @@ def chunk_budget(settings: Settings, overhead: int) -> int:
         overhead: Tokens of the prompt without the article's sentences.
 
     Raises:
-        InputError: The context window leaves no room for any of the article.
+        ConfigurationError: The context window leaves no room for any of the article.
     """
     wanted = settings.chunk_tokens or DEFAULT_CHUNK_TOKENS
     if settings.context_window is None:
         return wanted
     room = settings.context_window - settings.max_output_tokens - overhead
     if room < _MIN_CHUNK_TOKENS:
-        raise InputError(
+        raise ConfigurationError(
             f"the model's context window of {settings.context_window} tokens leaves "
             f"{max(room, 0)} for the article, beside about {overhead} for the instructions "
             f"and {settings.max_output_tokens} reserved for the answer; lower --max-tokens "

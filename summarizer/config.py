@@ -125,6 +125,14 @@ class Settings:
             )
         if self.max_output_tokens < 1:
             raise ConfigurationError("max_output_tokens must be at least 1")
+        for name in ("chunk_tokens", "max_tokens_per_article", "context_window"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
+        if not isinstance(self.passes, int) or isinstance(self.passes, bool):
+            raise ConfigurationError(f"passes must be a whole number, got {self.passes!r}")
+        if self.context_window is not None and self.context_window < 1:
+            raise ConfigurationError(f"context_window must be positive, got {self.context_window}")
         if self.chunk_tokens is not None and self.chunk_tokens < 64:
             raise ConfigurationError(f"chunk_tokens must be at least 64, got {self.chunk_tokens}")
         if not 1 <= self.passes <= 5:

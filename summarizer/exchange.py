@@ -359,8 +359,9 @@ def plan(
     """The parts ``article`` is read in, one request each (per pass): one when it fits.
 
     Raises:
-        InputError: The context window leaves no room for the article, or a sentence
-            alone does not fit it.
+        ConfigurationError: The context window leaves no room for the article beside the
+            instructions and the answer.
+        InputError: A sentence alone does not fit the context window.
     """
     template = template or load_template(settings.prompt)
     messages = render_messages(article, template, chunk=Chunk(1, 2, 1, 1, 1))
@@ -368,10 +369,7 @@ def plan(
     overhead -= estimate_tokens(article.sentences[0].text) if article.sentences else 0
     if settings.passes > 1:
         overhead += KNOWN_TOKENS
-    try:
-        chunks = plan_chunks(article, chunk_budget(settings, overhead))
-    except InputError as exc:
-        raise InputError(f"{article.id or 'input'}: {exc}") from None
+    chunks = plan_chunks(article, chunk_budget(settings, overhead))
     if settings.context_window is not None:
         room = settings.context_window - settings.max_output_tokens - overhead
         for chunk in chunks:

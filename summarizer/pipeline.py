@@ -16,6 +16,7 @@ from .article import Article, as_text, load_article
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
+from .errors import ConfigurationError
 from .exchange import Request
 from .inputs import ArticleInput
 from .prompts import load_template
@@ -44,8 +45,10 @@ class Summarizer:
     def __init__(
         self, settings: Settings | None = None, *, cache: Cache | None = None, concurrency: int = 8
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+        if not isinstance(concurrency, int) or concurrency < 1:
+            raise ConfigurationError(
+                f"concurrency must be a whole number of at least 1, got {concurrency!r}"
+            )
         self.connection = Connection(settings or Settings())
         self.cache = cache
         self.concurrency = concurrency

@@ -146,3 +146,23 @@ def test_settings_repr_shows_neither_the_key_nor_the_base_urls_password() -> Non
     assert "pw-123" not in shown
     assert "sk-9" not in shown
     assert "model='m'" in shown
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"passes": 2.5}, {"passes": "2"}, {"passes": 0}, {"chunk_tokens": 10},
+     {"chunk_tokens": "800"}, {"max_tokens_per_article": -1}, {"context_window": 0}],
+)  # fmt: skip
+def test_long_article_settings_of_the_wrong_type_or_size_are_a_configuration_error(
+    values: dict[str, object],
+) -> None:
+    with pytest.raises(ConfigurationError):
+        Settings(**values)  # type: ignore[arg-type]
+
+
+def test_a_summarizer_needs_a_whole_positive_concurrency() -> None:
+    from summarizer import Summarizer
+
+    for bad in (0, "4"):
+        with pytest.raises(ConfigurationError):
+            Summarizer(Settings(), concurrency=bad)  # type: ignore[arg-type]

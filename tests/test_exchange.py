@@ -10,7 +10,12 @@ import pytest
 
 from summarizer import ArticleSummary, Settings, load_article
 from summarizer.connection import Endpoint
-from summarizer.errors import InputError, ModelOutputError, OutputTruncatedError
+from summarizer.errors import (
+    ConfigurationError,
+    InputError,
+    ModelOutputError,
+    OutputTruncatedError,
+)
 from summarizer.exchange import Reask, Request, finish, plan, prepare
 
 TEXT = (
@@ -88,7 +93,7 @@ def test_prepare_shapes_the_body_for_a_grammar_constrained_server() -> None:
 
 def test_prepare_refuses_a_window_that_leaves_no_room_for_the_article() -> None:
     endpoint, settings = _endpoint(context_window=200, max_output_tokens=100)
-    with pytest.raises(InputError, match="context window of 200 tokens leaves 0 for the article"):
+    with pytest.raises(ConfigurationError, match="context window of 200 tokens leaves 0 for the"):
         prepare(_article(), settings, endpoint)
 
 
