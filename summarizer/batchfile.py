@@ -223,8 +223,7 @@ class _Done:
             error_type = getattr(errors, kind, SummarizerError)
             if not (isinstance(error_type, type) and issubclass(error_type, SummarizerError)):
                 error_type = SummarizerError
-            part.error = SummarizerError.__new__(error_type)
-            SummarizerError.__init__(part.error, message, usage=self.usage)
+            part.error = error_type(message, usage=self.usage)
         return part
 
 

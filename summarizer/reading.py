@@ -101,13 +101,11 @@ class Reader:
             if settings.max_tokens_per_article is not None
             else None
         )
-        several = len(chunks) > 1 or settings.passes > 1
         # A task group: an unexpected error in one part cancels the others at once.
         try:
             async with asyncio.TaskGroup() as group:
                 tasks = [
-                    group.create_task(self._read_part(article, chunk, budget, several))
-                    for chunk in chunks
+                    group.create_task(self._read_part(article, chunk, budget)) for chunk in chunks
                 ]
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None
@@ -122,10 +120,12 @@ class Reader:
         )
 
     async def _read_part(
-        self, article: Article, chunk: Chunk, budget: TokenBudget | None, several: bool
+        self, article: Article, chunk: Chunk, budget: TokenBudget | None
     ) -> PartRead:
         settings = self.settings
         part = PartRead(chunk)
+        # One request per article is kept as its record; several, each as it comes.
+        cache = self.cache if not chunk.whole or settings.passes > 1 else None
         for _ in range(settings.passes):
             known = (
                 merge_drafts(article, [Answer(chunk, n, e.value) for n, e in enumerate(
@@ -136,12 +136,9 @@ class Reader:
             request = prepare(
                 article, settings, self.endpoint, template=self.template, chunk=chunk, known=known
             )
-            key = (
-                self.answer_key(request)
-                if several and self.cache is not None and self.answer_key
-                else None
-            )
-            kept = _cached(self.cache, key)
+            key = self.answer_key(request) if cache is not None and self.answer_key else None
+            raw = cache.get_answer(key) if cache is not None and key is not None else None
+            kept = load_extraction(raw) if raw is not None else None
             if kept is not None:
                 part.answers.append(kept)
                 part.cached += 1
@@ -158,8 +155,8 @@ class Reader:
                 break
             part.usage += extraction.usage
             part.answers.append(extraction)
-            if key is not None and self.cache is not None:
-                self.cache.put_answer(key, dump_extraction(extraction))
+            if cache is not None and key is not None:
+                cache.put_answer(key, dump_extraction(extraction))
         return part
 
 
@@ -307,14 +304,6 @@ def dump_extraction(extraction: Extraction[Draft]) -> str:
         },
         ensure_ascii=False,
     )
-
-
-def _cached(cache: Cache | None, key: str | None) -> Extraction[Draft] | None:
-    """A kept answer, as read then; ``None`` on a miss or a row this version cannot read."""
-    if cache is None or key is None:
-        return None
-    raw = cache.get_answer(key)
-    return None if raw is None else load_extraction(raw)
 
 
 def load_extraction(raw: str, *, usage: bool = False) -> Extraction[Draft] | None:
