@@ -27,7 +27,7 @@ from .draft import DraftActor
 from .grounding import fold
 from .record import Mention
 
-__all__ = ["find_mentions", "merge_actors", "surfaces"]
+__all__ = ["find_mentions", "merge_actors", "named_in", "surfaces"]
 
 # A determiner opening a name: a whole word ("the", "la"), or an elided "l'".
 _DETERMINER = re.compile(r"^(?:(?:le|la|les|the|a|an|un|une|el|los|las|der|die|das)\s+|l')")
@@ -264,6 +264,31 @@ def surfaces(actor: DraftActor) -> list[str]:
     ):
         found.append(words[-1])
     return found
+
+
+def named_in(actors: Sequence[DraftActor], article: Article, lo: int, hi: int) -> list[DraftActor]:
+    """The ``actors`` the text between offsets ``lo`` and ``hi`` may speak of.
+
+    An actor qualifies when a proper word of its name or mentions stands in the span: a
+    word written with a capital, other than a determiner or a word that names no one
+    ("The" of "The Afghan team"). A surname, an acronym or a nationality ("Afghan") is
+    enough: the span may name the actor in a form no earlier answer used.
+    """
+    folded = fold(article.text[lo:hi]).text
+    present = set(_FIRST_WORD.findall(folded))
+    shown: list[DraftActor] = []
+    for actor in actors:
+        proper = {
+            word
+            for surface in (actor.name, *actor.mentions)
+            for written in _FIRST_WORD.findall(surface)
+            if written[:1].isupper()
+            and (word := _key(written)) not in _EMPTY_NAMES
+            and not _DETERMINER.match(word + " ")
+        }
+        if proper & present:
+            shown.append(actor)
+    return shown
 
 
 def find_mentions(names: list[str], article: Article) -> list[Mention]:

@@ -24,6 +24,7 @@ from .errors import ConfigurationError, InputError
 __all__ = [
     "DEFAULT_CHUNK_TOKENS",
     "KNOWN_TOKENS",
+    "NAMED_TOKENS",
     "Chunk",
     "chunk_budget",
     "estimate_tokens",
@@ -39,6 +40,9 @@ DEFAULT_CHUNK_TOKENS = 800
 #: Prompt tokens kept, when a part is read more than once, for what earlier passes found
 #: (the list shown to a later pass is cut to fit).
 KNOWN_TOKENS = 600
+#: Prompt tokens kept, when an article has several parts, for the actors earlier parts
+#: named (the list shown to a later part is cut to fit).
+NAMED_TOKENS = 300
 #: The fewest article tokens worth a request; a context window leaving less is refused.
 _MIN_CHUNK_TOKENS = 64
 #: How much of a part may be the previous part's last sentences.

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
@@ -37,10 +37,17 @@ from pydantic import BaseModel, ValidationError
 
 from .article import Article
 from .assemble import assemble_record
-from .chunking import KNOWN_TOKENS, Chunk, chunk_budget, estimate_tokens, plan_chunks
+from .chunking import (
+    KNOWN_TOKENS,
+    NAMED_TOKENS,
+    Chunk,
+    chunk_budget,
+    estimate_tokens,
+    plan_chunks,
+)
 from .config import Settings
 from .connection import BACKENDS, Endpoint
-from .draft import Draft, read_lenient, validation_context
+from .draft import Draft, DraftActor, read_lenient, validation_context
 from .errors import InputError, ModelOutputError, OutputTruncatedError
 from .prompts import PromptTemplate, load_template, render_messages
 from .record import ArticleSummary
@@ -370,6 +377,10 @@ def plan(
     if settings.passes > 1:
         overhead += KNOWN_TOKENS
     chunks = plan_chunks(article, chunk_budget(settings, overhead))
+    if len(chunks) > 1:
+        # Parts after the first are shown the actors earlier parts named.
+        overhead += NAMED_TOKENS
+        chunks = plan_chunks(article, chunk_budget(settings, overhead))
     if settings.context_window is not None:
         room = settings.context_window - settings.max_output_tokens - overhead
         for chunk in chunks:
@@ -394,6 +405,7 @@ def prepare(
     cache_key: str | None = None,
     chunk: Chunk | None = None,
     known: Draft | None = None,
+    named: Sequence[DraftActor] | None = None,
 ) -> Request:
     """The first request for ``article``, or for one part of it: the rendered prompt,
     shaped for ``endpoint``.
@@ -408,6 +420,7 @@ def prepare(
         chunk: The part to read (see ``plan``). When omitted the article must fit one
             request.
         known: What earlier passes over the part found, for a later pass.
+        named: The actors earlier parts named (see ``render_messages``).
 
     Raises:
         InputError: The article needs more than one request and no part was named, or
@@ -425,7 +438,12 @@ def prepare(
         chunk = chunks[0]
     output_language = output_language or settings.output_language or article.language
     messages = render_messages(
-        article, template, output_language=output_language, chunk=chunk, known=known
+        article,
+        template,
+        output_language=output_language,
+        chunk=chunk,
+        known=known,
+        named=named,
     )
     part = "" if chunk.whole else f"#part{chunk.index}"
     return build_request(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -20,9 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .actors import named_in
 from .article import Article
-from .chunking import KNOWN_TOKENS, Chunk, estimate_tokens
-from .draft import Draft
+from .chunking import KNOWN_TOKENS, NAMED_TOKENS, Chunk, estimate_tokens
+from .draft import Draft, DraftActor
 from .errors import ConfigurationError
 
 __all__ = [
@@ -160,6 +162,37 @@ def _part_note(article: Article, chunk: Chunk | None) -> str:
     )
 
 
+def _named_note(article: Article, chunk: Chunk | None, named: Sequence[DraftActor] | None) -> str:
+    """The actors earlier parts named that this part may speak of (``actors.named_in``),
+    so that it names them alike; cut to ``NAMED_TOKENS`` in all."""
+    if chunk is None or chunk.whole or not named:
+        return ""
+    start, end = chunk.span(article)
+    shown = named_in(named, article, start, end)
+    if not shown:
+        return ""
+    header = (
+        "Earlier parts of the article named the actors below. When these sentences speak "
+        "of one of them, give it exactly this name; list it only if these sentences "
+        "mention it, with a quote from them.\n"
+    )
+    return _cut(header, [f"- {a.name} ({a.kind})" for a in shown], NAMED_TOKENS)
+
+
+def _cut(header: str, lines: list[str], tokens: int) -> str:
+    """``header`` and as many of ``lines`` as fit in ``tokens``, the rest counted."""
+    room = tokens - estimate_tokens(header) - 10
+    shown: list[str] = []
+    for line in lines:
+        room -= estimate_tokens(line) + 1
+        if room < 0:
+            shown.append(f"- and {len(lines) - len(shown)} more")
+            break
+        shown.append(line)
+    found = "\n".join(shown) or "- nothing"
+    return header + found + "\n\n"
+
+
 def _known_note(known: Draft | None) -> str:
     """What earlier passes found in this part, for a later pass not to list again: each
     item by its sentence and the start of its quote, cut to ``KNOWN_TOKENS`` in all."""
@@ -178,16 +211,7 @@ def _known_note(known: Draft | None) -> str:
         "again: list only what it missed, with new quotes, and list again every actor "
         "your new items refer to.\n"
     )
-    room = KNOWN_TOKENS - estimate_tokens(header) - 10
-    shown: list[str] = []
-    for line in lines:
-        room -= estimate_tokens(line) + 1
-        if room < 0:
-            shown.append(f"- and {len(lines) - len(shown)} more")
-            break
-        shown.append(line)
-    found = "\n".join(shown) or "- nothing"
-    return header + found + "\n\n"
+    return _cut(header, lines, KNOWN_TOKENS)
 
 
 def render_messages(
@@ -197,6 +221,7 @@ def render_messages(
     output_language: str | None = None,
     chunk: Chunk | None = None,
     known: Draft | None = None,
+    named: Sequence[DraftActor] | None = None,
 ) -> list[dict[str, str]]:
     """Render the chat messages for one article, or for one part of it.
 
@@ -207,6 +232,8 @@ def render_messages(
         chunk: The part to read (sentences keep their numbers); the whole article
             when omitted.
         known: What earlier passes over this part found, for a later pass.
+        named: The actors earlier parts named; those this part may speak of are listed
+            in its prompt, before what earlier passes found.
     """
     values = {
         "language": article.language,
@@ -217,7 +244,7 @@ def render_messages(
         "title": article.title or "unknown",
         "sentences": _number_sentences(article, chunk),
         "part": _part_note(article, chunk),
-        "known": _known_note(known),
+        "known": _named_note(article, chunk, named) + _known_note(known),
         "fields": describe_fields(Draft),
     }
     return [

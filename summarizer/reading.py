@@ -2,9 +2,11 @@
 
 An article is read in the parts ``exchange.plan`` cuts (one, when it fits a request),
 each part ``Settings.passes`` times, a later pass shown what the earlier ones found.
-Parts run at once, each request holding one of the run's call slots, so a long article
-never has more calls in flight than the run's concurrency allows; every request has
-the retry budget of ``llm.exchange``, and all draw on the article's token budget.
+Parts are read in waves (``waves``): part 1 alone, then two parts at once, then four,
+each shown the actors the waves before it named, so that one actor keeps one name
+across parts. Each request holds one of the run's call slots, so a long article never
+has more calls in flight than the run's concurrency allows; every request has the
+retry budget of ``llm.exchange``, and all draw on the article's token budget.
 With a cache, each part's answer is kept as it comes, so a rerun sends only the
 requests that were not answered.
 
@@ -18,20 +20,21 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import openai
 from openai.types.chat import ChatCompletion
 
+from .actors import find_mentions, merge_actors, surfaces
 from .article import Article
 from .assemble import assemble_record
 from .cache import Cache
 from .chunking import Chunk
 from .config import Settings
 from .connection import Endpoint, RatePause
-from .draft import Draft, read_lenient
+from .draft import Draft, DraftActor, read_lenient
 from .errors import SummarizerError
 from .exchange import Extraction, Reask, Request, plan, prepare, read_answer
 from .llm import exchange
@@ -47,6 +50,7 @@ __all__ = [
     "dump_extraction",
     "load_extraction",
     "read_part_answer",
+    "waves",
 ]
 
 
@@ -101,26 +105,45 @@ class Reader:
             if settings.max_tokens_per_article is not None
             else None
         )
-        # A task group: an unexpected error in one part cancels the others at once.
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [
-                    group.create_task(self._read_part(article, chunk, budget)) for chunk in chunks
-                ]
-        except BaseExceptionGroup as failed:
-            raise failed.exceptions[0] from None
-        parts = [task.result() for task in tasks]
+        parts: list[PartRead] = []
+        for wave in waves(chunks):
+            named = self._named(article, parts)
+            # A task group: an unexpected error in one part cancels the others at once.
+            try:
+                async with asyncio.TaskGroup() as group:
+                    tasks = [
+                        group.create_task(self._read_part(article, chunk, budget, named))
+                        for chunk in wave
+                    ]
+            except BaseExceptionGroup as failed:
+                raise failed.exceptions[0] from None
+            parts.extend(task.result() for task in tasks)
         return assemble_parts(
             article,
-            list(parts),
+            parts,
             endpoint=self.endpoint,
             prompt_version=self.template.version,
             settings=settings,
             seconds=time.perf_counter() - started,
         )
 
+    @staticmethod
+    def _named(article: Article, parts: list[PartRead]) -> list[DraftActor]:
+        """The actors the parts read so far named, merged, that the text does name."""
+        answers = [
+            Answer(p.chunk, n, e.value) for p in parts for n, e in enumerate(p.answers, start=1)
+        ]
+        if not answers:
+            return []
+        merged, _ = merge_actors(merge_drafts(article, answers).draft.actors)
+        return [a for a in merged if find_mentions(surfaces(a), article)]
+
     async def _read_part(
-        self, article: Article, chunk: Chunk, budget: TokenBudget | None
+        self,
+        article: Article,
+        chunk: Chunk,
+        budget: TokenBudget | None,
+        named: list[DraftActor],
     ) -> PartRead:
         settings = self.settings
         part = PartRead(chunk)
@@ -134,9 +157,19 @@ class Reader:
                 else None
             )  # fmt: skip
             request = prepare(
-                article, settings, self.endpoint, template=self.template, chunk=chunk, known=known
-            )
-            key = self.answer_key(request) if cache is not None and self.answer_key else None
+                article, settings, self.endpoint, template=self.template, chunk=chunk,
+                known=known, named=named,
+            )  # fmt: skip
+            key = None
+            if cache is not None and self.answer_key is not None:
+                # An answer stands on its own sentences, whatever actors the prompt
+                # listed: its key leaves them out, so a rerun after part 1 failed still
+                # finds the answers of the parts after it.
+                bare = request if not named else prepare(
+                    article, settings, self.endpoint, template=self.template, chunk=chunk,
+                    known=known,
+                )  # fmt: skip
+                key = self.answer_key(bare)
             raw = cache.get_answer(key) if cache is not None and key is not None else None
             kept = load_extraction(raw) if raw is not None else None
             if kept is not None:
@@ -158,6 +191,23 @@ class Reader:
             if cache is not None and key is not None:
                 cache.put_answer(key, dump_extraction(extraction))
         return part
+
+
+def waves(chunks: Sequence[Chunk]) -> list[list[Chunk]]:
+    """The parts in the order they are read: the first alone, then twice as many at a
+    time (1, 2, 4, 8 ...), each wave shown the actors the waves before it named.
+
+    News names its main actors first, so most parts meet them under the names part 1
+    gave; doubling keeps the rounds few (six for 40 parts) while every part sees the
+    actors of at least the parts before its own wave.
+    """
+    out: list[list[Chunk]] = []
+    at, size = 0, 1
+    while at < len(chunks):
+        out.append(list(chunks[at : at + size]))
+        at += size
+        size *= 2
+    return out
 
 
 def assemble_parts(

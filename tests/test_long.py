@@ -359,3 +359,82 @@ def test_what_a_later_pass_is_shown_stays_within_the_room_kept_for_it() -> None:
     note = _known_note(many)
     assert len(note) // 3 <= KNOWN_TOKENS
     assert note.rstrip().endswith("more")
+
+
+def test_later_parts_are_shown_the_actors_earlier_parts_named_and_keep_their_names() -> None:
+    """A reader shown "Anna Alvarez (person)" names her so when a later sentence says
+    only "Alvarez", as the prompt asks."""
+
+    def route(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        draft = oracle_draft(body)
+        listed = set(re.findall(r"^- (.+) \(person\)$", body["messages"][-1]["content"], re.M))
+        for actor in draft["actors"]:
+            full = f"Anna {actor['name']}"
+            if full in listed:
+                actor["name"], actor["mentions"] = full, [actor["name"]]
+        return "ok", draft
+
+    with FaultServer(["ok"], route=route) as server:
+        with Summarizer(_settings(server), concurrency=8) as summarizer:
+            record = summarizer.summarize(LONG)
+        requests = server.requests
+    chunks = plan(load_article(TEXT), _settings(server))
+    assert _part(requests[0]) == 1, "part 1 is read first, alone"
+    assert sorted(_part(b) for b in requests[1:3]) == [2, 3], "then two parts at once"
+    assert "Earlier parts" not in requests[0]["messages"][-1]["content"]
+    later = next(b["messages"][-1]["content"] for b in requests if "[S22] Later, Alvarez" in str(b))
+    assert "- Anna Alvarez (person)" in later
+    assert len(record.quality.chunks) == len(chunks)
+    alvarez = [a for a in record.actors if "Alvarez" in a.name]
+    assert [a.name for a in alvarez] == ["Anna Alvarez"]
+    assert {m.text for m in alvarez[0].mentions} == {"Anna Alvarez", "Alvarez"}
+
+
+def test_a_rerun_after_the_first_part_failed_keeps_the_later_parts_answers(
+    tmp_path: Path,
+) -> None:
+    failing = {"on": True}
+
+    def route(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        down = failing["on"] and _part(body) == 1
+        return ("status:503" if down else "ok"), oracle_draft(body)
+
+    with FaultServer(["ok"], route=route) as server, Cache(tmp_path) as cache:
+        settings = _settings(server)
+        with Summarizer(settings, cache=cache) as summarizer:
+            first = summarizer.summarize(LONG)
+        sent_first = len(server.requests)
+        failing["on"] = False
+        with Summarizer(settings, cache=cache) as summarizer:
+            second = summarizer.summarize(LONG)
+        again = server.requests[sent_first:]
+    assert first.quality.partial
+    assert [_part(b) for b in again] == [1], (
+        "the later parts' answers were made without part 1's actors, and still stand"
+    )
+    assert not second.quality.partial
+    assert len(second.events) == len(NAMED)
+
+
+def test_the_actors_a_part_is_shown_are_those_its_text_may_name() -> None:
+    from summarizer.actors import named_in
+    from summarizer.draft import DraftActor
+
+    text = (
+        "Girls from Herat build robots.\n\n"
+        "The six-member Afghan team was denied visas. Officials in Kabul said so.\n"
+        "The Afghan team finally reached Washington. The team thanked the organisers.\n"
+    )
+    article = load_article(text, language="en")
+    team = DraftActor(
+        id="A1", name="The six-member Afghan team", kind="group", sentences=[2],
+        quote="The six-member Afghan team",
+    )  # fmt: skip
+    officials = DraftActor(
+        id="A2", name="Officials in Kabul", kind="government", sentences=[3],
+        quote="Officials in Kabul",
+    )  # fmt: skip
+    the = DraftActor(id="A3", name="The team", kind="group", sentences=[5], quote="The team")
+    last = article.sentences[3]
+    shown = named_in([team, officials, the], article, last.start, last.end)
+    assert shown == [team], "'Afghan' is a proper word of the team; 'The' names no one"
