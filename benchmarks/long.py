@@ -92,7 +92,7 @@ MAX_NAME_CHARS = 200
 KINDS = {"person", "state", "government", "organization", "armed_group", "institution", "group"}
 _SENTENCE_LINE = re.compile(r"^\[S(\d+)\] (.*)$", re.MULTILINE)
 _WORD = re.compile(r"\S+")
-NAMED_HEADER = "Earlier parts of the article named the actors below."
+NAMED_HEADER = "Earlier parts of the article named the actors below"
 _LISTED = re.compile(r"^- (.+) \([a-z_]+\)$", re.MULTILINE)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s?$")
 _PRONOUNS = {

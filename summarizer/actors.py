@@ -71,13 +71,18 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
     "President Trump" of "U.S. President Donald Trump"), or the same given name and
     surname under another title ("Facebook creator Mark Zuckerberg", "Facebook co-founder
     Mark Zuckerberg"); a one-word name must not also be an earlier word of the longer.
-    For places and bodies: the name before the other's comma ("Irving", "Irving, Texas").
+    For places and bodies: the name before the other's comma ("Irving", "Irving, Texas"),
+    or a body's name of two words or more that the other's opens with a place or a
+    qualifier written with capitals ("Home Office", "The United Kingdom Home Office"; "State
+    Department", "U.S. State Department").
     Never what the longer name is "from", "of" or "by" ("Lady Cassandra from Doctor Who").
     """
     if short.kind != "person" or long.kind != "person":
-        if "person" in (short.kind, long.kind) or "," not in long.name:
+        if "person" in (short.kind, long.kind):
             return False
-        return _name_key(long.name.split(",")[0]) == _name_key(short.name)
+        if "," in long.name:
+            return _name_key(long.name.split(",")[0]) == _name_key(short.name)
+        return _qualified_body(short, long)
     tail = _DETERMINER.sub("", _key(short.name)).split()
     words = _DETERMINER.sub("", _key(long.name)).split()
     if not tail or len(tail) > len(words) or tail == words or words[-1] != tail[-1]:
@@ -94,6 +99,25 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
         return False
     rest = iter(words[:-1])
     return all(word in rest for word in tail[:-1])  # in order, as a subsequence
+
+
+_BODIES = frozenset({"government", "organization", "armed_group", "institution", "group"})
+
+
+def _qualified_body(short: DraftActor, long: DraftActor) -> bool:
+    """``long`` is ``short``'s name of two words or more, after capitalised words; both
+    bodies, not places ("New Zealand" is not "Food Standards Australia New Zealand")."""
+    if short.kind not in _BODIES or long.kind not in _BODIES:
+        return False
+    tail = _DETERMINER.sub("", _key(short.name)).split()
+    written = long.name.split()
+    if written and _key(written[0]) in _ARTICLES:
+        written = written[1:]
+    words = [_key(w) for w in written]
+    dropped = len(words) - len(tail)
+    if len(tail) < 2 or dropped < 1 or words[dropped:] != tail:
+        return False
+    return all(w[:1].isupper() for w in written[:dropped]) and words[dropped - 1] not in _LINKS
 
 
 class _Index:

@@ -21,6 +21,7 @@ with a credential in it (``errors.redact``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -188,9 +189,23 @@ async def _send(
     settings: Settings,
     request: Request,
     pause: RatePause,
+    slots: asyncio.Semaphore | None = None,
 ) -> ChatCompletion:
-    """Send one round's body as it is; the answer, or the error that stopped it."""
+    """Send one round's body as it is; the answer, or the error that stopped it.
+
+    With ``slots``, the request holds one only while it is on the wire: never while it
+    waits out a rate-limit pause, nor (in ``exchange``) a backoff between attempts.
+    """
     await pause.wait()
+    async with slots if slots is not None else contextlib.nullcontext():
+        # A pause may have begun while this request waited for a slot.
+        await pause.wait()
+        return await _post(client, endpoint, settings, request)
+
+
+async def _post(
+    client: openai.AsyncOpenAI, endpoint: Endpoint, settings: Settings, request: Request
+) -> ChatCompletion:
     try:
         async with asyncio.timeout(settings.timeout):
             # The body goes on the wire as it is: the SDK's typed ``create`` would walk
@@ -221,6 +236,7 @@ async def exchange(
     finish: Callable[[Request, ChatCompletion, bool], _R | Reask],
     pause: RatePause | None = None,
     budget: TokenBudget | None = None,
+    slots: asyncio.Semaphore | None = None,
 ) -> _R:
     """Send ``request`` and its re-asks until ``finish`` reads a result, within one budget.
 
@@ -235,6 +251,8 @@ async def exchange(
             one of its own when omitted.
         budget: The article's token budget, checked before every attempt and charged
             with every answer; none when omitted.
+        slots: The run's call slots: each attempt holds one while it is on the wire,
+            none while it waits to retry; no limit when omitted.
 
     Raises:
         EndpointError: The server could not serve the request within the budget.
@@ -255,7 +273,7 @@ async def exchange(
                 last = attempt.retry_state.attempt_number >= settings.max_attempts
                 needed = await _reserve(budget, state) if budget is not None else 0
                 try:
-                    answer = await _send(client, endpoint, settings, state, pause)
+                    answer = await _send(client, endpoint, settings, state, pause, slots)
                 except BaseException:
                     state = state.charged(Usage(calls=1))
                     if budget is not None:

@@ -1,11 +1,12 @@
-"""Every request of one article: its parts read concurrently, then merged into one record.
+"""Every request of one article: its parts read in waves, then merged into one record.
 
 An article is read in the parts ``exchange.plan`` cuts (one, when it fits a request),
 each part ``Settings.passes`` times, a later pass shown what the earlier ones found.
 Parts are read in waves (``waves``): part 1 alone, then two parts at once, then four,
 each shown the actors the waves before it named, so that one actor keeps one name
-across parts. Each request holds one of the run's call slots, so a long article never
-has more calls in flight than the run's concurrency allows; every request has the
+across parts. Each request holds one of the run's call slots while it is on the wire,
+so a long article never has more calls in flight than the run's concurrency allows,
+and a part waiting to retry leaves its slot to the others; every request has the
 retry budget of ``llm.exchange``, and all draw on the article's token budget.
 With a cache, each part's answer is kept as it comes, so a rerun sends only the
 requests that were not answered.
@@ -76,7 +77,8 @@ class Reader:
         client: The pooled client for the running event loop.
         pause: The endpoint's shared rate-limit pause.
         template: The prompt template.
-        slots: The run's call slots: one held by every request in flight.
+        slots: The run's call slots: one held by every request while it is on the
+            wire, none while it waits to retry.
         cache: Keeps each part's answer, when the article has several requests.
         answer_key: The cache key of one request's answer.
     """
@@ -177,11 +179,10 @@ class Reader:
                 part.cached += 1
                 continue
             try:
-                async with self.slots:
-                    extraction = await exchange(
-                        self.client, self.endpoint, settings, request,
-                        read_part_answer(article, chunk), self.pause, budget,
-                    )  # fmt: skip
+                extraction = await exchange(
+                    self.client, self.endpoint, settings, request,
+                    read_part_answer(article, chunk), self.pause, budget, self.slots,
+                )  # fmt: skip
             except SummarizerError as exc:
                 part.usage += exc.usage or Usage()
                 part.error = exc
