@@ -19,6 +19,7 @@ father, are two people.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
@@ -71,18 +72,17 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
     "President Trump" of "U.S. President Donald Trump"), or the same given name and
     surname under another title ("Facebook creator Mark Zuckerberg", "Facebook co-founder
     Mark Zuckerberg"); a one-word name must not also be an earlier word of the longer.
-    For places and bodies: the name before the other's comma ("Irving", "Irving, Texas"),
-    or a body's name of two words or more that the other's opens with a place or a
-    qualifier written with capitals ("Home Office", "The United Kingdom Home Office"; "State
-    Department", "U.S. State Department").
+    For places and bodies: the name before the other's comma ("Irving", "Irving, Texas");
+    never a name another opens with a qualifier, which may make it another body ("Syrian
+    Army" and "Free Syrian Army", "Ministry of Health" of two governments).
     Never what the longer name is "from", "of" or "by" ("Lady Cassandra from Doctor Who").
     """
     if short.kind != "person" or long.kind != "person":
         if "person" in (short.kind, long.kind):
             return False
-        if "," in long.name:
-            return _name_key(long.name.split(",")[0]) == _name_key(short.name)
-        return _qualified_body(short, long)
+        if "," not in long.name:
+            return False
+        return _name_key(long.name.split(",")[0]) == _name_key(short.name)
     tail = _DETERMINER.sub("", _key(short.name)).split()
     words = _DETERMINER.sub("", _key(long.name)).split()
     if not tail or len(tail) > len(words) or tail == words or words[-1] != tail[-1]:
@@ -99,25 +99,6 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
         return False
     rest = iter(words[:-1])
     return all(word in rest for word in tail[:-1])  # in order, as a subsequence
-
-
-_BODIES = frozenset({"government", "organization", "armed_group", "institution", "group"})
-
-
-def _qualified_body(short: DraftActor, long: DraftActor) -> bool:
-    """``long`` is ``short``'s name of two words or more, after capitalised words; both
-    bodies, not places ("New Zealand" is not "Food Standards Australia New Zealand")."""
-    if short.kind not in _BODIES or long.kind not in _BODIES:
-        return False
-    tail = _DETERMINER.sub("", _key(short.name)).split()
-    written = long.name.split()
-    if written and _key(written[0]) in _ARTICLES:
-        written = written[1:]
-    words = [_key(w) for w in written]
-    dropped = len(words) - len(tail)
-    if len(tail) < 2 or dropped < 1 or words[dropped:] != tail:
-        return False
-    return all(w[:1].isupper() for w in written[:dropped]) and words[dropped - 1] not in _LINKS
 
 
 class _Index:
@@ -291,28 +272,43 @@ def surfaces(actor: DraftActor) -> list[str]:
 
 
 def named_in(actors: Sequence[DraftActor], article: Article, lo: int, hi: int) -> list[DraftActor]:
-    """The ``actors`` the text between offsets ``lo`` and ``hi`` may speak of.
+    """The ``actors`` the text between offsets ``lo`` and ``hi`` may speak of, those it
+    most likely names first.
 
     An actor qualifies when a proper word of its name or mentions stands in the span: a
     word written with a capital, other than a determiner or a word that names no one
     ("The" of "The Afghan team"). A surname, an acronym or a nationality ("Afghan") is
-    enough: the span may name the actor in a form no earlier answer used.
+    enough: the span may name the actor in a form no earlier answer used. A word that
+    ``_COMMON_WORD`` or more of the actors share (a title, a common given name:
+    "Minister", "Anna") is no sign of any one of them. Actors whose rarest word in the
+    span is shared by fewer actors come first; ties keep the order given.
     """
-    folded = fold(article.text[lo:hi]).text
-    present = set(_FIRST_WORD.findall(folded))
-    shown: list[DraftActor] = []
-    for actor in actors:
-        proper = {
-            word
-            for surface in (actor.name, *actor.mentions)
-            for written in _FIRST_WORD.findall(surface)
-            if written[:1].isupper()
-            and (word := _key(written)) not in _EMPTY_NAMES
-            and not _DETERMINER.match(word + " ")
-        }
-        if proper & present:
-            shown.append(actor)
-    return shown
+    present = set(_FIRST_WORD.findall(fold(article.text[lo:hi]).text))
+    words = [_proper_words(actor) for actor in actors]
+    shared = Counter(word for found in words for word in found)
+    ranked: list[tuple[int, int]] = []
+    for n, found in enumerate(words):
+        signs = [shared[word] for word in found & present if shared[word] < _COMMON_WORD]
+        if signs:
+            ranked.append((min(signs), n))
+    return [actors[n] for _, n in sorted(ranked)]
+
+
+#: How many actors may share a word before it says nothing about which is meant.
+_COMMON_WORD = 4
+
+
+def _proper_words(actor: DraftActor) -> frozenset[str]:
+    """The folded words of ``actor``'s name and mentions that are written with a capital
+    and name someone: no determiner, no pronoun."""
+    return frozenset(
+        word
+        for surface in (actor.name, *actor.mentions)
+        for written in _FIRST_WORD.findall(surface)
+        if written[:1].isupper()
+        and (word := _key(written)) not in _EMPTY_NAMES
+        and not _DETERMINER.match(word + " ")
+    )
 
 
 def find_mentions(names: list[str], article: Article) -> list[Mention]:

@@ -40,8 +40,8 @@ DEFAULT_CHUNK_TOKENS = 800
 #: Prompt tokens kept, when a part is read more than once, for what earlier passes found
 #: (the list shown to a later pass is cut to fit).
 KNOWN_TOKENS = 600
-#: Prompt tokens kept, when an article has several parts, for the actors earlier parts
-#: named (the list shown to a later part is cut to fit).
+#: The most prompt tokens a later part's list of the actors earlier parts named may take;
+#: less when the context window leaves less beside the part (no part is cut for it).
 NAMED_TOKENS = 300
 #: The fewest article tokens worth a request; a context window leaving less is refused.
 _MIN_CHUNK_TOKENS = 64

@@ -26,7 +26,7 @@ from .cache import Cache, open_cache
 from .cli_batch import batch_group
 from .config import Settings
 from .console import BatchView, report_totals, setup_logging
-from .errors import SummarizerError, resource_error
+from .errors import SummarizerError, combined_exit_code, resource_error
 from .inputs import ArticleInput, read_inputs
 from .options import endpoint_options, fail
 from .output import JsonlSink, ReportFile, refuse_input_as_output
@@ -251,9 +251,8 @@ def run(
                 handle.close()
     if len(inputs) > 1 or totals.skipped:
         report_totals(err, summarizer, totals, output)
-    if totals.exit_codes:
-        codes = totals.exit_codes
-        sys.exit(next(iter(codes)) if len(codes) == 1 else 1)
+    if code := combined_exit_code(totals.exit_codes):
+        sys.exit(code)
 
 
 def _open_output(

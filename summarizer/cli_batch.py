@@ -14,7 +14,7 @@ from .batchfile import BatchFiles, batch_settings, collect_batch, prepare_batch,
 from .cache import open_cache
 from .config import Settings
 from .console import print_error
-from .errors import SummarizerError
+from .errors import SummarizerError, combined_exit_code
 from .inputs import read_inputs
 from .options import endpoint_options, fail
 from .output import JsonlSink, refuse_input_as_output
@@ -257,8 +257,8 @@ def batch_collect(
     )
     if files is not None:
         _say(err, f"next round: {files.requests} (submit it, or collect again with --rounds)")
-    if exit_codes:
-        sys.exit(next(iter(exit_codes)) if len(exit_codes) == 1 else 1)
+    if code := combined_exit_code(exit_codes):
+        sys.exit(code)
 
 
 def _fetched(

@@ -65,6 +65,7 @@ __all__ = [
     "SummarizerError",
     "TokenBudgetError",
     "UnexpectedResponseError",
+    "combined_exit_code",
     "redact",
     "resource_error",
 ]
@@ -218,6 +219,20 @@ class ResourceError(SummarizerError):
 
 #: The CLI's exit status when a record was kept but some of its article was not read.
 PARTIAL_EXIT_CODE = 8
+
+
+def combined_exit_code(codes: Iterable[int]) -> int:
+    """The exit status of a run whose articles ended with ``codes`` (0 for none).
+
+    One kind of failure gives its own code. A partial record (8) speaks only when nothing
+    failed outright, since a failure needs the operator more; failures of different
+    kinds give 1.
+    """
+    found = set(codes) - {0}
+    failed = found - {PARTIAL_EXIT_CODE} or found
+    if not failed:
+        return 0
+    return next(iter(failed)) if len(failed) == 1 else 1
 
 
 class TokenBudgetError(SummarizerError):

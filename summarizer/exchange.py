@@ -360,6 +360,10 @@ def read_answer(
     return Extraction(value, True, spent, request.reasks, request.errors)
 
 
+#: The least room worth a list of the actors earlier parts named.
+_MIN_NAMED_TOKENS = 60
+
+
 def plan(
     article: Article, settings: Settings, *, template: PromptTemplate | None = None
 ) -> tuple[Chunk, ...]:
@@ -377,10 +381,6 @@ def plan(
     if settings.passes > 1:
         overhead += KNOWN_TOKENS
     chunks = plan_chunks(article, chunk_budget(settings, overhead))
-    if len(chunks) > 1:
-        # Parts after the first are shown the actors earlier parts named.
-        overhead += NAMED_TOKENS
-        chunks = plan_chunks(article, chunk_budget(settings, overhead))
     if settings.context_window is not None:
         room = settings.context_window - settings.max_output_tokens - overhead
         for chunk in chunks:
@@ -420,7 +420,8 @@ def prepare(
         chunk: The part to read (see ``plan``). When omitted the article must fit one
             request.
         known: What earlier passes over the part found, for a later pass.
-        named: The actors earlier parts named (see ``render_messages``).
+        named: The actors earlier parts named (see ``render_messages``), listed in the
+            room the part leaves in the context window, up to ``NAMED_TOKENS``.
 
     Raises:
         InputError: The article needs more than one request and no part was named, or
@@ -438,13 +439,20 @@ def prepare(
         chunk = chunks[0]
     output_language = output_language or settings.output_language or article.language
     messages = render_messages(
-        article,
-        template,
-        output_language=output_language,
-        chunk=chunk,
-        known=known,
-        named=named,
+        article, template, output_language=output_language, chunk=chunk, known=known
     )
+    if named and not chunk.whole:
+        # The actors earlier parts named take what room the part leaves, up to
+        # NAMED_TOKENS: no part is made smaller for them.
+        room = NAMED_TOKENS
+        if settings.context_window is not None:
+            used = sum(estimate_tokens(m["content"]) for m in messages)
+            room = min(room, settings.context_window - settings.max_output_tokens - used)
+        if room >= _MIN_NAMED_TOKENS:
+            messages = render_messages(
+                article, template, output_language=output_language, chunk=chunk,
+                known=known, named=named, named_tokens=room,
+            )  # fmt: skip
     part = "" if chunk.whole else f"#part{chunk.index}"
     return build_request(
         endpoint,

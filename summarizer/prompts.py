@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -38,6 +39,7 @@ _DEFAULT_TEMPLATE = "extract"
 #: The longest actor name listed to a later part (the draft schema's limit); a longer one,
 #: read leniently, is left out rather than cut into a name the text does not hold.
 _NAME_CHARS = 200
+_MARKUP = re.compile(r"[<>]")
 _SECTION = re.compile(r"^=== (system|user)[ \t]*$", re.MULTILINE)
 _LANGUAGE_NAMES = {
     "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian",
@@ -165,14 +167,20 @@ def _part_note(article: Article, chunk: Chunk | None) -> str:
     )
 
 
-def _named_note(article: Article, chunk: Chunk | None, named: Sequence[DraftActor] | None) -> str:
+def _named_note(
+    article: Article, chunk: Chunk | None, named: Sequence[DraftActor] | None, tokens: int
+) -> str:
     """The actors earlier parts named that this part may speak of (``actors.named_in``),
-    so that it names them alike; cut to ``NAMED_TOKENS`` in all."""
-    if chunk is None or chunk.whole or not named:
+    so that it names them alike; cut to ``tokens`` in all.
+
+    A name is listed only as plain text: one line, no control or format character (no
+    terminal escape, no bidirectional override), no angle bracket, so that nothing in
+    it can pass for the prompt's own markup."""
+    if chunk is None or chunk.whole or not named or tokens <= 0:
         return ""
     start, end = chunk.span(article)
     names = ((" ".join(a.name.split()), a.kind) for a in named_in(named, article, start, end))
-    lines = [f"- {name} ({kind})" for name, kind in names if len(name) <= _NAME_CHARS]
+    lines = [f"- {name} ({kind})" for name, kind in names if _plain(name)]
     if not lines:
         return ""
     header = (
@@ -181,7 +189,15 @@ def _named_note(article: Article, chunk: Chunk | None, named: Sequence[DraftActo
         "exactly this name; list it only if these sentences mention it, with a quote from "
         "them.\n"
     )
-    return _cut(header, lines, NAMED_TOKENS)
+    return _cut(header, lines, tokens)
+
+
+def _plain(name: str) -> bool:
+    return (
+        len(name) <= _NAME_CHARS
+        and not _MARKUP.search(name)
+        and not any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    )
 
 
 def _cut(header: str, lines: list[str], tokens: int) -> str:
@@ -227,6 +243,7 @@ def render_messages(
     chunk: Chunk | None = None,
     known: Draft | None = None,
     named: Sequence[DraftActor] | None = None,
+    named_tokens: int = NAMED_TOKENS,
 ) -> list[dict[str, str]]:
     """Render the chat messages for one article, or for one part of it.
 
@@ -239,6 +256,7 @@ def render_messages(
         known: What earlier passes over this part found, for a later pass.
         named: The actors earlier parts named; those this part may speak of are listed
             in its prompt, before what earlier passes found.
+        named_tokens: The most tokens that list may take.
     """
     values = {
         "language": article.language,
@@ -249,7 +267,7 @@ def render_messages(
         "title": article.title or "unknown",
         "sentences": _number_sentences(article, chunk),
         "part": _part_note(article, chunk),
-        "known": _named_note(article, chunk, named) + _known_note(known),
+        "known": _named_note(article, chunk, named, named_tokens) + _known_note(known),
         "fields": describe_fields(Draft),
     }
     return [

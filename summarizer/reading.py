@@ -28,7 +28,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion
 
-from .actors import find_mentions, merge_actors, surfaces
+from .actors import find_mentions, merge_actors
 from .article import Article
 from .assemble import assemble_record
 from .cache import Cache
@@ -131,14 +131,15 @@ class Reader:
 
     @staticmethod
     def _named(article: Article, parts: list[PartRead]) -> list[DraftActor]:
-        """The actors the parts read so far named, merged, that the text does name."""
+        """The actors the parts read so far named, merged, whose names the text holds as
+        written: an answer's invented name is never passed on to another part."""
         answers = [
             Answer(p.chunk, n, e.value) for p in parts for n, e in enumerate(p.answers, start=1)
         ]
         if not answers:
             return []
         merged, _ = merge_actors(merge_drafts(article, answers).draft.actors)
-        return [a for a in merged if find_mentions(surfaces(a), article)]
+        return [a for a in merged if find_mentions([a.name], article)]
 
     async def _read_part(
         self,
