@@ -544,3 +544,30 @@ def test_a_part_waiting_to_retry_leaves_its_call_slot_to_the_others() -> None:
     assert server.max_in_flight == 1
     # Part 2 fails and backs off; part 3, of the same wave, is sent in the meantime.
     assert asked[:4] == [1, 2, 3, 2]
+
+
+def test_a_failure_beside_a_partial_record_gives_the_failures_exit_code(tmp_path: Path) -> None:
+    from summarizer.errors import combined_exit_code
+
+    assert combined_exit_code([]) == 0
+    assert combined_exit_code([PARTIAL_EXIT_CODE]) == PARTIAL_EXIT_CODE
+    assert combined_exit_code([PARTIAL_EXIT_CODE, 5]) == 5, "a failure outranks a partial"
+    assert combined_exit_code([PARTIAL_EXIT_CODE, 5, 6]) == 1, "failures of two kinds"
+
+    long = tmp_path / "long.txt"
+    long.write_text(TEXT, encoding="utf-8")
+    short = tmp_path / "short.txt"
+    short.write_text("Brief notice\n\nThe harbour closed for a day.\n", encoding="utf-8")
+
+    def route(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        down = "Brief notice" in str(body) or _part(body) == 2
+        return ("status:500" if down else "ok"), oracle_draft(body)
+
+    with FaultServer(["ok"], route=route) as server:
+        result = CliRunner().invoke(cli, [
+            "run", str(long), str(short), "-o", str(tmp_path / "out.jsonl"), "--no-cache",
+            "--language", "en", "--model", "m", "--backend", "vllm", "--chunk-tokens", "150",
+            "--max-attempts", "1", "--base-url", server.url,
+        ])  # fmt: skip
+    assert result.exit_code == 5, result.output
+    assert "partial record" in result.stderr
