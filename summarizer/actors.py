@@ -78,9 +78,7 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
     Never what the longer name is "from", "of" or "by" ("Lady Cassandra from Doctor Who").
     """
     if short.kind != "person" or long.kind != "person":
-        if "person" in (short.kind, long.kind):
-            return False
-        if "," not in long.name:
+        if "person" in (short.kind, long.kind) or "," not in long.name:
             return False
         return _name_key(long.name.split(",")[0]) == _name_key(short.name)
     tail = _DETERMINER.sub("", _key(short.name)).split()
