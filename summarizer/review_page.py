@@ -6,7 +6,8 @@ the article; every evidence span and actor mention highlighted by kind; clicking
 item marks and scrolls to its spans; hovering a span names the items that cite it.
 Flagged items and evidence that could not be located are marked as such.
 
-Everything that comes from the article or the model is HTML-escaped; the only
+Everything that comes from the article or the model is HTML-escaped, control and
+bidirectional characters shown as U+FFFD as in the other views; the only
 attributes built from data are ids of our own making, from positions: a record's own
 ids (actor ids included) may hold any string and never reach an attribute.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _escape
 from itertools import pairwise
 
 from .dates import parse_value
@@ -34,8 +35,17 @@ from .record import (
     when_label,
     who,
 )
+from .render import printable
 
 __all__ = ["HTML_GENERATOR", "render_html"]
+
+
+def escape(text: str) -> str:
+    """``text`` as HTML text, with control and bidirectional characters shown as U+FFFD
+    (``render.printable``): a page read in a terminal, or a quote made to read
+    backwards, shows them as marks."""
+    return _escape(printable(text))
+
 
 #: Marks a page as this program's, so that ``-o`` may replace it.
 HTML_GENERATOR = '<meta name="generator" content="summarizer">'

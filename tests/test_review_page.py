@@ -280,3 +280,12 @@ def test_the_page_marks_where_each_part_of_a_long_article_begins() -> None:
     ]
     assert "S4–S4: part 3 of 3: HTTP 500" in page
     assert 'class="part-border"' not in render_html([record]), "a short article has no borders"
+
+
+def test_the_page_shows_control_and_bidirectional_characters_as_replacement_marks() -> None:
+    osc = "\x1b]8;;http://x/\x07lien\x1b]8;;\x07"
+    record = _record(headline=f"Évacuation {osc}", summary="a\u202eb\x9bc")
+    page = render_html([record])
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", page)
+    assert "Évacuation \ufffd]8;;http://x/\ufffdlien" in page
+    assert "a\ufffdb\ufffdc" in page
