@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .printable import printable
 from .record import (
     Actor,
     ArticleSummary,
@@ -46,19 +47,6 @@ FORMATS: tuple[str, ...] = get_args(Format)
 # they tell a report of ours from a file -o must not replace.
 MARKDOWN_MARKER = "<!-- summarizer report -->"
 TEXT_MARKER = "summarizer report"
-
-# C0 controls but tab and newline, DEL, and C1 controls (U+009B is a one-character
-# CSI on some terminals), and the bidirectional controls, which reorder what a reader
-# sees (a quote can be made to read backwards). A CR in a CRLF line ending is only
-# dropped.
-_CONTROLS = re.compile(
-    r"\r(?=\n)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character but tab and newline shown as U+FFFD."""
-    return _CONTROLS.sub(lambda m: "" if m.group() == "\r" else "\ufffd", text)
 
 
 def render(record: ArticleSummary, fmt: Format) -> str:

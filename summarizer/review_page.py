@@ -21,6 +21,7 @@ from html import escape as _escape
 from itertools import pairwise
 
 from .dates import parse_value
+from .printable import printable
 from .record import (
     Actor,
     ArticleSummary,
@@ -35,14 +36,13 @@ from .record import (
     when_label,
     who,
 )
-from .render import printable
 
 __all__ = ["HTML_GENERATOR", "render_html"]
 
 
 def escape(text: str) -> str:
     """``text`` as HTML text, with control and bidirectional characters shown as U+FFFD
-    (``render.printable``): a page read in a terminal, or a quote made to read
+    (``printable``): a page read in a terminal, or a quote made to read
     backwards, shows them as marks."""
     return _escape(printable(text))
 
