@@ -14,10 +14,10 @@ ids (actor ids included) may hold any string and never reach an attribute.
 
 from __future__ import annotations
 
+import html
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape as _escape
 from itertools import pairwise
 
 from .dates import parse_value
@@ -40,11 +40,11 @@ from .record import (
 __all__ = ["HTML_GENERATOR", "render_html"]
 
 
-def escape(text: str) -> str:
+def _escape(text: str) -> str:
     """``text`` as HTML text, with control and bidirectional characters shown as U+FFFD
     (``printable``): a page read in a terminal, or a quote made to read
     backwards, shows them as marks."""
-    return _escape(printable(text))
+    return html.escape(printable(text))
 
 
 #: Marks a page as this program's, so that ``-o`` may replace it.
@@ -70,14 +70,14 @@ def render_html(records: Sequence[ArticleSummary], *, title: str = "summarizer r
     nav = ""
     if len(records) > 1:
         links = "".join(
-            f'<li><a href="#r{i}">{escape(r.id or r.headline)}</a></li>'
+            f'<li><a href="#r{i}">{_escape(r.id or r.headline)}</a></li>'
             for i, r in enumerate(records)
         )
         nav = f'<nav class="toc"><h2>{len(records)} articles</h2><ol>{links}</ol></nav>'
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{HTML_GENERATOR}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{_escape(title)}</title><style>{_CSS}</style></head><body>"
         f"{nav}{''.join(sections)}<script>{_JS}</script></body></html>\n"
     )
 
@@ -160,9 +160,9 @@ def _highlighted(text: str, items: Sequence[_Item], borders: dict[int, str] | No
         for n, change in opens_closes.get(left, Counter()).items():
             active[n] += change
         if left in borders:
-            label = escape(borders[left])
+            label = _escape(borders[left])
             out.append(f'<span class="part-border" title="{label}">{label}</span>')
-        piece = escape(text[left:right])
+        piece = _escape(text[left:right])
         live = sorted(n for n, count in active.items() if count > 0)
         if not live:
             out.append(piece)
@@ -170,7 +170,7 @@ def _highlighted(text: str, items: Sequence[_Item], borders: dict[int, str] | No
         covering = [items[n] for n in live]
         kinds = " ".join(sorted({f"k-{i.kind}" for i in covering}))
         refs = " ".join(i.ref for i in covering)
-        tip = escape("; ".join(i.label for i in covering))
+        tip = _escape("; ".join(i.label for i in covering))
         flagged = " flagged" if any(i.flags for i in covering) else ""
         out.append(
             f'<span class="ev {kinds}{flagged}" data-items="{refs}" title="{tip}">{piece}</span>'
@@ -181,13 +181,13 @@ def _highlighted(text: str, items: Sequence[_Item], borders: dict[int, str] | No
 def _section(record: ArticleSummary, prefix: str) -> str:
     items = _items(record, prefix)
     q = record.quality
-    date = f" · {escape(record.article_date.value or '')}" if record.article_date else ""
+    date = f" · {_escape(record.article_date.value or '')}" if record.article_date else ""
     share = "n/a" if q.grounded_share is None else f"{q.grounded_share:.0%}"
     head = (
-        f'<header><h1>{escape(record.headline)}</h1><p class="meta">'
-        f"{escape(record.id or '')} · {escape(record.language)}{date} · grounded {share}"
+        f'<header><h1>{_escape(record.headline)}</h1><p class="meta">'
+        f"{_escape(record.id or '')} · {_escape(record.language)}{date} · grounded {share}"
         f" · {q.flagged} flagged · {q.dropped} dropped</p>"
-        f'<p class="summary">{escape(record.summary)}</p>{_claims(record)}</header>'
+        f'<p class="summary">{_escape(record.summary)}</p>{_claims(record)}</header>'
     )
     return (
         f'<section class="record" id="{prefix}">{head}'
@@ -203,7 +203,7 @@ def _claims(record: ArticleSummary) -> str:
     lines = flagged_claims(record)
     if not lines:
         return ""
-    return f'<ul class="claims">{"".join(f"<li>{escape(line)}</li>" for line in lines)}</ul>'
+    return f'<ul class="claims">{"".join(f"<li>{_escape(line)}</li>" for line in lines)}</ul>'
 
 
 def _panel(items: Sequence[_Item]) -> str:
@@ -215,15 +215,15 @@ def _panel(items: Sequence[_Item]) -> str:
         entries = []
         for item in of_kind:
             status = _status(item)
-            flags = "".join(f'<li class="flag">⚠ {escape(str(f))}</li>' for f in item.flags)
+            flags = "".join(f'<li class="flag">⚠ {_escape(str(f))}</li>' for f in item.flags)
             quotes = "".join(
-                f'<li class="quote m-{e.match}">“{escape(e.quote)}” <em>{e.match}</em></li>'
+                f'<li class="quote m-{e.match}">“{_escape(e.quote)}” <em>{e.match}</em></li>'
                 for e in item.evidence
             )
             entries.append(
                 f'<li class="item k-{kind} {status}">'
-                f'<button type="button" data-target="{item.ref}">{escape(item.label)}</button>'
-                f'<div class="detail">{escape(item.detail)}</div>'
+                f'<button type="button" data-target="{item.ref}">{_escape(item.label)}</button>'
+                f'<div class="detail">{_escape(item.detail)}</div>'
                 f"<ul>{quotes}{flags}</ul></li>"
             )
         parts.append(f'<h3>{kind}s ({len(of_kind)})</h3><ul class="items">{"".join(entries)}</ul>')
@@ -240,8 +240,8 @@ def _actors_table(record: ArticleSummary) -> str:
     if not record.actors:
         return ""
     rows = "".join(
-        f"<tr><td>{escape(a.id)}</td><td>{escape(a.name)}</td><td>{escape(a.kind)}</td>"
-        f"<td>{escape(a.role or '')}</td><td>{escape(a.country or '')}</td>"
+        f"<tr><td>{_escape(a.id)}</td><td>{_escape(a.name)}</td><td>{_escape(a.kind)}</td>"
+        f"<td>{_escape(a.role or '')}</td><td>{_escape(a.country or '')}</td>"
         f"<td>{len(a.mentions)}</td></tr>"
         for a in record.actors
     )
@@ -268,8 +268,8 @@ def _timeline(record: ArticleSummary) -> str:
         return ""
     dated.sort(key=_chronological)
     rows = "".join(
-        f"<tr><td>{escape(e.when.value or '?')}</td><td>{escape(e.when.precision)}</td>"
-        f"<td>{escape(e.when.text)}</td><td>{escape(e.type)}</td><td>{escape(e.description)}</td></tr>"
+        f"<tr><td>{_escape(e.when.value or '?')}</td><td>{_escape(e.when.precision)}</td>"
+        f"<td>{_escape(e.when.text)}</td><td>{_escape(e.type)}</td><td>{_escape(e.description)}</td></tr>"
         for e in dated
         if e.when is not None
     )
@@ -303,7 +303,7 @@ def _quality(record: ArticleSummary) -> str:
         *(("not read", f"S{u.first_sentence}–S{u.last_sentence}: {u.reason}") for u in q.unread),
         *(("warning", w) for w in q.warnings),
     ]
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    body = "".join(f"<tr><th>{_escape(k)}</th><td>{_escape(v)}</td></tr>" for k, v in rows)
     return f'<h2>Quality</h2><table class="quality">{body}</table>'
 
 
