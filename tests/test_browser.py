@@ -314,7 +314,7 @@ def test_hostile_article_answer_and_ids_run_no_script_and_inject_nothing(
 def test_detectors_catch_a_page_whose_escaping_is_broken(
     open_page: Callable[[str], Opened], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(review_page, "escape", lambda text, quote=True: text)
+    monkeypatch.setattr(review_page, "_escape", lambda text: text)
     opened = open_page(render_html(RECORDS, title=PAYLOADS[7]))
     _provoke(opened)
 
