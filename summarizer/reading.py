@@ -159,26 +159,26 @@ class Reader:
                 if part.answers
                 else None
             )  # fmt: skip
-            request = prepare(
-                article, settings, self.endpoint, template=self.template, chunk=chunk,
-                known=known, named=named,
-            )  # fmt: skip
             key = None
             if cache is not None and self.answer_key is not None:
                 # An answer stands on its own sentences, whatever actors the prompt
                 # listed: its key leaves them out, so a rerun after part 1 failed still
                 # finds the answers of the parts after it.
-                bare = request if not named else prepare(
+                bare = prepare(
                     article, settings, self.endpoint, template=self.template, chunk=chunk,
                     known=known,
                 )  # fmt: skip
                 key = self.answer_key(bare)
-            raw = cache.get_answer(key) if cache is not None and key is not None else None
-            kept = load_extraction(raw) if raw is not None else None
-            if kept is not None:
-                part.answers.append(kept)
-                part.cached += 1
-                continue
+                raw = cache.get_answer(key)
+                kept = load_extraction(raw) if raw is not None else None
+                if kept is not None:
+                    part.answers.append(kept)
+                    part.cached += 1
+                    continue
+            request = prepare(
+                article, settings, self.endpoint, template=self.template, chunk=chunk,
+                known=known, named=named,
+            )  # fmt: skip
             try:
                 extraction = await exchange(
                     self.client, self.endpoint, settings, request,
