@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .article import Article
 from .draft import DraftActor
 from .grounding import fold
+from .mentions import WORD as _FIRST_WORD
+from .mentions import name_spans, surface_names
 from .record import Mention
 
 __all__ = ["find_mentions", "merge_actors", "named_in", "surfaces"]
@@ -257,16 +259,7 @@ def merge_actors(actors: list[DraftActor]) -> tuple[list[DraftActor], dict[str, 
 
 def surfaces(actor: DraftActor) -> list[str]:
     """Names to look for: the name, the mentions, and a person's surname on its own."""
-    found = [actor.name, *actor.mentions]
-    words = actor.name.split()
-    if (
-        actor.kind == "person"
-        and len(words) >= 2
-        and len(words[-1]) >= 3
-        and words[-1][0].isupper()
-    ):
-        found.append(words[-1])
-    return found
+    return surface_names(actor.name, actor.kind, actor.mentions)
 
 
 def named_in(actors: Sequence[DraftActor], article: Article, lo: int, hi: int) -> list[DraftActor]:
@@ -311,52 +304,4 @@ def _proper_words(actor: DraftActor) -> frozenset[str]:
 
 def find_mentions(names: list[str], article: Article) -> list[Mention]:
     """Every word-bounded occurrence in the body of any of ``names``, longest first."""
-    folded = fold(article.text)
-    text = folded.text
-    body_start = folded.from_original(article.body_start, article.body_start)[0]
-    words = _word_starts(text)
-    spans: list[tuple[int, int]] = []
-    for needle in sorted({_key(s) for s in names} - {""}, key=len, reverse=True):
-        runs = list(_FIRST_WORD.finditer(needle))
-        candidates: Iterable[int]
-        if runs:
-            # Every word of a match is a whole word of the text: start from where the
-            # needle's rarest word stands, looked up rather than searched for.
-            rarest = min(runs, key=lambda run: len(words.get(run.group(), ())))
-            candidates = (
-                i - rarest.start()
-                for i in words.get(rarest.group(), ())
-                if i - rarest.start() >= body_start
-            )
-        else:
-            candidates = _occurrences(text, needle, body_start)
-        for found in candidates:
-            end = found + len(needle)
-            if (
-                not text.startswith(needle, found)
-                or (found > 0 and text[found - 1].isalnum())
-                or (end < len(text) and text[end].isalnum())
-            ):
-                continue
-            start, stop = folded.to_original(found, end)
-            if not any(s < stop and start < e for s, e in spans):
-                spans.append((start, stop))
-    return [Mention(text=article.text[s:e], start=s, end=e) for s, e in sorted(spans)]
-
-
-_FIRST_WORD = re.compile(r"[^\W_]+")
-
-
-@lru_cache(maxsize=8)
-def _word_starts(text: str) -> dict[str, list[int]]:
-    """Where each word (a run of letters and digits) of ``text`` starts, by word."""
-    starts: dict[str, list[int]] = {}
-    for match in _FIRST_WORD.finditer(text):
-        starts.setdefault(match.group(), []).append(match.start())
-    return starts
-
-
-def _occurrences(text: str, needle: str, cursor: int) -> Iterator[int]:
-    while (found := text.find(needle, cursor)) >= 0:
-        yield found
-        cursor = found + 1
+    return [Mention(text=article.text[s:e], start=s, end=e) for s, e in name_spans(names, article)]

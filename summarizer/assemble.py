@@ -110,6 +110,7 @@ def assemble_record(
         summary_support=claims.summary_support,
         claims=claims.claims,
         flagged=checked.flagged,
+        fields=checked.fields,
         dropped=checked.dropped + len(repairs),
         warnings=warnings,
         chunks=list(chunks),

@@ -256,9 +256,49 @@ def _draft_problems(draft: Draft, article: Article, chunk: Chunk | None = None) 
                 f"{where}.sentences cites {outside}, but this part of the article has "
                 f"sentences {chunk.first} to {chunk.last}"
             )
-        elif (problem := locate(item.quote, article, item.sentences).problem()) is not None:
+        elif problem := (located := locate(item.quote, article, item.sentences)).problem():
             problems.append(f"{where}.quote {item.quote!r} {problem}")
+        elif located.start is not None and located.end is not None:
+            problems.extend(_meaning_problems(where, item, (located.start, located.end), draft,
+                                              article))  # fmt: skip
     return problems
+
+
+def _meaning_problems(
+    where: str,
+    item: DraftActor | DraftStance | DraftDemand | DraftEvent,
+    span: tuple[int, int],
+    draft: Draft,
+    article: Article,
+) -> list[str]:
+    """The fields of a grounded item that its evidence contradicts (see ``meaning``)."""
+    from .meaning import judge_actor, judge_event, judge_stance
+    from .mentions import name_spans, surface_names
+
+    if isinstance(item, DraftActor):
+        judged = [judge_actor(item.name, item.kind)]
+    elif isinstance(item, DraftStance):
+        judged = [judge_stance(item.position, span, article)]
+    elif isinstance(item, DraftEvent):
+        actors = {a.id: a for a in draft.actors}
+        mentions = {
+            ref: name_spans(
+                surface_names(actors[ref].name, actors[ref].kind, actors[ref].mentions), article
+            )
+            for ref in dict.fromkeys([*item.agents, *item.targets])
+            if ref in actors
+        }
+        judged = judge_event(
+            item.type, item.realis, item.agents, item.targets, span, article, mentions
+        )
+    else:
+        return []
+    names = {"roles": "agents/targets"}
+    return [
+        f"{where}.{names.get(j.field, j.field)} {j.problem}"
+        for j in judged
+        if j.problem is not None
+    ]
 
 
 def _references(draft: Draft) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ __all__ = [
     "Demand",
     "Event",
     "Evidence",
+    "FieldCheck",
     "Flag",
     "Mention",
     "Quality",
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the record's shape changes in a way readers must know about.
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "2.2"
 
 #: Stable reason codes of flags. Readers filter on these; the message is for people.
 ReasonCode = Literal[
@@ -63,6 +64,13 @@ ReasonCode = Literal[
     "where_not_in_evidence",  # an event's place is not in its evidence sentences
     "holder_not_in_evidence",  # holder or claimant not named in or next to the evidence
     "number_not_in_evidence",  # a number of the paraphrase is not in the evidence
+    # What an item's fields mean against what its evidence says (see ``meaning``).
+    "type_not_in_evidence",  # the evidence holds a cue of another event type, none of its own
+    "realis_contradicted",  # occurred but negated/future/modal, or negated/planned without a cue
+    "roles_swapped",  # an agent stands where the evidence puts the target, or the reverse
+    "position_not_in_evidence",  # the evidence holds a cue of another position, none of its own
+    "position_contradicted",  # the evidence says the opposite position, or negates this one
+    "kind_contradicted",  # a person named as a country or a body, a state named as a body
     # References between items.
     "unknown_reference",
     # Headline and summary sentences against the article.
@@ -246,6 +254,17 @@ class Unread(_Model):
     reason: str
 
 
+class FieldCheck(_Model):
+    """How much of one field of the items could be judged against their evidence."""
+
+    items: int = Field(description="Items that carry the field.")
+    judged: int = Field(
+        description="Items whose evidence let the check judge the field (a cue was found)."
+    )
+    judged_share: float | None = Field(description="judged / items; null when no item.")
+    flagged: int = Field(description="Items whose field the evidence contradicts.")
+
+
 class Quality(_Model):
     """How the record was made, and how much of it is proven."""
 
@@ -273,6 +292,11 @@ class Quality(_Model):
         default_factory=list, description="The headline and the summary, sentence by sentence."
     )
     flagged: int = Field(description="Items kept with at least one flag.")
+    fields: dict[str, FieldCheck] = Field(
+        default_factory=dict,
+        description="Per field (type, realis, roles, position, kind): how many items the "
+        "evidence let the checks judge, and how many it contradicts. Unjudged is not flagged.",
+    )
     dropped: int = Field(
         description="Items removed (unknown references, or unproven in strict mode)."
     )
@@ -299,7 +323,7 @@ class Quality(_Model):
 class ArticleSummary(_Model):
     """A verified structured summary of one article."""
 
-    schema_version: Literal["2.1"] = "2.1"
+    schema_version: Literal["2.2"] = "2.2"
     id: str | None = Field(default=None, description="The article's identifier, if known.")
     title: str | None = Field(default=None, description="The article's own headline, if known.")
     headline: str = Field(description="A short headline written by the model.")

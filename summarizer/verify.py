@@ -6,7 +6,11 @@
   not found, or found but not verbatim, is flagged with what changed, or dropped when
   ``strict``. A quote found in another sentence than cited is moved there, and says so.
 - Every actor name and mention is found in the text, with all its occurrences.
-- Each item's own fields are checked against its evidence (see ``consistency``).
+- Each item's own fields are checked against its evidence: dates, places, numbers and
+  holders (see ``consistency``), and what the fields mean: an event's type, realis and
+  roles, a stance's position, an actor's kind (see ``meaning``). A contradicted field
+  is flagged, or with ``strict`` its item dropped (an actor stays, flagged, since other
+  items refer to it); an unjudged one is neither.
 - References to actors that do not exist are removed: an item whose holder or claimant
   is unknown is dropped, an unknown target or addressee is cleared and flagged.
 - Event dates are placed on the calendar against the article date (see ``dates``).
@@ -23,7 +27,8 @@ from .consistency import holder_flags, name_flags, number_flags, place_flags
 from .dates import carried_day, resolve_date
 from .draft import Draft
 from .grounding import fold, locate
-from .record import Actor, DateValue, Demand, Event, Evidence, Flag, Stance
+from .meaning import FIELDS, Judgement, judge_actor, judge_event, judge_stance
+from .record import Actor, DateValue, Demand, Event, Evidence, FieldCheck, Flag, Stance
 
 __all__ = ["Verified", "verify_draft"]
 
@@ -38,6 +43,7 @@ class Verified:
     events: list[Event] = field(default_factory=list)
     dropped: int = 0
     warnings: list[str] = field(default_factory=list)
+    judgements: list[Judgement] = field(default_factory=list)
 
     @property
     def items(self) -> list[Actor | Stance | Demand | Event]:
@@ -53,6 +59,32 @@ class Verified:
         if not evidence:
             return None
         return round(sum(e.grounded for e in evidence) / len(evidence), 4)
+
+    @property
+    def fields(self) -> dict[str, FieldCheck]:
+        """Per field: items checked, judged and contradicted."""
+        out: dict[str, FieldCheck] = {}
+        for name in FIELDS:
+            made = [j for j in self.judgements if j.field == name]
+            if not made:
+                continue
+            judged = sum(j.judged for j in made)
+            out[name] = FieldCheck(
+                items=len(made),
+                judged=judged,
+                judged_share=round(judged / len(made), 4),
+                flagged=sum(j.contradicted for j in made),
+            )
+        return out
+
+    def judge(self, judgements: list[Judgement]) -> list[Flag]:
+        """Count ``judgements`` and turn the contradicted ones into flags."""
+        self.judgements.extend(judgements)
+        return [
+            Flag(code=j.code, message=j.message)
+            for j in judgements
+            if j.code is not None and j.message is not None
+        ]
 
 
 def verify_draft(
@@ -88,6 +120,7 @@ def verify_draft(
                 f"actor {actor.id} ({actor.name}): quote dropped, the name stays: "
                 f"{_evidence_flags(evidence)[0].message}"
             )
+        meaning = out.judge([judge_actor(actor.name, actor.kind)])
         out.actors.append(
             Actor(
                 id=actor.id,
@@ -97,7 +130,7 @@ def verify_draft(
                 country=actor.country,
                 mentions=mentions,
                 evidence=kept_evidence,
-                flags=problems + naming,
+                flags=problems + naming + meaning,
             )
         )
     known = {a.id: a for a in out.actors}
@@ -107,7 +140,7 @@ def verify_draft(
 
     def claim(
         where: str, role: str, raw: str, other_role: str, other_raw: str | None,
-        quote: str, sentences: list[int], paraphrase: str,
+        quote: str, sentences: list[int], paraphrase: str, position: str | None = None,
     ) -> tuple[str, str | None, Evidence, list[Flag]] | None:  # fmt: skip
         """Check who makes a stance or demand, whom it targets, and its evidence."""
         who, other = ref(raw), ref(other_raw)
@@ -134,12 +167,19 @@ def verify_draft(
         fields += number_flags(
             [paraphrase], [], evidence, sentences, article, same_language=same_language
         )
+        if position is not None:
+            judged = judge_stance(position, _span(evidence), article)
+            if strict and judged.contradicted:
+                out.judge([judged])
+                _dropped(out, where, judged)
+                return None
+            fields += out.judge([judged])
         return who, other, evidence, flags + problems + fields
 
     for i, stance in enumerate(draft.stances):
         checked = claim(
             f"stances[{i}]", "holder", stance.holder, "target", stance.target,
-            stance.quote, stance.sentences, stance.paraphrase,
+            stance.quote, stance.sentences, stance.paraphrase, stance.position,
         )  # fmt: skip
         if checked is not None:
             holder, target, evidence, flags = checked
@@ -183,7 +223,17 @@ def verify_draft(
             out.dropped += 1
             out.warnings.append(f"dropped events[{i}]: {problems[0].message}")
             continue
+        judged = judge_event(
+            event.type, event.realis, agents, targets, _span(evidence), article,
+            {a: [(m.start, m.end) for m in known[a].mentions] for a in [*agents, *targets]},
+        )  # fmt: skip
+        contradicted = [j for j in judged if j.contradicted]
+        if strict and contradicted:
+            out.judge(judged)
+            _dropped(out, f"events[{i}]", contradicted[0])
+            continue
         flags += problems
+        flags += out.judge(judged)
         flags += place_flags(event.when, event.where, evidence, event.sentences, article)
         flags += number_flags(
             [event.description], [event.killed, event.injured], evidence, event.sentences,
@@ -243,6 +293,18 @@ def _evidence(quote: str, sentences: list[int], article: Article) -> Evidence:
         grounded=found.grounded,
         flags=flags,
     )
+
+
+def _span(evidence: Evidence) -> tuple[int, int] | None:
+    """The evidence's located span, when its words were found (not only its sentence)."""
+    if evidence.start is None or evidence.end is None or evidence.match == "sentence":
+        return None
+    return evidence.start, evidence.end
+
+
+def _dropped(out: Verified, where: str, judged: Judgement) -> None:
+    out.dropped += 1
+    out.warnings.append(f"dropped {where}: {judged.field}: {judged.message}")
 
 
 def _evidence_flags(evidence: Evidence) -> list[Flag]:

@@ -1,0 +1,337 @@
+"""What an item's fields mean against its evidence: type, realis, roles, position, kind.
+
+The articles here are hand-written sentences in the shape of wire copy; the actors in
+them are real states or invented people and bodies.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import load_article
+from summarizer.article import Article
+from summarizer.meaning import Judgement, judge_actor, judge_event, judge_stance
+
+
+def _article(text: str, language: str) -> Article:
+    return load_article(text, language=language, date="2024-03-05")
+
+
+def _span(article: Article, quote: str) -> tuple[int, int]:
+    start = article.text.index(quote)
+    return start, start + len(quote)
+
+
+def _mentions(article: Article, **names: str) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for actor, name in names.items():
+        at = article.text.find(name)
+        spans = []
+        while at >= 0:
+            spans.append((at, at + len(name)))
+            at = article.text.find(name, at + 1)
+        out[actor] = spans
+    return out
+
+
+def _event(
+    text: str,
+    quote: str,
+    *,
+    type_: str = "assault",
+    realis: str = "occurred",
+    agents: tuple[str, ...] = (),
+    targets: tuple[str, ...] = (),
+    language: str = "en",
+    **names: str,
+) -> dict[str, Judgement]:
+    article = _article(text, language)
+    judged = judge_event(
+        type_, realis, list(agents), list(targets), _span(article, quote), article,
+        _mentions(article, **names),
+    )  # fmt: skip
+    return {j.field: j for j in judged}
+
+
+EN = (
+    "Militiamen loyal to the Harran Front attacked the Meridian embassy on Tuesday, "
+    "officials said. The government will hold talks with the rebels next week. "
+    "Meridian did not attack the rebels. The embassy was attacked by the Harran Front again on "
+    "Thursday."
+)
+FR = (
+    "Des miliciens du Front de Harran ont attaqué l'ambassade de Méridie mardi, selon des "
+    "responsables. Le gouvernement rencontrera les rebelles la semaine prochaine. La "
+    "Méridie n'a pas attaqué les rebelles. L'ambassade a été attaquée par le Front de Harran jeudi."
+)
+
+
+# Type ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "language"),
+    [
+        (EN, "attacked the Meridian embassy on Tuesday", "en"),
+        (FR, "ont attaqué l'ambassade de Méridie mardi", "fr"),
+    ],
+)
+def test_an_attack_typed_as_a_protest_is_flagged_naming_the_cue(
+    text: str, quote: str, language: str
+) -> None:
+    judged = _event(text, quote, type_="protest", language=language)["type"]
+    assert judged.judged
+    assert judged.code == "type_not_in_evidence"
+    assert "'attacked' (assault)" in (judged.message or "") or "'attaqué' (assault)" in (
+        judged.message or ""
+    )
+
+
+def test_an_attack_typed_as_an_assault_is_judged_and_kept_unflagged() -> None:
+    judged = _event(EN, "attacked the Meridian embassy on Tuesday")["type"]
+    assert judged.judged
+    assert not judged.contradicted
+
+
+def test_evidence_without_any_cue_leaves_the_type_unjudged() -> None:
+    judged = _event(EN, "officials said", type_="protest")["type"]
+    assert not judged.judged
+    assert not judged.contradicted
+
+
+def test_an_event_typed_other_is_not_judged() -> None:
+    assert not _event(EN, "attacked the Meridian embassy", type_="other")["type"].judged
+
+
+def test_a_language_without_word_lists_stays_unjudged() -> None:
+    text = "Milicianos atacaron la embajada de Meridia el martes, según funcionarios."
+    judged = _event(text, "atacaron la embajada", type_="protest", language="es")
+    assert not any(j.judged for j in judged.values())
+
+
+def test_a_word_of_two_types_counts_for_both() -> None:
+    text = "Dock workers went on strike in the port on Monday, the union said."
+    for type_ in ("protest", "assault"):
+        assert not _event(text, "went on strike in the port", type_=type_)["type"].contradicted
+
+
+# Realis -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "type_", "language", "cue"),
+    [
+        (EN, "will hold talks with the rebels next week", "consult", "en", "will"),
+        (EN, "Meridian did not attack the rebels", "assault", "en", "not"),
+        (FR, "rencontrera les rebelles", "consult", "fr", "rencontrera"),
+        (FR, "La Méridie n'a pas attaqué les rebelles", "assault", "fr", "n'a pas"),
+        ("Ministers may meet in Geneva next month.", "may meet in Geneva", "consult", "en", "may"),
+        (
+            "Le ministre pourrait rencontrer son homologue.",
+            "pourrait rencontrer",
+            "consult",
+            "fr",
+            "pourrait",
+        ),
+        (
+            "Rebels threatened to attack the convoy.",
+            "threatened to attack the convoy",
+            "assault",
+            "en",
+            "threatened",
+        ),
+    ],
+)
+def test_an_event_said_to_have_occurred_whose_trigger_is_not_asserted_is_flagged(
+    text: str, quote: str, type_: str, language: str, cue: str
+) -> None:
+    judged = _event(text, quote, type_=type_, language=language)["realis"]
+    assert judged.judged
+    assert judged.code == "realis_contradicted"
+    assert cue in (judged.message or "")
+
+
+def test_an_occurred_event_asserted_in_its_clause_is_judged_and_kept() -> None:
+    text = "Rebels, who had never been seen in the town, attacked the convoy at dawn."
+    judged = _event(text, "attacked the convoy at dawn")["realis"]
+    assert judged.judged
+    assert not judged.contradicted
+
+
+def test_a_negated_event_with_no_negation_in_its_sentence_is_flagged() -> None:
+    judged = _event(EN, "attacked the Meridian embassy", realis="negated")["realis"]
+    assert judged.code == "realis_contradicted"
+    assert "no negation" in (judged.message or "")
+
+
+def test_a_planned_event_with_no_future_or_intent_is_flagged() -> None:
+    judged = _event(EN, "attacked the Meridian embassy", realis="planned")["realis"]
+    assert judged.code == "realis_contradicted"
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "type_", "realis", "language"),
+    [
+        (EN, "will hold talks with the rebels", "consult", "planned", "en"),
+        (FR, "rencontrera les rebelles", "consult", "planned", "fr"),
+        (FR, "La Méridie n'a pas attaqué les rebelles", "assault", "negated", "fr"),
+        (
+            "Officials denied that troops attacked the village.",
+            "troops attacked the village",
+            "assault",
+            "negated",
+            "en",
+        ),
+    ],
+)
+def test_planned_and_negated_events_with_their_cue_are_kept(
+    text: str, quote: str, type_: str, realis: str, language: str
+) -> None:
+    judged = _event(text, quote, type_=type_, realis=realis, language=language)["realis"]
+    assert judged.judged
+    assert not judged.contradicted
+
+
+def test_may_the_month_is_no_modal() -> None:
+    text = "In May rebels attacked the convoy near the border."
+    assert not _event(text, "In May rebels attacked the convoy")["realis"].contradicted
+
+
+# Roles --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "language"),
+    [
+        (EN, "Harran Front attacked the Meridian embassy", "en"),
+        (EN, "The embassy was attacked by the Harran Front", "en"),
+        (FR, "Front de Harran ont attaqué l'ambassade", "fr"),
+        (FR, "L'ambassade a été attaquée par le Front de Harran", "fr"),
+    ],
+)
+def test_agents_and_targets_on_the_wrong_sides_are_flagged(
+    text: str, quote: str, language: str
+) -> None:
+    names = {"A1": "Harran", "A2": "mbassade" if language == "fr" else "mbassy"}
+    right = _event(text, quote, agents=("A1",), targets=("A2",), language=language, **names)
+    wrong = _event(text, quote, agents=("A2",), targets=("A1",), language=language, **names)
+    assert right["roles"].judged
+    assert not right["roles"].contradicted
+    assert wrong["roles"].code == "roles_swapped"
+
+
+def test_a_possessive_attack_on_a_target_reads_both_sides() -> None:
+    text = "Kordavia's attack on Meridian drew wide condemnation."
+    quote = "Kordavia's attack on Meridian"
+    right = _event(text, quote, agents=("A1",), targets=("A2",), A1="Kordavia", A2="Meridian")
+    wrong = _event(text, quote, agents=("A2",), targets=("A1",), A1="Kordavia", A2="Meridian")
+    assert right["roles"].judged
+    assert not right["roles"].contradicted
+    assert wrong["roles"].code == "roles_swapped"
+
+
+def test_symmetric_types_and_unnamed_sides_are_not_judged() -> None:
+    text = "Kordavia met Meridia in Geneva on Friday."
+    met = _event(text, "Kordavia met Meridia", type_="consult", agents=("A2",),
+                 targets=("A1",), A1="Kordavia", A2="Meridia")  # fmt: skip
+    assert not met["roles"].judged
+    alone = _event(EN, "attacked the Meridian embassy", agents=("A1",), A1="Zorvath")
+    assert not alone["roles"].judged
+
+
+# Position -----------------------------------------------------------------------------
+
+
+def _stance(text: str, quote: str, position: str, language: str = "en") -> Judgement:
+    article = _article(text, language)
+    return judge_stance(position, _span(article, quote), article)
+
+
+def test_praise_whose_evidence_condemns_is_contradicted() -> None:
+    judged = _stance("The minister condemned the attack on Tuesday.", "condemned the attack",
+                     "praise")  # fmt: skip
+    assert judged.code == "position_contradicted"
+    assert "condemned" in (judged.message or "")
+
+
+def test_a_position_of_the_same_side_but_another_cue_is_not_in_evidence() -> None:
+    judged = _stance("Le ministre a accusé Kordavia d'ingérence.", "a accusé Kordavia",
+                     "condemn", "fr")  # fmt: skip
+    assert judged.code == "position_not_in_evidence"
+
+
+def test_a_negated_own_cue_contradicts_the_position() -> None:
+    judged = _stance("The minister did not condemn the strike.", "did not condemn the strike",
+                     "condemn")  # fmt: skip
+    assert judged.code == "position_contradicted"
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "position", "language"),
+    [
+        ("Le ministre a dénoncé une agression.", "a dénoncé une agression", "condemn", "fr"),
+        ("Paris salue l'accord conclu à Genève.", "salue l'accord", "praise", "fr"),
+        (
+            "The senator called on Kordavia to withdraw.",
+            "called on Kordavia to withdraw",
+            "demand",
+            "en",
+        ),
+        ("The spokesman denied the report.", "denied the report", "deny", "en"),
+    ],
+)
+def test_a_position_with_its_own_cue_is_judged_and_kept(
+    text: str, quote: str, position: str, language: str
+) -> None:
+    judged = _stance(text, quote, position, language)
+    assert judged.judged
+    assert not judged.contradicted
+
+
+def test_a_neutral_stance_or_one_without_a_cue_is_unjudged() -> None:
+    assert not _stance("The minister spoke on Tuesday.", "spoke on Tuesday", "praise").judged
+    assert not _stance("The minister condemned it.", "condemned it", "neutral").judged
+
+
+# Kind ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "why"),
+    [
+        ("Iran", "person", "country"),
+        ("les États-Unis", "person", "country"),
+        ("Ministry of Defence", "person", "Ministry"),
+        ("NATO", "person", "acronym"),
+        ("Ministère des Armées", "state", "Ministère"),
+        ("the Iraqi government", "state", "government"),
+    ],
+)
+def test_a_kind_its_name_contradicts_is_flagged(name: str, kind: str, why: str) -> None:
+    judged = judge_actor(name, kind)
+    assert judged.code == "kind_contradicted"
+    assert why in (judged.message or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Iran", "state"),
+        ("the United States", "state"),
+        ("Russia", "state"),
+        ("l'Allemagne", "state"),
+        ("US", "state"),
+        ("Russian Federation", "state"),
+        ("Viet Nam", "state"),
+    ],
+)
+def test_a_country_named_as_a_state_is_judged_and_kept(name: str, kind: str) -> None:
+    judged = judge_actor(name, kind)
+    assert judged.judged, judged
+    assert not judged.contradicted
+
+
+def test_names_that_say_nothing_of_the_kind_are_unjudged() -> None:
+    assert not judge_actor("Mike Pompeo", "person").judged
+    assert not judge_actor("Washington", "state").judged
+    assert not judge_actor("Hezbollah", "armed_group").judged
