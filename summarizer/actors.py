@@ -65,6 +65,8 @@ def _names(actor: DraftActor) -> set[str]:
 # Words after which a name belongs to another entity than the whole ("X from Y", "X by Y").
 _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'", "un", "une"})
 _LINKS = frozenset({"from", "of", "by", "at", "in", "for", "with", "de", "du", "des", "d'", "par"})
+# "and" between two given names: a couple or a family, not one person.
+_COUPLE = re.compile(r"\s(?:&|and|et|und|y|e)\s|&", re.IGNORECASE)
 
 
 def _ends_name(short: DraftActor, long: DraftActor) -> bool:
@@ -77,16 +79,25 @@ def _ends_name(short: DraftActor, long: DraftActor) -> bool:
     For places and bodies: the name before the other's comma ("Irving", "Irving, Texas");
     never a name another opens with a qualifier, which may make it another body ("Syrian
     Army" and "Free Syrian Army", "Ministry of Health" of two governments).
-    Never what the longer name is "from", "of" or "by" ("Lady Cassandra from Doctor Who").
+    Never what the longer name is "from", "of" or "by" ("Lady Cassandra from Doctor Who"),
+    two people who share only what they are "of" ("X of DAB", "Y of DAB"), nor a couple or
+    family and one of them ("Mary & Leigh Block", "Leigh Block").
     """
     if short.kind != "person" or long.kind != "person":
         if "person" in (short.kind, long.kind) or "," not in long.name:
             return False
         return _name_key(long.name.split(",")[0]) == _name_key(short.name)
+    if _COUPLE.search(long.name) and not _COUPLE.search(short.name):
+        return False  # "Mary & Leigh Block" are two people, neither of them "Leigh Block"
     tail = _DETERMINER.sub("", _key(short.name)).split()
     words = _DETERMINER.sub("", _key(long.name)).split()
     if not tail or len(tail) > len(words) or tail == words or words[-1] != tail[-1]:
         return False
+    common = 0
+    while common < len(tail) and tail[-1 - common] == words[-1 - common]:
+        common += 1
+    if common < len(tail) and tail[len(tail) - common] in _LINKS:
+        return False  # "Anna Kovacs of DAB", "Peter Ilic of DAB": one body, two people
     shared = 2 if len(tail) >= 2 and tail[-2:] == words[-2:] else 1
     before = [w for w in words[: len(words) - shared] if w not in _ARTICLES]
     if before and before[-1] in _LINKS:

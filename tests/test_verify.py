@@ -247,6 +247,30 @@ def test_a_body_and_a_longer_name_ending_with_it_stay_apart() -> None:
         assert len(merge_actors(actors)[0]) == 2, (short, long)
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Anna Kovacs of DAB", "Peter Ilic of DAB"),
+        ("Anna Kovacs de la DAB", "Peter Ilic de la DAB"),
+        ("Leigh Block", "Mary & Leigh Block"),
+        ("Bill Gates", "Bill and Melinda Gates"),
+        ("Jean Dupont", "Marie et Jean Dupont"),
+    ],
+)
+def test_people_sharing_only_an_affiliation_or_a_couple_and_one_of_them_stay_apart(
+    first: str, second: str
+) -> None:
+    from summarizer.actors import merge_actors
+    from summarizer.draft import DraftActor
+
+    for pair in ((first, second), (second, first)):
+        actors = [
+            DraftActor(id=f"A{n}", name=name, kind="person", sentences=[1], quote="x")
+            for n, name in enumerate(pair, start=1)
+        ]
+        assert len(merge_actors(actors)[0]) == 2, pair
+
+
 def test_a_name_after_from_or_by_is_another_entity() -> None:
     article = load_article(
         "Lady Cassandra from Doctor Who was chosen. Doctor Who returns in May.", language="en"
