@@ -244,7 +244,10 @@ def _phrase_heads(first: str) -> dict[str, set[Form]]:
         return _fr_verb(first[:-2] + "+")
     if first.endswith("~"):
         return _fr_verb(first[:-1])
-    return {first: {"finite"}}
+    if first.endswith("ing"):
+        return {first: {"ing"}}
+    # A form written out ("backed", "mis", "tire") may be a past or a participle.
+    return {first: {"finite", "participle"}}
 
 
 # Event types (PLOVER) ---------------------------------------------------------------
@@ -448,14 +451,17 @@ FR_NEGATION_PARTNERS = frozenset(
 )
 _FUTURE = _cues(
     "future",
-    en_verbs="plan+ intend aim prepare vow pledge promise threaten schedule",
-    fr_verbs="envisager projeter+ menacer",
+    en_verbs="plan+ intend aim prepare vow pledge promise threaten schedule want wish hope "
+    "seek/sought/sought try attempt",
+    fr_verbs="envisager projeter+ menacer souhaiter esperer tenter essayer",
     fr_irregular=[
         "prevoir|prevoit prevoient prevoyait|prevu prevue prevus|prevoir",
         "promettre|promet promettent promettait|promis promise|promettr",
         "compter|compte comptent comptait|compte|compter",
+        "vouloir|veut veulent voulait voulaient voulu|voulu voulue|voudr",
     ],
-    phrases="will; shall; ll; going to; set to; about to; expected to; "
+    phrases="will; shall; ll; going to; set to; about to; expected; next week; next month; "
+    "next year; coming days; coming weeks; scheduled; "
     "is to; are to; was to; were to; upcoming; va; vont; allait; allaient; "
     "s apprete; s appretent; s appretait; prochain; prochaine; prochainement; "
     "d ici; doit; doivent; devait; devaient",
@@ -467,6 +473,8 @@ _MODAL = _cues(
     "pourrait; pourraient; pourra; pourront; peut; peuvent; puisse; puissent; "
     "devrait; devraient; aurait; auraient; eventuel; eventuelle; eventuellement; "
     "probablement; peut etre; s il; s ils; presume; presumee; suppose; supposee",
+    en_verbs="suspect believe theorize theorise speculate allege",
+    fr_verbs="soupconner supposer presumer",
 )
 
 
@@ -481,10 +489,10 @@ def realis_cues() -> Lexicon:
 _POSITIONS: tuple[list[Cue], ...] = (
     _cues(
         "condemn",
-        en_verbs="condemn denounce decry deplore slam+ lambast castigate",
-        en_nouns="condemnation denunciation",
-        fr_verbs="condamner denoncer fustiger deplorer stigmatiser",
-        fr_nouns="condamnation denonciation",
+        en_verbs="condemn denounce decry deplore slam+ lambast castigate criticize criticise",
+        en_nouns="condemnation denunciation criticism critic",
+        fr_verbs="condamner denoncer fustiger deplorer stigmatiser critiquer",
+        fr_nouns="condamnation denonciation critique",
     ),
     _cues(
         "praise",
@@ -497,9 +505,9 @@ _POSITIONS: tuple[list[Cue], ...] = (
     ),
     _cues(
         "support",
-        en_verbs="support endorse defend approve favour favor",
+        en_verbs="support endorse defend approve favour favor recommend",
         en_nouns="support backing endorsement",
-        fr_verbs="appuyer approuver plaider",
+        fr_verbs="appuyer approuver plaider recommander",
         fr_irregular=[
             "defendre|defend defendent defendait|defendu defendue defendus|defendr",
             "soutenir|soutient soutiennent soutenons soutenez soutenait soutenaient soutint"
@@ -510,11 +518,12 @@ _POSITIONS: tuple[list[Cue], ...] = (
     ),
     _cues(
         "oppose",
-        en_verbs="oppose reject resist refuse veto",
-        en_nouns="opposition rejection objection refusal",
+        en_verbs="oppose reject resist refuse veto criticize criticise",
+        en_nouns="opposition rejection objection refusal criticism critic",
         fr_verbs="opposer rejeter+ refuser contester",
         fr_nouns="opposition rejet refus",
-        phrases="objected; objecting; object to; s opposer; s oppose; s opposent; hostile a",
+        phrases="objected; objecting; object to; critical of; s opposer; s oppose; s opposent; "
+        "hostile a; oppose a; opposee a",
     ),
     _cues(
         "accuse",
@@ -536,10 +545,10 @@ _POSITIONS: tuple[list[Cue], ...] = (
     ),
     _cues(
         "demand",
-        en_verbs="demand urge ask insist",
+        en_verbs="demand urge ask insist recommend advise",
         en_nouns="demand appeal",
-        fr_verbs="exiger reclamer demander exhorter",
-        fr_nouns="exigence",
+        fr_verbs="exiger reclamer demander exhorter recommander",
+        fr_nouns="exigence recommandation",
         phrases="call/ on; call/ for; calls for; call upon; called upon; appeler~+ a; "
         "appeler~+ au; appeler~+ aux; appel a",
     ),

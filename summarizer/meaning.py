@@ -88,6 +88,46 @@ _BY = frozenset({"by", "par"})
 _AGAINST = frozenset({"on", "against", "upon", "at", "to", "contre", "sur", "envers", "visant"})
 # Cues of these kinds put an event's occurrence in doubt.
 _IRREALIS = ("negation", "future", "modality")
+_COORDINATORS = frozenset({"and", "or", "but", "et", "ou", "mais"})
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "le",
+        "la",
+        "les",
+        "l",
+        "un",
+        "une",
+        "des",
+        "du",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "notre",
+        "nos",
+    ]
+)
+# How far before its verb a subject may stand ("Police on Tuesday arrested").
+_SUBJECT_WORDS = 4
 _SCOPE = 8
 
 
@@ -175,8 +215,19 @@ class _Evidence:
             if kind == "realis" and word.capital and not word.initial:
                 continue
             for cue in lexicon.at(self.texts, i):
+                if kind != "realis" and self._predicative(i, cue):
+                    continue
                 found.append(_Found(cue, i, i + len(cue.words)))
         return found
+
+    def _predicative(self, i: int, cue: Cue) -> bool:
+        """A verb's plain form after "was", "est": an adjective ("was welcome to")."""
+        return (
+            i > 0
+            and self.texts[i - 1] in _BE
+            and not self.words[i].boundary_before
+            and not cue.forms & {"participle", "ing", "noun"}
+        )
 
     def said(self, found: _Found) -> str:
         first, last = self.words[found.at], self.words[found.end - 1]
@@ -209,10 +260,15 @@ class _Evidence:
                 return self.said(_Found(trigger.cue, ne[0], partners[-1] + 1)), "negation"
         return None
 
-    def says(self, label: str) -> str | None:
-        """Words of the evidence sentences that carry cues of ``label``, else ``None``."""
+    def says(self, label: str, own: Sequence[_Found] = ()) -> str | None:
+        """Words of the evidence sentences that carry cues of ``label``, else ``None``.
+
+        The event's own trigger is no cue about it: "refused" is a refusal that took
+        place, not a negated one.
+        """
+        taken = {i for t in own for i in range(t.at, t.end)}
         for found in self.find("realis", whole=True):
-            if found.cue.label == label:
+            if found.cue.label == label and not taken & set(range(found.at, found.end)):
                 return self.said(found)
         if label == "negation":
             ne = [i for i, t in enumerate(self.texts) if t in FR_NE]
@@ -266,7 +322,7 @@ def judge_event(
     own = [c for c in cues if c.cue.label == type_]
     return [
         _judge_type(type_, evidence, cues, own),
-        _judge_realis(realis, evidence, own or cues),
+        _judge_realis(realis, evidence, own or cues, own),
         _judge_roles(type_, agents, targets, evidence, own, mentions),
     ]
 
@@ -290,7 +346,9 @@ def _judge_type(
     )
 
 
-def _judge_realis(realis: str, evidence: _Evidence, triggers: list[_Found]) -> Judgement:
+def _judge_realis(
+    realis: str, evidence: _Evidence, triggers: list[_Found], own: list[_Found]
+) -> Judgement:
     if realis == "occurred":
         if not triggers:
             return _unjudged("realis")
@@ -313,7 +371,7 @@ def _judge_realis(realis: str, evidence: _Evidence, triggers: list[_Found]) -> J
     }.get(realis)
     if wanted is None:
         return _unjudged("realis")
-    if any(evidence.says(label) for label in wanted):
+    if any(evidence.says(label, own) for label in wanted):
         return _fine("realis")
     if realis == "planned" and any(t.cue.forms & {"future", "infinitive"} for t in triggers):
         return _fine("realis")
@@ -382,12 +440,18 @@ def _slots(
     first = words[trigger.at]
 
     def before(limit: int) -> str | None:
-        """The actor named nearest before the trigger, in its sentence and clause."""
+        """The actor named nearest before the trigger, in its clause, at most ``limit``
+        words away, with no "and" between: a subject, not an earlier conjunct's word."""
         best: tuple[int, str] | None = None
         for _s, e, actor in named:
             if e <= first.start and (best is None or e > best[0]):
                 between = [w for w in words if e <= w.start < first.start]
-                if len(between) <= limit and not any(w.hard_before for w in between):
+                if (
+                    len(between) <= limit
+                    and not any(w.boundary_before for w in between[1:])
+                    and not (first.boundary_before and between)
+                    and not any(w.text in _COORDINATORS for w in between)
+                ):
                     best = (e, actor)
         return None if best is None else best[1]
 
@@ -417,7 +481,9 @@ def _slots(
 
     by = after_word(_BY, 4)
     by_actor = after(by + 1, 3) if by is not None else None
-    if trigger.cue.forms == frozenset({"noun"}):
+    # After "the", "his", "leurs" a verb's form is a noun: "his calls for".
+    nominal = trigger.at > 0 and evidence.texts[trigger.at - 1] in _DETERMINERS
+    if trigger.cue.forms == frozenset({"noun"}) or nominal:
         on = after_word(_AGAINST, 2)
         target = after(on + 1, 3) if on is not None else None
         agent = by_actor
@@ -431,9 +497,9 @@ def _slots(
         and any(evidence.texts[i] in _BE for i in scope if i >= trigger.at - 3)
     )
     if passive:
-        agent, target = by_actor, before(12)
+        agent, target = by_actor, before(_SUBJECT_WORDS)
     else:
-        agent = before(12)
+        agent = before(_SUBJECT_WORDS)
         start = trigger.end
         if start < len(words) and evidence.texts[start] in _AGAINST:
             start += 1
