@@ -26,6 +26,7 @@ from .article import decode_bytes, read_text
 from .dates import PartialDate
 from .errors import DuplicateIdError, InputError, SummarizerError
 from .globbing import expand_pattern
+from .jsonl import jsonl_lines
 
 __all__ = ["ArticleInput", "read_inputs"]
 
@@ -164,7 +165,7 @@ def _from_stdin(stdin: TextIO) -> list[ArticleInput]:
     except InputError as exc:
         return [ArticleInput(id="-", error=exc, source="-")]
     if text.lstrip().startswith("{"):
-        return list(_jsonl_lines(text.splitlines(), "-"))
+        return list(_jsonl_lines(jsonl_lines(text), "-"))
     return [ArticleInput(id="-", text=text, source="-")]
 
 
@@ -173,7 +174,7 @@ def _from_jsonl(path: Path) -> list[ArticleInput]:
         text = read_text(path)
     except InputError as exc:
         return [ArticleInput(id=str(path), error=exc, source=str(path))]
-    return list(_jsonl_lines(text.splitlines(), str(path)))
+    return list(_jsonl_lines(jsonl_lines(text), str(path)))
 
 
 def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:

@@ -231,7 +231,8 @@ class JsonlSink:
         self._file.seek(0)
         raw = self._file.read()
         end = raw.rfind(b"\n") + 1
-        lines = raw[:end].splitlines(keepends=True)
+        # At b"\n" only: the one byte that ends a line of ours (see ``jsonl``).
+        lines = [line + b"\n" for line in raw[: end - 1].split(b"\n")] if end else []
         tail = raw[end:]
         if tail and _kind(tail) is not None:
             lines.append(tail + b"\n")  # a whole line that lost only its newline

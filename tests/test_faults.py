@@ -1273,3 +1273,35 @@ def test_a_report_does_not_overwrite_a_file_it_did_not_write(
         "exit 2, no request, FILE untouched: "
         f"{refused.stderr.strip().replace(f'{tmp_path}/', '')}; `--force` replaces it",
     )
+
+
+def test_raw_line_separators_inside_jsonl_strings_are_read_and_resumed(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    separators = {"U+2028": "\u2028", "U+2029": "\u2029", "U+0085": "\x85"}
+    feed = tmp_path / "feed.jsonl"
+    texts = {
+        name: _numbered(name) + f"{sep}Talks resume on Monday." for name, sep in separators.items()
+    }
+    feed.write_text(
+        "".join(
+            json.dumps({"id": k, "text": t}, ensure_ascii=False) + "\n" for k, t in texts.items()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, str(feed), "-o", str(out))
+        again = _cli(server, str(feed), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 0, first.stderr
+    records = [json.loads(line) for line in out.read_bytes().split(b"\n") if line]
+    assert {r["id"]: r["text"] for r in records} == texts
+    assert asked == 3, "the rerun read the output back whole and asked nothing"
+    assert again.exit_code == 0, again.stderr
+    assert "3 skipped" in again.stderr
+    report(
+        "a raw U+2028, U+2029 or U+0085 inside a JSONL string (valid JSON)",
+        "the line is split at newlines only: each article is read whole and summarised, and a "
+        "rerun reads the output back and skips them",
+    )

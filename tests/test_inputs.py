@@ -1,0 +1,51 @@
+"""Reading inputs: JSON Lines split at newlines only, and articles refused at reading."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.evaluate import load_gold
+from summarizer.inputs import read_inputs
+from summarizer.jsonl import jsonl_lines
+
+#: Characters that ``str.splitlines`` takes for line ends but JSON strings may hold raw.
+SEPARATORS = ["\u2028", "\u2029", "\x85"]
+
+
+def _stdin(data: bytes) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data))
+
+
+def test_jsonl_lines_split_at_newlines_only() -> None:
+    assert jsonl_lines('{"a": "x\u2028y"}\r\n{"b": "\x85"}\n') == [
+        '{"a": "x\u2028y"}',
+        '{"b": "\x85"}',
+    ]
+    assert jsonl_lines("") == []
+    assert jsonl_lines("one") == ["one"]
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_a_raw_line_separator_inside_a_jsonl_string_stays_in_the_article(
+    tmp_path: Path, separator: str
+) -> None:
+    text = f"The council met on Monday.{separator}It voted the budget."
+    line = json.dumps({"id": "a1", "text": text}, ensure_ascii=False) + "\n"
+    assert separator in line, "written raw, as JSON allows"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(line, encoding="utf-8")
+    from_file = read_inputs([str(feed)])
+    from_stdin = read_inputs(["-"], stdin=_stdin(line.encode()))
+    for read in (from_file, from_stdin):
+        assert [(i.id, i.text, i.error) for i in read] == [("a1", text, None)]
+
+
+def test_gold_lines_keep_a_raw_line_separator(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [{"id": i, "text": f"One.\u2028Two {i}.", "gold": {"actors": []}} for i in "xy"]
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    assert [a.text for a in load_gold(gold)] == ["One.\u2028Two x.", "One.\u2028Two y."]
