@@ -34,6 +34,7 @@ __all__ = [
     "detect_language",
     "detect_language_surely",
     "is_html",
+    "is_text",
     "load_article",
     "read_text",
     "split_sentences",
@@ -224,9 +225,26 @@ def as_text(given: object, *, source: str = "input") -> str:
     )
 
 
+def is_text(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8: it holds no lone surrogate.
+
+    A JSON ``\\ud800`` escape without its pair decodes to one, and neither a request
+    nor an output line can carry it.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_text(text: str, source: str) -> str:
     if not text.strip():
         raise EmptyArticleError(f"{source}: the article is empty")
+    if not is_text(text):
+        raise EncodingError(
+            f"{source}: the text holds a lone surrogate (half of a UTF-16 pair), which is not text"
+        )
     # Text that was never bytes here (a JSONL field, a library string) is refused on the
     # same grounds as a file's bytes.
     if "\x00" in text:

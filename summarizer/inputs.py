@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .article import decode_bytes, read_text
+from .article import decode_bytes, is_text, read_text
 from .dates import PartialDate
-from .errors import DuplicateIdError, InputError, SummarizerError
+from .errors import DuplicateIdError, EncodingError, InputError, SummarizerError
 from .globbing import expand_pattern
 from .jsonl import jsonl_lines
 
@@ -32,6 +32,8 @@ __all__ = ["ArticleInput", "read_inputs"]
 
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
 _GLOB_CHARS = frozenset("*?[")
+#: A JSONL line's optional fields.
+_OPTIONAL = ("date", "language", "title", "url")
 
 _log = logging.getLogger("summarizer")
 
@@ -197,6 +199,16 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             error = InputError(f"{where}: {problem}")
             yield ArticleInput(id=article_id, error=error, source=source)
             continue
+        broken = _not_text(item)
+        if broken is not None:
+            # Refused before any request: the model cannot be sent it, and the id could
+            # not be written to the output (so the article is named by its line).
+            error = EncodingError(
+                f"{where}: '{broken}' holds a lone surrogate (a \\ud800-\\udfff escape "
+                "that is half of a pair), which is not text; fix the escape in the file"
+            )
+            yield ArticleInput(id=where, error=error, source=source)
+            continue
         yield ArticleInput(
             id=article_id,
             text=text,
@@ -206,6 +218,15 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             url=_opt(item, "url"),
             source=source,
         )
+
+
+def _not_text(item: dict[str, Any]) -> str | None:
+    """The first field this program reads from a JSONL line that holds a lone surrogate."""
+    for key in ("id", "text", *_OPTIONAL):
+        value = item.get(key)
+        if isinstance(value, str) and not is_text(value):
+            return key
+    return None
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, str | None]:

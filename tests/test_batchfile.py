@@ -234,3 +234,21 @@ def test_a_raw_line_separator_in_an_article_and_its_answer_survives_the_batch_fi
     [record] = read_lines(records)
     assert record["text"] == text
     assert record["summary"].startswith("Grégory Doucet acted.")
+
+
+def test_batch_prepare_refuses_a_lone_surrogate_and_writes_the_other_requests(
+    tmp_path: Path,
+) -> None:
+    inputs = tmp_path / "articles.jsonl"
+    inputs.write_text(
+        '{"id": "a1", "text": "The mayor spoke.\\udfff", "language": "en"}\n'
+        + json.dumps({"id": "a2", "text": TEXTS["a2"], "language": "en"})
+        + "\n",
+        encoding="utf-8",
+    )
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 3, prepared.stderr
+    assert "lone surrogate" in prepared.stderr
+    assert prepared.exception is None or isinstance(prepared.exception, SystemExit)
+    assert [line["custom_id"] for line in read_lines(requests)] == ["a2"]

@@ -1305,3 +1305,34 @@ def test_raw_line_separators_inside_jsonl_strings_are_read_and_resumed(
         "the line is split at newlines only: each article is read whole and summarised, and a "
         "rerun reads the output back and skips them",
     )
+
+
+def test_a_lone_surrogate_in_a_jsonl_line_is_refused_before_any_request(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    # Written by hand: "\ud800" is a JSON escape for half of a UTF-16 pair.
+    feed.write_text(
+        '{"id": "bad\\ud800", "text": ' + json.dumps(_numbered("id")) + "}\n"
+        '{"id": "a2", "text": ' + json.dumps(_numbered("text"))[:-1] + ' \\udc00"}\n'
+        '{"id": "a3", "text": ' + json.dumps(_numbered("good")) + "}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, str(feed), "-o", str(out))
+        again = _cli(server, str(feed), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 3, first.stderr
+    assert "Traceback" not in first.stderr + again.stderr
+    assert asked == 1, "only the good article was sent, once"
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == [f"{feed}:1", f"{feed}:2", "a3"]
+    errors = [line["error"]["message"] for line in lines if "error" in line]
+    assert all("lone surrogate" in message for message in errors), errors
+    assert "3 skipped" in again.stderr
+    report(
+        "a lone surrogate (a \\ud800 escape) in a JSONL id or text",
+        f"refused at reading, no request (exit 3): {errors[0].split(': ', 1)[1]}; the other "
+        "articles go on, and a rerun pays nothing",
+    )

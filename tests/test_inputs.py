@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.article import load_article
+from summarizer.errors import EncodingError
 from summarizer.evaluate import load_gold
 from summarizer.inputs import read_inputs
 from summarizer.jsonl import jsonl_lines
@@ -49,3 +51,8 @@ def test_gold_lines_keep_a_raw_line_separator(tmp_path: Path) -> None:
     rows = [{"id": i, "text": f"One.\u2028Two {i}.", "gold": {"actors": []}} for i in "xy"]
     gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     assert [a.text for a in load_gold(gold)] == ["One.\u2028Two x.", "One.\u2028Two y."]
+
+
+def test_text_with_a_lone_surrogate_given_to_the_library_is_refused_as_not_text() -> None:
+    with pytest.raises(EncodingError, match="lone surrogate"):
+        load_article("The council met on Monday.\ud800", language="en")
