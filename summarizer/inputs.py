@@ -166,9 +166,26 @@ def _from_stdin(stdin: TextIO) -> list[ArticleInput]:
         text = decode_bytes(data, source="standard input")
     except InputError as exc:
         return [ArticleInput(id="-", error=exc, source="-")]
-    if text.lstrip().startswith("{"):
-        return list(_jsonl_lines(jsonl_lines(text), "-"))
+    lines = jsonl_lines(text)
+    if _is_jsonl(lines):
+        return list(_jsonl_lines(lines, "-"))
     return [ArticleInput(id="-", text=text, source="-")]
+
+
+def _is_jsonl(lines: list[str]) -> bool:
+    """Whether ``lines`` are JSON Lines of articles: every non-empty one a JSON object
+    with a ``text`` field. An article that merely opens with ``{`` is not."""
+    filled = [line for line in lines if line.strip()]
+    for line in filled:
+        if not line.lstrip().startswith("{"):
+            return False
+        try:
+            item = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(item, dict) or "text" not in item:
+            return False
+    return bool(filled)
 
 
 def _from_jsonl(path: Path) -> list[ArticleInput]:

@@ -1336,3 +1336,23 @@ def test_a_lone_surrogate_in_a_jsonl_line_is_refused_before_any_request(
         f"refused at reading, no request (exit 3): {errors[0].split(': ', 1)[1]}; the other "
         "articles go on, and a rerun pays nothing",
     )
+
+
+def test_an_article_on_standard_input_opening_with_a_brace_is_summarised_as_one(
+    report: Callable[[str, str], None],
+) -> None:
+    text = "{Updated 14:05} " + ARTICLE.split("\n", 1)[1]
+    with FaultServer(["ok"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-f", "json", "--base-url", server.url, "--model", "m", "--backend", "vllm",
+             "--no-cache", "--language", "en"],
+            input=text,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["text"] == text
+    report(
+        "an article on standard input that begins with `{`",
+        "read as one article: stdin is JSON Lines only when every non-empty line is a JSON "
+        "object with a text field",
+    )

@@ -56,3 +56,28 @@ def test_gold_lines_keep_a_raw_line_separator(tmp_path: Path) -> None:
 def test_text_with_a_lone_surrogate_given_to_the_library_is_refused_as_not_text() -> None:
     with pytest.raises(EncodingError, match="lone surrogate"):
         load_article("The council met on Monday.\ud800", language="en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{Corrected} The council met on Monday.\nIt voted the budget.",
+        '{"note": "not an article"}\nThe council met on Monday.',
+        '{"id": "a", "text": "One."}\nThe second line is prose.',
+    ],
+    ids=["braces", "a-json-line-then-prose", "jsonl-then-prose"],
+)
+def test_standard_input_opening_with_a_brace_is_one_article_unless_it_is_json_lines(
+    text: str,
+) -> None:
+    assert [(i.id, i.text) for i in read_inputs(["-"], stdin=_stdin(text.encode()))] == [
+        ("-", text)
+    ]
+
+
+def test_standard_input_of_json_lines_is_read_as_many_articles_with_their_errors() -> None:
+    data = b'{"id": "a", "text": "One."}\n\n{"id": "b", "text": 5}\n'
+    read = read_inputs(["-"], stdin=_stdin(data))
+    assert [(i.id, i.text) for i in read] == [("a", "One."), ("b", "")]
+    assert read[1].error is not None
+    assert "'text' must be a string" in str(read[1].error)
