@@ -18,13 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .dates import PartialDate, parse_iso_partial
-from .errors import (
-    BinaryInputError,
-    EmptyArticleError,
-    EncodingError,
-    InputError,
-    resource_error,
-)
+from .decoding import check_text, decode_bytes, is_text
+from .errors import EmptyArticleError, InputError, resource_error
 
 __all__ = [
     "Article",
@@ -40,15 +35,6 @@ __all__ = [
     "split_sentences",
 ]
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-# Control characters other than tab, newline, form feed and carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HEADER_KEYS = ("date", "title", "url", "source", "language", "lang", "id", "author")
 _HEADER_LINE = re.compile(
     r"[ \t]*(?P<key>"
@@ -131,84 +117,6 @@ class Article:
         return None
 
 
-def decode_bytes(data: bytes, *, source: str = "input") -> str:
-    """Decode raw bytes to text, refusing binary data and undecodable bytes.
-
-    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly. Bytes that
-    are not UTF-8 are next read as Windows-1252, the commonest legacy encoding, when
-    that gives plausible Western European text (see ``_western``); anything else is
-    identified with charset-normalizer, and refused when no encoding explains the
-    bytes well, so that mojibake never reaches the model.
-
-    Raises:
-        EmptyArticleError: No bytes, or only whitespace.
-        BinaryInputError: The bytes are not text.
-        EncodingError: No encoding decodes them plausibly.
-    """
-    if not data.strip():
-        raise EmptyArticleError(f"{source}: the article is empty")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return _check_text(data[len(bom) :].decode(encoding), source)
-            except UnicodeDecodeError as exc:
-                raise EncodingError(
-                    f"{source}: invalid {encoding} after its byte-order mark"
-                ) from exc
-    if b"\x00" in data:
-        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
-    try:
-        return _check_text(data.decode("utf-8"), source)
-    except UnicodeDecodeError:
-        pass
-    western = _western(data)
-    if western is not None:
-        return _check_text(western, source)
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.chaos > 0.2:
-        raise EncodingError(
-            f"{source}: not valid UTF-8 and no other encoding explains it; "
-            "convert the file to UTF-8 first"
-        )
-    return _check_text(str(best), source)
-
-
-# Signs that Western European text uses besides letters; ¡ and ¿ only open a word.
-_WESTERN_SIGNS = frozenset("\xa0«»“”‘’„\u201a‹›–—…•·°§©®™€£¥¢±\xd7÷½¼¾¶†‡¡¿ºª")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_INVERTED_MID_WORD = re.compile(r"\w[¡¿]")
-
-
-def _western(data: bytes) -> str | None:
-    """``data`` as Windows-1252, if that reads as Western European text.
-
-    Short French, German, Spanish, Portuguese or Italian text holds too few accented
-    letters for statistical detection, which then picks another code page ("Le cafť
-    ťtait fermť"), so this plain reading comes first. It is plausible when every
-    non-ASCII character is a letter or a sign such text uses, and no word of three
-    letters or more is made of non-ASCII letters only: Cyrillic or Greek bytes read this
-    way give whole words of accented Latin letters, and Central European ones mostly
-    give superscripts (¹, ³) or a ¿ inside a word. ISO-8859-1 needs no reading of its
-    own: it differs from Windows-1252 only at bytes 0x80-0x9F, which it maps to control
-    characters that no text holds.
-    """
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
-        return None
-    for char in text:
-        if char >= "\x80" and not (char.isalpha() or char in _WESTERN_SIGNS):
-            return None
-    if _INVERTED_MID_WORD.search(text):
-        return None
-    for word in _LETTERS.findall(text):
-        if len(word) >= 3 and all(c >= "\x80" for c in word):
-            return None
-    return text
-
-
 def as_text(given: object, *, source: str = "input") -> str:
     """An article given to the library as text: ``str`` as it is, bytes decoded as files are.
 
@@ -223,36 +131,6 @@ def as_text(given: object, *, source: str = "input") -> str:
     raise InputError(
         f"{source}: an article must be text (str) or bytes, not {type(given).__name__}"
     )
-
-
-def is_text(value: str) -> bool:
-    """Whether ``value`` can be written as UTF-8: it holds no lone surrogate.
-
-    A JSON ``\\ud800`` escape without its pair decodes to one, and neither a request
-    nor an output line can carry it.
-    """
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _check_text(text: str, source: str) -> str:
-    if not text.strip():
-        raise EmptyArticleError(f"{source}: the article is empty")
-    if not is_text(text):
-        raise EncodingError(
-            f"{source}: the text holds a lone surrogate (half of a UTF-16 pair), which is not text"
-        )
-    # Text that was never bytes here (a JSONL field, a library string) is refused on the
-    # same grounds as a file's bytes.
-    if "\x00" in text:
-        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
-    controls = len(_CONTROL.findall(text))
-    if controls > max(3, len(text) // 100):
-        raise BinaryInputError(f"{source}: binary data ({controls} control characters), not text")
-    return text
 
 
 def is_html(text: str) -> bool:
@@ -344,7 +222,7 @@ def load_article(
     text = as_text(text, source=article_id or "input")
     if text.startswith("\ufeff"):
         text = text[1:]
-    _check_text(text, article_id or "input")
+    check_text(text, article_id or "input")
     page = is_html(text)
     if page:
         text = _html_to_text(text, source=article_id or "input")

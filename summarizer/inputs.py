@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .article import decode_bytes, is_text, read_text
+from .article import read_text
 from .dates import PartialDate
+from .decoding import decode_bytes, is_text
 from .errors import DuplicateIdError, EncodingError, InputError, SummarizerError
 from .globbing import expand_pattern
 from .jsonl import jsonl_lines

@@ -1356,3 +1356,33 @@ def test_an_article_on_standard_input_opening_with_a_brace_is_summarised_as_one(
         "read as one article: stdin is JSON Lines only when every non-empty line is a JSON "
         "object with a text field",
     )
+
+
+def test_central_european_turkish_baltic_and_bomless_utf16_files_are_read_as_written(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    sentences = {
+        "cs": ("Vláda schválila ve středu návrh rozpočtu, řekl ministr financí.", "cp1250"),
+        "hu": ("A miniszterelnök szerint a döntés hosszú távon erősíti a gazdaságot.", "cp1250"),
+        "ro": ("Preşedintele a declarat că negocierile vor continua săptămâna viitoare.", "cp1250"),
+        "hr": ("Građani su u četvrtak prosvjedovali ispred Vlade, rekao je ministar.", "cp1250"),
+        "tr": ("Çarşamba günü yapılan görüşmede işçilerin talepleri değerlendirildi.", "cp1254"),  # noqa: RUF001
+        "lt": ("Vyriausybė trečiadienį pritarė biudžeto projektui, sakė ministrė.", "cp1257"),
+        "lv": ("Valdība trešdien apstiprināja budžeta projektu, paziņoja ministrs.", "cp1257"),
+        "fr": ("Le président a démissionné mardi, a précisé l'Élysée.", "utf-16-le"),
+        "ru": ("Президент заявил, что переговоры продолжатся.", "utf-16-be"),
+    }
+    for name, (text, encoding) in sentences.items():
+        (tmp_path / f"{name}.txt").write_bytes(text.encode(encoding))
+    read = {Path(item.id).stem: item.text for item in read_inputs([str(tmp_path)])}
+    assert read == {name: text for name, (text, _) in sentences.items()}
+    report(
+        "short Czech, Hungarian, Romanian, Croatian (cp1250), Turkish (cp1254), Lithuanian and "
+        "Latvian (cp1257) news sentences",
+        f"each read as written ({read['cs']!r}): the code page whose reading is most plausible "
+        "over the whole text wins, Windows-1252 on a tie",
+    )
+    report(
+        "UTF-16 without a byte-order mark (little- or big-endian)",
+        "read as UTF-16 (its NUL bytes all on one side of each pair), not refused as binary",
+    )
