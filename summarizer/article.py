@@ -17,8 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .config import DEFAULT_MAX_INPUT_BYTES
 from .dates import PartialDate, parse_iso_partial
-from .decoding import check_text, decode_bytes, is_text
+from .decoding import check_text, decode_bytes, is_text, refuse_oversize
 from .errors import EmptyArticleError, InputError, resource_error
 
 __all__ = [
@@ -172,15 +173,17 @@ def _html_to_text(html: str, *, source: str = "input") -> str:
     return "\n".join(header) + ("\n\n" if header else "") + text
 
 
-def read_text(path: Path) -> str:
-    """Read and decode a file.
+def read_text(path: Path, *, limit: int = DEFAULT_MAX_INPUT_BYTES) -> str:
+    """Read and decode a file of at most ``limit`` bytes, reading no more than one past it.
 
     Raises:
-        InputError: The file cannot be read or decoded; the message names the path.
+        InputError: The file cannot be read or decoded, or holds more than ``limit``
+            bytes; the message names the path.
         ResourceError: The system has no file handle left to open it with.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -190,7 +193,7 @@ def read_text(path: Path) -> str:
         raise resource_error(exc) or InputError(
             f"{path}: cannot be read ({exc.strerror or exc})"
         ) from exc
-    return decode_bytes(data, source=str(path))
+    return decode_bytes(refuse_oversize(data, limit, str(path)), source=str(path))
 
 
 def load_article(

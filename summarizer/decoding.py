@@ -22,9 +22,9 @@ import itertools
 import re
 import unicodedata
 
-from .errors import BinaryInputError, EmptyArticleError, EncodingError
+from .errors import BinaryInputError, EmptyArticleError, EncodingError, InputError
 
-__all__ = ["check_text", "decode_bytes", "is_text"]
+__all__ = ["check_text", "decode_bytes", "is_text", "refuse_oversize"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -123,6 +123,20 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
             "convert the file to UTF-8 first"
         )
     return check_text(str(best), source)
+
+
+def refuse_oversize(data: bytes, limit: int, source: str) -> bytes:
+    """``data``, read as at most ``limit`` + 1 bytes, if it holds no more than ``limit``.
+
+    Raises:
+        InputError: It holds more.
+    """
+    if len(data) > limit:
+        raise InputError(
+            f"{source}: more than {limit:,} bytes, the limit on one input; raise it with "
+            "--max-input-bytes (SUMMARIZER_MAX_INPUT_BYTES) if this is what you meant to read"
+        )
+    return data
 
 
 def _utf16(data: bytes) -> str | None:

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .article import read_text
+from .config import DEFAULT_MAX_INPUT_BYTES
 from .dates import PartialDate
-from .decoding import decode_bytes, is_text
+from .decoding import decode_bytes, is_text, refuse_oversize
 from .errors import DuplicateIdError, EncodingError, InputError, SummarizerError
 from .globbing import expand_pattern
 from .jsonl import jsonl_lines
@@ -54,8 +55,16 @@ class ArticleInput:
     """The file (or ``-``) the article was read from, when it was read by ``read_inputs``."""
 
 
-def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[ArticleInput]:
+def read_inputs(
+    sources: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+) -> list[ArticleInput]:
     """Expand ``sources`` into articles, in order; unreadable ones carry their error.
+
+    A file, a JSONL feed or standard input holding more than ``max_bytes`` is refused
+    (its error is its article's) after reading at most one byte past the limit.
 
     In folders and patterns, anything but a regular file (a named pipe, a socket, a
     device) is skipped with a warning: reading it could block the run. Named on its own,
@@ -70,7 +79,7 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
     found: list[ArticleInput] = []
     for source in sources:
         if source == "-":
-            found.extend(_from_stdin(stdin or sys.stdin))
+            found.extend(_from_stdin(stdin or sys.stdin, max_bytes))
             continue
         path = Path(source)
         if path.is_dir():
@@ -85,9 +94,9 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
             files = [path]
         for file in files:
             if file.suffix.lower() == ".jsonl":
-                found.extend(_from_jsonl(file))
+                found.extend(_from_jsonl(file, max_bytes))
             else:
-                found.append(_from_file(file))
+                found.append(_from_file(file, max_bytes))
     return _unique_ids(found)
 
 
@@ -154,17 +163,22 @@ def _repeats(source: str, ids: list[str]) -> str:
     return f"{source} repeats id {', '.join(ids[:5])}{more}"
 
 
-def _from_file(path: Path) -> ArticleInput:
+def _from_file(path: Path, limit: int) -> ArticleInput:
     try:
-        return ArticleInput(id=str(path), text=read_text(path), source=str(path))
+        return ArticleInput(id=str(path), text=read_text(path, limit=limit), source=str(path))
     except InputError as exc:
         return ArticleInput(id=str(path), error=exc, source=str(path))
 
 
-def _from_stdin(stdin: TextIO) -> list[ArticleInput]:
-    data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+def _from_stdin(stdin: TextIO, limit: int) -> list[ArticleInput]:
+    data = (
+        stdin.buffer.read(limit + 1)
+        if hasattr(stdin, "buffer")
+        else stdin.read(limit + 1).encode("utf-8")
+    )
     try:
-        text = decode_bytes(data, source="standard input")
+        source = "standard input"
+        text = decode_bytes(refuse_oversize(data, limit, source), source=source)
     except InputError as exc:
         return [ArticleInput(id="-", error=exc, source="-")]
     lines = jsonl_lines(text)
@@ -189,9 +203,9 @@ def _is_jsonl(lines: list[str]) -> bool:
     return bool(filled)
 
 
-def _from_jsonl(path: Path) -> list[ArticleInput]:
+def _from_jsonl(path: Path, limit: int) -> list[ArticleInput]:
     try:
-        text = read_text(path)
+        text = read_text(path, limit=limit)
     except InputError as exc:
         return [ArticleInput(id=str(path), error=exc, source=str(path))]
     return list(_jsonl_lines(jsonl_lines(text), str(path)))

@@ -1386,3 +1386,29 @@ def test_central_european_turkish_baltic_and_bomless_utf16_files_are_read_as_wri
         "UTF-16 without a byte-order mark (little- or big-endian)",
         "read as UTF-16 (its NUL bytes all on one side of each pair), not refused as binary",
     )
+
+
+def test_an_endless_input_is_refused_at_the_size_limit_before_any_request(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        started = time.monotonic()
+        result = _cli(server, "/dev/zero", str(article), "-f", "json")
+        seconds = time.monotonic() - started
+        raised = _cli(server, "/dev/zero", "--max-input-bytes", "1000")
+        asked = len(server.requests)
+    assert result.exit_code == 3, result.stderr
+    assert "/dev/zero: more than 50,000,000 bytes, the limit on one input" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [
+        "/dev/zero", str(article),
+    ]  # fmt: skip
+    assert asked == 1, "only the readable article was sent"
+    assert seconds < 30
+    assert "more than 1,000 bytes" in raised.stderr
+    report(
+        "an endless input (`/dev/zero`) named as an article",
+        "refused after reading the limit and one byte (50 MB by default, --max-input-bytes / "
+        "SUMMARIZER_MAX_INPUT_BYTES), exit 3, no request; the other articles go on",
+    )

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.article import load_article
-from summarizer.errors import EncodingError
+from summarizer.config import Settings
+from summarizer.errors import ConfigurationError, EncodingError, InputError
 from summarizer.evaluate import load_gold
 from summarizer.inputs import read_inputs
 from summarizer.jsonl import jsonl_lines
@@ -81,3 +82,34 @@ def test_standard_input_of_json_lines_is_read_as_many_articles_with_their_errors
     assert [(i.id, i.text) for i in read] == [("a", "One."), ("b", "")]
     assert read[1].error is not None
     assert "'text' must be a string" in str(read[1].error)
+
+
+def test_an_input_over_the_size_limit_is_refused_after_reading_one_byte_past_it(
+    tmp_path: Path,
+) -> None:
+    article = "The council met on Monday. "
+    (tmp_path / "fits.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "over.txt").write_text(article + "x", encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"id": "a", "text": article * 2}), "utf-8")
+    limit = len(article.encode())
+    read = {Path(i.id).name: i for i in read_inputs([str(tmp_path)], max_bytes=limit)}
+    assert read["fits.txt"].error is None
+    for name in ("over.txt", "feed.jsonl"):
+        assert isinstance(read[name].error, InputError)
+        assert f"more than {limit:,} bytes" in str(read[name].error)
+        assert "--max-input-bytes" in str(read[name].error)
+    stream = io.BytesIO(b"x" * 1000)
+    [item] = read_inputs(["-"], stdin=io.TextIOWrapper(stream), max_bytes=100)
+    assert isinstance(item.error, InputError)
+    assert stream.tell() == 101, "never more than the limit and one byte is read"
+
+
+def test_the_size_limit_is_a_setting_from_the_environment_or_an_argument() -> None:
+    assert Settings().max_input_bytes == 50_000_000
+    env = {"SUMMARIZER_MAX_INPUT_BYTES": "200000000"}
+    assert Settings.from_env(env).max_input_bytes == 200_000_000
+    assert Settings.from_env(env, max_input_bytes=10).max_input_bytes == 10
+    with pytest.raises(ConfigurationError, match="SUMMARIZER_MAX_INPUT_BYTES"):
+        Settings.from_env({"SUMMARIZER_MAX_INPUT_BYTES": "50MB"})
+    with pytest.raises(ConfigurationError, match="max_input_bytes"):
+        Settings(max_input_bytes=0)
