@@ -202,7 +202,9 @@ def run(
         )
         inputs = [
             replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
-            for i in read_inputs(articles or ("-",), max_bytes=settings.max_input_bytes)
+            for i in read_inputs(
+                articles or ("-",), max_bytes=settings.max_input_bytes, output=output
+            )
         ]
         cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache, concurrency=concurrency)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import stat
 import sys
 from collections import Counter, defaultdict
@@ -60,8 +61,14 @@ def read_inputs(
     *,
     stdin: TextIO | None = None,
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    output: Path | None = None,
 ) -> list[ArticleInput]:
     """Expand ``sources`` into articles, in order; unreadable ones carry their error.
+
+    A folder or pattern never yields ``output`` (the run's own output file, which a
+    rerun finds among the articles it was written beside) nor any other JSONL file that
+    summarizer wrote (records, batch requests, state or results), skipped with a
+    warning. Named on its own, a file is read whatever it is.
 
     A file, a JSONL feed or standard input holding more than ``max_bytes`` is refused
     (its error is its article's) after reading at most one byte past the limit.
@@ -82,6 +89,7 @@ def read_inputs(
             found.extend(_from_stdin(stdin or sys.stdin, max_bytes))
             continue
         path = Path(source)
+        searched = True
         if path.is_dir():
             files = _regular(sorted(path.rglob("*")), (*_TEXT_SUFFIXES, ".jsonl"))
             if not files:
@@ -91,10 +99,12 @@ def read_inputs(
             if not files:
                 raise InputError(f"{source}: no file matches this pattern")
         else:
-            files = [path]
+            files, searched = [path], False
+        if searched and output is not None:
+            files = [file for file in files if not _same_file(file, output)]
         for file in files:
             if file.suffix.lower() == ".jsonl":
-                found.extend(_from_jsonl(file, max_bytes))
+                found.extend(_from_jsonl(file, max_bytes, skip_ours=searched))
             else:
                 found.append(_from_file(file, max_bytes))
     return _unique_ids(found)
@@ -203,12 +213,47 @@ def _is_jsonl(lines: list[str]) -> bool:
     return bool(filled)
 
 
-def _from_jsonl(path: Path, limit: int) -> list[ArticleInput]:
+def _from_jsonl(path: Path, limit: int, *, skip_ours: bool) -> list[ArticleInput]:
     try:
         text = read_text(path, limit=limit)
     except InputError as exc:
         return [ArticleInput(id=str(path), error=exc, source=str(path))]
-    return list(_jsonl_lines(jsonl_lines(text), str(path)))
+    lines = jsonl_lines(text)
+    kind = _written_by_us(lines) if skip_ours else None
+    if kind is not None:
+        _log.warning("skipping %s: %s written by summarizer, not articles", path, kind)
+        return []
+    return list(_jsonl_lines(lines, str(path)))
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either is not there (yet)
+        return False
+
+
+#: What the first line of each JSONL file summarizer writes holds, and what it is.
+_OUR_LINES = (
+    ({"schema_version", "quality", "text"}, "records"),
+    ({"id", "error", "usage"}, "error lines"),
+    ({"custom_id", "body"}, "batch requests"),
+    ({"custom_id", "response"}, "batch results"),
+    ({"request", "text_sha256"}, "a batch round's state"),
+    ({"article", "chunk", "text_sha256"}, "a batch round's parts"),
+)
+
+
+def _written_by_us(lines: list[str]) -> str | None:
+    """What summarizer wrote in a JSONL file whose lines are ``lines``, if it wrote it."""
+    first = next((line for line in lines if line.strip()), None)
+    try:
+        item = json.loads(first) if first is not None else None
+    except ValueError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    return next((kind for keys, kind in _OUR_LINES if keys <= item.keys()), None)
 
 
 def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:

@@ -1412,3 +1412,37 @@ def test_an_endless_input_is_refused_at_the_size_limit_before_any_request(
         "refused after reading the limit and one byte (50 MB by default, --max-input-bytes / "
         "SUMMARIZER_MAX_INPUT_BYTES), exit 3, no request; the other articles go on",
     )
+
+
+def test_rerunning_with_the_output_inside_the_input_folder_resumes(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "antwerp.txt").write_text(ARTICLE, encoding="utf-8")
+    (archive / "feed.jsonl").write_text(
+        json.dumps({"id": "f1", "text": _numbered("feed")}) + "\n", encoding="utf-8"
+    )
+    out = archive / "records.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, str(archive), "-o", str(out))
+        again = _cli(server, str(archive), "-o", str(out))
+        pattern = _cli(server, str(archive / "*.jsonl"), "-o", str(out))
+        elsewhere = _cli(server, str(archive), "-o", str(tmp_path / "other.jsonl"))
+        named = _cli(server, str(out), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 0, first.stderr
+    assert again.exit_code == 0, again.stderr
+    assert "2 skipped" in again.stderr
+    assert pattern.exit_code == 0, pattern.stderr
+    assert elsewhere.exit_code == 0, elsewhere.stderr
+    assert "records.jsonl: records written by summarizer, not articles" in elsewhere.stderr
+    assert asked == 4, "each article once per output file; records never read as articles"
+    assert named.exit_code == 2
+    assert "this is also an input" in named.stderr
+    report(
+        "`summarizer archive/ -o archive/records.jsonl`, then the same command again",
+        "the rerun resumes (the output, and any other file summarizer wrote, found by a folder "
+        "or pattern is not an input; a folder's other outputs are skipped with a warning); "
+        "naming the -o file itself as an input is still refused (exit 2)",
+    )

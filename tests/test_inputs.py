@@ -113,3 +113,21 @@ def test_the_size_limit_is_a_setting_from_the_environment_or_an_argument() -> No
         Settings.from_env({"SUMMARIZER_MAX_INPUT_BYTES": "50MB"})
     with pytest.raises(ConfigurationError, match="max_input_bytes"):
         Settings(max_input_bytes=0)
+
+
+def test_a_folder_does_not_yield_the_output_nor_the_batch_files_summarizer_wrote(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("The council met on Monday.", encoding="utf-8")
+    (tmp_path / "out.jsonl").write_text("", encoding="utf-8")
+    batch = {
+        "requests.jsonl": {"custom_id": "a", "method": "POST", "url": "/v1", "body": {}},
+        "requests.state.jsonl": {"request": {}, "text_sha256": "0"},
+        "requests.parts.jsonl": {"article": "a", "chunk": {}, "text_sha256": "0"},
+        "results.jsonl": {"id": "r", "custom_id": "a", "response": {}, "error": None},
+    }
+    for name, line in batch.items():
+        (tmp_path / name).write_text(json.dumps(line) + "\n", encoding="utf-8")
+    read = read_inputs([str(tmp_path)], output=tmp_path / "out.jsonl")
+    assert [Path(i.id).name for i in read] == ["a.txt"]
+    assert [i.error for i in read] == [None]
