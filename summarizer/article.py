@@ -4,7 +4,7 @@ Offsets everywhere in summarizer are Python ``str`` indices (code points, end
 exclusive) into ``Article.text``: the decoded input exactly as given, byte-order mark
 removed, line endings (``\\r\\n`` included) and header left in place. A user who reads
 the same file with ``newline=""`` gets the same string and can slice it directly. An
-HTML page is the exception: its article is extracted first (see ``_html_to_text``), and
+HTML page is the exception: its article is extracted first (see ``html_to_text``), and
 offsets index the extracted text, which the record carries as ``text``.
 """
 
@@ -29,6 +29,7 @@ __all__ = [
     "decode_bytes",
     "detect_language",
     "detect_language_surely",
+    "html_to_text",
     "is_html",
     "is_text",
     "load_article",
@@ -139,7 +140,7 @@ def is_html(text: str) -> bool:
     return bool(_HTML_START.match(text))
 
 
-def _html_to_text(html: str, *, source: str = "input") -> str:
+def html_to_text(html: str, *, source: str = "input") -> str:
     """The article in an HTML page, as text with a ``title:``/``date:`` header.
 
     The main text is extracted with trafilatura (boilerplate, menus and comments
@@ -228,7 +229,7 @@ def load_article(
     check_text(text, article_id or "input")
     page = is_html(text)
     if page:
-        text = _html_to_text(text, source=article_id or "input")
+        text = html_to_text(text, source=article_id or "input")
     metadata, body_start = _read_header(text)
     lang = language or _header_language(metadata) or detect_language(text[body_start:])
     sentences = split_sentences(text, body_start, lang)

@@ -107,7 +107,22 @@ def read_inputs(
                 found.extend(_from_jsonl(file, max_bytes, skip_ours=searched))
             else:
                 found.append(_from_file(file, max_bytes))
+    _refuse_one_file_twice(found)
     return _unique_ids(found)
+
+
+def _refuse_one_file_twice(found: list[ArticleInput]) -> None:
+    """Raise ``DuplicateIdError`` if one file is given under two paths (``a.txt`` and
+    ``/data/a.txt``, or through a link): it would be paid for, and kept, twice."""
+    spelled: dict[str, str] = {}
+    for source in dict.fromkeys(item.source for item in found):
+        if source is None or source == "-" or not os.path.isfile(source):
+            continue
+        first = spelled.setdefault(os.path.realpath(source), source)
+        if first != source:
+            raise DuplicateIdError(
+                f"{first} and {source} are the same file, given twice: give it once"
+            )
 
 
 def _regular(paths: Iterable[Path], suffixes: tuple[str, ...] | None) -> list[Path]:

@@ -1446,3 +1446,65 @@ def test_rerunning_with_the_output_inside_the_input_folder_resumes(
         "or pattern is not an input; a folder's other outputs are skipped with a warning); "
         "naming the -o file itself as an input is still refused (exit 2)",
     )
+
+
+def test_feeds_numbered_alike_run_one_after_the_other_are_each_summarised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for day in ("monday", "tuesday"):
+        Path(f"{day}.jsonl").write_text(
+            "".join(
+                json.dumps({"id": str(n), "text": _numbered(f"{day} {n}")}) + "\n" for n in (1, 2)
+            ),
+            encoding="utf-8",
+        )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        monday = _cli(server, "monday.jsonl", "-o", str(out))
+        tuesday = _cli(server, "tuesday.jsonl", "-o", str(out))
+        again = _cli(server, str(tmp_path / "tuesday.jsonl"), "-o", str(out))
+        asked = len(server.requests)
+    assert monday.exit_code == tuesday.exit_code == again.exit_code == 0, tuesday.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == [
+        "1", "2", "tuesday.jsonl#1", "tuesday.jsonl#2",
+    ]  # fmt: skip
+    assert sorted("tuesday" in line["text"] for line in lines) == [False, False, True, True]
+    assert asked == 4, "every article once; the rerun by another path asked nothing"
+    assert "1: " in tuesday.stderr
+    assert "summarised as tuesday.jsonl#1" in tuesday.stderr
+    assert "2 skipped" in again.stderr
+    assert "already in" in again.stderr
+    assert "as tuesday.jsonl#1" in again.stderr
+    report(
+        "two JSONL feeds both numbering their articles 1..N, run one after the other into the "
+        "same `-o`, then the second again by its absolute path",
+        "an article is known by its id and text: the second feed's articles are summarised "
+        "(as tuesday.jsonl#1, said on stderr), and the rerun skips them, naming each",
+    )
+
+
+def test_one_file_by_a_relative_and_an_absolute_path_is_paid_for_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("antwerp.txt").write_text(ARTICLE, encoding="utf-8")
+    absolute = str(tmp_path / "antwerp.txt")
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, "antwerp.txt", "-o", str(out))
+        again = _cli(server, absolute, "-o", str(out))
+        both = _cli(server, "antwerp.txt", absolute, "-o", str(tmp_path / "both.jsonl"))
+        asked = len(server.requests)
+    assert first.exit_code == again.exit_code == 0, again.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    assert f"skipping {absolute}: already in {out} as antwerp.txt" in again.stderr
+    assert asked == 1
+    assert both.exit_code == 3
+    assert "are the same file, given twice" in both.stderr
+    report(
+        "one file named by a relative path, then by its absolute path, into the same `-o`",
+        "the rerun skips it (same file, same text) and says so; both paths in one command are "
+        "refused (exit 3) before any request",
+    )
