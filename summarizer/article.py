@@ -4,7 +4,7 @@ Offsets everywhere in summarizer are Python ``str`` indices (code points, end
 exclusive) into ``Article.text``: the decoded input exactly as given, byte-order mark
 removed, line endings (``\\r\\n`` included) and header left in place. A user who reads
 the same file with ``newline=""`` gets the same string and can slice it directly. An
-HTML page is the exception: its article is extracted first (see ``_html_to_text``), and
+HTML page is the exception: its article is extracted first (see ``html_to_text``), and
 offsets index the extracted text, which the record carries as ``text``.
 """
 
@@ -17,14 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .config import DEFAULT_MAX_INPUT_BYTES
 from .dates import PartialDate, parse_iso_partial
-from .errors import (
-    BinaryInputError,
-    EmptyArticleError,
-    EncodingError,
-    InputError,
-    resource_error,
-)
+from .decoding import check_text, decode_bytes, is_text, refuse_oversize
+from .errors import EmptyArticleError, InputError, resource_error
 
 __all__ = [
     "Article",
@@ -33,21 +29,14 @@ __all__ = [
     "decode_bytes",
     "detect_language",
     "detect_language_surely",
+    "html_to_text",
     "is_html",
+    "is_text",
     "load_article",
     "read_text",
     "split_sentences",
 ]
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-# Control characters other than tab, newline, form feed and carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HEADER_KEYS = ("date", "title", "url", "source", "language", "lang", "id", "author")
 _HEADER_LINE = re.compile(
     r"[ \t]*(?P<key>"
@@ -130,84 +119,6 @@ class Article:
         return None
 
 
-def decode_bytes(data: bytes, *, source: str = "input") -> str:
-    """Decode raw bytes to text, refusing binary data and undecodable bytes.
-
-    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read directly. Bytes that
-    are not UTF-8 are next read as Windows-1252, the commonest legacy encoding, when
-    that gives plausible Western European text (see ``_western``); anything else is
-    identified with charset-normalizer, and refused when no encoding explains the
-    bytes well, so that mojibake never reaches the model.
-
-    Raises:
-        EmptyArticleError: No bytes, or only whitespace.
-        BinaryInputError: The bytes are not text.
-        EncodingError: No encoding decodes them plausibly.
-    """
-    if not data.strip():
-        raise EmptyArticleError(f"{source}: the article is empty")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return _check_text(data[len(bom) :].decode(encoding), source)
-            except UnicodeDecodeError as exc:
-                raise EncodingError(
-                    f"{source}: invalid {encoding} after its byte-order mark"
-                ) from exc
-    if b"\x00" in data:
-        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
-    try:
-        return _check_text(data.decode("utf-8"), source)
-    except UnicodeDecodeError:
-        pass
-    western = _western(data)
-    if western is not None:
-        return _check_text(western, source)
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.chaos > 0.2:
-        raise EncodingError(
-            f"{source}: not valid UTF-8 and no other encoding explains it; "
-            "convert the file to UTF-8 first"
-        )
-    return _check_text(str(best), source)
-
-
-# Signs that Western European text uses besides letters; ¡ and ¿ only open a word.
-_WESTERN_SIGNS = frozenset("\xa0«»“”‘’„\u201a‹›–—…•·°§©®™€£¥¢±\xd7÷½¼¾¶†‡¡¿ºª")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_INVERTED_MID_WORD = re.compile(r"\w[¡¿]")
-
-
-def _western(data: bytes) -> str | None:
-    """``data`` as Windows-1252, if that reads as Western European text.
-
-    Short French, German, Spanish, Portuguese or Italian text holds too few accented
-    letters for statistical detection, which then picks another code page ("Le cafť
-    ťtait fermť"), so this plain reading comes first. It is plausible when every
-    non-ASCII character is a letter or a sign such text uses, and no word of three
-    letters or more is made of non-ASCII letters only: Cyrillic or Greek bytes read this
-    way give whole words of accented Latin letters, and Central European ones mostly
-    give superscripts (¹, ³) or a ¿ inside a word. ISO-8859-1 needs no reading of its
-    own: it differs from Windows-1252 only at bytes 0x80-0x9F, which it maps to control
-    characters that no text holds.
-    """
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
-        return None
-    for char in text:
-        if char >= "\x80" and not (char.isalpha() or char in _WESTERN_SIGNS):
-            return None
-    if _INVERTED_MID_WORD.search(text):
-        return None
-    for word in _LETTERS.findall(text):
-        if len(word) >= 3 and all(c >= "\x80" for c in word):
-            return None
-    return text
-
-
 def as_text(given: object, *, source: str = "input") -> str:
     """An article given to the library as text: ``str`` as it is, bytes decoded as files are.
 
@@ -224,25 +135,12 @@ def as_text(given: object, *, source: str = "input") -> str:
     )
 
 
-def _check_text(text: str, source: str) -> str:
-    if not text.strip():
-        raise EmptyArticleError(f"{source}: the article is empty")
-    # Text that was never bytes here (a JSONL field, a library string) is refused on the
-    # same grounds as a file's bytes.
-    if "\x00" in text:
-        raise BinaryInputError(f"{source}: binary data (NUL bytes), not a text article")
-    controls = len(_CONTROL.findall(text))
-    if controls > max(3, len(text) // 100):
-        raise BinaryInputError(f"{source}: binary data ({controls} control characters), not text")
-    return text
-
-
 def is_html(text: str) -> bool:
     """Whether ``text`` is an HTML page rather than article text."""
     return bool(_HTML_START.match(text))
 
 
-def _html_to_text(html: str, *, source: str = "input") -> str:
+def html_to_text(html: str, *, source: str = "input") -> str:
     """The article in an HTML page, as text with a ``title:``/``date:`` header.
 
     The main text is extracted with trafilatura (boilerplate, menus and comments
@@ -276,15 +174,17 @@ def _html_to_text(html: str, *, source: str = "input") -> str:
     return "\n".join(header) + ("\n\n" if header else "") + text
 
 
-def read_text(path: Path) -> str:
-    """Read and decode a file.
+def read_text(path: Path, *, limit: int = DEFAULT_MAX_INPUT_BYTES) -> str:
+    """Read and decode a file of at most ``limit`` bytes, reading no more than one past it.
 
     Raises:
-        InputError: The file cannot be read or decoded; the message names the path.
+        InputError: The file cannot be read or decoded, or holds more than ``limit``
+            bytes; the message names the path.
         ResourceError: The system has no file handle left to open it with.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -294,7 +194,7 @@ def read_text(path: Path) -> str:
         raise resource_error(exc) or InputError(
             f"{path}: cannot be read ({exc.strerror or exc})"
         ) from exc
-    return decode_bytes(data, source=str(path))
+    return decode_bytes(refuse_oversize(data, limit, str(path)), source=str(path))
 
 
 def load_article(
@@ -326,10 +226,10 @@ def load_article(
     text = as_text(text, source=article_id or "input")
     if text.startswith("\ufeff"):
         text = text[1:]
-    _check_text(text, article_id or "input")
+    check_text(text, article_id or "input")
     page = is_html(text)
     if page:
-        text = _html_to_text(text, source=article_id or "input")
+        text = html_to_text(text, source=article_id or "input")
     metadata, body_start = _read_header(text)
     lang = language or _header_language(metadata) or detect_language(text[body_start:])
     sentences = split_sentences(text, body_start, lang)

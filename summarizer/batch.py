@@ -46,24 +46,30 @@ class BatchResult:
             return usage.prompt_tokens, usage.completion_tokens
         return 0, 0
 
-    def to_json(self) -> str:
-        """The JSONL line for this result (without the newline)."""
+    def to_json(self, *, digest: str | None = None) -> str:
+        """The JSONL line for this result (without the newline).
+
+        Args:
+            digest: The SHA-256 of the article's text, carried by an error line as
+                ``text_sha256`` so that resuming knows which article failed (a record
+                carries the text itself).
+        """
         if self.record is not None:
             return self.record.model_dump_json()
         assert self.error is not None
         prompt, completion = self.tokens
-        return json.dumps(
-            {
-                "id": self.id,
-                "error": {
-                    "type": type(self.error).__name__,
-                    "message": str(self.error),
-                    "exit_code": self.error.exit_code,
-                },
-                "usage": {"prompt_tokens": prompt, "completion_tokens": completion},
+        line: dict[str, object] = {
+            "id": self.id,
+            "error": {
+                "type": type(self.error).__name__,
+                "message": str(self.error),
+                "exit_code": self.error.exit_code,
             },
-            ensure_ascii=False,
-        )
+            "usage": {"prompt_tokens": prompt, "completion_tokens": completion},
+        }
+        if digest is not None:
+            line["text_sha256"] = digest
+        return json.dumps(line, ensure_ascii=False)
 
 
 async def asummarize_many(

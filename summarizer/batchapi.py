@@ -28,6 +28,7 @@ from .config import Settings
 from .connection import Endpoint
 from .errors import EndpointError, InputError, redact
 from .exchange import first_line
+from .jsonl import jsonl_lines
 
 __all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
 
@@ -262,5 +263,5 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
             for file_id, path in missing:
                 with _api(endpoint, f"fetching file {file_id}"):
                     text = client.files.content(file_id).text
-                write_lines(path, text.splitlines())
+                write_lines(path, jsonl_lines(text))
     return [path for _, path in wanted]

@@ -47,6 +47,7 @@ from .errors import (
 )
 from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
+from .jsonl import jsonl_lines
 from .output import JsonlSink
 from .pipeline import Summarizer
 from .reading import PartRead, assemble_parts, dump_extraction, load_extraction, read_part_answer
@@ -282,7 +283,7 @@ def _read_entries(files: BatchFiles) -> list[_Entry]:
             f"written beside {files.requests.name} by 'summarizer batch prepare'"
         ) from None
     entries: list[_Entry] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(jsonl_lines(text), 1):
         try:
             data = json.loads(line)
             request = Request.from_dict(data["request"])
@@ -302,7 +303,7 @@ def _read_carried(files: BatchFiles) -> list[_Done]:
     except OSError as exc:
         raise InputError(f"{files.parts}: cannot read ({exc.strerror or exc})") from None
     carried: list[_Done] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(jsonl_lines(text), 1):
         try:
             data = json.loads(line)
             error = data.get("error")

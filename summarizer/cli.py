@@ -28,7 +28,7 @@ from .config import Settings
 from .console import BatchView, report_totals, setup_logging
 from .errors import SummarizerError, combined_exit_code, resource_error
 from .inputs import ArticleInput, read_inputs
-from .options import endpoint_options, fail
+from .options import endpoint_options, fail, max_input_option
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .render import FORMATS
@@ -151,6 +151,7 @@ def cli() -> None:
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
     help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
 )  # fmt: skip
+@max_input_option
 @endpoint_options
 def run(
     articles: tuple[str, ...],
@@ -176,6 +177,7 @@ def run(
     force: bool,
     no_cache: bool,
     cache_dir: Path | None,
+    max_input_bytes: int | None,
     **endpoint: Any,
 ) -> None:
     """Summarise ARTICLES: files, folders, glob patterns, JSONL files (one article per line:
@@ -195,11 +197,14 @@ def run(
             passes=passes,
             max_tokens_per_article=max_tokens_per_article,
             cache_dir=cache_dir,
+            max_input_bytes=max_input_bytes,
             **endpoint,
         )
         inputs = [
             replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
-            for i in read_inputs(articles or ("-",))
+            for i in read_inputs(
+                articles or ("-",), max_bytes=settings.max_input_bytes, output=output
+            )
         ]
         cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache, concurrency=concurrency)

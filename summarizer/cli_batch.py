@@ -16,6 +16,7 @@ from .config import Settings
 from .console import print_error
 from .errors import SummarizerError, combined_exit_code
 from .inputs import read_inputs
+from .jsonl import jsonl_lines
 from .options import endpoint_options, fail
 from .output import JsonlSink, refuse_input_as_output
 from .pipeline import Summarizer
@@ -226,7 +227,7 @@ def batch_collect(
                 else _fetched(err, files, settings, poll, until_ended or n > 0)
             )
             lines = [
-                line for path in paths for line in path.read_text(encoding="utf-8").splitlines()
+                line for path in paths for line in jsonl_lines(path.read_text(encoding="utf-8"))
             ]
             report = collect_batch(files, lines, articles, summarizer, sink)
             for warning in report.warnings:

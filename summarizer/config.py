@@ -15,7 +15,12 @@ from typing import Any
 
 from .errors import ConfigurationError, redact
 
-__all__ = ["Settings"]
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Settings"]
+
+#: The most bytes one input (a file, a JSONL feed, standard input) may hold: enough for
+#: any article and a feed of thousands, and a stop for ``/dev/zero`` or a mistyped
+#: path to a disk image before it fills the memory.
+DEFAULT_MAX_INPUT_BYTES = 50_000_000
 
 #: Environment variables ``Settings.from_env`` reads, by settings field.
 _ENV_VARS: Mapping[str, str] = {
@@ -28,6 +33,7 @@ _ENV_VARS: Mapping[str, str] = {
     "local_model_path": "SUMMARIZER_LOCAL_MODEL",
     "prompt": "SUMMARIZER_PROMPT",
     "cache_dir": "SUMMARIZER_CACHE_DIR",
+    "max_input_bytes": "SUMMARIZER_MAX_INPUT_BYTES",
 }
 
 
@@ -84,6 +90,9 @@ class Settings:
         local_context: Context window (tokens) of the embedded server.
         cache_dir: Folder of the record cache (``Cache``); ``None`` is the user cache
             folder.
+        max_input_bytes: The most bytes one input file, JSONL feed or standard input may
+            hold; a larger one is refused unread (never more than this plus one byte is
+            read).
     """
 
     model: str | None = None
@@ -109,6 +118,7 @@ class Settings:
     local_model_path: Path | None = None
     local_context: int = 16384
     cache_dir: Path | None = None
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -125,10 +135,14 @@ class Settings:
             )
         if self.max_output_tokens < 1:
             raise ConfigurationError("max_output_tokens must be at least 1")
-        for name in ("chunk_tokens", "max_tokens_per_article", "context_window"):
+        for name in ("chunk_tokens", "max_tokens_per_article", "context_window", "max_input_bytes"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
+        if self.max_input_bytes < 1:
+            raise ConfigurationError(
+                f"max_input_bytes must be at least 1, got {self.max_input_bytes}"
+            )
         if not isinstance(self.passes, int) or isinstance(self.passes, bool):
             raise ConfigurationError(f"passes must be a whole number, got {self.passes!r}")
         if self.context_window is not None and self.context_window < 1:
@@ -188,6 +202,13 @@ def _coerce(name: str, var: str, raw: str) -> Any:
             return float(raw)
         except ValueError:
             raise ConfigurationError(f"{var} must be a number of seconds, got {raw!r}") from None
+    if name == "max_input_bytes":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigurationError(
+                f"{var} must be a whole number of bytes, got {raw!r}"
+            ) from None
     if name in ("local_model_path", "cache_dir"):
         return Path(raw).expanduser()
     return raw

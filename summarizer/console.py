@@ -56,6 +56,7 @@ SETTING_FLAGS: dict[str, str] = {
     "output_language": "--output-language",
     "strict": "--strict",
     "cache_dir": "--cache-dir",
+    "max_input_bytes": "--max-input-bytes",
 }
 _SETTING = re.compile(r"\bSettings\.([a-z_]+)")
 

@@ -31,6 +31,7 @@ from .batch import asummarize_many
 from .draft import EVENT_TYPES
 from .errors import InputError
 from .inputs import ArticleInput
+from .jsonl import jsonl_lines
 from .matching import align_actors, credited, match_claims, match_events, sentence_spans
 from .pipeline import Summarizer
 from .record import ArticleSummary
@@ -75,7 +76,7 @@ def load_gold(path: Path) -> list[GoldArticle]:
     stripped = raw.strip()
     try:
         items = [json.loads(stripped)] if stripped.startswith("{") and "\n{" not in stripped else [
-            json.loads(line) for line in raw.splitlines() if line.strip()
+            json.loads(line) for line in jsonl_lines(raw) if line.strip()
         ]  # fmt: skip
     except ValueError as exc:
         raise InputError(f"{path}: not JSON or JSONL ({exc})") from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import stat
 import sys
 from collections import Counter, defaultdict
@@ -22,15 +23,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from .article import decode_bytes, read_text
+from .article import read_text
+from .config import DEFAULT_MAX_INPUT_BYTES
 from .dates import PartialDate
-from .errors import DuplicateIdError, InputError, SummarizerError
+from .decoding import decode_bytes, is_text, refuse_oversize
+from .errors import DuplicateIdError, EncodingError, InputError, SummarizerError
 from .globbing import expand_pattern
+from .jsonl import jsonl_lines
 
 __all__ = ["ArticleInput", "read_inputs"]
 
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
 _GLOB_CHARS = frozenset("*?[")
+#: A JSONL line's optional fields.
+_OPTIONAL = ("date", "language", "title", "url")
 
 _log = logging.getLogger("summarizer")
 
@@ -50,8 +56,22 @@ class ArticleInput:
     """The file (or ``-``) the article was read from, when it was read by ``read_inputs``."""
 
 
-def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[ArticleInput]:
+def read_inputs(
+    sources: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    output: Path | None = None,
+) -> list[ArticleInput]:
     """Expand ``sources`` into articles, in order; unreadable ones carry their error.
+
+    A folder or pattern never yields ``output`` (the run's own output file, which a
+    rerun finds among the articles it was written beside) nor any other JSONL file that
+    summarizer wrote (records, batch requests, state or results), skipped with a
+    warning. Named on its own, a file is read whatever it is.
+
+    A file, a JSONL feed or standard input holding more than ``max_bytes`` is refused
+    (its error is its article's) after reading at most one byte past the limit.
 
     In folders and patterns, anything but a regular file (a named pipe, a socket, a
     device) is skipped with a warning: reading it could block the run. Named on its own,
@@ -66,9 +86,10 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
     found: list[ArticleInput] = []
     for source in sources:
         if source == "-":
-            found.extend(_from_stdin(stdin or sys.stdin))
+            found.extend(_from_stdin(stdin or sys.stdin, max_bytes))
             continue
         path = Path(source)
+        searched = True
         if path.is_dir():
             files = _regular(sorted(path.rglob("*")), (*_TEXT_SUFFIXES, ".jsonl"))
             if not files:
@@ -78,13 +99,30 @@ def read_inputs(sources: Sequence[str], *, stdin: TextIO | None = None) -> list[
             if not files:
                 raise InputError(f"{source}: no file matches this pattern")
         else:
-            files = [path]
+            files, searched = [path], False
+        if searched and output is not None:
+            files = [file for file in files if not _same_file(file, output)]
         for file in files:
             if file.suffix.lower() == ".jsonl":
-                found.extend(_from_jsonl(file))
+                found.extend(_from_jsonl(file, max_bytes, skip_ours=searched))
             else:
-                found.append(_from_file(file))
+                found.append(_from_file(file, max_bytes))
+    _refuse_one_file_twice(found)
     return _unique_ids(found)
+
+
+def _refuse_one_file_twice(found: list[ArticleInput]) -> None:
+    """Raise ``DuplicateIdError`` if one file is given under two paths (``a.txt`` and
+    ``/data/a.txt``, or through a link): it would be paid for, and kept, twice."""
+    spelled: dict[str, str] = {}
+    for source in dict.fromkeys(item.source for item in found):
+        if source is None or source == "-" or not os.path.isfile(source):
+            continue
+        first = spelled.setdefault(os.path.realpath(source), source)
+        if first != source:
+            raise DuplicateIdError(
+                f"{first} and {source} are the same file, given twice: give it once"
+            )
 
 
 def _regular(paths: Iterable[Path], suffixes: tuple[str, ...] | None) -> list[Path]:
@@ -150,30 +188,87 @@ def _repeats(source: str, ids: list[str]) -> str:
     return f"{source} repeats id {', '.join(ids[:5])}{more}"
 
 
-def _from_file(path: Path) -> ArticleInput:
+def _from_file(path: Path, limit: int) -> ArticleInput:
     try:
-        return ArticleInput(id=str(path), text=read_text(path), source=str(path))
+        return ArticleInput(id=str(path), text=read_text(path, limit=limit), source=str(path))
     except InputError as exc:
         return ArticleInput(id=str(path), error=exc, source=str(path))
 
 
-def _from_stdin(stdin: TextIO) -> list[ArticleInput]:
-    data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+def _from_stdin(stdin: TextIO, limit: int) -> list[ArticleInput]:
+    data = (
+        stdin.buffer.read(limit + 1)
+        if hasattr(stdin, "buffer")
+        else stdin.read(limit + 1).encode("utf-8")
+    )
     try:
-        text = decode_bytes(data, source="standard input")
+        source = "standard input"
+        text = decode_bytes(refuse_oversize(data, limit, source), source=source)
     except InputError as exc:
         return [ArticleInput(id="-", error=exc, source="-")]
-    if text.lstrip().startswith("{"):
-        return list(_jsonl_lines(text.splitlines(), "-"))
+    lines = jsonl_lines(text)
+    if _is_jsonl(lines):
+        return list(_jsonl_lines(lines, "-"))
     return [ArticleInput(id="-", text=text, source="-")]
 
 
-def _from_jsonl(path: Path) -> list[ArticleInput]:
+def _is_jsonl(lines: list[str]) -> bool:
+    """Whether ``lines`` are JSON Lines of articles: every non-empty one a JSON object
+    with a ``text`` field. An article that merely opens with ``{`` is not."""
+    filled = [line for line in lines if line.strip()]
+    for line in filled:
+        if not line.lstrip().startswith("{"):
+            return False
+        try:
+            item = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(item, dict) or "text" not in item:
+            return False
+    return bool(filled)
+
+
+def _from_jsonl(path: Path, limit: int, *, skip_ours: bool) -> list[ArticleInput]:
     try:
-        text = read_text(path)
+        text = read_text(path, limit=limit)
     except InputError as exc:
         return [ArticleInput(id=str(path), error=exc, source=str(path))]
-    return list(_jsonl_lines(text.splitlines(), str(path)))
+    lines = jsonl_lines(text)
+    kind = _written_by_us(lines) if skip_ours else None
+    if kind is not None:
+        _log.warning("skipping %s: %s written by summarizer, not articles", path, kind)
+        return []
+    return list(_jsonl_lines(lines, str(path)))
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either is not there (yet)
+        return False
+
+
+#: What the first line of each JSONL file summarizer writes holds, and what it is.
+_OUR_LINES = (
+    ({"schema_version", "quality", "text"}, "records"),
+    ({"id", "error", "usage"}, "error lines"),
+    ({"custom_id", "body"}, "batch requests"),
+    ({"custom_id", "response"}, "batch results"),
+    ({"request", "text_sha256"}, "a batch round's state"),
+    ({"article", "chunk", "text_sha256"}, "a batch round's parts"),
+)
+
+
+def _written_by_us(lines: list[str]) -> str | None:
+    """What summarizer wrote in a JSONL file whose lines are ``lines``, if it wrote it."""
+    first = next((line for line in lines if line.strip()), None)
+    try:
+        item = json.loads(first) if first is not None else None
+    except ValueError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    return next((kind for keys, kind in _OUR_LINES if keys <= item.keys()), None)
 
 
 def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
@@ -196,6 +291,16 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             error = InputError(f"{where}: {problem}")
             yield ArticleInput(id=article_id, error=error, source=source)
             continue
+        broken = _not_text(item)
+        if broken is not None:
+            # Refused before any request: the model cannot be sent it, and the id could
+            # not be written to the output (so the article is named by its line).
+            error = EncodingError(
+                f"{where}: '{broken}' holds a lone surrogate (a \\ud800-\\udfff escape "
+                "that is half of a pair), which is not text; fix the escape in the file"
+            )
+            yield ArticleInput(id=where, error=error, source=source)
+            continue
         yield ArticleInput(
             id=article_id,
             text=text,
@@ -205,6 +310,15 @@ def _jsonl_lines(lines: Iterable[str], source: str) -> Iterator[ArticleInput]:
             url=_opt(item, "url"),
             source=source,
         )
+
+
+def _not_text(item: dict[str, Any]) -> str | None:
+    """The first field this program reads from a JSONL line that holds a lone surrogate."""
+    for key in ("id", "text", *_OPTIONAL):
+        value = item.get(key)
+        if isinstance(value, str) and not is_text(value):
+            return key
+    return None
 
 
 def _jsonl_id(value: object, where: str) -> tuple[str, str | None]:

@@ -12,7 +12,7 @@ from .connection import BACKENDS, MODES
 from .console import print_error
 from .errors import SummarizerError
 
-__all__ = ["endpoint_options", "fail"]
+__all__ = ["endpoint_options", "fail", "max_input_option"]
 
 
 def endpoint_options(func: Any) -> Any:
@@ -44,6 +44,16 @@ def endpoint_options(func: Any) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+#: ``Settings.max_input_bytes`` for the commands that read articles.
+max_input_option = click.option(
+    "--max-input-bytes",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Refuse an input file, JSONL feed or standard input larger than N bytes "
+    "(it is never read further).  [default: 50000000] [env: SUMMARIZER_MAX_INPUT_BYTES]",
+)
 
 
 def fail(err: Console, exc: SummarizerError) -> Any:

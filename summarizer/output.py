@@ -29,12 +29,15 @@ import os
 import re
 import stat
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from .batch import BatchResult
 from .errors import OutputError, OutputLockedError
+from .identity import input_digests, input_names, line_names, text_digest
+from .inputs import ArticleInput
 from .record import ArticleSummary
 from .render import MARKDOWN_MARKER, TEXT_MARKER
 from .review_page import HTML_GENERATOR
@@ -46,6 +49,7 @@ _RECORD_KEYS = frozenset(
     name for name, field in ArticleSummary.model_fields.items() if field.is_required()
 ) | {"schema_version"}
 _ERROR_KEYS = frozenset({"id", "error", "usage"})
+_DIGEST = "text_sha256"
 # How much of an existing report is read to find its marker: the HTML page's marker is in
 # its <head>, the others' on the first line.
 _REPORT_HEAD = 4096
@@ -208,6 +212,11 @@ class JsonlSink:
         self.path = path
         self.done: set[str] = set()
         self.failed: set[str] = set()
+        # The lines by each name of their article, and by bare id (see ``identity``):
+        # (the line's id, the digest of its text, when known).
+        self._by_name: defaultdict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        self._by_bare: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._digests: dict[str, str | None] = {}
         try:
             self._open(path, retry_failed)
         except OSError as exc:
@@ -231,7 +240,8 @@ class JsonlSink:
         self._file.seek(0)
         raw = self._file.read()
         end = raw.rfind(b"\n") + 1
-        lines = raw[:end].splitlines(keepends=True)
+        # At b"\n" only: the one byte that ends a line of ours (see ``jsonl``).
+        lines = [line + b"\n" for line in raw[: end - 1].split(b"\n")] if end else []
         tail = raw[end:]
         if tail and _kind(tail) is not None:
             lines.append(tail + b"\n")  # a whole line that lost only its newline
@@ -239,14 +249,14 @@ class JsonlSink:
             raise _foreign(self.path, "its last line")
         kept: list[bytes] = []
         for number, line in enumerate(lines, start=1):
-            kind = _kind(line) if line.strip() else ("blank", None)
+            kind = _kind(line) if line.strip() else ("blank", None, None)
             if kind is None:
                 raise _foreign(self.path, f"line {number}")
-            what, article_id = kind
+            what, article_id, digest = kind
             if what in ("error", "partial") and retry_failed:
                 continue
             if article_id is not None:
-                (self.done if what == "record" else self.failed).add(article_id)
+                self._note(article_id, what == "record", digest)
             kept.append(line)
         cleaned = b"".join(kept)
         if cleaned != raw:
@@ -269,14 +279,48 @@ class JsonlSink:
         self._file.close()
         self._file = replacement
 
+    def _note(self, article_id: str, done: bool, digest: str | None) -> None:
+        (self.done if done else self.failed).add(article_id)
+        names = line_names(article_id)
+        for name in names.names:
+            self._by_name[name].append((article_id, digest))
+        if digest is not None:
+            self._by_bare[names.bare].append((article_id, digest))
+
     def seen(self, article_id: str) -> bool:
+        """Whether a line has the id ``article_id``, whatever its text."""
         return article_id in self.done or article_id in self.failed
+
+    def holding(self, item: ArticleInput) -> str | None:
+        """The id of the line that holds ``item`` already (same article, same text), if
+        a line does (see ``identity``)."""
+        names = input_names(item)
+        named = [line for name in names.names for line in self._by_name.get(name, ())]
+        bare = self._by_bare.get(names.bare, [])
+        if not named and not bare:
+            return None
+        digests = input_digests(item)
+        first = next(digests, None)
+        if named and (first is None or any(d is None for _, d in named)):
+            return named[0][0]  # no text to tell them apart: the id decides, as it did
+        for digest in (first, *digests) if first is not None else ():
+            for line_id, line_digest in (*named, *bare):
+                if line_digest == digest:
+                    return line_id
+        return None
+
+    def expect(self, item: ArticleInput) -> None:
+        """Note ``item``'s digest, for its error line if it fails."""
+        self._digests[item.id] = next(input_digests(item), None)
 
     def write(self, result: BatchResult) -> None:
         """Append one ``BatchResult`` as a whole line and flush it."""
-        self._file.write(result.to_json().encode("utf-8") + b"\n")
+        digest = self._digests.get(result.id)
+        self._file.write(result.to_json(digest=digest).encode("utf-8") + b"\n")
         self._file.flush()
-        (self.done if result.record is not None else self.failed).add(result.id)
+        if result.record is not None:
+            digest = text_digest(result.record.text)
+        self._note(result.id, result.record is not None, digest)
 
     def close(self) -> None:
         self._file.close()
@@ -299,8 +343,9 @@ def _foreign(path: Path, where: str) -> OutputError:
     )
 
 
-def _kind(line: bytes) -> tuple[str, str | None] | None:
-    """``("record" | "partial" | "error", id)`` for a line this program writes, else ``None``."""
+def _kind(line: bytes) -> tuple[str, str | None, str | None] | None:
+    """``("record" | "partial" | "error", id, digest of the text)`` for a line this program
+    writes, else ``None``. An error line written before they carried the digest has none."""
     try:
         item = json.loads(line)
     except ValueError:
@@ -310,10 +355,14 @@ def _kind(line: bytes) -> tuple[str, str | None] | None:
     article_id = item.get("id")
     article_id = article_id if isinstance(article_id, str) else None
     error = item.get("error")
-    if item.keys() == _ERROR_KEYS and isinstance(error, dict) and "message" in error:
-        return "error", article_id
+    keys = item.keys() - {_DIGEST}
+    if keys == _ERROR_KEYS and isinstance(error, dict) and "message" in error:
+        digest = item.get(_DIGEST)
+        return "error", article_id, digest if isinstance(digest, str) else None
     if item.keys() >= _RECORD_KEYS:
         quality = item.get("quality")
         partial = isinstance(quality, dict) and quality.get("partial") is True
-        return ("partial" if partial else "record"), article_id
+        text = item.get("text")
+        digest = text_digest(text) if isinstance(text, str) else None
+        return ("partial" if partial else "record"), article_id, digest
     return None

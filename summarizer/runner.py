@@ -11,7 +11,9 @@ progress bar and views).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .batch import BatchResult, Totals, asummarize_many
@@ -29,6 +31,8 @@ __all__ = [
     "run_batch",
 ]
 
+_log = logging.getLogger("summarizer")
+
 #: Called with each result as it comes, and the totals that include it.
 OnResult = Callable[[BatchResult, Totals], None]
 
@@ -36,9 +40,67 @@ OnResult = Callable[[BatchResult, Totals], None]
 def pending(
     inputs: Sequence[ArticleInput], sink: JsonlSink | None
 ) -> tuple[list[ArticleInput], Totals]:
-    """The inputs ``sink`` does not hold yet, and the totals a run over them starts from."""
-    todo = [item for item in inputs if sink is None or not sink.seen(item.id)]
-    return todo, Totals(pending=len(todo), skipped=len(inputs) - len(todo))
+    """The inputs ``sink`` does not hold yet, and the totals a run over them starts from.
+
+    An input is held when a line has its id (or another name of it) and its text (see
+    ``identity``); the skipped ones are named on stderr. An input whose id a line has
+    for another text is not held: it is done, under its id qualified with its feed
+    (``tuesday.jsonl#1``) when it has one, so that the file's ids stay apart.
+    """
+    if sink is None:
+        return list(inputs), Totals(pending=len(inputs))
+    todo: list[ArticleInput] = []
+    skipped: list[tuple[str, str]] = []
+    for item in inputs:
+        held = sink.holding(item)
+        if held is not None:
+            skipped.append((item.id, held))
+            continue
+        if sink.seen(item.id):
+            item = _apart(item, sink)
+        sink.expect(item)
+        todo.append(item)
+    _say_skipped(sink.path, skipped)
+    return todo, Totals(pending=len(todo), skipped=len(skipped))
+
+
+def _apart(item: ArticleInput, sink: JsonlSink) -> ArticleInput:
+    """``item``, whose id ``sink`` holds for another text, under an id of its own if it
+    can have one."""
+    source = item.source
+    qualified = f"{source}#{item.id}"
+    if source in (None, "-") or item.id == source or item.id.startswith(f"{source}#"):
+        qualified = item.id
+    if qualified != item.id and not sink.seen(qualified):
+        _log.warning(
+            "%s: %s holds another article under this id; this one is summarised as %s",
+            item.id, sink.path, qualified,
+        )  # fmt: skip
+        return replace(item, id=qualified)
+    _log.warning(
+        "%s: %s holds another text under this id (the article changed?); it is summarised "
+        "again, and the file will hold both",
+        item.id, sink.path,
+    )  # fmt: skip
+    return item
+
+
+def _say_skipped(path: Path, skipped: list[tuple[str, str]]) -> None:
+    """Name what resuming skips: the articles the output holds, and under which id."""
+    same = [given for given, held in skipped if given == held]
+    if same:
+        more = f" and {len(same) - 5} more" if len(same) > 5 else ""
+        _log.warning(
+            "skipping %d article(s) already in %s (same id and text): %s%s",
+            len(same), path, ", ".join(same[:5]), more,
+        )  # fmt: skip
+    renamed = [(given, held) for given, held in skipped if given != held]
+    for given, held in renamed[:5]:
+        _log.warning("skipping %s: already in %s as %s (same article and text)", given, path, held)
+    if len(renamed) > 5:
+        _log.warning(
+            "skipping %d more articles already in %s under another id", len(renamed) - 5, path
+        )
 
 
 def deliver(

@@ -9,6 +9,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from summarizer.cli import cli
+from summarizer.jsonl import jsonl_lines
 
 TEXTS = {
     "a1": "Lyon, 5 March 2024 - The mayor of Lyon, Grégory Doucet, asked the state to fund a "
@@ -78,7 +79,7 @@ def write_inputs(tmp_path: Path) -> Path:
 
 
 def read_lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in jsonl_lines(path.read_text(encoding="utf-8"))]
 
 
 def collect_results(

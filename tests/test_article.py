@@ -135,6 +135,40 @@ def test_other_code_pages_are_not_taken_for_windows_1252(text: str, encoding: st
     assert decode_bytes(data, source="x") != data.decode("cp1252")
 
 
+#: A news sentence per legacy code page family, each with the letters that tell it apart.
+LEGACY_EUROPEAN = [
+    ("Vláda schválila ve středu návrh zákona o státním rozpočtu, řekl ministr financí.", "cp1250"),
+    ("Poslanci budou o změně volebního zákona hlasovat až příští týden.", "cp1250"),
+    ("Vláda v piatok schválila návrh rozpočtu, povedal hovorca ministerstva.", "cp1250"),
+    ("A miniszterelnök szerint a döntés hosszú távon erősíti a gazdaságot.", "cp1250"),
+    ("Preşedintele a declarat că negocierile cu sindicatele vor continua.", "cp1250"),
+    ("Građani su u četvrtak prosvjedovali ispred Vlade, rekao je ministar.", "cp1250"),
+    ("Bakan, İstanbul'daki toplantıda enflasyonla mücadelenin süreceğini açıkladı.", "cp1254"),  # noqa: RUF001
+    ("Çarşamba günü yapılan görüşmede işçilerin talepleri değerlendirildi.", "cp1254"),  # noqa: RUF001
+    ("Vyriausybė trečiadienį pritarė biudžeto projektui, sakė finansų ministrė.", "cp1257"),
+    ("Valdība trešdien apstiprināja budžeta projektu, paziņoja finanšu ministrs.", "cp1257"),
+    ("Rahandusminister ütles žurnalistidele, et eelarve eelnõu arutatakse neljapäeval.", "cp1257"),
+]
+
+
+@pytest.mark.parametrize(("text", "encoding"), LEGACY_EUROPEAN)
+def test_central_european_turkish_and_baltic_code_pages_are_read_as_written(
+    text: str, encoding: str
+) -> None:
+    assert decode_bytes(text.encode(encoding), source="x") == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    ["Le président a démissionné mardi.\n", "Президент заявил, что переговоры продолжатся."],
+)
+def test_utf16_without_a_byte_order_mark_is_read_not_called_binary(
+    text: str, encoding: str
+) -> None:
+    assert decode_bytes(text.encode(encoding), source="x") == text
+
+
 def test_undecodable_bytes_are_refused() -> None:
     noise = bytes(range(128, 256)) * 8
     with pytest.raises((EncodingError, BinaryInputError)):

@@ -207,3 +207,48 @@ def test_a_long_article_is_one_line_per_part_and_one_record_once_all_came_back(
     missing = set(range(unread["first_sentence"], unread["last_sentence"] + 1))
     assert found == [n for n in NAMED if n not in missing]
     assert not (tmp_path / "requests.round3.jsonl").exists()
+
+
+def test_a_raw_line_separator_in_an_article_and_its_answer_survives_the_batch_files(
+    tmp_path: Path,
+) -> None:
+    inputs = tmp_path / "articles.jsonl"
+    text = TEXTS["a1"] + "\u2028The works start in May."
+    inputs.write_text(
+        json.dumps({"id": "a1", "text": text, "language": "en"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    draft = {**drafted("a1"), "summary": "Grégory Doucet acted.\u2028Works start in May."}
+    line = json.loads(hand_built_result("a1", draft))
+    line["response"]["body"]["choices"][0]["message"]["content"] = json.dumps(
+        draft, ensure_ascii=False
+    )
+    results = tmp_path / "results.jsonl"
+    results.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    collected = collect_results(requests, results, inputs, records)
+    assert collected.exit_code == 0, collected.stderr
+    [record] = read_lines(records)
+    assert record["text"] == text
+    assert record["summary"].startswith("Grégory Doucet acted.")
+
+
+def test_batch_prepare_refuses_a_lone_surrogate_and_writes_the_other_requests(
+    tmp_path: Path,
+) -> None:
+    inputs = tmp_path / "articles.jsonl"
+    inputs.write_text(
+        '{"id": "a1", "text": "The mayor spoke.\\udfff", "language": "en"}\n'
+        + json.dumps({"id": "a2", "text": TEXTS["a2"], "language": "en"})
+        + "\n",
+        encoding="utf-8",
+    )
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 3, prepared.stderr
+    assert "lone surrogate" in prepared.stderr
+    assert prepared.exception is None or isinstance(prepared.exception, SystemExit)
+    assert [line["custom_id"] for line in read_lines(requests)] == ["a2"]

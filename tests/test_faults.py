@@ -1273,3 +1273,238 @@ def test_a_report_does_not_overwrite_a_file_it_did_not_write(
         "exit 2, no request, FILE untouched: "
         f"{refused.stderr.strip().replace(f'{tmp_path}/', '')}; `--force` replaces it",
     )
+
+
+def test_raw_line_separators_inside_jsonl_strings_are_read_and_resumed(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    separators = {"U+2028": "\u2028", "U+2029": "\u2029", "U+0085": "\x85"}
+    feed = tmp_path / "feed.jsonl"
+    texts = {
+        name: _numbered(name) + f"{sep}Talks resume on Monday." for name, sep in separators.items()
+    }
+    feed.write_text(
+        "".join(
+            json.dumps({"id": k, "text": t}, ensure_ascii=False) + "\n" for k, t in texts.items()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, str(feed), "-o", str(out))
+        again = _cli(server, str(feed), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 0, first.stderr
+    records = [json.loads(line) for line in out.read_bytes().split(b"\n") if line]
+    assert {r["id"]: r["text"] for r in records} == texts
+    assert asked == 3, "the rerun read the output back whole and asked nothing"
+    assert again.exit_code == 0, again.stderr
+    assert "3 skipped" in again.stderr
+    report(
+        "a raw U+2028, U+2029 or U+0085 inside a JSONL string (valid JSON)",
+        "the line is split at newlines only: each article is read whole and summarised, and a "
+        "rerun reads the output back and skips them",
+    )
+
+
+def test_a_lone_surrogate_in_a_jsonl_line_is_refused_before_any_request(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    # Written by hand: "\ud800" is a JSON escape for half of a UTF-16 pair.
+    feed.write_text(
+        '{"id": "bad\\ud800", "text": ' + json.dumps(_numbered("id")) + "}\n"
+        '{"id": "a2", "text": ' + json.dumps(_numbered("text"))[:-1] + ' \\udc00"}\n'
+        '{"id": "a3", "text": ' + json.dumps(_numbered("good")) + "}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, str(feed), "-o", str(out))
+        again = _cli(server, str(feed), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 3, first.stderr
+    assert "Traceback" not in first.stderr + again.stderr
+    assert asked == 1, "only the good article was sent, once"
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == [f"{feed}:1", f"{feed}:2", "a3"]
+    errors = [line["error"]["message"] for line in lines if "error" in line]
+    assert all("lone surrogate" in message for message in errors), errors
+    assert "3 skipped" in again.stderr
+    report(
+        "a lone surrogate (a \\ud800 escape) in a JSONL id or text",
+        f"refused at reading, no request (exit 3): {errors[0].split(': ', 1)[1]}; the other "
+        "articles go on, and a rerun pays nothing",
+    )
+
+
+def test_an_article_on_standard_input_opening_with_a_brace_is_summarised_as_one(
+    report: Callable[[str, str], None],
+) -> None:
+    text = "{Updated 14:05} " + ARTICLE.split("\n", 1)[1]
+    with FaultServer(["ok"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-f", "json", "--base-url", server.url, "--model", "m", "--backend", "vllm",
+             "--no-cache", "--language", "en"],
+            input=text,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["text"] == text
+    report(
+        "an article on standard input that begins with `{`",
+        "read as one article: stdin is JSON Lines only when every non-empty line is a JSON "
+        "object with a text field",
+    )
+
+
+def test_central_european_turkish_baltic_and_bomless_utf16_files_are_read_as_written(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    sentences = {
+        "cs": ("Vláda schválila ve středu návrh rozpočtu, řekl ministr financí.", "cp1250"),
+        "hu": ("A miniszterelnök szerint a döntés hosszú távon erősíti a gazdaságot.", "cp1250"),
+        "ro": ("Preşedintele a declarat că negocierile vor continua săptămâna viitoare.", "cp1250"),
+        "hr": ("Građani su u četvrtak prosvjedovali ispred Vlade, rekao je ministar.", "cp1250"),
+        "tr": ("Çarşamba günü yapılan görüşmede işçilerin talepleri değerlendirildi.", "cp1254"),  # noqa: RUF001
+        "lt": ("Vyriausybė trečiadienį pritarė biudžeto projektui, sakė ministrė.", "cp1257"),
+        "lv": ("Valdība trešdien apstiprināja budžeta projektu, paziņoja ministrs.", "cp1257"),
+        "fr": ("Le président a démissionné mardi, a précisé l'Élysée.", "utf-16-le"),
+        "ru": ("Президент заявил, что переговоры продолжатся.", "utf-16-be"),
+    }
+    for name, (text, encoding) in sentences.items():
+        (tmp_path / f"{name}.txt").write_bytes(text.encode(encoding))
+    read = {Path(item.id).stem: item.text for item in read_inputs([str(tmp_path)])}
+    assert read == {name: text for name, (text, _) in sentences.items()}
+    report(
+        "short Czech, Hungarian, Romanian, Croatian (cp1250), Turkish (cp1254), Lithuanian and "
+        "Latvian (cp1257) news sentences",
+        f"each read as written ({read['cs']!r}): the code page whose reading is most plausible "
+        "over the whole text wins, Windows-1252 on a tie",
+    )
+    report(
+        "UTF-16 without a byte-order mark (little- or big-endian)",
+        "read as UTF-16 (its NUL bytes all on one side of each pair), not refused as binary",
+    )
+
+
+def test_an_endless_input_is_refused_at_the_size_limit_before_any_request(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        started = time.monotonic()
+        result = _cli(server, "/dev/zero", str(article), "-f", "json")
+        seconds = time.monotonic() - started
+        raised = _cli(server, "/dev/zero", "--max-input-bytes", "1000")
+        asked = len(server.requests)
+    assert result.exit_code == 3, result.stderr
+    assert "/dev/zero: more than 50,000,000 bytes, the limit on one input" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [
+        "/dev/zero", str(article),
+    ]  # fmt: skip
+    assert asked == 1, "only the readable article was sent"
+    assert seconds < 30
+    assert "more than 1,000 bytes" in raised.stderr
+    report(
+        "an endless input (`/dev/zero`) named as an article",
+        "refused after reading the limit and one byte (50 MB by default, --max-input-bytes / "
+        "SUMMARIZER_MAX_INPUT_BYTES), exit 3, no request; the other articles go on",
+    )
+
+
+def test_rerunning_with_the_output_inside_the_input_folder_resumes(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "antwerp.txt").write_text(ARTICLE, encoding="utf-8")
+    (archive / "feed.jsonl").write_text(
+        json.dumps({"id": "f1", "text": _numbered("feed")}) + "\n", encoding="utf-8"
+    )
+    out = archive / "records.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, str(archive), "-o", str(out))
+        again = _cli(server, str(archive), "-o", str(out))
+        pattern = _cli(server, str(archive / "*.jsonl"), "-o", str(out))
+        elsewhere = _cli(server, str(archive), "-o", str(tmp_path / "other.jsonl"))
+        named = _cli(server, str(out), "-o", str(out))
+        asked = len(server.requests)
+    assert first.exit_code == 0, first.stderr
+    assert again.exit_code == 0, again.stderr
+    assert "2 skipped" in again.stderr
+    assert pattern.exit_code == 0, pattern.stderr
+    assert elsewhere.exit_code == 0, elsewhere.stderr
+    assert "records.jsonl: records written by summarizer, not articles" in elsewhere.stderr
+    assert asked == 4, "each article once per output file; records never read as articles"
+    assert named.exit_code == 2
+    assert "this is also an input" in named.stderr
+    report(
+        "`summarizer archive/ -o archive/records.jsonl`, then the same command again",
+        "the rerun resumes (the output, and any other file summarizer wrote, found by a folder "
+        "or pattern is not an input; a folder's other outputs are skipped with a warning); "
+        "naming the -o file itself as an input is still refused (exit 2)",
+    )
+
+
+def test_feeds_numbered_alike_run_one_after_the_other_are_each_summarised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for day in ("monday", "tuesday"):
+        Path(f"{day}.jsonl").write_text(
+            "".join(
+                json.dumps({"id": str(n), "text": _numbered(f"{day} {n}")}) + "\n" for n in (1, 2)
+            ),
+            encoding="utf-8",
+        )
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        monday = _cli(server, "monday.jsonl", "-o", str(out))
+        tuesday = _cli(server, "tuesday.jsonl", "-o", str(out))
+        again = _cli(server, str(tmp_path / "tuesday.jsonl"), "-o", str(out))
+        asked = len(server.requests)
+    assert monday.exit_code == tuesday.exit_code == again.exit_code == 0, tuesday.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == [
+        "1", "2", "tuesday.jsonl#1", "tuesday.jsonl#2",
+    ]  # fmt: skip
+    assert sorted("tuesday" in line["text"] for line in lines) == [False, False, True, True]
+    assert asked == 4, "every article once; the rerun by another path asked nothing"
+    assert "1: " in tuesday.stderr
+    assert "summarised as tuesday.jsonl#1" in tuesday.stderr
+    assert "2 skipped" in again.stderr
+    assert "already in" in again.stderr
+    assert "as tuesday.jsonl#1" in again.stderr
+    report(
+        "two JSONL feeds both numbering their articles 1..N, run one after the other into the "
+        "same `-o`, then the second again by its absolute path",
+        "an article is known by its id and text: the second feed's articles are summarised "
+        "(as tuesday.jsonl#1, said on stderr), and the rerun skips them, naming each",
+    )
+
+
+def test_one_file_by_a_relative_and_an_absolute_path_is_paid_for_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("antwerp.txt").write_text(ARTICLE, encoding="utf-8")
+    absolute = str(tmp_path / "antwerp.txt")
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        first = _cli(server, "antwerp.txt", "-o", str(out))
+        again = _cli(server, absolute, "-o", str(out))
+        both = _cli(server, "antwerp.txt", absolute, "-o", str(tmp_path / "both.jsonl"))
+        asked = len(server.requests)
+    assert first.exit_code == again.exit_code == 0, again.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    assert f"skipping {absolute}: already in {out} as antwerp.txt" in again.stderr
+    assert asked == 1
+    assert both.exit_code == 3
+    assert "are the same file, given twice" in both.stderr
+    report(
+        "one file named by a relative path, then by its absolute path, into the same `-o`",
+        "the rerun skips it (same file, same text) and says so; both paths in one command are "
+        "refused (exit 3) before any request",
+    )

@@ -1,0 +1,57 @@
+"""Resuming knows an article by its id and text, in files written before and after."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from summarizer.batch import BatchResult
+from summarizer.errors import EndpointTimeoutError
+from summarizer.identity import text_digest
+from summarizer.inputs import ArticleInput
+from summarizer.output import JsonlSink
+from summarizer.runner import pending
+
+from .records import minister_record
+
+
+def _failed(article_id: str) -> BatchResult:
+    return BatchResult(article_id, error=EndpointTimeoutError("http://h/v1 did not answer"))
+
+
+def test_an_error_line_carries_the_digest_of_its_article_and_resuming_compares_it(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.jsonl"
+    first = ArticleInput("1", "The council met on Monday.", source="monday.jsonl")
+    sink = JsonlSink(out)
+    todo, _ = pending([first], sink)
+    sink.write(_failed(todo[0].id))
+    sink.close()
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["text_sha256"] == text_digest(first.text)
+
+    other = ArticleInput("1", "The mayor resigned on Tuesday.", source="tuesday.jsonl")
+    sink = JsonlSink(out)
+    todo, totals = pending([first, other], sink)
+    sink.close()
+    assert [item.id for item in todo] == ["tuesday.jsonl#1"]
+    assert totals.skipped == 1
+
+
+def test_a_file_written_before_lines_carried_digests_still_resumes(tmp_path: Path) -> None:
+    record = minister_record().model_copy(update={"id": "a"})
+    out = tmp_path / "out.jsonl"
+    old_error = json.loads(_failed("b").to_json())
+    assert "text_sha256" not in old_error, "as error lines were written before"
+    out.write_text(record.model_dump_json() + "\n" + json.dumps(old_error) + "\n", "utf-8")
+    inputs = [
+        ArticleInput("a", record.text),  # the record's own text: done
+        ArticleInput("b", "Any text: the old error line has no digest, so the id decides."),
+        ArticleInput("c", "A new article."),
+    ]
+    sink = JsonlSink(out)
+    todo, totals = pending(inputs, sink)
+    sink.close()
+    assert [item.id for item in todo] == ["c"]
+    assert totals.skipped == 2
