@@ -306,6 +306,7 @@ def judge_event(
     span: tuple[int, int] | None,
     article: Article,
     mentions: Mapping[str, Sequence[tuple[int, int]]],
+    names: Mapping[str, str] | None = None,
 ) -> list[Judgement]:
     """Judge an event's type, realis and roles against its evidence span.
 
@@ -314,6 +315,7 @@ def judge_event(
         span: The evidence's located span (``None`` when not located).
         article: The article.
         mentions: Offsets where each actor id is named.
+        names: Actor names by id, for the flags' messages.
     """
     evidence = _readable(article, span)
     if evidence is None:
@@ -323,7 +325,7 @@ def judge_event(
     return [
         _judge_type(type_, evidence, cues, own),
         _judge_realis(realis, evidence, own or cues, own),
-        _judge_roles(type_, agents, targets, evidence, own, mentions),
+        _judge_roles(type_, agents, targets, evidence, own, mentions, names or {}),
     ]
 
 
@@ -395,6 +397,7 @@ def _judge_roles(
     evidence: _Evidence,
     triggers: list[_Found],
     mentions: Mapping[str, Sequence[tuple[int, int]]],
+    names: Mapping[str, str],
 ) -> Judgement:
     if type_ in _SYMMETRIC or not triggers or not (agents or targets):
         return _unjudged("roles")
@@ -426,7 +429,8 @@ def _judge_roles(
         "roles",
         True,
         "roles_swapped",
-        f"{actor} is listed as {listed}, but the evidence names it as the {side}",
+        f"{names[actor] + ' (' + actor + ')' if actor in names else actor} is listed as "
+        f"{listed}, but the evidence names it as the {side}",
         f"lists {actor} as {listed}, but its quote names it as the {side}: put agents "
         "(who did it) and targets (to whom) on the sides the quote gives them",
     )

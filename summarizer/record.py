@@ -36,6 +36,7 @@ __all__ = [
     "Stance",
     "Unread",
     "actor_names",
+    "fields_label",
     "flagged_claims",
     "located_spans",
     "when_label",
@@ -363,6 +364,17 @@ def when_label(when: DateValue) -> str:
     if when.precision in ("time", "day", "month", "year"):
         return when.value
     return f"{when.value}, {when.precision}"
+
+
+def fields_label(quality: Quality) -> str:
+    """What the meaning checks judged, for display: "type 3/5 judged, 1 flagged; …"."""
+    return (
+        "; ".join(
+            f"{name} {check.judged}/{check.items} judged, {check.flagged} flagged"
+            for name, check in quality.fields.items()
+        )
+        or "nothing to judge"
+    )
 
 
 def flagged_claims(record: ArticleSummary) -> list[str]:

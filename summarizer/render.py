@@ -25,6 +25,7 @@ from .record import (
     Evidence,
     Flag,
     actor_names,
+    fields_label,
     flagged_claims,
     when_label,
     who,
@@ -173,6 +174,7 @@ def _quality_items(record: ArticleSummary) -> list[str]:
         f"{q.prompt_tokens}+{q.completion_tokens} tokens, {q.seconds:.1f}s",
         f"items: {items}; grounded {_share(q.grounded_share)}, "
         f"{q.flagged} flagged, {q.dropped} dropped; summary support {_share(q.summary_support)}",
+        f"meaning: {fields_label(q)}",
     ]
     lines += [f"warning: {w}" for w in q.warnings]
     return lines

@@ -31,6 +31,7 @@ from .record import (
     Flag,
     Stance,
     actor_names,
+    fields_label,
     flagged_claims,
     located_spans,
     when_label,
@@ -296,6 +297,7 @@ def _quality(record: ArticleSummary) -> str:
         ("grounded", "n/a" if q.grounded_share is None else f"{q.grounded_share:.0%}"),
         ("summary support", "n/a" if q.summary_support is None else f"{q.summary_support:.0%}"),
         ("flagged / dropped", f"{q.flagged} / {q.dropped}"),
+        ("meaning checked", fields_label(q)),
         (
             "parts",
             f"{len(q.chunks)}, {q.passes} pass(es) each, {q.duplicates} repeated item(s) merged",

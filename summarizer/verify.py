@@ -226,6 +226,7 @@ def verify_draft(
         judged = judge_event(
             event.type, event.realis, agents, targets, _span(evidence), article,
             {a: [(m.start, m.end) for m in known[a].mentions] for a in [*agents, *targets]},
+            {a: known[a].name for a in [*agents, *targets]},
         )  # fmt: skip
         contradicted = [j for j in judged if j.contradicted]
         if strict and contradicted:

@@ -412,3 +412,17 @@ def test_a_contradicted_field_is_reasked_naming_the_cue(story: Article) -> None:
     message = str(raised.value)
     assert "events[0].realis is 'planned'" in message
     assert "stances[0].position is 'praise', but its quote says 'condemned'" in message
+
+
+def test_views_show_the_new_codes_and_what_was_judged(story: Article) -> None:
+    from summarizer.render import render
+    from summarizer.review_page import render_html
+
+    from .records import verified_record
+
+    record = verified_record(story, _story_draft(agents=["A2"], targets=["A1"]))
+    page = render_html([record])
+    assert "roles_swapped: Kordavia (A1) is listed as a target" in page
+    assert "meaning checked" in page
+    assert "roles 1/2 judged, 1 flagged" in page
+    assert "roles 1/2 judged, 1 flagged" in render(record, "text")
