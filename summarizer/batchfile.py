@@ -321,25 +321,54 @@ def _read_carried(files: BatchFiles) -> list[_Done]:
     return carried
 
 
-def _results(lines: Iterable[str], known: dict[str, Any], report: Collected) -> dict[str, Any]:
-    """Result lines by ``custom_id``; malformed, unknown and repeated lines are warned of."""
+def _results(
+    lines: Iterable[str | bytes], known: dict[str, Any], report: Collected
+) -> dict[str, Any]:
+    """Result lines by ``custom_id``; malformed, unknown and repeated lines are warned of.
+
+    A line is read on its own: one bad byte or one field of the wrong type costs that
+    line, never the file. Of two lines for one request, an answer wins over a failure
+    whatever their order, so an answer paid for is never sent again.
+    """
     found: dict[str, Any] = {}
-    for n, line in enumerate(lines, 1):
+    for n, raw in enumerate(lines, 1):
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            report.warnings.append(f"results line {n}: not UTF-8 text; skipped")
+            continue
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            custom_id = data["custom_id"]
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
+            data = None
+        if not _is_result(data):
             report.warnings.append(f"results line {n}: not a batch result; skipped")
             continue
+        custom_id = data["custom_id"]
         if custom_id not in known:
             report.warnings.append(f"results line {n}: {custom_id!r} is not in this round")
-        elif custom_id in found:
-            report.warnings.append(f"results line {n}: a second answer for {custom_id!r}; skipped")
-        else:
+        elif custom_id not in found:
             found[custom_id] = data
+        elif _answer(found[custom_id])[0] is None and _answer(data)[0] is not None:
+            report.warnings.append(
+                f"results line {n}: an answer for {custom_id!r} after a failure; the answer is kept"
+            )
+            found[custom_id] = data
+        else:
+            report.warnings.append(f"results line {n}: a second answer for {custom_id!r}; skipped")
     return found
+
+
+def _is_result(data: Any) -> bool:
+    """Whether ``data`` has the shape of a Batch API result line, as far as it is read."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("custom_id"), str)
+        and isinstance(data.get("response"), (dict, type(None)))
+        and isinstance(data.get("error"), (dict, str, type(None)))
+    )
 
 
 def _answer(result: Any) -> tuple[dict[str, Any] | None, str]:
@@ -360,7 +389,7 @@ def _answer(result: Any) -> tuple[dict[str, Any] | None, str]:
 
 def collect_batch(
     files: BatchFiles,
-    results: Iterable[str],
+    results: Iterable[str | bytes],
     inputs: Sequence[ArticleInput],
     summarizer: Summarizer,
     sink: JsonlSink,
@@ -372,7 +401,8 @@ def collect_batch(
 
     Args:
         files: The round's files (its state, and the parts carried into it, are read).
-        results: The lines of the batch's results file (and of its error file).
+        results: The lines of the batch's results file (and of its error file), as
+            text or as the file's bytes (a line that is not UTF-8 is warned of).
         inputs: The articles the round was prepared from.
         summarizer: Its settings give the attempt budget; its cache, if any, is filled.
         sink: The JSONL output; articles it holds already are not collected again.

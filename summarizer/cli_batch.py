@@ -225,9 +225,8 @@ def batch_collect(
                 if n == 0 and results
                 else _fetched(err, files, settings, poll, until_ended or n > 0)
             )
-            lines = [
-                line for path in paths for line in path.read_text(encoding="utf-8").splitlines()
-            ]
+            # Bytes: a line that is not UTF-8 is warned of, and the others collected.
+            lines = [line for path in paths for line in path.read_bytes().splitlines()]
             report = collect_batch(files, lines, articles, summarizer, sink)
             for warning in report.warnings:
                 _say(err, f"warning: {warning}")

@@ -207,3 +207,31 @@ def test_a_long_article_is_one_line_per_part_and_one_record_once_all_came_back(
     missing = set(range(unread["first_sentence"], unread["last_sentence"] + 1))
     assert found == [n for n in NAMED if n not in missing]
     assert not (tmp_path / "requests.round3.jsonl").exists()
+
+
+def test_an_answer_wins_over_a_failure_for_the_same_request_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "\n".join(
+            [
+                hand_built_result("a1", None, 500),
+                hand_built_result("a1", drafted("a1")),
+                hand_built_result("a2", drafted("a2")),
+                hand_built_result("a2", None, 500),
+                hand_built_result("a3", drafted("a3")),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    records = tmp_path / "records.jsonl"
+    result = collect_results(requests, results, inputs, records)
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in read_lines(records)] == ["a1", "a2", "a3"]
+    assert all("error" not in r for r in read_lines(records))
+    assert not (tmp_path / "requests.round2.jsonl").exists(), "no answer is paid for twice"

@@ -43,6 +43,7 @@ from summarizer import (
 from summarizer.cli import cli
 from summarizer.inputs import read_inputs
 
+from .batch_articles import collect_results, drafted, hand_built_result, read_lines, write_inputs
 from .conftest import ROOT
 from .fault_server import FaultServer
 
@@ -1272,4 +1273,47 @@ def test_a_report_does_not_overwrite_a_file_it_did_not_write(
         "`-f markdown -o FILE` where FILE is not a report summarizer wrote",
         "exit 2, no request, FILE untouched: "
         f"{refused.stderr.strip().replace(f'{tmp_path}/', '')}; `--force` replaces it",
+    )
+
+
+# Provider batch files (``summarizer batch``): hostile results files and Batch API servers.
+
+
+def test_batch_result_lines_of_the_wrong_shape_cost_only_themselves(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    wrong_response = json.loads(hand_built_result("a2", drafted("a2")))
+    wrong_response["response"] = "200 OK"
+    wrong_id = json.loads(hand_built_result("a3", drafted("a3")))
+    wrong_id["custom_id"] = ["a3"]
+    results = tmp_path / "results.jsonl"
+    results.write_bytes(
+        b"\n".join(
+            [
+                hand_built_result("a1", drafted("a1")).encode(),
+                json.dumps(wrong_response).encode(),
+                json.dumps(wrong_id).encode(),
+                hand_built_result("a3", drafted("a3")).encode().replace(b"Nantes", b"N\xe9ntes"),
+                hand_built_result("a3", drafted("a3")).encode(),
+            ]
+        )
+    )
+    records = tmp_path / "records.jsonl"
+    result = collect_results(requests, results, inputs, records)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [r["id"] for r in read_lines(records)] == ["a1", "a3"]
+    assert [r["custom_id"] for r in read_lines(tmp_path / "requests.round2.jsonl")] == ["a2"]
+    assert "results line 2: not a batch result" in result.stderr
+    assert "results line 3: not a batch result" in result.stderr
+    assert "results line 4: not UTF-8 text" in result.stderr
+    report(
+        "batch results file with a `response` or `custom_id` of the wrong type, and a line "
+        "with a byte that is not UTF-8",
+        "each such line warned of and skipped; the others collected, the skipped request "
+        "goes to the next round",
     )
