@@ -23,7 +23,7 @@ from typing import Any
 
 import openai
 
-from .batchfile import BatchFiles, read_state, write_lines
+from .batchfile import BatchFiles, read_state, round_endpoint, write_lines
 from .config import Settings
 from .connection import Endpoint
 from .errors import EndpointError, InputError, redact
@@ -103,10 +103,7 @@ def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpo
     state = read_state(files)
     if not state:
         raise InputError(f"{files.requests}: the round holds no request; nothing to submit")
-    first = next(iter(state.values()))[0]
-    endpoint = Endpoint.from_settings(
-        settings.replace(model=first.model), base_url=first.base_url, backend=first.backend
-    )
+    endpoint = round_endpoint(next(iter(state.values()))[0], settings)
     client = openai.OpenAI(**endpoint.client_options(), max_retries=2, timeout=settings.timeout)
     return client, endpoint
 

@@ -36,7 +36,7 @@ from .article import Article
 from .batch import BatchResult
 from .chunking import Chunk
 from .config import Settings
-from .connection import OPENAI_BASE_URL
+from .connection import OPENAI_BASE_URL, Endpoint
 from .errors import (
     PARTIAL_EXIT_CODE,
     ConfigurationError,
@@ -44,6 +44,7 @@ from .errors import (
     InputError,
     OutputError,
     SummarizerError,
+    redact,
 )
 from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
@@ -60,6 +61,7 @@ __all__ = [
     "collect_batch",
     "prepare_batch",
     "read_state",
+    "round_endpoint",
     "write_lines",
 ]
 
@@ -118,6 +120,16 @@ def batch_settings(settings: Settings) -> Settings:
         return settings
     backend = "openai" if settings.backend == "auto" else settings.backend
     return settings.replace(base_url=OPENAI_BASE_URL, backend=backend)
+
+
+def round_endpoint(request: Request, settings: Settings) -> Endpoint:
+    """The server a round's ``request`` goes to, with the credentials ``settings`` give.
+
+    The round's files keep no credential: the key comes from ``settings`` each time.
+    """
+    return Endpoint.from_settings(
+        settings.replace(model=request.model), base_url=request.base_url, backend=request.backend
+    )
 
 
 def _digest(text: str) -> str:
@@ -409,6 +421,8 @@ def collect_batch(
     """
     entries = _read_entries(files)
     report = Collected()
+    # A failed request's message quotes the server, which may echo the key back.
+    secrets = round_endpoint(entries[0].request, summarizer.settings).secrets if entries else ()
     answers = _results(results, {e.request.id: e for e in entries}, report)
     articles = {item.id: item for item in inputs}
     again: list[_Entry] = []
@@ -428,6 +442,7 @@ def collect_batch(
         try:
             item = _same_input(articles, entry.article, entry.digest)
             answer, why = _answer(answers.get(request.id))
+            why = redact(why, secrets)
             last = request.spent.calls + 1 >= budget
             if answer is None:
                 if last:

@@ -44,6 +44,7 @@ from summarizer.cli import cli
 from summarizer.inputs import read_inputs
 
 from .batch_articles import collect_results, drafted, hand_built_result, read_lines, write_inputs
+from .batch_server import BatchServer
 from .conftest import ROOT
 from .fault_server import FaultServer
 
@@ -1316,4 +1317,54 @@ def test_batch_result_lines_of_the_wrong_shape_cost_only_themselves(
         "with a byte that is not UTF-8",
         "each such line warned of and skipped; the others collected, the skipped request "
         "goes to the next round",
+    )
+
+
+def _batch_round(tmp_path: Path, url: str, *options: str) -> tuple[Path, Path]:
+    """The three batch articles prepared for the Batch API at ``url``: (inputs, requests)."""
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url", url,
+         "--backend", "openai", "--model", "gpt-4o-mini", *options],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    return inputs, requests
+
+
+def _batch_collect(requests: Path, inputs: Path, records: Path, *options: str) -> Any:
+    return CliRunner().invoke(
+        cli,
+        ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records),
+         "--wait", "--poll", "0.01", *options],
+    )  # fmt: skip
+
+
+def test_a_batch_failure_that_echoes_the_key_is_recorded_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+
+    def respond(custom_id: str, body: dict[str, Any]) -> str:
+        if custom_id != "a1":
+            return hand_built_result(custom_id, drafted(custom_id))
+        line = json.loads(hand_built_result(custom_id, None, 401))
+        line["response"]["body"]["error"]["message"] = f"Incorrect API key provided: {SECRET}"
+        return json.dumps(line)
+
+    with BatchServer(["completed"], respond) as server:
+        inputs, requests = _batch_round(tmp_path, server.url)
+        assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        records = tmp_path / "records.jsonl"
+        result = _batch_collect(requests, inputs, records, "--max-attempts", "1")
+    assert result.exit_code == 5, result.stderr
+    saved = records.read_text(encoding="utf-8")
+    error = read_lines(records)[0]["error"]["message"]
+    assert "Incorrect API key provided: [redacted]" in error
+    for text in (saved, result.stderr, result.stdout):
+        assert SECRET not in text
+    report(
+        "Batch API result whose error echoes the API key",
+        f"the error line keeps the message with the key taken out: {error}",
     )
