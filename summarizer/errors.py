@@ -66,6 +66,7 @@ __all__ = [
     "TokenBudgetError",
     "UnexpectedResponseError",
     "combined_exit_code",
+    "is_credential_name",
     "redact",
     "resource_error",
 ]
@@ -84,11 +85,25 @@ _AUTHORIZATION = re.compile(
 )
 # user:password@ in a URL.
 _USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+# The names of query parameters that carry a credential (api_key, key, access_token,
+# sig, X-Amz-Signature, password...).
+_CREDENTIAL_NAME = re.compile(
+    r"(?:^|[_.-])(?:key|apikey|token|secret|password|passwd|pwd|auth|sig|signature|"
+    r"credentials?|code)$|^(?:api[_-]?key|key|token|auth.*|access[_-]?token|session.*)$",
+    re.IGNORECASE,
+)
+# Such a parameter's value in a URL's query string.
+_QUERY_CREDENTIAL = re.compile(r"([?&])([^=&#\s]+)=([^&#\s'\"]*)")
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a URL query parameter named ``name`` carries a credential."""
+    return bool(_CREDENTIAL_NAME.search(name))
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` without credentials: each of ``secrets``, any ``Authorization`` value and
-    any ``user:password@`` in a URL are taken out.
+    """``text`` without credentials: each of ``secrets``, any ``Authorization`` value,
+    any ``user:password@`` in a URL and any credential in a URL's query are taken out.
 
     Args:
         text: A message that may quote a server's answer, a header or a URL.
@@ -99,6 +114,9 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
         text = text.replace(secret, _REDACTED)
     text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{_REDACTED}", text)
     text = _AUTHORIZATION.sub(rf"\1{_REDACTED}", text)
+    text = _QUERY_CREDENTIAL.sub(
+        lambda m: f"{m[1]}{m[2]}={_REDACTED}" if is_credential_name(m[2]) else m[0], text
+    )
     return _USERINFO.sub(r"\1", text)
 
 

@@ -64,6 +64,8 @@ class FaultServer:
         #: ``time.monotonic()`` when each request arrived.
         self.times: list[float] = []
         self.headers: list[dict[str, str]] = []
+        #: The path (with its query string) of each request.
+        self.paths: list[str] = []
         #: Requests being answered now, and the most there ever were at once.
         self.in_flight = 0
         self.max_in_flight = 0
@@ -119,6 +121,7 @@ class FaultServer:
             def _answer(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                server.paths.append(self.path)
                 action, answer = server._next(body, {k.lower(): v for k, v in self.headers.items()})
                 if server.delay:
                     time.sleep(server.delay)

@@ -774,6 +774,38 @@ def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
     )
 
 
+def test_a_credential_in_the_base_urls_query_is_sent_but_never_shown_or_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cache = tmp_path / "cache"
+    query = "?api_key=q-secret-0123456789&api-version=2024-06-01"
+    outputs = []
+    for script in ("ok", "status:503"):
+        with FaultServer([script], ANSWER) as server:
+            result = CliRunner().invoke(
+                cli,
+                ["-", "--base-url", server.url + query, "--model", "m", "--backend", "vllm",
+                 "-f", "json", "--cache-dir", str(cache), "--max-attempts", "1"],
+                input=ARTICLE,
+            )  # fmt: skip
+            sent = sorted(server.paths[0].split("?", 1)[1].split("&"))
+            assert sent == sorted(query[1:].split("&")), "the credential reaches the server"
+        outputs.append(result)
+    ok, failed = outputs
+    assert ok.exit_code == 0, ok.stderr
+    assert failed.exit_code == 5
+    endpoint = json.loads(ok.stdout)["quality"]["endpoint"]
+    assert endpoint.endswith("/v1?api-version=2024-06-01"), "what is no credential stays"
+    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    for text in (ok.stdout, ok.stderr, failed.stdout, failed.stderr, cached, caplog.text):
+        assert "q-secret" not in text
+    report(
+        "a credential in the base URL's query (`?api_key=...`)",
+        f"sent with every request; the record, the cache and errors show {endpoint}",
+    )
+
+
 def test_a_base_url_with_another_scheme_is_a_configuration_error(
     report: Callable[[str, str], None],
 ) -> None:
