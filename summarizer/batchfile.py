@@ -62,6 +62,7 @@ __all__ = [
     "prepare_batch",
     "read_state",
     "round_endpoint",
+    "round_settings",
     "write_lines",
 ]
 
@@ -122,14 +123,31 @@ def batch_settings(settings: Settings) -> Settings:
     return settings.replace(base_url=OPENAI_BASE_URL, backend=backend)
 
 
-def round_endpoint(request: Request, settings: Settings) -> Endpoint:
-    """The server a round's ``request`` goes to, with the credentials ``settings`` give.
+def round_settings(request: Request, settings: Settings) -> Settings:
+    """``settings`` for the server, backend and model a round's ``request`` names.
 
-    The round's files keep no credential: the key comes from ``settings`` each time.
+    The round's files keep no credential: the key, and a ``user:password@`` or
+    ``?api_key=`` in the base URL, come from ``settings`` each time. Their base URL is
+    used when it names the round's server; otherwise the round's own, without them.
     """
-    return Endpoint.from_settings(
-        settings.replace(model=request.model), base_url=request.base_url, backend=request.backend
-    )
+    base_url = request.base_url
+    if settings.base_url:
+        given = Endpoint.from_settings(
+            settings.replace(model=request.model),
+            base_url=settings.base_url,
+            backend=request.backend,
+        )
+        if given.base_url == request.base_url:
+            base_url = settings.base_url
+    return settings.replace(base_url=base_url, backend=request.backend, model=request.model)
+
+
+def round_endpoint(request: Request, settings: Settings) -> Endpoint:
+    """The server a round's ``request`` goes to, with the credentials ``settings`` give
+    (see ``round_settings``)."""
+    settings = round_settings(request, settings)
+    assert settings.base_url is not None
+    return Endpoint.from_settings(settings, base_url=settings.base_url)
 
 
 def _digest(text: str) -> str:
