@@ -94,7 +94,7 @@ def batch_prepare(
         files = BatchFiles(output)
         summarizer = Summarizer(settings)
         failed = prepare_batch(inputs, summarizer, files)
-        endpoint = summarizer.endpoint
+        kept_out = summarizer.endpoint.basic_auth or summarizer.endpoint.query_auth
     except SummarizerError as exc:
         fail(err, exc)
     for result in failed:
@@ -107,7 +107,7 @@ def batch_prepare(
     articles_done = len(inputs) - len(failed)
     parts = f" for {articles_done} article(s)" if written != articles_done else ""
     err.print(f"{written} request(s){parts} in {output}, state in {files.state}")
-    if endpoint.basic_auth or endpoint.query_auth:
+    if kept_out:
         _say(
             err,
             "note: the credentials in --base-url are not written to the round's files; give "
