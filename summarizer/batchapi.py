@@ -26,7 +26,7 @@ import openai
 from .batchfile import BatchFiles, read_state, round_endpoint, write_lines
 from .config import Settings
 from .connection import Endpoint
-from .errors import EndpointError, InputError, redact
+from .errors import ConfigurationError, EndpointError, InputError, redact
 from .exchange import first_line
 
 __all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
@@ -99,11 +99,23 @@ def _write_job(files: BatchFiles, job: BatchJob) -> None:
 
 
 def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpoint]:
-    """A client for the server the round was prepared for, with ``settings``' key."""
+    """A client for the server the round was prepared for, with ``settings``' key.
+
+    Raises:
+        InputError: The round holds no request.
+        ConfigurationError: The hosted API's profile, and no credential to send.
+    """
     state = read_state(files)
     if not state:
         raise InputError(f"{files.requests}: the round holds no request; nothing to submit")
     endpoint = round_endpoint(next(iter(state.values()))[0], settings)
+    if endpoint.backend.hosted and not endpoint.secrets:
+        # The SDK would send a placeholder key and report only a connection or
+        # authentication failure.
+        raise ConfigurationError(
+            f"the Batch API at {endpoint.base_url} needs an API key: set OPENAI_API_KEY "
+            "or give --api-key"
+        )
     client = openai.OpenAI(**endpoint.client_options(), max_retries=2, timeout=settings.timeout)
     return client, endpoint
 

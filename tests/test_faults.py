@@ -1400,3 +1400,21 @@ def test_a_batch_failure_that_echoes_the_key_is_recorded_without_it(
         "Batch API result whose error echoes the API key",
         f"the error line keeps the message with the key taken out: {error}",
     )
+
+
+def test_a_hosted_batch_submit_without_a_key_says_so_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _batch_round(tmp_path, server.url)
+        result = CliRunner().invoke(cli, ["batch", "submit", str(requests)])
+        assert server.calls == [], "nothing is sent"
+    assert result.exit_code == 4, result.stderr
+    assert "OPENAI_API_KEY" in result.stderr
+    assert "--api-key" in result.stderr
+    report(
+        "`batch submit` of a round for the hosted API without a key",
+        "exit 4 before any request: "
+        + " ".join(result.stderr.split()).replace(server.url, "http://127.0.0.1:PORT/v1"),
+    )
