@@ -12,21 +12,29 @@ finished; the rest goes to the next round.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
+import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import openai
 
 from .batchfile import BatchFiles, read_state, round_endpoint, write_lines
 from .config import Settings
 from .connection import Endpoint
-from .errors import ConfigurationError, EndpointError, InputError, redact
+from .errors import (
+    ConfigurationError,
+    EndpointError,
+    EndpointTimeoutError,
+    InputError,
+    redact,
+)
 from .exchange import first_line
 
 __all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
@@ -35,6 +43,12 @@ __all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
 _ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 # A batch that failed validation ran nothing: its round may be submitted again.
 _RESUBMITTABLE = frozenset({"failed"})
+#: Attempts at one Batch API call that fails in passing, and the pause before the next.
+_ATTEMPTS = 3
+_BACKOFF = 1.0
+#: The shortest pause between two status checks: the Batch API takes minutes to hours.
+MIN_POLL = 1.0
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +112,8 @@ def _write_job(files: BatchFiles, job: BatchJob) -> None:
     write_lines(_job_file(files), [json.dumps(asdict(job), ensure_ascii=False)])
 
 
-def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpoint]:
-    """A client for the server the round was prepared for, with ``settings``' key.
+def _endpoint(files: BatchFiles, settings: Settings) -> Endpoint:
+    """The server the round was prepared for, with ``settings``' credentials.
 
     Raises:
         InputError: The round holds no request.
@@ -116,15 +130,70 @@ def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpo
             f"the Batch API at {endpoint.base_url} needs an API key: set OPENAI_API_KEY "
             "or give --api-key"
         )
-    client = openai.OpenAI(**endpoint.client_options(), max_retries=2, timeout=settings.timeout)
-    return client, endpoint
+    return endpoint
 
 
-@contextmanager
-def _api(endpoint: Endpoint, what: str) -> Iterator[None]:
-    """Batch API failures as ``EndpointError``, credentials taken out."""
+def _transient(exc: BaseException) -> bool:
+    """A failure worth another attempt: no answer in time, a dropped connection, 429, 5xx."""
+    if isinstance(exc, (TimeoutError, openai.APIConnectionError)):
+        return True
+    return isinstance(exc, openai.APIStatusError) and (
+        exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    )
+
+
+def _call(
+    endpoint: Endpoint,
+    settings: Settings,
+    what: str,
+    step: Callable[[openai.AsyncOpenAI], Awaitable[_T]],
+    *,
+    before_again: Callable[[openai.AsyncOpenAI], Awaitable[_T | None]] | None = None,
+) -> _T:
+    """Run ``step`` against the Batch API, each attempt within ``settings.timeout`` as a whole.
+
+    The timeout bounds the whole attempt, not each read: a server that trickles its
+    answer is cut off like one that says nothing. A failure in passing is tried again,
+    up to ``_ATTEMPTS`` in all; ``before_again`` first looks for what the failed attempt
+    may have done all the same (a batch created whose answer was lost), and its finding,
+    if any, is the result.
+
+    Raises:
+        EndpointTimeoutError: No attempt was answered in time.
+        EndpointError: The Batch API refused, or kept failing; its message has the
+            credentials taken out.
+    """
+
+    async def attempts(client: openai.AsyncOpenAI) -> _T:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with asyncio.timeout(settings.timeout):
+                    if attempt > 1 and before_again is not None:
+                        found = await before_again(client)
+                        if found is not None:
+                            return found
+                    return await step(client)
+            except Exception as exc:
+                if attempt == _ATTEMPTS or not _transient(exc):
+                    raise
+            await asyncio.sleep(_BACKOFF * attempt)
+        raise AssertionError("unreachable")
+
+    async def run() -> _T:
+        options = endpoint.client_options()
+        # Our attempts, not the SDK's: its retries would each wait a whole timeout, and
+        # could create a second batch unseen.
+        async with openai.AsyncOpenAI(**options, max_retries=0, timeout=settings.timeout) as client:
+            return await attempts(client)
+
     try:
-        yield
+        return asyncio.run(run())
+    except TimeoutError:
+        raise EndpointTimeoutError(
+            f"batch API: {what}: no complete answer within {settings.timeout:g}s "
+            f"({_ATTEMPTS} attempts); raise --timeout or try again later",
+            url=endpoint.base_url,
+        ) from None
     except openai.APIError as exc:
         message = redact(first_line(exc), endpoint.secrets)
         raise EndpointError(f"batch API: {what}: {message}", url=endpoint.base_url) from None
@@ -176,16 +245,27 @@ def submit(files: BatchFiles, settings: Settings) -> BatchJob:
                 f"{files.requests}: submitted already as batch {known.id} ({known.status}); "
                 "'summarizer batch status' follows it, 'batch collect' reads its results"
             )
-        client, endpoint = _client(files, settings)
-        with client, _api(endpoint, f"uploading {files.requests.name}"):
-            with files.requests.open("rb") as data:
-                upload = client.files.create(file=(files.requests.name, data), purpose="batch")
-            batch = client.batches.create(
+        endpoint = _endpoint(files, settings)
+        content = files.requests.read_bytes()
+        upload = _call(
+            endpoint,
+            settings,
+            f"uploading {files.requests.name}",
+            lambda client: client.files.create(
+                file=(files.requests.name, content), purpose="batch"
+            ),
+        )
+        metadata = {"summarizer_round": str(files.round)}
+
+        async def create(client: openai.AsyncOpenAI) -> Any:
+            return await client.batches.create(
                 input_file_id=upload.id,
                 endpoint="/v1/chat/completions",
                 completion_window="24h",
-                metadata={"summarizer_round": str(files.round)},
+                metadata=metadata,
             )
+
+        batch = _call(endpoint, settings, "creating the batch", create)
         job = _job(batch, endpoint.base_url)
         _write_job(files, job)
         return job
@@ -203,9 +283,13 @@ def refresh(files: BatchFiles, settings: Settings) -> BatchJob:
         raise InputError(f"{files.requests}: not submitted; 'summarizer batch submit' sends it")
     if job.ended:
         return job
-    client, endpoint = _client(files, settings)
-    with client, _api(endpoint, f"asking for batch {job.id}"):
-        batch = client.batches.retrieve(job.id)
+    endpoint, batch_id = _endpoint(files, settings), job.id
+    batch = _call(
+        endpoint,
+        settings,
+        f"asking for batch {batch_id}",
+        lambda client: client.batches.retrieve(batch_id),
+    )
     job = _job(batch, endpoint.base_url)
     _write_job(files, job)
     return job
@@ -222,10 +306,14 @@ def wait(
     """Poll the round's batch until it ends (or ``timeout`` seconds pass).
 
     Raises:
+        ConfigurationError: ``poll`` is shorter than ``MIN_POLL`` seconds (or no number).
         EndpointTimeoutError: The batch had not ended within ``timeout``.
     """
-    from .errors import EndpointTimeoutError
-
+    if not (math.isfinite(poll) and poll >= MIN_POLL):
+        raise ConfigurationError(
+            f"the pause between status checks (--poll) must be at least {MIN_POLL:g} "
+            f"second(s), got {poll:g}"
+        )
     start = time.monotonic()
     last = ""
     while True:
@@ -266,10 +354,12 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
     ]
     missing = [(file_id, path) for file_id, path in wanted if not path.exists()]
     if missing:
-        client, endpoint = _client(files, settings)
-        with client:
-            for file_id, path in missing:
-                with _api(endpoint, f"fetching file {file_id}"):
-                    text = client.files.content(file_id).text
-                write_lines(path, text.splitlines())
+        endpoint = _endpoint(files, settings)
+        for file_id, path in missing:
+
+            async def fetch(client: openai.AsyncOpenAI, file_id: str = file_id) -> str:
+                return (await client.files.content(file_id)).text
+
+            text = _call(endpoint, settings, f"fetching file {file_id}", fetch)
+            write_lines(path, text.splitlines())
     return [path for _, path in wanted]

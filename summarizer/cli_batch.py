@@ -118,13 +118,22 @@ def batch_prepare(
 
 
 _api_key = click.option("--api-key", help="API key for the Batch API. [env: OPENAI_API_KEY]")
+_timeout = click.option(
+    "--timeout",
+    type=float,
+    help="Seconds each Batch API call may take in all. [env: SUMMARIZER_TIMEOUT]",
+)
 _base_url = click.option(
     "--base-url",
     help="The round's server with its credentials (user:password@, ?api_key=), which the "
     "round's files do not keep. [env: OPENAI_BASE_URL]",
 )
 _poll = click.option(
-    "--poll", type=float, default=30.0, show_default=True, help="Seconds between status checks."
+    "--poll",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds between status checks (at least 1).",
 )
 
 
@@ -136,7 +145,7 @@ def _say(err: Console, text: str) -> None:
 @click.argument("requests", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_api_key
 @_base_url
-@click.option("--timeout", type=float, help="Seconds each Batch API call may take.")
+@_timeout
 def batch_submit(
     requests: Path, api_key: str | None, base_url: str | None, timeout: float | None
 ) -> None:
@@ -157,14 +166,20 @@ def batch_submit(
 @_poll
 @_api_key
 @_base_url
+@_timeout
 def batch_status(
-    requests: Path, until_ended: bool, poll: float, api_key: str | None, base_url: str | None
+    requests: Path,
+    until_ended: bool,
+    poll: float,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | None,
 ) -> None:
     """Where a submitted round's batch stands (one line on standard output)."""
     err = Console(stderr=True)
     files = BatchFiles(requests)
     try:
-        settings = Settings.from_env(api_key=api_key, base_url=base_url)
+        settings = Settings.from_env(api_key=api_key, base_url=base_url, timeout=timeout)
         if until_ended:
             job = wait(files, settings, poll=poll, progress=lambda j: _say(err, j.describe()))
         else:
@@ -209,6 +224,7 @@ def batch_status(
 @click.option("--no-cache", is_flag=True, help="Do not fill the record cache.")
 @_api_key
 @_base_url
+@_timeout
 def batch_collect(
     requests: Path,
     results: tuple[Path, ...],
@@ -221,6 +237,7 @@ def batch_collect(
     no_cache: bool,
     api_key: str | None,
     base_url: str | None,
+    timeout: float | None,
 ) -> None:
     """Verify the answers to REQUESTS into records; write the next round's requests."""
     err = Console(stderr=True)
@@ -232,7 +249,9 @@ def batch_collect(
     try:
         state = read_state(BatchFiles(requests))
         first = next(iter(state.values()), None)
-        settings = Settings.from_env(max_attempts=max_attempts, api_key=api_key, base_url=base_url)
+        settings = Settings.from_env(
+            max_attempts=max_attempts, api_key=api_key, base_url=base_url, timeout=timeout
+        )
         settings = (
             round_settings(first[0], settings) if first else settings.replace(backend="openai")
         )

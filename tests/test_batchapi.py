@@ -20,6 +20,12 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 KEY = "sk-batch-test-key-never-printed"
 
 
+@pytest.fixture(autouse=True)
+def _fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted batches end in three status checks: no need to wait a second each."""
+    monkeypatch.setattr("summarizer.batchapi.MIN_POLL", 0.01)
+
+
 def _right(custom_id: str, body: dict[str, Any]) -> str | None:
     """Every request answered rightly (a hand-built result line)."""
     return hand_built_result(custom_id, drafted(custom_id))

@@ -1352,6 +1352,13 @@ def test_batch_result_lines_of_the_wrong_shape_cost_only_themselves(
     )
 
 
+@pytest.fixture
+def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted batches end in three status checks, and nothing is worth a pause."""
+    monkeypatch.setattr("summarizer.batchapi.MIN_POLL", 0.01)
+    monkeypatch.setattr("summarizer.batchapi._BACKOFF", 0.0)
+
+
 def _batch_round(tmp_path: Path, url: str, *options: str) -> tuple[Path, Path]:
     """The three batch articles prepared for the Batch API at ``url``: (inputs, requests)."""
     inputs = write_inputs(tmp_path)
@@ -1373,6 +1380,7 @@ def _batch_collect(requests: Path, inputs: Path, records: Path, *options: str) -
     )  # fmt: skip
 
 
+@pytest.mark.usefixtures("fast_polls")
 def test_a_batch_failure_that_echoes_the_key_is_recorded_without_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
 ) -> None:
@@ -1417,4 +1425,50 @@ def test_a_hosted_batch_submit_without_a_key_says_so_before_any_request(
         "`batch submit` of a round for the hosted API without a key",
         "exit 4 before any request: "
         + " ".join(result.stderr.split()).replace(server.url, "http://127.0.0.1:PORT/v1"),
+    )
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_a_batch_api_that_trickles_its_status_answer_is_cut_off_at_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _batch_round(tmp_path, server.url)
+        assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        server.trickle = 0.05  # a status answer of some 400 bytes takes 20 s
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli, ["batch", "status", str(requests)], env={"SUMMARIZER_TIMEOUT": "0.5"}
+        )
+        took = time.monotonic() - started
+    assert result.exit_code == 5, result.stderr
+    assert took < 4, "three attempts of 0.5 s each, whatever each read takes"
+    assert "no complete answer within 0.5s" in result.stderr
+    report(
+        "Batch API trickling its status answer a byte at a time (`batch status`, timeout 0.5 s)",
+        "each attempt cut off after 0.5 s in all; after 3, exit 5: "
+        + " ".join(result.stderr.split()).replace(server.url, "http://127.0.0.1:PORT/v1"),
+    )
+
+
+@pytest.mark.parametrize("poll", ["-1", "0", "nan"])
+def test_a_poll_interval_below_a_second_is_refused_before_any_request(
+    poll: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _batch_round(tmp_path, server.url)
+        assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        sent = len(server.calls)
+        result = CliRunner().invoke(
+            cli, ["batch", "status", str(requests), "--wait", "--poll", poll]
+        )
+        assert len(server.calls) == sent, "no status request"
+    assert result.exit_code == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--poll" in result.stderr
+    report(
+        f"`batch status --wait --poll {poll}`",
+        "exit 4 before any request: " + " ".join(result.stderr.split()),
     )
