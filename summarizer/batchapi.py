@@ -265,7 +265,15 @@ def submit(files: BatchFiles, settings: Settings) -> BatchJob:
                 metadata=metadata,
             )
 
-        batch = _call(endpoint, settings, "creating the batch", create)
+        async def created(client: openai.AsyncOpenAI) -> Any:
+            # An attempt whose answer was lost may have created the batch all the same:
+            # the upload is this round's alone, so a batch of it is this round's batch.
+            async for batch in client.batches.list(limit=100):
+                if batch.input_file_id == upload.id:
+                    return batch
+            return None
+
+        batch = _call(endpoint, settings, "creating the batch", create, before_again=created)
         job = _job(batch, endpoint.base_url)
         _write_job(files, job)
         return job

@@ -1472,3 +1472,25 @@ def test_a_poll_interval_below_a_second_is_refused_before_any_request(
         f"`batch status --wait --poll {poll}`",
         "exit 4 before any request: " + " ".join(result.stderr.split()),
     )
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_a_slow_answer_to_creating_a_batch_never_creates_a_second_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        server.create_delays = [2.0]  # the batch exists; its answer comes after the timeout
+        _, requests = _batch_round(tmp_path, server.url)
+        result = CliRunner().invoke(cli, ["batch", "submit", str(requests), "--timeout", "0.5"])
+        created = list(server.batches)
+        listed = ("GET", "/v1/batches?limit=100") in server.calls
+    assert result.exit_code == 0, result.stderr
+    assert created == ["batch_1"], "one batch, billed once"
+    assert listed, "the batches were looked through before trying again"
+    assert json.loads((tmp_path / "requests.batch.json").read_text())["id"] == "batch_1"
+    report(
+        "Batch API answering the batch-create call after the timeout (the batch was created)",
+        "the batches are listed and the one made from this round's upload is taken: one "
+        "batch, recorded in requests.batch.json",
+    )
