@@ -268,10 +268,9 @@ def submit(files: BatchFiles, settings: Settings) -> BatchJob:
         async def created(client: openai.AsyncOpenAI) -> Any:
             # An attempt whose answer was lost may have created the batch all the same:
             # the upload is this round's alone, so a batch of it is this round's batch.
-            async for batch in client.batches.list(limit=100):
-                if batch.input_file_id == upload.id:
-                    return batch
-            return None
+            # The newest come first: the batch just made is on the first page.
+            page = await client.batches.list(limit=100)
+            return next((b for b in page.data if b.input_file_id == upload.id), None)
 
         batch = _call(endpoint, settings, "creating the batch", create, before_again=created)
         job = _job(batch, endpoint.base_url)
