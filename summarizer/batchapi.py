@@ -78,27 +78,13 @@ class BatchJob:
         return line + "".join(f"; {error}" for error in self.errors)
 
 
-def _job_file(files: BatchFiles) -> Path:
-    """Where a round's submitted batch is recorded."""
-    return files.requests.with_name(f"{files.requests.stem}.batch.json")
-
-
-def _results_files(files: BatchFiles) -> tuple[Path, Path]:
-    """Where a round's fetched output and error files are kept."""
-    stem = files.requests.stem
-    return (
-        files.requests.with_name(f"{stem}.results.jsonl"),
-        files.requests.with_name(f"{stem}.errors.jsonl"),
-    )
-
-
 def _read_job(files: BatchFiles) -> BatchJob | None:
     """The round's submitted batch, or ``None`` if it was not submitted.
 
     Raises:
         InputError: The job file is not one this program wrote.
     """
-    path = _job_file(files)
+    path = files.job
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return BatchJob(**{**data, "errors": tuple(data.get("errors", ()))})
@@ -109,7 +95,7 @@ def _read_job(files: BatchFiles) -> BatchJob | None:
 
 
 def _write_job(files: BatchFiles, job: BatchJob) -> None:
-    write_lines(_job_file(files), [json.dumps(asdict(job), ensure_ascii=False)])
+    write_lines(files.job, [json.dumps(asdict(job), ensure_ascii=False)])
 
 
 def _endpoint(files: BatchFiles, settings: Settings) -> Endpoint:
@@ -202,7 +188,7 @@ def _call(
 @contextmanager
 def _held(files: BatchFiles) -> Iterator[None]:
     """One submission of a round at a time, across processes."""
-    path = _job_file(files).with_suffix(".lock")
+    path = files.job.with_suffix(".lock")
     with open(path, "a") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -355,7 +341,7 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
     wanted = [
         (file_id, path)
         for file_id, path in zip(
-            (job.output_file_id, job.error_file_id), _results_files(files), strict=True
+            (job.output_file_id, job.error_file_id), (files.results, files.errors), strict=True
         )
         if file_id is not None
     ]

@@ -48,7 +48,7 @@ from .errors import (
 )
 from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
-from .output import JsonlSink
+from .output import JsonlSink, not_ours
 from .pipeline import Summarizer
 from .reading import PartRead, assemble_parts, dump_extraction, load_extraction, read_part_answer
 from .record import ArticleSummary
@@ -84,6 +84,21 @@ class BatchFiles:
     def parts(self) -> Path:
         """Answers and failures of long articles' parts carried into this round."""
         return self.requests.with_name(f"{self.requests.stem}.parts.jsonl")
+
+    @property
+    def job(self) -> Path:
+        """The batch the round was submitted as (``batchapi``)."""
+        return self.requests.with_name(f"{self.requests.stem}.batch.json")
+
+    @property
+    def results(self) -> Path:
+        """The submitted batch's output file, once fetched."""
+        return self.requests.with_name(f"{self.requests.stem}.results.jsonl")
+
+    @property
+    def errors(self) -> Path:
+        """The submitted batch's error file, once fetched."""
+        return self.requests.with_name(f"{self.requests.stem}.errors.jsonl")
 
     @property
     def round(self) -> int:
@@ -155,16 +170,25 @@ def _digest(text: str) -> str:
 
 
 def prepare_batch(
-    inputs: Sequence[ArticleInput], summarizer: Summarizer, files: BatchFiles
+    inputs: Sequence[ArticleInput],
+    summarizer: Summarizer,
+    files: BatchFiles,
+    *,
+    force: bool = False,
 ) -> list[BatchResult]:
     """Write the first round's requests for ``inputs``; nothing is sent.
+
+    Files already there are replaced only if they are a round of ours that was not
+    submitted (or whose batch failed validation), unless ``force``: a submitted round's
+    batch would otherwise be collected as the answers to the new requests.
 
     Returns:
         An error result for each input that could not be prepared (unreadable, too
         long for the model's context window); the others are in the files.
 
     Raises:
-        OutputError: The files cannot be written.
+        OutputError: The files cannot be written, one of them is not of ours, or the
+            round there was submitted (without ``force``).
         ConfigurationError: The endpoint is incomplete, or the settings ask for what a
             batch file cannot do (several passes, a token budget per article).
     """
@@ -174,6 +198,7 @@ def prepare_batch(
             "a batch file reads each part of an article once and has no token budget per "
             "article: --passes and --max-tokens-per-article are for 'summarizer run'"
         )
+    _claim(files, force)
     endpoint = summarizer.endpoint
     requests: list[_Entry] = []
     failed: list[BatchResult] = []
@@ -199,6 +224,67 @@ def prepare_batch(
         requests.extend(entries)
     _write_round(files, requests, [])
     return failed
+
+
+#: The keys that tell each file of a round (its first line) from a file of another program.
+_OURS = {
+    "requests": frozenset({"custom_id", "method", "url", "body"}),
+    "state": frozenset({"request", "text_sha256"}),
+    "parts": frozenset({"article", "text_sha256", "chunk"}),
+}
+
+
+def _claim(files: BatchFiles, force: bool) -> None:
+    """Make room for a new round at ``files``, or refuse to (see ``prepare_batch``).
+
+    Raises:
+        OutputError: A file there is not of ours, or the round was submitted.
+    """
+    if not force:
+        for kind, keys in _OURS.items():
+            path: Path = getattr(files, kind)
+            if not _is_ours(path, keys):
+                raise not_ours(path, "a batch file" if kind == "requests" else "a round's file")
+        submitted = _submitted(files)
+        if submitted is not None:
+            raise OutputError(
+                f"{files.requests}: this round was submitted as {submitted}; its answers "
+                "would be collected as the new requests': collect it with 'summarizer batch "
+                "collect' and choose another -o, or give --force to discard it"
+            )
+    for stale in (files.job, files.results, files.errors):
+        stale.unlink(missing_ok=True)
+
+
+def _is_ours(path: Path, keys: frozenset[str]) -> bool:
+    """Whether ``path`` is missing, empty, or opens with a line of a round's file."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline()
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not first.strip():
+        return True
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and keys <= data.keys()
+
+
+def _submitted(files: BatchFiles) -> str | None:
+    """``"batch <id> (<status>)"`` if the round was submitted and its batch ran (or runs)."""
+    try:
+        job = json.loads(files.job.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{files.job}: not a batch job written by summarizer: {exc}") from None
+    if not isinstance(job, dict) or job.get("status") == "failed":
+        return None  # validation failed: nothing ran, nothing to collect
+    return f"batch {job.get('id')} ({job.get('status')})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,10 +67,17 @@ def batch_group() -> None:
     "part.  [default: 800]",
 )  # fmt: skip
 @click.option("--context-window", type=int, help="The model's context length in tokens.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the files at -o even if they are not a round of summarizer's, or the "
+    "round there was submitted.",
+)
 @endpoint_options
 def batch_prepare(
     articles: tuple[str, ...],
     output: Path,
+    force: bool,
     strict: bool,
     max_tokens: int | None,
     max_attempts: int | None,
@@ -93,7 +100,7 @@ def batch_prepare(
         refuse_input_as_output(output, (i.source for i in inputs))
         files = BatchFiles(output)
         summarizer = Summarizer(settings)
-        failed = prepare_batch(inputs, summarizer, files)
+        failed = prepare_batch(inputs, summarizer, files, force=force)
         kept_out = summarizer.endpoint.basic_auth or summarizer.endpoint.query_auth
     except SummarizerError as exc:
         fail(err, exc)

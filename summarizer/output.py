@@ -39,7 +39,7 @@ from .record import ArticleSummary
 from .render import MARKDOWN_MARKER, TEXT_MARKER
 from .review_page import HTML_GENERATOR
 
-__all__ = ["JsonlSink", "ReportFile", "refuse_input_as_output"]
+__all__ = ["JsonlSink", "ReportFile", "not_ours", "refuse_input_as_output"]
 
 _DESCRIPTOR_ALIAS = re.compile(r"/dev/(fd/\d+|std(in|out|err))|/proc/(self|\d+)/fd/\d+")
 _RECORD_KEYS = frozenset(
@@ -81,6 +81,14 @@ def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
                 f"{output}: this is also an input ({source}); writing it would destroy the "
                 "input: choose another -o"
             )
+
+
+def not_ours(path: Path, what: str) -> OutputError:
+    """The refusal to replace a file that is not ``what`` (``"a report"``) of ours."""
+    return OutputError(
+        f"{path}: not {what} written by summarizer; refusing to replace it: "
+        "choose another -o, or give --force to overwrite it"
+    )
 
 
 def _unwritable(path: Path, exc: OSError) -> OutputError:
@@ -148,10 +156,7 @@ class ReportFile:
             _lock(self._held, path)
             if not force and not _is_our_report(self._held.read(_REPORT_HEAD)):
                 self._held.close()
-                raise OutputError(
-                    f"{path}: not a report written by summarizer; refusing to replace it: "
-                    "choose another -o, or give --force to overwrite it"
-                )
+                raise not_ours(path, "a report")
         try:
             fd, self._temp = _temp_beside(self._target)
         except BaseException:

@@ -206,3 +206,30 @@ def test_credentials_in_a_batch_base_url_are_sent_as_for_runs_and_never_kept(
     kept = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert b"hunter2" not in kept
     assert "hunter2" not in submitted.stderr + collected.stderr
+
+
+def test_preparing_over_a_submitted_round_is_refused_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with BatchServer(["completed"], _right) as server:
+        inputs, requests = _prepare(tmp_path, server.url)
+        runner = CliRunner()
+        assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        before = requests.read_bytes()
+        prepare = ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url",
+                   server.url, "--backend", "openai", "--model", "gpt-4o"]  # fmt: skip
+        refused = runner.invoke(cli, prepare)
+        assert refused.exit_code == 2, refused.stderr
+        assert "submitted as batch batch_1" in " ".join(refused.stderr.split())
+        assert requests.read_bytes() == before
+        assert (tmp_path / "requests.batch.json").exists()
+        forced = runner.invoke(cli, [*prepare, "--force"])
+        assert forced.exit_code == 0, forced.stderr
+        records = tmp_path / "records.jsonl"
+        collect = runner.invoke(
+            cli, ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records)]
+        )
+    assert collect.exit_code == InputError("").exit_code
+    assert "not submitted" in collect.stderr, "the old batch is not collected as the new one"
+    assert not records.exists() or records.read_text(encoding="utf-8") == ""

@@ -235,3 +235,31 @@ def test_an_answer_wins_over_a_failure_for_the_same_request_whatever_the_order(
     assert [r["id"] for r in read_lines(records)] == ["a1", "a2", "a3"]
     assert all("error" not in r for r in read_lines(records))
     assert not (tmp_path / "requests.round2.jsonl").exists(), "no answer is paid for twice"
+
+
+def test_prepare_replaces_only_a_round_of_its_own_unless_forced(tmp_path: Path) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    parts = tmp_path / "requests.parts.jsonl"
+    prepare = ["batch", "prepare", str(inputs), "-o", str(requests)]
+    runner = CliRunner()
+    requests.write_text("my own notes\n", encoding="utf-8")
+    refused = runner.invoke(cli, prepare)
+    assert refused.exit_code == 2, refused.stderr
+    assert "not a batch file written by summarizer" in refused.stderr
+    assert requests.read_text(encoding="utf-8") == "my own notes\n"
+    assert not (tmp_path / "requests.state.jsonl").exists()
+
+    requests.unlink()
+    parts.write_text('{"mine": true}\n', encoding="utf-8")
+    refused = runner.invoke(cli, prepare)
+    assert refused.exit_code == 2, refused.stderr
+    assert parts.read_text(encoding="utf-8") == '{"mine": true}\n', "never deleted unasked"
+    assert not requests.exists()
+
+    forced = runner.invoke(cli, [*prepare, "--force"])
+    assert forced.exit_code == 0, forced.stderr
+    assert not parts.exists()
+    again = runner.invoke(cli, prepare)
+    assert again.exit_code == 0, "a round of its own is replaced without --force"
+    assert [line["custom_id"] for line in read_lines(requests)] == list(TEXTS)
