@@ -1,13 +1,13 @@
 """Provider batch files: the seam's requests written out, their answers read back.
 
 ``prepare_batch`` writes one line of the OpenAI batch input format per article
-(``custom_id`` = the article's id), which the OpenAI Batch API and ``vllm run-batch``
-take as they are, and beside it the round's state (``<stem>.state.jsonl``): each
-``Request`` whole, with a digest of its article's text, since the batch format has no
-room for what reading the answer needs. A long article is one line per part
-(``<id>#part2``, see ``chunking``); the parts answered while others still need a round
-are kept beside the next round's files (``<stem>.parts.jsonl``) until the article can
-be merged into its record.
+(``custom_id`` = the article's id, ``%`` and ``#`` escaped: ``exchange.request_id``),
+which the OpenAI Batch API and ``vllm run-batch`` take as they are, and beside it the
+round's state (``<stem>.state.jsonl``): each ``Request`` whole, with a digest of its
+article's text, since the batch format has no room for what reading the answer needs.
+A long article is one line per part (``<id>#part2``, see ``chunking``); the parts
+answered while others still need a round are kept beside the next round's files
+(``<stem>.parts.jsonl``) until the article can be merged into its record.
 
 ``collect_batch`` reads a results file in the Batch API's output format, wherever it
 was produced: each answer goes through ``exchange.finish``, its record or error is
@@ -297,9 +297,12 @@ class _Entry:
     chunk: Chunk | None = None
 
     def to_json(self) -> str:
-        data: dict[str, Any] = {"request": self.request.to_dict(), "text_sha256": self.digest}
+        data: dict[str, Any] = {
+            "request": self.request.to_dict(),
+            "text_sha256": self.digest,
+            "article": self.article,
+        }
         if self.chunk is not None:
-            data["article"] = self.article
             data["chunk"] = _chunk_fields(self.chunk)
         return json.dumps(data, ensure_ascii=False)
 
@@ -403,7 +406,8 @@ def _read_entries(files: BatchFiles) -> list[_Entry]:
             data = json.loads(line)
             request = Request.from_dict(data["request"])
             chunk = _chunk(data["chunk"]) if "chunk" in data else None
-            article = str(data["article"]) if chunk is not None else request.id
+            # A whole article's request id was its id before ids were escaped.
+            article = str(data["article"]) if "article" in data else request.id
             entries.append(_Entry(request, str(data["text_sha256"]), article, chunk))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{files.state}:{n}: not a line of a round's state: {exc}") from None

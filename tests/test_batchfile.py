@@ -263,3 +263,43 @@ def test_prepare_replaces_only_a_round_of_its_own_unless_forced(tmp_path: Path) 
     again = runner.invoke(cli, prepare)
     assert again.exit_code == 0, "a round of its own is replaced without --force"
     assert [line["custom_id"] for line in read_lines(requests)] == list(TEXTS)
+
+
+def test_an_article_id_that_looks_like_a_part_never_collides_with_a_part(tmp_path: Path) -> None:
+    from .test_long import TEXT, oracle_draft
+
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text(
+        json.dumps({"id": "a1", "text": TEXT, "language": "en"}) + "\n"
+        + json.dumps({"id": "a1#part2", "text": TEXTS["a1"], "language": "en"}) + "\n"
+        + json.dumps({"id": "100%", "text": TEXTS["a2"], "language": "en"}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--chunk-tokens", "150",
+         "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--backend", "vllm"],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    lines = read_lines(requests)
+    ids = [line["custom_id"] for line in lines]
+    assert len(set(ids)) == len(ids), "one custom_id, one request"
+    assert ids[-2:] == ["a1%23part2", "100%25"], "only % and # are escaped"
+    assert "a1#part2" in ids, "the long article's second part"
+    answers = {"a1%23part2": drafted("a1"), "100%25": drafted("a2")}
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "\n".join(
+            hand_built_result(line["custom_id"],
+                              answers.get(line["custom_id"]) or oracle_draft(line["body"]))
+            for line in lines
+        ), encoding="utf-8",
+    )  # fmt: skip
+    records = tmp_path / "records.jsonl"
+    collected = collect_results(requests, results, inputs, records)
+    assert collected.exit_code == 0, collected.stderr
+    by_id = {r["id"]: r for r in read_lines(records)}
+    assert sorted(by_id) == ["100%", "a1", "a1#part2"]
+    assert by_id["a1"]["quality"]["partial"] is False
+    assert by_id["a1#part2"]["actors"][0]["name"] == "Grégory Doucet"
