@@ -17,6 +17,8 @@ last action repeats once the script runs out):
 ``trickle``      a completion sent one byte every ``trickle_seconds``: each read is quick,
                  the whole answer takes minutes
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
+``echo_key_parts``  HTTP 400 whose error message repeats the second half of the bearer key,
+                 and the whole key base64-encoded
 
 A ``route`` instead picks the action and the answer from each request's body (the
 prompt it carries), for tests whose requests run concurrently in no fixed order.
@@ -27,6 +29,7 @@ it gives are written by the tests that script it.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import struct
@@ -168,6 +171,11 @@ class FaultServer:
                     self._send_bytes(200, page, "text/html; charset=utf-8")
                 elif action == "trickle":
                     self._trickle(json.dumps(_completion(json.dumps(answer))).encode())
+                elif action == "echo_key_parts":
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    encoded = base64.b64encode(key.encode()).decode()
+                    message = f"key ending {key[len(key) // 2 :]!r} (base64 {encoded}) is invalid"
+                    self._send(400, {"error": {"message": message, "type": "fault"}})
                 elif action == "echo_auth":
                     sent = self.headers.get("Authorization", "")
                     message = f"invalid request from client with header Authorization: {sent}"

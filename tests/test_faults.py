@@ -8,6 +8,7 @@ into the table in the README.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
@@ -733,6 +734,32 @@ def test_a_key_echoed_by_the_server_is_redacted_everywhere(
         "server echoing the API key in its error body (HTTP 400)",
         "exit 5; the key is redacted from stderr, the JSONL error record and logs: "
         + json.loads(saved)["error"]["message"],
+    )
+
+
+def test_half_a_key_or_the_key_in_base64_echoed_by_the_server_is_redacted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["echo_key_parts"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-o", str(out), "--base-url", server.url, "--model", "m", "--api-key", SECRET,
+             "--backend", "vllm", "--no-cache", "--max-attempts", "1"],
+            input=ARTICLE,
+        )  # fmt: skip
+    saved = out.read_text(encoding="utf-8")
+    assert result.exit_code == 5, result.stderr
+    message = json.loads(saved)["error"]["message"]
+    assert "key ending '[redacted]' (base64 [redacted]) is invalid" in message
+    encoded = base64.b64encode(SECRET.encode()).decode()
+    for text in (result.stdout, result.stderr, saved, caplog.text):
+        assert SECRET[len(SECRET) // 2 :] not in text
+        assert encoded[:16] not in text
+    report(
+        "server echoing half the API key, and the key base64-encoded, in its error",
+        f"both redacted (any 12 characters of the key, plain or base64): {message}",
     )
 
 
