@@ -45,6 +45,7 @@ from .errors import (
     OutputError,
     SummarizerError,
     redact,
+    scrub,
 )
 from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
@@ -562,6 +563,7 @@ def collect_batch(
                 again.append(replace(entry, request=request.charged(Usage(calls=1))))
                 continue
             article = summarizer.load(item)
+            answer = scrub(answer, secrets)  # a model may echo the key: no record keeps it
             if entry.chunk is None:
                 outcome = finish(article, request, answer, last=last)
             else:

@@ -40,6 +40,7 @@ import base64
 import errno
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .usage import Usage
 
@@ -69,7 +70,9 @@ __all__ = [
     "combined_exit_code",
     "is_credential_name",
     "redact",
+    "redact_secrets",
     "resource_error",
+    "scrub",
 ]
 
 _REDACTED = "[redacted]"
@@ -113,16 +116,39 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
         secrets: Values that must never appear (an API key, a password); empty ones
             are ignored.
     """
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, _REDACTED)
-        for form in _forms(secret):
-            text = _without_fragments(text, form)
+    text = redact_secrets(text, secrets)
     text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{_REDACTED}", text)
     text = _AUTHORIZATION.sub(rf"\1{_REDACTED}", text)
     text = _QUERY_CREDENTIAL.sub(
         lambda m: f"{m[1]}{m[2]}={_REDACTED}" if is_credential_name(m[2]) else m[0], text
     )
     return _USERINFO.sub(r"\1", text)
+
+
+def redact_secrets(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` without ``secrets`` (nor any piece of ``_FRAGMENT`` characters of one, or
+    of its base64 form); unlike ``redact``, nothing else is touched, so that a model's
+    text about "basic income" or "authorization: granted" stays as it was written."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, _REDACTED)
+        for form in _forms(secret):
+            text = _without_fragments(text, form)
+    return text
+
+
+def scrub(value: Any, secrets: Iterable[str | None]) -> Any:
+    """``value`` (JSON-like data: an answer) with ``redact_secrets`` applied to every
+    string in it, keys included."""
+    secrets = tuple(s for s in secrets if s)
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact_secrets(value, secrets)
+    if isinstance(value, dict):
+        return {scrub(k, secrets): scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, secrets) for v in value]
+    return value
 
 
 #: The shortest piece of a secret that counts as the secret: a server may echo half a key.

@@ -303,3 +303,22 @@ def test_an_article_id_that_looks_like_a_part_never_collides_with_a_part(tmp_pat
     assert sorted(by_id) == ["100%", "a1", "a1#part2"]
     assert by_id["a1"]["quality"]["partial"] is False
     assert by_id["a1#part2"]["actors"][0]["name"] == "Grégory Doucet"
+
+
+def test_a_key_echoed_in_a_batch_answer_is_kept_out_of_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "sk-batch-key-echoed-by-the-model-0123"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    echoed = {**drafted("a1"), "summary": f"The key is {key}."}
+    results = tmp_path / "results.jsonl"
+    results.write_text(hand_built_result("a1", echoed), encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    collected = collect_results(requests, results, inputs, records)
+    assert collected.exit_code == 0, collected.stderr
+    assert read_lines(records)[0]["summary"] == "The key is [redacted]."
+    assert key[:12] not in records.read_text(encoding="utf-8")

@@ -763,6 +763,36 @@ def test_half_a_key_or_the_key_in_base64_echoed_by_the_server_is_redacted(
     )
 
 
+def test_a_key_the_model_echoes_in_its_answer_reaches_no_record_report_or_cache(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    cache, records, page = tmp_path / "cache", tmp_path / "out.jsonl", tmp_path / "report.md"
+    echoed = {**ANSWER, "headline": f"Antwerp dockers end strike; your key is {SECRET}",
+              "summary": f"Dockers ended a strike ({SECRET[:20]})."}  # fmt: skip
+    common = ["-", "--base-url", "", "--model", "m", "--api-key", SECRET, "--backend", "vllm",
+              "--cache-dir", str(cache)]  # fmt: skip
+    with FaultServer(["ok"], echoed) as server:
+        common[2] = server.url
+        run = CliRunner().invoke(cli, [*common, "-o", str(records)], input=ARTICLE)
+        again = CliRunner().invoke(cli, [*common, "-f", "markdown", "-o", str(page)], input=ARTICLE)
+        asked = len(server.requests)
+    assert run.exit_code == 0, run.stderr
+    assert again.exit_code == 0, again.stderr
+    assert asked == 1, "the report came from the cache"
+    record = read_lines(records)[0]
+    assert record["headline"] == "Antwerp dockers end strike; your key is [redacted]"
+    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    for text in (records.read_text(encoding="utf-8"), page.read_text(encoding="utf-8"), cached,
+                 run.stderr, again.stderr):  # fmt: skip
+        assert SECRET[:12] not in text
+        assert SECRET[-12:] not in text
+    report(
+        "model answer (HTTP 200) that repeats the API key in its headline and summary",
+        "the key is taken out of the answer before it is read: the record, the report and "
+        f"the cache say {record['headline']!r}",
+    )
+
+
 def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
 ) -> None:
