@@ -37,7 +37,7 @@ from .errors import (
 )
 from .exchange import first_line
 
-__all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
+__all__ = ["MIN_POLL", "BatchJob", "fetch_results", "refresh", "submit", "wait"]
 
 #: The statuses after which a batch changes no more.
 _ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
