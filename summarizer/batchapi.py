@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 
 import openai
 
-from .batchfile import BatchFiles, read_state, round_endpoint, write_lines
+from .batchfile import round_endpoint
+from .batchround import BatchFiles, read_state, write_lines
 from .config import Settings
 from .connection import Endpoint
 from .errors import (

@@ -14,27 +14,33 @@ was produced: each answer goes through ``exchange.finish``, its record or error 
 appended to a ``JsonlSink`` (the same lines and resume rules as ``summarizer -o``),
 and what needs another round (re-asks, and articles the batch did not answer) is
 written as the next round's files, ``<stem>.round2.jsonl`` and so on. An article is
-in exactly one place after a round: the output, or the next round. Every round counts
-against the article's ``max_attempts``; when it is spent, the article's line is an
-error.
+in exactly one place after a round: the output, or the next round; one missing from
+the inputs stays in this round, its answers kept for a collect that has it. Every round
+counts against the article's ``max_attempts``; when it is spent, the article's line is
+an error. The round's files themselves are ``batchround``'s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from . import errors
 from .article import Article
 from .batch import BatchResult
-from .chunking import Chunk
+from .batchround import (
+    BatchFiles,
+    Done,
+    Entry,
+    claim,
+    read_carried,
+    read_entries,
+    read_state,
+    write_lines,
+    write_round,
+)
 from .config import Settings
 from .connection import OPENAI_BASE_URL, Endpoint
 from .errors import (
@@ -42,19 +48,20 @@ from .errors import (
     ConfigurationError,
     EndpointError,
     InputError,
-    OutputError,
     SummarizerError,
     redact,
     scrub,
 )
 from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
-from .output import JsonlSink, not_ours
+from .output import JsonlSink
 from .pipeline import Summarizer
-from .reading import PartRead, assemble_parts, dump_extraction, load_extraction, read_part_answer
+from .reading import assemble_parts, dump_extraction, read_part_answer
 from .record import ArticleSummary
 from .usage import Usage
 
+# BatchFiles, read_state and write_lines are batchround's, named here too for callers
+# of the batch-file executor.
 __all__ = [
     "BatchFiles",
     "Collected",
@@ -67,52 +74,6 @@ __all__ = [
     "write_lines",
 ]
 
-_ROUND = re.compile(r"^(?P<base>.*)\.round(?P<n>\d+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class BatchFiles:
-    """One round's files: the batch input file and its state beside it."""
-
-    requests: Path
-
-    @property
-    def state(self) -> Path:
-        """The round's state: each request whole, one JSON line per article."""
-        return self.requests.with_name(f"{self.requests.stem}.state.jsonl")
-
-    @property
-    def parts(self) -> Path:
-        """Answers and failures of long articles' parts carried into this round."""
-        return self.requests.with_name(f"{self.requests.stem}.parts.jsonl")
-
-    @property
-    def job(self) -> Path:
-        """The batch the round was submitted as (``batchapi``)."""
-        return self.requests.with_name(f"{self.requests.stem}.batch.json")
-
-    @property
-    def results(self) -> Path:
-        """The submitted batch's output file, once fetched."""
-        return self.requests.with_name(f"{self.requests.stem}.results.jsonl")
-
-    @property
-    def errors(self) -> Path:
-        """The submitted batch's error file, once fetched."""
-        return self.requests.with_name(f"{self.requests.stem}.errors.jsonl")
-
-    @property
-    def round(self) -> int:
-        """The round's number: 1, then 2 for ``<stem>.round2.jsonl``, and so on."""
-        match = _ROUND.match(self.requests.stem)
-        return int(match["n"]) if match else 1
-
-    def following(self) -> BatchFiles:
-        """The next round's files, beside these."""
-        match = _ROUND.match(self.requests.stem)
-        base = match["base"] if match else self.requests.stem
-        return BatchFiles(self.requests.with_name(f"{base}.round{self.round + 1}.jsonl"))
-
 
 @dataclass(slots=True)
 class Collected:
@@ -121,6 +82,8 @@ class Collected:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    #: Articles not among the inputs: left for a later collect of the same round.
+    left: int = 0
     next_round: BatchFiles | None = None
     usage: Usage = field(default_factory=Usage)
     warnings: list[str] = field(default_factory=list)
@@ -199,9 +162,9 @@ def prepare_batch(
             "a batch file reads each part of an article once and has no token budget per "
             "article: --passes and --max-tokens-per-article are for 'summarizer run'"
         )
-    _claim(files, force)
+    claim(files, force)
     endpoint = summarizer.endpoint
-    requests: list[_Entry] = []
+    requests: list[Entry] = []
     failed: list[BatchResult] = []
     for item in inputs:
         try:
@@ -211,7 +174,7 @@ def prepare_batch(
             chunks = plan(article, settings)
             key = summarizer.cache_key(item)
             entries = [
-                _Entry(
+                Entry(
                     prepare(article, settings, endpoint, cache_key=key, chunk=chunk),
                     _digest(item.text),
                     item.id,
@@ -223,223 +186,8 @@ def prepare_batch(
             failed.append(BatchResult(item.id, error=exc))
             continue
         requests.extend(entries)
-    _write_round(files, requests, [])
+    write_round(files, requests, [])
     return failed
-
-
-#: The keys that tell each file of a round (its first line) from a file of another program.
-_OURS = {
-    "requests": frozenset({"custom_id", "method", "url", "body"}),
-    "state": frozenset({"request", "text_sha256"}),
-    "parts": frozenset({"article", "text_sha256", "chunk"}),
-}
-
-
-def _claim(files: BatchFiles, force: bool) -> None:
-    """Make room for a new round at ``files``, or refuse to (see ``prepare_batch``).
-
-    Raises:
-        OutputError: A file there is not of ours, or the round was submitted.
-    """
-    if not force:
-        for kind, keys in _OURS.items():
-            path: Path = getattr(files, kind)
-            if not _is_ours(path, keys):
-                raise not_ours(path, "a batch file" if kind == "requests" else "a round's file")
-        submitted = _submitted(files)
-        if submitted is not None:
-            raise OutputError(
-                f"{files.requests}: this round was submitted as {submitted}; its answers "
-                "would be collected as the new requests': collect it with 'summarizer batch "
-                "collect' and choose another -o, or give --force to discard it"
-            )
-    for stale in (files.job, files.results, files.errors):
-        stale.unlink(missing_ok=True)
-
-
-def _is_ours(path: Path, keys: frozenset[str]) -> bool:
-    """Whether ``path`` is missing, empty, or opens with a line of a round's file."""
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline()
-    except FileNotFoundError:
-        return True
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not first.strip():
-        return True
-    try:
-        data = json.loads(first)
-    except ValueError:
-        return False
-    return isinstance(data, dict) and keys <= data.keys()
-
-
-def _submitted(files: BatchFiles) -> str | None:
-    """``"batch <id> (<status>)"`` if the round was submitted and its batch ran (or runs)."""
-    try:
-        job = json.loads(files.job.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"{files.job}: not a batch job written by summarizer: {exc}") from None
-    if not isinstance(job, dict) or job.get("status") == "failed":
-        return None  # validation failed: nothing ran, nothing to collect
-    return f"batch {job.get('id')} ({job.get('status')})"
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One request of a round: for a whole article, or for one part of a long one."""
-
-    request: Request
-    digest: str
-    article: str
-    chunk: Chunk | None = None
-
-    def to_json(self) -> str:
-        data: dict[str, Any] = {
-            "request": self.request.to_dict(),
-            "text_sha256": self.digest,
-            "article": self.article,
-        }
-        if self.chunk is not None:
-            data["chunk"] = _chunk_fields(self.chunk)
-        return json.dumps(data, ensure_ascii=False)
-
-
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """A part of a long article that needs no further round: its answer, or its error."""
-
-    article: str
-    digest: str
-    chunk: Chunk
-    answer: str | None = None  # ``reading.dump_extraction``
-    error: tuple[str, str] | None = None  # type and message
-    usage: Usage = field(default_factory=Usage)
-
-    def to_json(self) -> str:
-        u = self.usage
-        return json.dumps(
-            {
-                "article": self.article,
-                "text_sha256": self.digest,
-                "chunk": _chunk_fields(self.chunk),
-                "answer": self.answer,
-                "error": list(self.error) if self.error else None,
-                "usage": [u.calls, u.prompt_tokens, u.completion_tokens],
-            },
-            ensure_ascii=False,
-        )
-
-    def part(self) -> PartRead:
-        part = PartRead(self.chunk, usage=self.usage)
-        extraction = load_extraction(self.answer, usage=True) if self.answer else None
-        if extraction is not None:
-            part.answers.append(extraction)
-        else:
-            kind, message = self.error or ("ModelOutputError", "its answer could not be read")
-            error_type = getattr(errors, kind, SummarizerError)
-            if not (isinstance(error_type, type) and issubclass(error_type, SummarizerError)):
-                error_type = SummarizerError
-            part.error = error_type(message, usage=self.usage)
-        return part
-
-
-def _chunk_fields(chunk: Chunk) -> list[int]:
-    return [chunk.index, chunk.count, chunk.first, chunk.own, chunk.last]
-
-
-def _chunk(fields: Any) -> Chunk:
-    index, count, first, own, last = (int(v) for v in fields)
-    return Chunk(index, count, first, own, last)
-
-
-def _write_round(files: BatchFiles, requests: list[_Entry], carried: list[_Done]) -> None:
-    write_lines(
-        files.requests,
-        (json.dumps(e.request.batch_line(), ensure_ascii=False) for e in requests),
-    )
-    write_lines(files.state, (e.to_json() for e in requests))
-    if carried:
-        write_lines(files.parts, (d.to_json() for d in carried))
-    else:
-        files.parts.unlink(missing_ok=True)
-
-
-def write_lines(path: Path, lines: Iterable[str]) -> None:
-    """Write a whole file at once: a reader never sees half of it."""
-    try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write here: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            for line in lines:
-                out.write(line + "\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def read_state(files: BatchFiles) -> dict[str, tuple[Request, str]]:
-    """The round's requests by ``custom_id``, with their article's text digest.
-
-    Raises:
-        InputError: The state file is missing or not one this program wrote.
-    """
-    return {e.request.id: (e.request, e.digest) for e in _read_entries(files)}
-
-
-def _read_entries(files: BatchFiles) -> list[_Entry]:
-    try:
-        text = files.state.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"{files.state}: cannot read the round's state ({exc.strerror or exc}); it is "
-            f"written beside {files.requests.name} by 'summarizer batch prepare'"
-        ) from None
-    entries: list[_Entry] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        try:
-            data = json.loads(line)
-            request = Request.from_dict(data["request"])
-            chunk = _chunk(data["chunk"]) if "chunk" in data else None
-            # A whole article's request id was its id before ids were escaped.
-            article = str(data["article"]) if "article" in data else request.id
-            entries.append(_Entry(request, str(data["text_sha256"]), article, chunk))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{files.state}:{n}: not a line of a round's state: {exc}") from None
-    return entries
-
-
-def _read_carried(files: BatchFiles) -> list[_Done]:
-    try:
-        text = files.parts.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise InputError(f"{files.parts}: cannot read ({exc.strerror or exc})") from None
-    carried: list[_Done] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        try:
-            data = json.loads(line)
-            error = data.get("error")
-            carried.append(
-                _Done(
-                    article=str(data["article"]),
-                    digest=str(data["text_sha256"]),
-                    chunk=_chunk(data["chunk"]),
-                    answer=data.get("answer"),
-                    error=(str(error[0]), str(error[1])) if error else None,
-                    usage=Usage(*(int(v) for v in data["usage"])),
-                )
-            )
-        except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise InputError(f"{files.parts}:{n}: not a line this program wrote: {exc}") from None
-    return carried
 
 
 def _results(
@@ -528,23 +276,30 @@ def collect_batch(
         summarizer: Its settings give the attempt budget; its cache, if any, is filled.
         sink: The JSONL output; articles it holds already are not collected again.
     """
-    entries = _read_entries(files)
+    entries = read_entries(files)
     report = Collected()
     # A failed request's message quotes the server, which may echo the key back.
     secrets = round_endpoint(entries[0].request, summarizer.settings).secrets if entries else ()
     answers = _results(results, {e.request.id: e for e in entries}, report)
     articles = {item.id: item for item in inputs}
-    again: list[_Entry] = []
-    parts: dict[str, list[_Done]] = {}
-    for kept in _read_carried(files):
+    again: list[Entry] = []
+    parts: dict[str, list[Done]] = {}
+    for kept in read_carried(files):
         parts.setdefault(kept.article, []).append(kept)
     first_request: dict[str, Request] = {}
     budget = summarizer.settings.max_attempts
     skipped: set[str] = set()
+    absent: set[str] = set()
     for entry in entries:
         request = entry.request
         if sink.seen(entry.article):
             skipped.add(entry.article)
+            continue
+        item = articles.get(entry.article)
+        if item is None or item.error is not None:
+            # Paid for, and kept: the answers stay in the results, the round's files as
+            # they are, and a later collect of this round with the article reads them.
+            absent.add(entry.article)
             continue
         first_request.setdefault(entry.article, request)
         outcome: Any
@@ -574,7 +329,7 @@ def collect_batch(
             else:
                 failure = (type(exc).__name__, str(exc))
                 parts.setdefault(entry.article, []).append(
-                    _Done(entry.article, entry.digest, entry.chunk, error=failure,
+                    Done(entry.article, entry.digest, entry.chunk, error=failure,
                           usage=exc.usage or Usage())
                 )  # fmt: skip
             continue
@@ -582,22 +337,31 @@ def collect_batch(
             again.append(replace(entry, request=outcome.request))
         elif entry.chunk is not None:
             parts.setdefault(entry.article, []).append(
-                _Done(entry.article, entry.digest, entry.chunk, answer=dump_extraction(outcome),
+                Done(entry.article, entry.digest, entry.chunk, answer=dump_extraction(outcome),
                       usage=outcome.usage)
             )  # fmt: skip
         else:
             _keep(summarizer, request, outcome)
             _add(report, BatchResult(entry.article, record=outcome), sink)
     report.skipped = len(skipped)
+    for article_id in sorted(absent):
+        report.warnings.append(
+            f"{article_id}: not among the inputs, or unreadable; nothing of it was collected "
+            f"and its answers are kept: collect {files.requests.name} again with it among "
+            "the inputs"
+        )
+    if absent:
+        report.left = len(absent)
+        report.exit_codes.add(InputError.exit_code)
     waiting = {e.article for e in again}
     carried = [d for article, of_it in parts.items() if article in waiting for d in of_it]
     for article_id, of_it in parts.items():
         if article_id in waiting or article_id in skipped or article_id not in first_request:
-            continue
+            continue  # carried on, done already, or absent from the inputs
         _add(report, _merged(summarizer, articles, first_request[article_id], of_it), sink)
     if again:
         report.next_round = files.following()
-        _write_round(report.next_round, again, carried)
+        write_round(report.next_round, again, carried)
     return report
 
 
@@ -620,7 +384,7 @@ def _merged(
     summarizer: Summarizer,
     articles: dict[str, ArticleInput],
     request: Request,
-    done: list[_Done],
+    done: list[Done],
 ) -> BatchResult:
     """The record of a long article whose parts all came back, or its error."""
     article_id = done[0].article

@@ -283,10 +283,11 @@ def batch_collect(
             report = collect_batch(files, lines, articles, summarizer, sink)
             for warning in report.warnings:
                 _say(err, f"warning: {warning}")
+            left = f", {report.left} not among --inputs (kept)" if report.left else ""
             _say(
                 err,
                 f"{files.requests.name}: {report.done} record(s), {report.failed} failed, "
-                f"{report.skipped} already in {output}",
+                f"{report.skipped} already in {output}{left}",
             )
             usage, exit_codes = usage + report.usage, exit_codes | report.exit_codes
             files = report.next_round

@@ -322,3 +322,30 @@ def test_a_key_echoed_in_a_batch_answer_is_kept_out_of_the_record(
     assert collected.exit_code == 0, collected.stderr
     assert read_lines(records)[0]["summary"] == "The key is [redacted]."
     assert key[:12] not in records.read_text(encoding="utf-8")
+
+
+def test_an_article_missing_from_the_inputs_keeps_its_paid_answer_for_a_later_collect(
+    tmp_path: Path,
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    results = tmp_path / "results.jsonl"
+    results.write_text("\n".join(hand_built_result(k, drafted(k)) for k in TEXTS), encoding="utf-8")
+    partial = tmp_path / "some.jsonl"
+    partial.write_text("".join(inputs.read_text(encoding="utf-8").splitlines(True)[:2]))
+    records = tmp_path / "records.jsonl"
+    first = collect_results(requests, results, partial, records)
+    assert first.exit_code == 3, first.stderr
+    assert [r["id"] for r in read_lines(records)] == ["a1", "a2"], "no error line for a3"
+    advice = " ".join(first.stderr.split())
+    assert "a3: not among the inputs" in advice
+    assert "collect requests.jsonl again with it among the inputs" in advice
+    assert not (tmp_path / "requests.round2.jsonl").exists(), "nothing sent again"
+    # The advice followed: the answer paid for is read now, nothing else is.
+    second = collect_results(requests, results, inputs, records)
+    assert second.exit_code == 0, second.stderr
+    out = read_lines(records)
+    assert [r["id"] for r in out] == ["a1", "a2", "a3"]
+    assert all("error" not in r for r in out)
