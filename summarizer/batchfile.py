@@ -172,7 +172,8 @@ def prepare_batch(
                 raise item.error
             article = summarizer.load(item)
             chunks = plan(article, settings)
-            key = summarizer.cache_key(item)
+            # Whatever the cache at prepare: the collect fills it, keyed on these settings.
+            key = summarizer.record_key(item)
             entries = [
                 Entry(
                     prepare(article, settings, endpoint, cache_key=key, chunk=chunk),

@@ -349,3 +349,31 @@ def test_an_article_missing_from_the_inputs_keeps_its_paid_answer_for_a_later_co
     out = read_lines(records)
     assert [r["id"] for r in out] == ["a1", "a2", "a3"]
     assert all("error" not in r for r in out)
+
+
+def test_collect_fills_the_cache_so_the_same_article_run_in_process_is_a_hit(
+    tmp_path: Path,
+) -> None:
+    from summarizer.cache import open_cache
+
+    inputs = write_inputs(tmp_path)
+    with FaultServer(["ok"], drafted("a1")) as server:
+        options = ["--base-url", server.url, "--model", "m", "--backend", "vllm", "--strict"]
+        requests = tmp_path / "requests.jsonl"
+        prepared = CliRunner().invoke(
+            cli, ["batch", "prepare", str(inputs), "-o", str(requests), *options]
+        )
+        assert prepared.exit_code == 0, prepared.stderr
+        results = tmp_path / "results.jsonl"
+        results.write_text(hand_built_result("a1", drafted("a1")), encoding="utf-8")
+        records = tmp_path / "records.jsonl"
+        collected = collect_results(requests, results, inputs, records)
+        assert collected.exit_code == 0, collected.stderr
+        settings = Settings.from_env(base_url=server.url, model="m", backend="vllm", strict=True)
+        cache = open_cache(settings.cache_dir)
+        assert cache is not None
+        with Summarizer(settings, cache=cache) as summarizer:
+            record = summarizer.summarize(read_inputs([str(inputs)])[0])
+        cache.close()
+        assert server.requests == [], "a cache hit: nothing sent"
+    assert record.model_dump(mode="json") == read_lines(records)[0]
