@@ -186,13 +186,20 @@ class ReportFile:
 
     def close(self) -> None:
         """Release the target; without ``commit``, discard what was written."""
-        self.file.close()
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
-            self._temp = None
-        if self._held is not None:
-            self._held.close()
-            self._held = None
+        try:
+            self.file.close()
+        except OSError:
+            # What is still buffered cannot be written (a full disk): it goes with the
+            # temporary file. A stream has nothing to discard it with.
+            if self._temp is None:
+                raise
+        finally:
+            if self._temp is not None:
+                self._temp.unlink(missing_ok=True)
+                self._temp = None
+            if self._held is not None:
+                self._held.close()
+                self._held = None
 
 
 class JsonlSink:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
+import io
 import itertools
 import json
 import logging
@@ -1550,4 +1552,42 @@ def test_a_slow_answer_to_creating_a_batch_never_creates_a_second_one(
         "Batch API answering the batch-create call after the timeout (the batch was created)",
         "the batches are listed and the one made from this round's upload is taken: one "
         "batch, recorded in requests.batch.json",
+    )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
+def test_a_report_on_a_full_disk_leaves_no_temporary_file_simulated_at_the_os_write(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    """ENOSPC is raised by the write system call of files in ``out/``: what a full disk does
+    (a tmpfs small enough to fill is not available to a test)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "report.md"
+    target.write_text("<!-- summarizer report -->\nthe previous report\n", encoding="utf-8")
+    real_fdopen = os.fdopen
+
+    class FullDisk(io.FileIO):
+        def write(self, data: Any) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and os.readlink(f"/proc/self/fd/{fd}").startswith(str(out)):
+            return io.TextIOWrapper(io.BufferedWriter(FullDisk(fd, "w")), encoding="utf-8")
+        return real_fdopen(fd, mode, *args, **kwargs)
+
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        monkeypatch.setattr("summarizer.output.os.fdopen", fdopen)
+        result = _cli(server, str(article), "-f", fmt, "-o", str(target))
+    assert result.exit_code == 7, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "no space left on the device" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["report.md"], "no temporary file left behind"
+    assert target.read_text(encoding="utf-8").endswith("the previous report\n")
+    report(
+        f"disk full while writing a report (`-f {fmt} -o FILE`)",
+        "exit 7, FILE as it was, no temporary file left: "
+        + " ".join(result.stderr.split()).replace(str(tmp_path), "TMP"),
     )
