@@ -1,6 +1,6 @@
 """The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
 
-A round (``batchfile.BatchFiles``) is submitted once: the requests file goes up to
+A round (``batchround.BatchFiles``) is submitted once: the requests file goes up to
 ``/v1/files`` (purpose ``batch``), a batch is created on ``/v1/batches``, and the job
 is written beside the round as ``<stem>.batch.json``. That file is what makes a second
 ``submit`` of the same round a refusal instead of a second bill, and what ``status``
@@ -8,6 +8,13 @@ and ``collect`` read. When the batch has ended, its output and error files are f
 once into ``<stem>.results.jsonl`` and ``<stem>.errors.jsonl``; ``batchfile.collect_batch``
 reads them like any results file. An expired or cancelled batch still gives what it
 finished; the rest goes to the next round.
+
+Each call to the API is bounded by ``Settings.timeout`` as a whole (a server that
+trickles its answer is cut off) and tried up to ``_ATTEMPTS`` times; creating a batch
+is never simply sent again, since a lost answer may hide a batch that was created:
+the newest batches are looked through for one made from the round's upload first.
+The calls run on an event loop of their own: call these functions from synchronous
+code.
 """
 
 from __future__ import annotations
