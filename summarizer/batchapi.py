@@ -1,6 +1,6 @@
 """The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
 
-A round (``batchfile.BatchFiles``) is submitted once: the requests file goes up to
+A round (``batchround.BatchFiles``) is submitted once: the requests file goes up to
 ``/v1/files`` (purpose ``batch``), a batch is created on ``/v1/batches``, and the job
 is written beside the round as ``<stem>.batch.json``. That file is what makes a second
 ``submit`` of the same round a refusal instead of a second bill, and what ``status``
@@ -8,34 +8,56 @@ and ``collect`` read. When the batch has ended, its output and error files are f
 once into ``<stem>.results.jsonl`` and ``<stem>.errors.jsonl``; ``batchfile.collect_batch``
 reads them like any results file. An expired or cancelled batch still gives what it
 finished; the rest goes to the next round.
+
+Each call to the API is bounded by ``Settings.timeout`` as a whole (a server that
+trickles its answer is cut off) and tried up to ``_ATTEMPTS`` times; creating a batch
+is never simply sent again, since a lost answer may hide a batch that was created:
+the newest batches are looked through for one made from the round's upload first.
+The calls run on an event loop of their own: call these functions from synchronous
+code.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
+import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import openai
 
-from .batchfile import BatchFiles, read_state, write_lines
+from .batchfile import round_endpoint
+from .batchround import BatchFiles, read_state, write_lines
 from .config import Settings
 from .connection import Endpoint
-from .errors import EndpointError, InputError, redact
+from .errors import (
+    ConfigurationError,
+    EndpointError,
+    EndpointTimeoutError,
+    InputError,
+    redact,
+)
 from .exchange import first_line
 from .jsonl import jsonl_lines
 
-__all__ = ["BatchJob", "fetch_results", "refresh", "submit", "wait"]
+__all__ = ["MIN_POLL", "BatchJob", "fetch_results", "refresh", "submit", "wait"]
 
 #: The statuses after which a batch changes no more.
 _ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 # A batch that failed validation ran nothing: its round may be submitted again.
 _RESUBMITTABLE = frozenset({"failed"})
+#: Attempts at one Batch API call that fails in passing, and the pause before the next.
+_ATTEMPTS = 3
+_BACKOFF = 1.0
+#: The shortest pause between two status checks: the Batch API takes minutes to hours.
+MIN_POLL = 1.0
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,27 +87,13 @@ class BatchJob:
         return line + "".join(f"; {error}" for error in self.errors)
 
 
-def _job_file(files: BatchFiles) -> Path:
-    """Where a round's submitted batch is recorded."""
-    return files.requests.with_name(f"{files.requests.stem}.batch.json")
-
-
-def _results_files(files: BatchFiles) -> tuple[Path, Path]:
-    """Where a round's fetched output and error files are kept."""
-    stem = files.requests.stem
-    return (
-        files.requests.with_name(f"{stem}.results.jsonl"),
-        files.requests.with_name(f"{stem}.errors.jsonl"),
-    )
-
-
 def _read_job(files: BatchFiles) -> BatchJob | None:
     """The round's submitted batch, or ``None`` if it was not submitted.
 
     Raises:
         InputError: The job file is not one this program wrote.
     """
-    path = _job_file(files)
+    path = files.job
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return BatchJob(**{**data, "errors": tuple(data.get("errors", ()))})
@@ -96,27 +104,91 @@ def _read_job(files: BatchFiles) -> BatchJob | None:
 
 
 def _write_job(files: BatchFiles, job: BatchJob) -> None:
-    write_lines(_job_file(files), [json.dumps(asdict(job), ensure_ascii=False)])
+    write_lines(files.job, [json.dumps(asdict(job), ensure_ascii=False)])
 
 
-def _client(files: BatchFiles, settings: Settings) -> tuple[openai.OpenAI, Endpoint]:
-    """A client for the server the round was prepared for, with ``settings``' key."""
+def _endpoint(files: BatchFiles, settings: Settings) -> Endpoint:
+    """The server the round was prepared for, with ``settings``' credentials.
+
+    Raises:
+        InputError: The round holds no request.
+        ConfigurationError: The hosted API's profile, and no credential to send.
+    """
     state = read_state(files)
     if not state:
         raise InputError(f"{files.requests}: the round holds no request; nothing to submit")
-    first = next(iter(state.values()))[0]
-    endpoint = Endpoint.from_settings(
-        settings.replace(model=first.model), base_url=first.base_url, backend=first.backend
+    endpoint = round_endpoint(next(iter(state.values()))[0], settings)
+    if endpoint.backend.hosted and not endpoint.secrets:
+        # The SDK would send a placeholder key and report only a connection or
+        # authentication failure.
+        raise ConfigurationError(
+            f"the Batch API at {endpoint.base_url} needs an API key: set OPENAI_API_KEY "
+            "or give --api-key"
+        )
+    return endpoint
+
+
+def _transient(exc: BaseException) -> bool:
+    """A failure worth another attempt: no answer in time, a dropped connection, 429, 5xx."""
+    if isinstance(exc, (TimeoutError, openai.APIConnectionError)):
+        return True
+    return isinstance(exc, openai.APIStatusError) and (
+        exc.status_code in (408, 409, 429) or exc.status_code >= 500
     )
-    client = openai.OpenAI(**endpoint.client_options(), max_retries=2, timeout=settings.timeout)
-    return client, endpoint
 
 
-@contextmanager
-def _api(endpoint: Endpoint, what: str) -> Iterator[None]:
-    """Batch API failures as ``EndpointError``, credentials taken out."""
+def _call(
+    endpoint: Endpoint,
+    settings: Settings,
+    what: str,
+    step: Callable[[openai.AsyncOpenAI], Awaitable[_T]],
+    *,
+    before_again: Callable[[openai.AsyncOpenAI], Awaitable[_T | None]] | None = None,
+) -> _T:
+    """Run ``step`` against the Batch API, each attempt within ``settings.timeout`` as a whole.
+
+    The timeout bounds the whole attempt, not each read: a server that trickles its
+    answer is cut off like one that says nothing. A failure in passing is tried again,
+    up to ``_ATTEMPTS`` in all; ``before_again`` first looks for what the failed attempt
+    may have done all the same (a batch created whose answer was lost), and its finding,
+    if any, is the result.
+
+    Raises:
+        EndpointTimeoutError: No attempt was answered in time.
+        EndpointError: The Batch API refused, or kept failing; its message has the
+            credentials taken out.
+    """
+
+    async def attempts(client: openai.AsyncOpenAI) -> _T:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with asyncio.timeout(settings.timeout):
+                    if attempt > 1 and before_again is not None:
+                        found = await before_again(client)
+                        if found is not None:
+                            return found
+                    return await step(client)
+            except Exception as exc:
+                if attempt == _ATTEMPTS or not _transient(exc):
+                    raise
+            await asyncio.sleep(_BACKOFF * attempt)
+        raise AssertionError("unreachable")
+
+    async def run() -> _T:
+        options = endpoint.client_options()
+        # Our attempts, not the SDK's: its retries would each wait a whole timeout, and
+        # could create a second batch unseen.
+        async with openai.AsyncOpenAI(**options, max_retries=0, timeout=settings.timeout) as client:
+            return await attempts(client)
+
     try:
-        yield
+        return asyncio.run(run())
+    except TimeoutError:
+        raise EndpointTimeoutError(
+            f"batch API: {what}: no complete answer within {settings.timeout:g}s "
+            f"({_ATTEMPTS} attempts); raise --timeout or try again later",
+            url=endpoint.base_url,
+        ) from None
     except openai.APIError as exc:
         message = redact(first_line(exc), endpoint.secrets)
         raise EndpointError(f"batch API: {what}: {message}", url=endpoint.base_url) from None
@@ -125,7 +197,7 @@ def _api(endpoint: Endpoint, what: str) -> Iterator[None]:
 @contextmanager
 def _held(files: BatchFiles) -> Iterator[None]:
     """One submission of a round at a time, across processes."""
-    path = _job_file(files).with_suffix(".lock")
+    path = files.job.with_suffix(".lock")
     with open(path, "a") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -168,16 +240,34 @@ def submit(files: BatchFiles, settings: Settings) -> BatchJob:
                 f"{files.requests}: submitted already as batch {known.id} ({known.status}); "
                 "'summarizer batch status' follows it, 'batch collect' reads its results"
             )
-        client, endpoint = _client(files, settings)
-        with client, _api(endpoint, f"uploading {files.requests.name}"):
-            with files.requests.open("rb") as data:
-                upload = client.files.create(file=(files.requests.name, data), purpose="batch")
-            batch = client.batches.create(
+        endpoint = _endpoint(files, settings)
+        content = files.requests.read_bytes()
+        upload = _call(
+            endpoint,
+            settings,
+            f"uploading {files.requests.name}",
+            lambda client: client.files.create(
+                file=(files.requests.name, content), purpose="batch"
+            ),
+        )
+        metadata = {"summarizer_round": str(files.round)}
+
+        async def create(client: openai.AsyncOpenAI) -> Any:
+            return await client.batches.create(
                 input_file_id=upload.id,
                 endpoint="/v1/chat/completions",
                 completion_window="24h",
-                metadata={"summarizer_round": str(files.round)},
+                metadata=metadata,
             )
+
+        async def created(client: openai.AsyncOpenAI) -> Any:
+            # An attempt whose answer was lost may have created the batch all the same:
+            # the upload is this round's alone, so a batch of it is this round's batch.
+            # The newest come first: the batch just made is on the first page.
+            page = await client.batches.list(limit=100)
+            return next((b for b in page.data if b.input_file_id == upload.id), None)
+
+        batch = _call(endpoint, settings, "creating the batch", create, before_again=created)
         job = _job(batch, endpoint.base_url)
         _write_job(files, job)
         return job
@@ -195,9 +285,13 @@ def refresh(files: BatchFiles, settings: Settings) -> BatchJob:
         raise InputError(f"{files.requests}: not submitted; 'summarizer batch submit' sends it")
     if job.ended:
         return job
-    client, endpoint = _client(files, settings)
-    with client, _api(endpoint, f"asking for batch {job.id}"):
-        batch = client.batches.retrieve(job.id)
+    endpoint, batch_id = _endpoint(files, settings), job.id
+    batch = _call(
+        endpoint,
+        settings,
+        f"asking for batch {batch_id}",
+        lambda client: client.batches.retrieve(batch_id),
+    )
     job = _job(batch, endpoint.base_url)
     _write_job(files, job)
     return job
@@ -214,10 +308,14 @@ def wait(
     """Poll the round's batch until it ends (or ``timeout`` seconds pass).
 
     Raises:
+        ConfigurationError: ``poll`` is shorter than ``MIN_POLL`` seconds (or no number).
         EndpointTimeoutError: The batch had not ended within ``timeout``.
     """
-    from .errors import EndpointTimeoutError
-
+    if not (math.isfinite(poll) and poll >= MIN_POLL):
+        raise ConfigurationError(
+            f"the pause between status checks (--poll) must be at least {MIN_POLL:g} "
+            f"second(s), got {poll:g}"
+        )
     start = time.monotonic()
     last = ""
     while True:
@@ -252,16 +350,18 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
     wanted = [
         (file_id, path)
         for file_id, path in zip(
-            (job.output_file_id, job.error_file_id), _results_files(files), strict=True
+            (job.output_file_id, job.error_file_id), (files.results, files.errors), strict=True
         )
         if file_id is not None
     ]
     missing = [(file_id, path) for file_id, path in wanted if not path.exists()]
     if missing:
-        client, endpoint = _client(files, settings)
-        with client:
-            for file_id, path in missing:
-                with _api(endpoint, f"fetching file {file_id}"):
-                    text = client.files.content(file_id).text
-                write_lines(path, jsonl_lines(text))
+        endpoint = _endpoint(files, settings)
+        for file_id, path in missing:
+
+            async def fetch(client: openai.AsyncOpenAI, file_id: str = file_id) -> str:
+                return (await client.files.content(file_id)).text
+
+            text = _call(endpoint, settings, f"fetching file {file_id}", fetch)
+            write_lines(path, jsonl_lines(text))
     return [path for _, path in wanted]

@@ -1,59 +1,67 @@
 """Provider batch files: the seam's requests written out, their answers read back.
 
 ``prepare_batch`` writes one line of the OpenAI batch input format per article
-(``custom_id`` = the article's id), which the OpenAI Batch API and ``vllm run-batch``
-take as they are, and beside it the round's state (``<stem>.state.jsonl``): each
-``Request`` whole, with a digest of its article's text, since the batch format has no
-room for what reading the answer needs. A long article is one line per part
-(``<id>#part2``, see ``chunking``); the parts answered while others still need a round
-are kept beside the next round's files (``<stem>.parts.jsonl``) until the article can
-be merged into its record.
+(``custom_id`` = the article's id, ``%`` and ``#`` escaped: ``exchange.request_id``),
+which the OpenAI Batch API and ``vllm run-batch`` take as they are, and beside it the
+round's state (``<stem>.state.jsonl``): each ``Request`` whole, with a digest of its
+article's text, since the batch format has no room for what reading the answer needs.
+A long article is one line per part (``<id>#part2``, see ``chunking``); the parts
+answered while others still need a round are kept beside the next round's files
+(``<stem>.parts.jsonl``) until the article can be merged into its record.
 
 ``collect_batch`` reads a results file in the Batch API's output format, wherever it
 was produced: each answer goes through ``exchange.finish``, its record or error is
 appended to a ``JsonlSink`` (the same lines and resume rules as ``summarizer -o``),
 and what needs another round (re-asks, and articles the batch did not answer) is
 written as the next round's files, ``<stem>.round2.jsonl`` and so on. An article is
-in exactly one place after a round: the output, or the next round. Every round counts
-against the article's ``max_attempts``; when it is spent, the article's line is an
-error.
+in exactly one place after a round: the output, or the next round; one missing from
+the inputs stays in this round, its answers kept for a collect that has it. Every round
+counts against the article's ``max_attempts``; when it is spent, the article's line is
+an error. The round's files themselves are ``batchround``'s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from . import errors
 from .article import Article
 from .batch import BatchResult
-from .chunking import Chunk
+from .batchround import (
+    BatchFiles,
+    Done,
+    Entry,
+    claim,
+    read_carried,
+    read_entries,
+    read_state,
+    write_lines,
+    write_round,
+)
 from .config import Settings
-from .connection import OPENAI_BASE_URL
+from .connection import OPENAI_BASE_URL, Endpoint
 from .errors import (
     PARTIAL_EXIT_CODE,
     ConfigurationError,
     EndpointError,
     InputError,
-    OutputError,
     SummarizerError,
+    redact,
+    scrub,
 )
 from .exchange import Reask, Request, finish, plan, prepare
 from .inputs import ArticleInput
-from .jsonl import jsonl_lines
 from .output import JsonlSink
 from .pipeline import Summarizer
-from .reading import PartRead, assemble_parts, dump_extraction, load_extraction, read_part_answer
+from .reading import assemble_parts, dump_extraction, read_part_answer
 from .record import ArticleSummary
 from .usage import Usage
 
+# BatchFiles, read_state and write_lines are batchround's, named here too for callers
+# of the batch-file executor.
 __all__ = [
     "BatchFiles",
     "Collected",
@@ -61,39 +69,10 @@ __all__ = [
     "collect_batch",
     "prepare_batch",
     "read_state",
+    "round_endpoint",
+    "round_settings",
     "write_lines",
 ]
-
-_ROUND = re.compile(r"^(?P<base>.*)\.round(?P<n>\d+)$")
-
-
-@dataclass(frozen=True, slots=True)
-class BatchFiles:
-    """One round's files: the batch input file and its state beside it."""
-
-    requests: Path
-
-    @property
-    def state(self) -> Path:
-        """The round's state: each request whole, one JSON line per article."""
-        return self.requests.with_name(f"{self.requests.stem}.state.jsonl")
-
-    @property
-    def parts(self) -> Path:
-        """Answers and failures of long articles' parts carried into this round."""
-        return self.requests.with_name(f"{self.requests.stem}.parts.jsonl")
-
-    @property
-    def round(self) -> int:
-        """The round's number: 1, then 2 for ``<stem>.round2.jsonl``, and so on."""
-        match = _ROUND.match(self.requests.stem)
-        return int(match["n"]) if match else 1
-
-    def following(self) -> BatchFiles:
-        """The next round's files, beside these."""
-        match = _ROUND.match(self.requests.stem)
-        base = match["base"] if match else self.requests.stem
-        return BatchFiles(self.requests.with_name(f"{base}.round{self.round + 1}.jsonl"))
 
 
 @dataclass(slots=True)
@@ -103,6 +82,8 @@ class Collected:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    #: Articles not among the inputs: left for a later collect of the same round.
+    left: int = 0
     next_round: BatchFiles | None = None
     usage: Usage = field(default_factory=Usage)
     warnings: list[str] = field(default_factory=list)
@@ -121,21 +102,57 @@ def batch_settings(settings: Settings) -> Settings:
     return settings.replace(base_url=OPENAI_BASE_URL, backend=backend)
 
 
+def round_settings(request: Request, settings: Settings) -> Settings:
+    """``settings`` for the server, backend and model a round's ``request`` names.
+
+    The round's files keep no credential: the key, and a ``user:password@`` or
+    ``?api_key=`` in the base URL, come from ``settings`` each time. Their base URL is
+    used when it names the round's server; otherwise the round's own, without them.
+    """
+    base_url = request.base_url
+    if settings.base_url:
+        given = Endpoint.from_settings(
+            settings.replace(model=request.model),
+            base_url=settings.base_url,
+            backend=request.backend,
+        )
+        if given.base_url == request.base_url:
+            base_url = settings.base_url
+    return settings.replace(base_url=base_url, backend=request.backend, model=request.model)
+
+
+def round_endpoint(request: Request, settings: Settings) -> Endpoint:
+    """The server a round's ``request`` goes to, with the credentials ``settings`` give
+    (see ``round_settings``)."""
+    settings = round_settings(request, settings)
+    assert settings.base_url is not None
+    return Endpoint.from_settings(settings, base_url=settings.base_url)
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def prepare_batch(
-    inputs: Sequence[ArticleInput], summarizer: Summarizer, files: BatchFiles
+    inputs: Sequence[ArticleInput],
+    summarizer: Summarizer,
+    files: BatchFiles,
+    *,
+    force: bool = False,
 ) -> list[BatchResult]:
     """Write the first round's requests for ``inputs``; nothing is sent.
+
+    Files already there are replaced only if they are a round of ours that was not
+    submitted (or whose batch failed validation), unless ``force``: a submitted round's
+    batch would otherwise be collected as the answers to the new requests.
 
     Returns:
         An error result for each input that could not be prepared (unreadable, too
         long for the model's context window); the others are in the files.
 
     Raises:
-        OutputError: The files cannot be written.
+        OutputError: The files cannot be written, one of them is not of ours, or the
+            round there was submitted (without ``force``).
         ConfigurationError: The endpoint is incomplete, or the settings ask for what a
             batch file cannot do (several passes, a token budget per article).
     """
@@ -145,8 +162,9 @@ def prepare_batch(
             "a batch file reads each part of an article once and has no token budget per "
             "article: --passes and --max-tokens-per-article are for 'summarizer run'"
         )
+    claim(files, force)
     endpoint = summarizer.endpoint
-    requests: list[_Entry] = []
+    requests: list[Entry] = []
     failed: list[BatchResult] = []
     for item in inputs:
         try:
@@ -154,9 +172,10 @@ def prepare_batch(
                 raise item.error
             article = summarizer.load(item)
             chunks = plan(article, settings)
-            key = summarizer.cache_key(item)
+            # Whatever the cache at prepare: the collect fills it, keyed on these settings.
+            key = summarizer.record_key(item)
             entries = [
-                _Entry(
+                Entry(
                     prepare(article, settings, endpoint, cache_key=key, chunk=chunk),
                     _digest(item.text),
                     item.id,
@@ -168,179 +187,58 @@ def prepare_batch(
             failed.append(BatchResult(item.id, error=exc))
             continue
         requests.extend(entries)
-    _write_round(files, requests, [])
+    write_round(files, requests, [])
     return failed
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One request of a round: for a whole article, or for one part of a long one."""
+def _results(
+    lines: Iterable[str | bytes], known: dict[str, Any], report: Collected
+) -> dict[str, Any]:
+    """Result lines by ``custom_id``; malformed, unknown and repeated lines are warned of.
 
-    request: Request
-    digest: str
-    article: str
-    chunk: Chunk | None = None
-
-    def to_json(self) -> str:
-        data: dict[str, Any] = {"request": self.request.to_dict(), "text_sha256": self.digest}
-        if self.chunk is not None:
-            data["article"] = self.article
-            data["chunk"] = _chunk_fields(self.chunk)
-        return json.dumps(data, ensure_ascii=False)
-
-
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """A part of a long article that needs no further round: its answer, or its error."""
-
-    article: str
-    digest: str
-    chunk: Chunk
-    answer: str | None = None  # ``reading.dump_extraction``
-    error: tuple[str, str] | None = None  # type and message
-    usage: Usage = field(default_factory=Usage)
-
-    def to_json(self) -> str:
-        u = self.usage
-        return json.dumps(
-            {
-                "article": self.article,
-                "text_sha256": self.digest,
-                "chunk": _chunk_fields(self.chunk),
-                "answer": self.answer,
-                "error": list(self.error) if self.error else None,
-                "usage": [u.calls, u.prompt_tokens, u.completion_tokens],
-            },
-            ensure_ascii=False,
-        )
-
-    def part(self) -> PartRead:
-        part = PartRead(self.chunk, usage=self.usage)
-        extraction = load_extraction(self.answer, usage=True) if self.answer else None
-        if extraction is not None:
-            part.answers.append(extraction)
-        else:
-            kind, message = self.error or ("ModelOutputError", "its answer could not be read")
-            error_type = getattr(errors, kind, SummarizerError)
-            if not (isinstance(error_type, type) and issubclass(error_type, SummarizerError)):
-                error_type = SummarizerError
-            part.error = error_type(message, usage=self.usage)
-        return part
-
-
-def _chunk_fields(chunk: Chunk) -> list[int]:
-    return [chunk.index, chunk.count, chunk.first, chunk.own, chunk.last]
-
-
-def _chunk(fields: Any) -> Chunk:
-    index, count, first, own, last = (int(v) for v in fields)
-    return Chunk(index, count, first, own, last)
-
-
-def _write_round(files: BatchFiles, requests: list[_Entry], carried: list[_Done]) -> None:
-    write_lines(
-        files.requests,
-        (json.dumps(e.request.batch_line(), ensure_ascii=False) for e in requests),
-    )
-    write_lines(files.state, (e.to_json() for e in requests))
-    if carried:
-        write_lines(files.parts, (d.to_json() for d in carried))
-    else:
-        files.parts.unlink(missing_ok=True)
-
-
-def write_lines(path: Path, lines: Iterable[str]) -> None:
-    """Write a whole file at once: a reader never sees half of it."""
-    try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write here: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            for line in lines:
-                out.write(line + "\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def read_state(files: BatchFiles) -> dict[str, tuple[Request, str]]:
-    """The round's requests by ``custom_id``, with their article's text digest.
-
-    Raises:
-        InputError: The state file is missing or not one this program wrote.
+    A line is read on its own: one bad byte or one field of the wrong type costs that
+    line, never the file. Of two lines for one request, an answer wins over a failure
+    whatever their order, so an answer paid for is never sent again.
     """
-    return {e.request.id: (e.request, e.digest) for e in _read_entries(files)}
-
-
-def _read_entries(files: BatchFiles) -> list[_Entry]:
-    try:
-        text = files.state.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"{files.state}: cannot read the round's state ({exc.strerror or exc}); it is "
-            f"written beside {files.requests.name} by 'summarizer batch prepare'"
-        ) from None
-    entries: list[_Entry] = []
-    for n, line in enumerate(jsonl_lines(text), 1):
-        try:
-            data = json.loads(line)
-            request = Request.from_dict(data["request"])
-            chunk = _chunk(data["chunk"]) if "chunk" in data else None
-            article = str(data["article"]) if chunk is not None else request.id
-            entries.append(_Entry(request, str(data["text_sha256"]), article, chunk))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{files.state}:{n}: not a line of a round's state: {exc}") from None
-    return entries
-
-
-def _read_carried(files: BatchFiles) -> list[_Done]:
-    try:
-        text = files.parts.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise InputError(f"{files.parts}: cannot read ({exc.strerror or exc})") from None
-    carried: list[_Done] = []
-    for n, line in enumerate(jsonl_lines(text), 1):
-        try:
-            data = json.loads(line)
-            error = data.get("error")
-            carried.append(
-                _Done(
-                    article=str(data["article"]),
-                    digest=str(data["text_sha256"]),
-                    chunk=_chunk(data["chunk"]),
-                    answer=data.get("answer"),
-                    error=(str(error[0]), str(error[1])) if error else None,
-                    usage=Usage(*(int(v) for v in data["usage"])),
-                )
-            )
-        except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise InputError(f"{files.parts}:{n}: not a line this program wrote: {exc}") from None
-    return carried
-
-
-def _results(lines: Iterable[str], known: dict[str, Any], report: Collected) -> dict[str, Any]:
-    """Result lines by ``custom_id``; malformed, unknown and repeated lines are warned of."""
     found: dict[str, Any] = {}
-    for n, line in enumerate(lines, 1):
+    for n, raw in enumerate(lines, 1):
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            report.warnings.append(f"results line {n}: not UTF-8 text; skipped")
+            continue
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            custom_id = data["custom_id"]
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
+            data = None
+        if not _is_result(data):
             report.warnings.append(f"results line {n}: not a batch result; skipped")
             continue
+        custom_id = data["custom_id"]
         if custom_id not in known:
             report.warnings.append(f"results line {n}: {custom_id!r} is not in this round")
-        elif custom_id in found:
-            report.warnings.append(f"results line {n}: a second answer for {custom_id!r}; skipped")
-        else:
+        elif custom_id not in found:
             found[custom_id] = data
+        elif _answer(found[custom_id])[0] is None and _answer(data)[0] is not None:
+            report.warnings.append(
+                f"results line {n}: an answer for {custom_id!r} after a failure; the answer is kept"
+            )
+            found[custom_id] = data
+        else:
+            report.warnings.append(f"results line {n}: a second answer for {custom_id!r}; skipped")
     return found
+
+
+def _is_result(data: Any) -> bool:
+    """Whether ``data`` has the shape of a Batch API result line, as far as it is read."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("custom_id"), str)
+        and isinstance(data.get("response"), (dict, type(None)))
+        and isinstance(data.get("error"), (dict, str, type(None)))
+    )
 
 
 def _answer(result: Any) -> tuple[dict[str, Any] | None, str]:
@@ -361,7 +259,7 @@ def _answer(result: Any) -> tuple[dict[str, Any] | None, str]:
 
 def collect_batch(
     files: BatchFiles,
-    results: Iterable[str],
+    results: Iterable[str | bytes],
     inputs: Sequence[ArticleInput],
     summarizer: Summarizer,
     sink: JsonlSink,
@@ -373,32 +271,43 @@ def collect_batch(
 
     Args:
         files: The round's files (its state, and the parts carried into it, are read).
-        results: The lines of the batch's results file (and of its error file).
+        results: The lines of the batch's results file (and of its error file), as
+            text or as the file's bytes (a line that is not UTF-8 is warned of).
         inputs: The articles the round was prepared from.
         summarizer: Its settings give the attempt budget; its cache, if any, is filled.
         sink: The JSONL output; articles it holds already are not collected again.
     """
-    entries = _read_entries(files)
+    entries = read_entries(files)
     report = Collected()
+    # A failed request's message quotes the server, which may echo the key back.
+    secrets = round_endpoint(entries[0].request, summarizer.settings).secrets if entries else ()
     answers = _results(results, {e.request.id: e for e in entries}, report)
     articles = {item.id: item for item in inputs}
-    again: list[_Entry] = []
-    parts: dict[str, list[_Done]] = {}
-    for kept in _read_carried(files):
+    again: list[Entry] = []
+    parts: dict[str, list[Done]] = {}
+    for kept in read_carried(files):
         parts.setdefault(kept.article, []).append(kept)
     first_request: dict[str, Request] = {}
     budget = summarizer.settings.max_attempts
     skipped: set[str] = set()
+    absent: set[str] = set()
     for entry in entries:
         request = entry.request
         if sink.seen(entry.article):
             skipped.add(entry.article)
+            continue
+        item = articles.get(entry.article)
+        if item is None or item.error is not None:
+            # Paid for, and kept: the answers stay in the results, the round's files as
+            # they are, and a later collect of this round with the article reads them.
+            absent.add(entry.article)
             continue
         first_request.setdefault(entry.article, request)
         outcome: Any
         try:
             item = _same_input(articles, entry.article, entry.digest)
             answer, why = _answer(answers.get(request.id))
+            why = redact(why, secrets)
             last = request.spent.calls + 1 >= budget
             if answer is None:
                 if last:
@@ -410,6 +319,7 @@ def collect_batch(
                 again.append(replace(entry, request=request.charged(Usage(calls=1))))
                 continue
             article = summarizer.load(item)
+            answer = scrub(answer, secrets)  # a model may echo the key: no record keeps it
             if entry.chunk is None:
                 outcome = finish(article, request, answer, last=last)
             else:
@@ -420,7 +330,7 @@ def collect_batch(
             else:
                 failure = (type(exc).__name__, str(exc))
                 parts.setdefault(entry.article, []).append(
-                    _Done(entry.article, entry.digest, entry.chunk, error=failure,
+                    Done(entry.article, entry.digest, entry.chunk, error=failure,
                           usage=exc.usage or Usage())
                 )  # fmt: skip
             continue
@@ -428,22 +338,31 @@ def collect_batch(
             again.append(replace(entry, request=outcome.request))
         elif entry.chunk is not None:
             parts.setdefault(entry.article, []).append(
-                _Done(entry.article, entry.digest, entry.chunk, answer=dump_extraction(outcome),
+                Done(entry.article, entry.digest, entry.chunk, answer=dump_extraction(outcome),
                       usage=outcome.usage)
             )  # fmt: skip
         else:
             _keep(summarizer, request, outcome)
             _add(report, BatchResult(entry.article, record=outcome), sink)
     report.skipped = len(skipped)
+    for article_id in sorted(absent):
+        report.warnings.append(
+            f"{article_id}: not among the inputs, or unreadable; nothing of it was collected "
+            f"and its answers are kept: collect {files.requests.name} again with it among "
+            "the inputs"
+        )
+    if absent:
+        report.left = len(absent)
+        report.exit_codes.add(InputError.exit_code)
     waiting = {e.article for e in again}
     carried = [d for article, of_it in parts.items() if article in waiting for d in of_it]
     for article_id, of_it in parts.items():
         if article_id in waiting or article_id in skipped or article_id not in first_request:
-            continue
+            continue  # carried on, done already, or absent from the inputs
         _add(report, _merged(summarizer, articles, first_request[article_id], of_it), sink)
     if again:
         report.next_round = files.following()
-        _write_round(report.next_round, again, carried)
+        write_round(report.next_round, again, carried)
     return report
 
 
@@ -466,7 +385,7 @@ def _merged(
     summarizer: Summarizer,
     articles: dict[str, ArticleInput],
     request: Request,
-    done: list[_Done],
+    done: list[Done],
 ) -> BatchResult:
     """The record of a long article whose parts all came back, or its error."""
     article_id = done[0].article

@@ -10,13 +10,19 @@ import click
 from rich.console import Console
 
 from .batchapi import fetch_results, refresh, submit, wait
-from .batchfile import BatchFiles, batch_settings, collect_batch, prepare_batch, read_state
+from .batchfile import (
+    BatchFiles,
+    batch_settings,
+    collect_batch,
+    prepare_batch,
+    read_state,
+    round_settings,
+)
 from .cache import open_cache
 from .config import Settings
 from .console import print_error
 from .errors import SummarizerError, combined_exit_code
 from .inputs import read_inputs
-from .jsonl import jsonl_lines
 from .options import endpoint_options, fail
 from .output import JsonlSink, refuse_input_as_output
 from .pipeline import Summarizer
@@ -61,10 +67,17 @@ def batch_group() -> None:
     "part.  [default: 800]",
 )  # fmt: skip
 @click.option("--context-window", type=int, help="The model's context length in tokens.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the files at -o even if they are not a round of summarizer's, or the "
+    "round there was submitted.",
+)
 @endpoint_options
 def batch_prepare(
     articles: tuple[str, ...],
     output: Path,
+    force: bool,
     strict: bool,
     max_tokens: int | None,
     max_attempts: int | None,
@@ -86,7 +99,9 @@ def batch_prepare(
         inputs = read_inputs(articles)
         refuse_input_as_output(output, (i.source for i in inputs))
         files = BatchFiles(output)
-        failed = prepare_batch(inputs, Summarizer(settings), files)
+        summarizer = Summarizer(settings)
+        failed = prepare_batch(inputs, summarizer, files, force=force)
+        kept_out = summarizer.endpoint.basic_auth or summarizer.endpoint.query_auth
     except SummarizerError as exc:
         fail(err, exc)
     for result in failed:
@@ -99,13 +114,33 @@ def batch_prepare(
     articles_done = len(inputs) - len(failed)
     parts = f" for {articles_done} article(s)" if written != articles_done else ""
     err.print(f"{written} request(s){parts} in {output}, state in {files.state}")
+    if kept_out:
+        _say(
+            err,
+            "note: the credentials in --base-url are not written to the round's files; give "
+            "the same --base-url (or OPENAI_BASE_URL) to batch submit, status and collect",
+        )
     if failed:
         sys.exit(failed[0].error.exit_code if failed[0].error else 1)
 
 
 _api_key = click.option("--api-key", help="API key for the Batch API. [env: OPENAI_API_KEY]")
+_timeout = click.option(
+    "--timeout",
+    type=float,
+    help="Seconds each Batch API call may take in all. [env: SUMMARIZER_TIMEOUT]",
+)
+_base_url = click.option(
+    "--base-url",
+    help="The round's server with its credentials (user:password@, ?api_key=), which the "
+    "round's files do not keep. [env: OPENAI_BASE_URL]",
+)
 _poll = click.option(
-    "--poll", type=float, default=30.0, show_default=True, help="Seconds between status checks."
+    "--poll",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds between status checks (at least 1).",
 )
 
 
@@ -116,12 +151,16 @@ def _say(err: Console, text: str) -> None:
 @batch_group.command("submit")
 @click.argument("requests", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_api_key
-@click.option("--timeout", type=float, help="Seconds each Batch API call may take.")
-def batch_submit(requests: Path, api_key: str | None, timeout: float | None) -> None:
+@_base_url
+@_timeout
+def batch_submit(
+    requests: Path, api_key: str | None, base_url: str | None, timeout: float | None
+) -> None:
     """Send a round's REQUESTS file to the OpenAI Batch API: upload it, create the batch."""
     err = Console(stderr=True)
     try:
-        job = submit(BatchFiles(requests), Settings.from_env(api_key=api_key, timeout=timeout))
+        settings = Settings.from_env(api_key=api_key, base_url=base_url, timeout=timeout)
+        job = submit(BatchFiles(requests), settings)
     except SummarizerError as exc:
         fail(err, exc)
     _say(err, job.describe())
@@ -133,11 +172,21 @@ def batch_submit(requests: Path, api_key: str | None, timeout: float | None) -> 
 @click.option("--wait", "until_ended", is_flag=True, help="Poll until the batch has ended.")
 @_poll
 @_api_key
-def batch_status(requests: Path, until_ended: bool, poll: float, api_key: str | None) -> None:
+@_base_url
+@_timeout
+def batch_status(
+    requests: Path,
+    until_ended: bool,
+    poll: float,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | None,
+) -> None:
     """Where a submitted round's batch stands (one line on standard output)."""
     err = Console(stderr=True)
-    files, settings = BatchFiles(requests), Settings.from_env(api_key=api_key)
+    files = BatchFiles(requests)
     try:
+        settings = Settings.from_env(api_key=api_key, base_url=base_url, timeout=timeout)
         if until_ended:
             job = wait(files, settings, poll=poll, progress=lambda j: _say(err, j.describe()))
         else:
@@ -181,6 +230,8 @@ def batch_status(requests: Path, until_ended: bool, poll: float, api_key: str | 
 @click.option("--max-attempts", type=int, help="Rounds per article, re-asks included.")
 @click.option("--no-cache", is_flag=True, help="Do not fill the record cache.")
 @_api_key
+@_base_url
+@_timeout
 def batch_collect(
     requests: Path,
     results: tuple[Path, ...],
@@ -192,6 +243,8 @@ def batch_collect(
     max_attempts: int | None,
     no_cache: bool,
     api_key: str | None,
+    base_url: str | None,
+    timeout: float | None,
 ) -> None:
     """Verify the answers to REQUESTS into records; write the next round's requests."""
     err = Console(stderr=True)
@@ -204,11 +257,10 @@ def batch_collect(
         state = read_state(BatchFiles(requests))
         first = next(iter(state.values()), None)
         settings = Settings.from_env(
-            max_attempts=max_attempts,
-            api_key=api_key,
-            base_url=first[0].base_url if first else None,
-            backend=first[0].backend if first else "openai",
-            model=first[0].model if first else None,
+            max_attempts=max_attempts, api_key=api_key, base_url=base_url, timeout=timeout
+        )
+        settings = (
+            round_settings(first[0], settings) if first else settings.replace(backend="openai")
         )
         articles = read_inputs(inputs)
         refuse_input_as_output(
@@ -226,16 +278,16 @@ def batch_collect(
                 if n == 0 and results
                 else _fetched(err, files, settings, poll, until_ended or n > 0)
             )
-            lines = [
-                line for path in paths for line in jsonl_lines(path.read_text(encoding="utf-8"))
-            ]
+            # Bytes: a line that is not UTF-8 is warned of, and the others collected.
+            lines = [line for path in paths for line in path.read_bytes().splitlines()]
             report = collect_batch(files, lines, articles, summarizer, sink)
             for warning in report.warnings:
                 _say(err, f"warning: {warning}")
+            left = f", {report.left} not among --inputs (kept)" if report.left else ""
             _say(
                 err,
                 f"{files.requests.name}: {report.done} record(s), {report.failed} failed, "
-                f"{report.skipped} already in {output}",
+                f"{report.skipped} already in {output}{left}",
             )
             usage, exit_codes = usage + report.usage, exit_codes | report.exit_codes
             files = report.next_round

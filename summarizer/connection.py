@@ -32,14 +32,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import instructor
 import openai
 from pydantic import BaseModel
 
 from .config import Settings
-from .errors import ConfigurationError
+from .errors import ConfigurationError, is_credential_name, redact
 from .local import (
     LOCAL_MODEL_NAME,
     NO_ENDPOINT_HINT,
@@ -62,6 +62,25 @@ __all__ = [
 ]
 
 _log = logging.getLogger("summarizer")
+
+
+class _Redacting(logging.Filter):
+    """Takes credentials out of a log line: the HTTP clients log each request's URL,
+    query string (``?api_key=…``) included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), None
+        if record.exc_info:
+            # An HTTP error's message names the URL too.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+# Filters act on the logger a line is logged to, not on its parents: each logger that
+# writes request URLs gets one.
+for _name in ("httpx", "httpx2", "openai._base_client"):
+    logging.getLogger(_name).addFilter(_Redacting())
 
 _INSTRUCTOR_MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -134,8 +153,10 @@ class Endpoint:
     """A resolved server to talk to: where, with which key, model, profile and mode.
 
     ``base_url`` never holds credentials: a ``user:password@`` given in the URL is kept
-    apart in ``basic_auth`` and sent as HTTP basic authentication, so the URL can be
-    shown, recorded and used in cache keys.
+    apart in ``basic_auth`` and sent as HTTP basic authentication, and a credential in
+    its query string (``?api_key=…``, see ``errors.is_credential_name``) is kept apart in
+    ``query_auth`` and sent with every request, so the URL can be shown, recorded and
+    used in cache keys.
     """
 
     base_url: str
@@ -144,25 +165,32 @@ class Endpoint:
     mode: str
     api_key: str | None = field(default=None, repr=False)
     basic_auth: tuple[str, str] | None = field(default=None, repr=False)
+    query_auth: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every credential this endpoint sends, for ``errors.redact``."""
-        found = [self.api_key or ""]
+        found = [self.api_key or "", *(value for _, value in self.query_auth)]
         if self.basic_auth is not None:
             found += [self.basic_auth[1], self._basic_header().split(" ", 1)[1]]
         return tuple(s for s in found if s)
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments for ``openai.AsyncOpenAI`` that reach this endpoint."""
+        # The SDK appends paths to the base URL as a string: a query string goes apart,
+        # into every request's query.
+        parts = urlsplit(self.base_url)
         options: dict[str, Any] = {
-            "base_url": self.base_url,
+            "base_url": urlunsplit(parts._replace(query="")),
             "api_key": self.api_key or "not-needed",
         }
         if self.basic_auth is not None:
             # One Authorization header per request: the URL's credentials win, as they
             # would in a browser or curl.
             options["default_headers"] = {"Authorization": self._basic_header()}
+        query = [*parse_qsl(parts.query, keep_blank_values=True), *self.query_auth]
+        if query:
+            options["default_query"] = dict(query)
         return options
 
     @property
@@ -221,7 +249,7 @@ class Endpoint:
             ConfigurationError: An unsupported or malformed URL, unknown backend or mode,
                 or no model name to send.
         """
-        url, basic_auth = _split_credentials(base_url)
+        url, basic_auth, query_auth = _split_credentials(base_url)
         name = backend or settings.backend
         if name == "auto":
             name = detect_backend(url)
@@ -240,11 +268,14 @@ class Endpoint:
             raise ConfigurationError(
                 f"no model name for {url}: set Settings.model (SUMMARIZER_MODEL)"
             )
-        return cls(url, model, profile, mode, settings.api_key, basic_auth)
+        return cls(url, model, profile, mode, settings.api_key, basic_auth, query_auth)
 
 
-def _split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
-    """The base URL without ``user:password@``, and those credentials if it had them.
+def _split_credentials(
+    base_url: str,
+) -> tuple[str, tuple[str, str] | None, tuple[tuple[str, str], ...]]:
+    """The base URL without credentials, and the credentials it had: ``user:password@``,
+    and the query parameters that carry a credential (``?api_key=…``).
 
     Raises:
         ConfigurationError: A scheme other than http or https, or no host.
@@ -254,9 +285,12 @@ def _split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
         host = parts.hostname
         _ = parts.port  # raises for a port that is not a number in range
     except ValueError as exc:
-        raise ConfigurationError(f"invalid base URL: {exc}") from None
+        raise ConfigurationError(f"invalid base URL: {redact(str(exc))}") from None
     netloc = parts.netloc.rpartition("@")[2]
-    shown = urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")).rstrip("/")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query_auth = tuple((name, value) for name, value in query if is_credential_name(name))
+    kept = urlencode([(name, value) for name, value in query if not is_credential_name(name)])
+    shown = urlunsplit((parts.scheme, netloc, parts.path, kept, "")).rstrip("/")
     if parts.scheme.lower() not in ("http", "https"):
         scheme = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
         raise ConfigurationError(f"unsupported base URL {shown}: {scheme}; use http:// or https://")
@@ -265,7 +299,7 @@ def _split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
     credentials = None
     if parts.username is not None or parts.password is not None:
         credentials = (unquote(parts.username or ""), unquote(parts.password or ""))
-    return shown, credentials
+    return shown, credentials, query_auth
 
 
 def detect_backend(base_url: str) -> str:

@@ -36,9 +36,11 @@ a server or a URL before it goes into one.
 
 from __future__ import annotations
 
+import base64
 import errno
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .usage import Usage
 
@@ -66,8 +68,11 @@ __all__ = [
     "TokenBudgetError",
     "UnexpectedResponseError",
     "combined_exit_code",
+    "is_credential_name",
     "redact",
+    "redact_secrets",
     "resource_error",
+    "scrub",
 ]
 
 _REDACTED = "[redacted]"
@@ -84,22 +89,105 @@ _AUTHORIZATION = re.compile(
 )
 # user:password@ in a URL.
 _USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+# The names of query parameters that carry a credential (api_key, key, access_token,
+# sig, X-Amz-Signature, password...).
+_CREDENTIAL_NAME = re.compile(
+    r"(?:^|[_.-])(?:key|apikey|token|secret|password|passwd|pwd|auth|sig|signature|"
+    r"credentials?|code)$|^(?:api[_-]?key|key|token|auth.*|access[_-]?token|session.*)$",
+    re.IGNORECASE,
+)
+# Such a parameter's value in a URL's query string.
+_QUERY_CREDENTIAL = re.compile(r"([?&])([^=&#\s]+)=([^&#\s'\"]*)")
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a URL query parameter named ``name`` carries a credential."""
+    return bool(_CREDENTIAL_NAME.search(name))
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` without credentials: each of ``secrets``, any ``Authorization`` value and
-    any ``user:password@`` in a URL are taken out.
+    """``text`` without credentials: each of ``secrets`` (any piece of
+    ``_FRAGMENT`` characters of one, or of its base64 form, too), any ``Authorization``
+    value, any ``user:password@`` in a URL and any credential in a URL's query are
+    taken out.
 
     Args:
         text: A message that may quote a server's answer, a header or a URL.
         secrets: Values that must never appear (an API key, a password); empty ones
             are ignored.
     """
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, _REDACTED)
+    text = redact_secrets(text, secrets)
     text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1) or m.group(2)}{_REDACTED}", text)
     text = _AUTHORIZATION.sub(rf"\1{_REDACTED}", text)
+    text = _QUERY_CREDENTIAL.sub(
+        lambda m: f"{m[1]}{m[2]}={_REDACTED}" if is_credential_name(m[2]) else m[0], text
+    )
     return _USERINFO.sub(r"\1", text)
+
+
+def redact_secrets(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` without ``secrets`` (nor any piece of ``_FRAGMENT`` characters of one, or
+    of its base64 form); unlike ``redact``, nothing else is touched, so that a model's
+    text about "basic income" or "authorization: granted" stays as it was written."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, _REDACTED)
+        for form in _forms(secret):
+            text = _without_fragments(text, form)
+    return text
+
+
+def scrub(value: Any, secrets: Iterable[str | None]) -> Any:
+    """``value`` (JSON-like data: an answer) with ``redact_secrets`` applied to every
+    string in it, keys included."""
+    secrets = tuple(s for s in secrets if s)
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact_secrets(value, secrets)
+    if isinstance(value, dict):
+        return {scrub(k, secrets): scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, secrets) for v in value]
+    return value
+
+
+#: The shortest piece of a secret that counts as the secret: a server may echo half a key.
+_FRAGMENT = 12
+
+
+def _forms(secret: str) -> list[str]:
+    """``secret`` as a server may echo it: as it is, and base64-encoded (standard and
+    URL-safe) at each of the three alignments it can have inside a longer base64 text,
+    keeping only the characters that depend on the secret alone."""
+    forms = [secret]
+    raw = secret.encode("utf-8", "surrogatepass")
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + raw).decode("ascii")
+        # The leading characters mix in the bytes before it; a last partial group, the
+        # bytes after it.
+        inner = encoded[(0, 2, 3)[shift] : len(encoded) - (4 if (shift + len(raw)) % 3 else 0)]
+        forms += [inner, inner.replace("+", "-").replace("/", "_")]
+    return [f for f in dict.fromkeys(forms) if len(f) >= _FRAGMENT]
+
+
+def _without_fragments(text: str, form: str) -> str:
+    """``text`` with each run of ``_FRAGMENT`` or more characters of ``form`` taken out."""
+    if len(text) < _FRAGMENT:
+        return text
+    pieces = {form[i : i + _FRAGMENT] for i in range(len(form) - _FRAGMENT + 1)}
+    covered = [False] * len(text)
+    for i in range(len(text) - _FRAGMENT + 1):
+        if text[i : i + _FRAGMENT] in pieces:
+            covered[i : i + _FRAGMENT] = [True] * _FRAGMENT
+    if not any(covered):
+        return text
+    out: list[str] = []
+    for i, char in enumerate(text):
+        if not covered[i]:
+            out.append(char)
+        elif i == 0 or not covered[i - 1]:
+            out.append(_REDACTED)
+    return "".join(out)
 
 
 class SummarizerError(Exception):

@@ -65,6 +65,7 @@ __all__ = [
     "plan",
     "prepare",
     "read_answer",
+    "request_id",
 ]
 
 _T = TypeVar("_T", bound=BaseModel)
@@ -80,7 +81,7 @@ class Request:
     """One round of a model call, as plain data: what to send, and how to read the answer.
 
     Attributes:
-        id: The article's id (``custom_id`` in a batch file).
+        id: The request's id (``custom_id`` in a batch file, see ``request_id``).
         body: The chat-completions request body, as sent.
         model: The model asked.
         base_url: The server (no credentials: ``Endpoint.base_url``).
@@ -453,17 +454,27 @@ def prepare(
                 article, template, output_language=output_language, chunk=chunk,
                 known=known, named=named, named_tokens=room,
             )  # fmt: skip
-    part = "" if chunk.whole else f"#part{chunk.index}"
     return build_request(
         endpoint,
         settings,
         messages,
         Draft,
-        id=(article.id or "") + part,
+        id=request_id(article.id or "", chunk),
         prompt_version=template.version,
         output_language=output_language,
         cache_key=cache_key,
     )
+
+
+def request_id(article_id: str, chunk: Chunk) -> str:
+    """The id of the request for ``chunk`` of the article ``article_id`` (a batch file's
+    ``custom_id``): the article's id, ``#part2`` after it for a part of a long one.
+
+    ``%`` and ``#`` in the article's id are escaped (``%25``, ``%23``) so that no
+    article's id reads as a part of another's; ordinary ids stay as they are.
+    """
+    escaped = article_id.replace("%", "%25").replace("#", "%23")
+    return escaped if chunk.whole else f"{escaped}#part{chunk.index}"
 
 
 def finish(

@@ -53,6 +53,7 @@ from .errors import (
     UnexpectedResponseError,
     redact,
     resource_error,
+    scrub,
 )
 from .exchange import (
     Extraction,
@@ -225,7 +226,18 @@ async def _post(
         raise _not_a_completion(response, endpoint, request.spent + Usage(calls=1))
     if not response.choices:
         raise _NoChoicesError("the server returned a completion with no choices")
-    return cast(ChatCompletion, response)
+    return _without_secrets(cast(ChatCompletion, response), endpoint.secrets)
+
+
+def _without_secrets(completion: ChatCompletion, secrets: tuple[str, ...]) -> ChatCompletion:
+    """The answer with any credential it echoes taken out, before anything reads it: a
+    model can be talked into repeating the key, which must reach no record, report,
+    cache or re-ask."""
+    if not secrets:
+        return completion
+    data = completion.model_dump(mode="json")
+    clean = scrub(data, secrets)
+    return completion if clean == data else ChatCompletion.model_validate(clean)
 
 
 async def exchange(

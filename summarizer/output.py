@@ -42,7 +42,7 @@ from .record import ArticleSummary
 from .render import MARKDOWN_MARKER, TEXT_MARKER
 from .review_page import HTML_GENERATOR
 
-__all__ = ["JsonlSink", "ReportFile", "refuse_input_as_output"]
+__all__ = ["JsonlSink", "ReportFile", "not_ours", "refuse_input_as_output"]
 
 _DESCRIPTOR_ALIAS = re.compile(r"/dev/(fd/\d+|std(in|out|err))|/proc/(self|\d+)/fd/\d+")
 _RECORD_KEYS = frozenset(
@@ -85,6 +85,14 @@ def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
                 f"{output}: this is also an input ({source}); writing it would destroy the "
                 "input: choose another -o"
             )
+
+
+def not_ours(path: Path, what: str) -> OutputError:
+    """The refusal to replace a file that is not ``what`` (``"a report"``) of ours."""
+    return OutputError(
+        f"{path}: not {what} written by summarizer; refusing to replace it: "
+        "choose another -o, or give --force to overwrite it"
+    )
 
 
 def _unwritable(path: Path, exc: OSError) -> OutputError:
@@ -152,10 +160,7 @@ class ReportFile:
             _lock(self._held, path)
             if not force and not _is_our_report(self._held.read(_REPORT_HEAD)):
                 self._held.close()
-                raise OutputError(
-                    f"{path}: not a report written by summarizer; refusing to replace it: "
-                    "choose another -o, or give --force to overwrite it"
-                )
+                raise not_ours(path, "a report")
         try:
             fd, self._temp = _temp_beside(self._target)
         except BaseException:
@@ -185,13 +190,20 @@ class ReportFile:
 
     def close(self) -> None:
         """Release the target; without ``commit``, discard what was written."""
-        self.file.close()
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
-            self._temp = None
-        if self._held is not None:
-            self._held.close()
-            self._held = None
+        try:
+            self.file.close()
+        except OSError:
+            # What is still buffered cannot be written (a full disk): it goes with the
+            # temporary file. A stream has nothing to discard it with.
+            if self._temp is None:
+                raise
+        finally:
+            if self._temp is not None:
+                self._temp.unlink(missing_ok=True)
+                self._temp = None
+            if self._held is not None:
+                self._held.close()
+                self._held = None
 
 
 class JsonlSink:

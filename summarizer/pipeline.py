@@ -187,8 +187,11 @@ class Summarizer:
 
         Keyed on the input as given, so a hit costs no parsing at all.
         """
-        if self.cache is None:
-            return None
+        return None if self.cache is None else self.record_key(given)
+
+    def record_key(self, given: ArticleInput | Article) -> str:
+        """The record cache's key for an article as given, whether a cache is used or not
+        (a batch file carries it to the collect that fills the cache)."""
         return cache_key(
             {
                 "text": given.text,

@@ -11,13 +11,17 @@ the next entry of the script once it has been asked about twice (``validating``,
 
 ``respond(custom_id, body)`` returns a results-file line (the tests build them by
 hand), or ``None`` for no answer. A string in ``extra_lines`` is appended to the next
-output file as it is (a malformed line). Nothing here is a recording.
+output file as it is (a malformed line). Faults: ``create_delays`` holds seconds to wait
+before answering each batch creation in turn (the batch exists meanwhile), and
+``trickle`` seconds between the bytes of every status answer. Nothing here is a
+recording.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -41,6 +45,8 @@ class BatchServer:
         #: ``(method, path)`` of every request, in order.
         self.calls: list[tuple[str, str]] = []
         self.authorization: list[str] = []
+        self.create_delays: list[float] = []
+        self.trickle = 0.0
         self._polls: dict[str, int] = {}
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -177,21 +183,49 @@ class BatchServer:
                         self._send(200, server._store(content, name, purpose))
                     elif self.path == "/v1/batches":
                         batch = server._create(json.loads(data))
-                        self._send(200, self._public(batch))
+                        delay = server.create_delays.pop(0) if server.create_delays else 0.0
                     else:
                         self._send(404, {"error": {"message": f"no route {self.path}"}})
+                        return
+                if self.path == "/v1/batches":
+                    time.sleep(delay)  # the lock released: the batch can be listed meanwhile
+                    self._send(200, self._public(batch))
+
+            def _trickle(self, payload: Any) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                try:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.trickle)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
 
             def do_GET(self) -> None:
+                trickled: dict[str, Any] | None = None
                 with server._lock:
                     server.calls.append(("GET", self.path))
-                    parts = self.path.strip("/").split("/")
-                    if parts[:2] == ["v1", "batches"] and parts[2] in server.batches:
+                    path = self.path.split("?", 1)[0]
+                    parts = path.strip("/").split("/")
+                    if path == "/v1/batches":
+                        listed = [self._public(b) for b in reversed(server.batches.values())]
+                        self._send(200, {"object": "list", "data": listed, "has_more": False})
+                    elif parts[:2] == ["v1", "batches"] and parts[2] in server.batches:
                         batch = server.batches[parts[2]]
                         server._advance(batch)
-                        self._send(200, self._public(batch))
+                        if server.trickle:
+                            trickled = self._public(batch)
+                        else:
+                            self._send(200, self._public(batch))
                     elif parts[:2] == ["v1", "files"] and parts[-1] == "content":
                         self._send(200, None, raw=server.files[parts[2]])
                     else:
                         self._send(404, {"error": {"message": f"no route {self.path}"}})
+                if trickled is not None:
+                    self._trickle(trickled)  # the lock released: slow for this client alone
 
         return Handler

@@ -17,6 +17,8 @@ last action repeats once the script runs out):
 ``trickle``      a completion sent one byte every ``trickle_seconds``: each read is quick,
                  the whole answer takes minutes
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
+``echo_key_parts``  HTTP 400 whose error message repeats the second half of the bearer key,
+                 and the whole key base64-encoded
 
 A ``route`` instead picks the action and the answer from each request's body (the
 prompt it carries), for tests whose requests run concurrently in no fixed order.
@@ -27,6 +29,7 @@ it gives are written by the tests that script it.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import struct
@@ -64,6 +67,8 @@ class FaultServer:
         #: ``time.monotonic()`` when each request arrived.
         self.times: list[float] = []
         self.headers: list[dict[str, str]] = []
+        #: The path (with its query string) of each request.
+        self.paths: list[str] = []
         #: Requests being answered now, and the most there ever were at once.
         self.in_flight = 0
         self.max_in_flight = 0
@@ -119,6 +124,7 @@ class FaultServer:
             def _answer(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                server.paths.append(self.path)
                 action, answer = server._next(body, {k.lower(): v for k, v in self.headers.items()})
                 if server.delay:
                     time.sleep(server.delay)
@@ -165,6 +171,11 @@ class FaultServer:
                     self._send_bytes(200, page, "text/html; charset=utf-8")
                 elif action == "trickle":
                     self._trickle(json.dumps(_completion(json.dumps(answer))).encode())
+                elif action == "echo_key_parts":
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    encoded = base64.b64encode(key.encode()).decode()
+                    message = f"key ending {key[len(key) // 2 :]!r} (base64 {encoded}) is invalid"
+                    self._send(400, {"error": {"message": message, "type": "fault"}})
                 elif action == "echo_auth":
                     sent = self.headers.get("Authorization", "")
                     message = f"invalid request from client with header Authorization: {sent}"

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 KEY = "sk-batch-test-key-never-printed"
 
 
+@pytest.fixture(autouse=True)
+def _fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted batches end in three status checks: no need to wait a second each."""
+    monkeypatch.setattr("summarizer.batchapi.MIN_POLL", 0.01)
+
+
 def _right(custom_id: str, body: dict[str, Any]) -> str | None:
     """Every request answered rightly (a hand-built result line)."""
     return hand_built_result(custom_id, drafted(custom_id))
@@ -35,6 +41,17 @@ def _prepare(tmp_path: Path, url: str) -> tuple[Path, Path]:
     )  # fmt: skip
     assert prepared.exit_code == 0, prepared.stderr
     return inputs, requests
+
+
+def prepared_note(tmp_path: Path, url: str) -> str:
+    """What preparing a round for ``url`` says (into a file of its own)."""
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(write_inputs(tmp_path)), "-o", str(tmp_path / "other.jsonl"),
+         "--base-url", url, "--backend", "openai", "--model", "gpt-4o-mini"],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    return prepared.stderr
 
 
 def test_rounds_run_on_the_batch_api_until_every_article_is_recorded_once(
@@ -160,3 +177,59 @@ def test_a_batch_api_refusal_is_an_endpoint_error_that_never_shows_the_key(
     assert "batch API" in result.stderr
     assert "404" in result.stderr
     assert KEY not in result.stderr
+
+
+def test_credentials_in_a_batch_base_url_are_sent_as_for_runs_and_never_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with BatchServer(["completed"], _right) as server:
+        url = server.url.replace("http://", "http://reader:hunter2-secret@")
+        inputs, requests = _prepare(tmp_path, url)
+        runner = CliRunner()
+        assert "give the same --base-url" in " ".join(prepared_note(tmp_path, url).split())
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        submitted = runner.invoke(cli, ["batch", "submit", str(requests)])
+        assert submitted.exit_code == 0, submitted.stderr
+        sent = set(server.authorization)
+        monkeypatch.delenv("OPENAI_BASE_URL")
+        records = tmp_path / "records.jsonl"
+        collected = runner.invoke(
+            cli,
+            ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records),
+             "--wait", "--poll", "0.01", "--base-url", url],
+        )  # fmt: skip
+        assert collected.exit_code == 0, collected.stderr
+        sent |= set(server.authorization)
+    assert sent == {"Basic cmVhZGVyOmh1bnRlcjItc2VjcmV0"}, "every Batch API call authenticated"
+    assert len(read_lines(records)) == 3
+    kept = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert b"hunter2" not in kept
+    assert "hunter2" not in submitted.stderr + collected.stderr
+
+
+def test_preparing_over_a_submitted_round_is_refused_unless_forced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with BatchServer(["completed"], _right) as server:
+        inputs, requests = _prepare(tmp_path, server.url)
+        runner = CliRunner()
+        assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        before = requests.read_bytes()
+        prepare = ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url",
+                   server.url, "--backend", "openai", "--model", "gpt-4o"]  # fmt: skip
+        refused = runner.invoke(cli, prepare)
+        assert refused.exit_code == 2, refused.stderr
+        assert "submitted as batch batch_1" in " ".join(refused.stderr.split())
+        assert requests.read_bytes() == before
+        assert (tmp_path / "requests.batch.json").exists()
+        forced = runner.invoke(cli, [*prepare, "--force"])
+        assert forced.exit_code == 0, forced.stderr
+        records = tmp_path / "records.jsonl"
+        collect = runner.invoke(
+            cli, ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records)]
+        )
+    assert collect.exit_code == InputError("").exit_code
+    assert "not submitted" in collect.stderr, "the old batch is not collected as the new one"
+    assert not records.exists() or records.read_text(encoding="utf-8") == ""

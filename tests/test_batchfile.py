@@ -252,3 +252,173 @@ def test_batch_prepare_refuses_a_lone_surrogate_and_writes_the_other_requests(
     assert "lone surrogate" in prepared.stderr
     assert prepared.exception is None or isinstance(prepared.exception, SystemExit)
     assert [line["custom_id"] for line in read_lines(requests)] == ["a2"]
+
+
+def test_an_answer_wins_over_a_failure_for_the_same_request_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "\n".join(
+            [
+                hand_built_result("a1", None, 500),
+                hand_built_result("a1", drafted("a1")),
+                hand_built_result("a2", drafted("a2")),
+                hand_built_result("a2", None, 500),
+                hand_built_result("a3", drafted("a3")),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    records = tmp_path / "records.jsonl"
+    result = collect_results(requests, results, inputs, records)
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in read_lines(records)] == ["a1", "a2", "a3"]
+    assert all("error" not in r for r in read_lines(records))
+    assert not (tmp_path / "requests.round2.jsonl").exists(), "no answer is paid for twice"
+
+
+def test_prepare_replaces_only_a_round_of_its_own_unless_forced(tmp_path: Path) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    parts = tmp_path / "requests.parts.jsonl"
+    prepare = ["batch", "prepare", str(inputs), "-o", str(requests)]
+    runner = CliRunner()
+    requests.write_text("my own notes\n", encoding="utf-8")
+    refused = runner.invoke(cli, prepare)
+    assert refused.exit_code == 2, refused.stderr
+    assert "not a batch file written by summarizer" in refused.stderr
+    assert requests.read_text(encoding="utf-8") == "my own notes\n"
+    assert not (tmp_path / "requests.state.jsonl").exists()
+
+    requests.unlink()
+    parts.write_text('{"mine": true}\n', encoding="utf-8")
+    refused = runner.invoke(cli, prepare)
+    assert refused.exit_code == 2, refused.stderr
+    assert parts.read_text(encoding="utf-8") == '{"mine": true}\n', "never deleted unasked"
+    assert not requests.exists()
+
+    forced = runner.invoke(cli, [*prepare, "--force"])
+    assert forced.exit_code == 0, forced.stderr
+    assert not parts.exists()
+    again = runner.invoke(cli, prepare)
+    assert again.exit_code == 0, "a round of its own is replaced without --force"
+    assert [line["custom_id"] for line in read_lines(requests)] == list(TEXTS)
+
+
+def test_an_article_id_that_looks_like_a_part_never_collides_with_a_part(tmp_path: Path) -> None:
+    from .test_long import TEXT, oracle_draft
+
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text(
+        json.dumps({"id": "a1", "text": TEXT, "language": "en"}) + "\n"
+        + json.dumps({"id": "a1#part2", "text": TEXTS["a1"], "language": "en"}) + "\n"
+        + json.dumps({"id": "100%", "text": TEXTS["a2"], "language": "en"}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--chunk-tokens", "150",
+         "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--backend", "vllm"],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    lines = read_lines(requests)
+    ids = [line["custom_id"] for line in lines]
+    assert len(set(ids)) == len(ids), "one custom_id, one request"
+    assert ids[-2:] == ["a1%23part2", "100%25"], "only % and # are escaped"
+    assert "a1#part2" in ids, "the long article's second part"
+    answers = {"a1%23part2": drafted("a1"), "100%25": drafted("a2")}
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "\n".join(
+            hand_built_result(line["custom_id"],
+                              answers.get(line["custom_id"]) or oracle_draft(line["body"]))
+            for line in lines
+        ), encoding="utf-8",
+    )  # fmt: skip
+    records = tmp_path / "records.jsonl"
+    collected = collect_results(requests, results, inputs, records)
+    assert collected.exit_code == 0, collected.stderr
+    by_id = {r["id"]: r for r in read_lines(records)}
+    assert sorted(by_id) == ["100%", "a1", "a1#part2"]
+    assert by_id["a1"]["quality"]["partial"] is False
+    assert by_id["a1#part2"]["actors"][0]["name"] == "Grégory Doucet"
+
+
+def test_a_key_echoed_in_a_batch_answer_is_kept_out_of_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "sk-batch-key-echoed-by-the-model-0123"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    echoed = {**drafted("a1"), "summary": f"The key is {key}."}
+    results = tmp_path / "results.jsonl"
+    results.write_text(hand_built_result("a1", echoed), encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    collected = collect_results(requests, results, inputs, records)
+    assert collected.exit_code == 0, collected.stderr
+    assert read_lines(records)[0]["summary"] == "The key is [redacted]."
+    assert key[:12] not in records.read_text(encoding="utf-8")
+
+
+def test_an_article_missing_from_the_inputs_keeps_its_paid_answer_for_a_later_collect(
+    tmp_path: Path,
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    results = tmp_path / "results.jsonl"
+    results.write_text("\n".join(hand_built_result(k, drafted(k)) for k in TEXTS), encoding="utf-8")
+    partial = tmp_path / "some.jsonl"
+    partial.write_text("".join(inputs.read_text(encoding="utf-8").splitlines(True)[:2]))
+    records = tmp_path / "records.jsonl"
+    first = collect_results(requests, results, partial, records)
+    assert first.exit_code == 3, first.stderr
+    assert [r["id"] for r in read_lines(records)] == ["a1", "a2"], "no error line for a3"
+    advice = " ".join(first.stderr.split())
+    assert "a3: not among the inputs" in advice
+    assert "collect requests.jsonl again with it among the inputs" in advice
+    assert not (tmp_path / "requests.round2.jsonl").exists(), "nothing sent again"
+    # The advice followed: the answer paid for is read now, nothing else is.
+    second = collect_results(requests, results, inputs, records)
+    assert second.exit_code == 0, second.stderr
+    out = read_lines(records)
+    assert [r["id"] for r in out] == ["a1", "a2", "a3"]
+    assert all("error" not in r for r in out)
+
+
+def test_collect_fills_the_cache_so_the_same_article_run_in_process_is_a_hit(
+    tmp_path: Path,
+) -> None:
+    from summarizer.cache import open_cache
+
+    inputs = write_inputs(tmp_path)
+    with FaultServer(["ok"], drafted("a1")) as server:
+        options = ["--base-url", server.url, "--model", "m", "--backend", "vllm", "--strict"]
+        requests = tmp_path / "requests.jsonl"
+        prepared = CliRunner().invoke(
+            cli, ["batch", "prepare", str(inputs), "-o", str(requests), *options]
+        )
+        assert prepared.exit_code == 0, prepared.stderr
+        results = tmp_path / "results.jsonl"
+        results.write_text(hand_built_result("a1", drafted("a1")), encoding="utf-8")
+        records = tmp_path / "records.jsonl"
+        collected = collect_results(requests, results, inputs, records)
+        assert collected.exit_code == 0, collected.stderr
+        settings = Settings.from_env(base_url=server.url, model="m", backend="vllm", strict=True)
+        cache = open_cache(settings.cache_dir)
+        assert cache is not None
+        with Summarizer(settings, cache=cache) as summarizer:
+            record = summarizer.summarize(read_inputs([str(inputs)])[0])
+        cache.close()
+        assert server.requests == [], "a cache hit: nothing sent"
+    assert record.model_dump(mode="json") == read_lines(records)[0]

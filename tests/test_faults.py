@@ -8,7 +8,10 @@ into the table in the README.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import errno
+import io
 import itertools
 import json
 import logging
@@ -43,6 +46,8 @@ from summarizer import (
 from summarizer.cli import cli
 from summarizer.inputs import read_inputs
 
+from .batch_articles import collect_results, drafted, hand_built_result, read_lines, write_inputs
+from .batch_server import BatchServer
 from .conftest import ROOT
 from .fault_server import FaultServer
 
@@ -734,6 +739,62 @@ def test_a_key_echoed_by_the_server_is_redacted_everywhere(
     )
 
 
+def test_half_a_key_or_the_key_in_base64_echoed_by_the_server_is_redacted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["echo_key_parts"], ANSWER) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["-", "-o", str(out), "--base-url", server.url, "--model", "m", "--api-key", SECRET,
+             "--backend", "vllm", "--no-cache", "--max-attempts", "1"],
+            input=ARTICLE,
+        )  # fmt: skip
+    saved = out.read_text(encoding="utf-8")
+    assert result.exit_code == 5, result.stderr
+    message = json.loads(saved)["error"]["message"]
+    assert "key ending '[redacted]' (base64 [redacted]) is invalid" in message
+    encoded = base64.b64encode(SECRET.encode()).decode()
+    for text in (result.stdout, result.stderr, saved, caplog.text):
+        assert SECRET[len(SECRET) // 2 :] not in text
+        assert encoded[:16] not in text
+    report(
+        "server echoing half the API key, and the key base64-encoded, in its error",
+        f"both redacted (any 12 characters of the key, plain or base64): {message}",
+    )
+
+
+def test_a_key_the_model_echoes_in_its_answer_reaches_no_record_report_or_cache(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    cache, records, page = tmp_path / "cache", tmp_path / "out.jsonl", tmp_path / "report.md"
+    echoed = {**ANSWER, "headline": f"Antwerp dockers end strike; your key is {SECRET}",
+              "summary": f"Dockers ended a strike ({SECRET[:20]})."}  # fmt: skip
+    common = ["-", "--base-url", "", "--model", "m", "--api-key", SECRET, "--backend", "vllm",
+              "--cache-dir", str(cache)]  # fmt: skip
+    with FaultServer(["ok"], echoed) as server:
+        common[2] = server.url
+        run = CliRunner().invoke(cli, [*common, "-o", str(records)], input=ARTICLE)
+        again = CliRunner().invoke(cli, [*common, "-f", "markdown", "-o", str(page)], input=ARTICLE)
+        asked = len(server.requests)
+    assert run.exit_code == 0, run.stderr
+    assert again.exit_code == 0, again.stderr
+    assert asked == 1, "the report came from the cache"
+    record = read_lines(records)[0]
+    assert record["headline"] == "Antwerp dockers end strike; your key is [redacted]"
+    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    for text in (records.read_text(encoding="utf-8"), page.read_text(encoding="utf-8"), cached,
+                 run.stderr, again.stderr):  # fmt: skip
+        assert SECRET[:12] not in text
+        assert SECRET[-12:] not in text
+    report(
+        "model answer (HTTP 200) that repeats the API key in its headline and summary",
+        "the key is taken out of the answer before it is read: the record, the report and "
+        f"the cache say {record['headline']!r}",
+    )
+
+
 def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
 ) -> None:
@@ -769,6 +830,38 @@ def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
         "credentials in the base URL (http://user:password@host/v1)",
         "sent as HTTP basic auth; the record, the cache and errors show "
         + record["quality"]["endpoint"],
+    )
+
+
+def test_a_credential_in_the_base_urls_query_is_sent_but_never_shown_or_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    cache = tmp_path / "cache"
+    query = "?api_key=q-secret-0123456789&api-version=2024-06-01"
+    outputs = []
+    for script in ("ok", "status:503"):
+        with FaultServer([script], ANSWER) as server:
+            result = CliRunner().invoke(
+                cli,
+                ["-", "--base-url", server.url + query, "--model", "m", "--backend", "vllm",
+                 "-f", "json", "--cache-dir", str(cache), "--max-attempts", "1"],
+                input=ARTICLE,
+            )  # fmt: skip
+            sent = sorted(server.paths[0].split("?", 1)[1].split("&"))
+            assert sent == sorted(query[1:].split("&")), "the credential reaches the server"
+        outputs.append(result)
+    ok, failed = outputs
+    assert ok.exit_code == 0, ok.stderr
+    assert failed.exit_code == 5
+    endpoint = json.loads(ok.stdout)["quality"]["endpoint"]
+    assert endpoint.endswith("/v1?api-version=2024-06-01"), "what is no credential stays"
+    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    for text in (ok.stdout, ok.stderr, failed.stdout, failed.stderr, cached, caplog.text):
+        assert "q-secret" not in text
+    report(
+        "a credential in the base URL's query (`?api_key=...`)",
+        f"sent with every request; the record, the cache and errors show {endpoint}",
     )
 
 
@@ -1507,4 +1600,229 @@ def test_one_file_by_a_relative_and_an_absolute_path_is_paid_for_once(
         "one file named by a relative path, then by its absolute path, into the same `-o`",
         "the rerun skips it (same file, same text) and says so; both paths in one command are "
         "refused (exit 3) before any request",
+    )
+
+
+# Provider batch files (``summarizer batch``): hostile results files and Batch API servers.
+
+
+def test_batch_result_lines_of_the_wrong_shape_cost_only_themselves(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(cli, ["batch", "prepare", str(inputs), "-o", str(requests)])
+    assert prepared.exit_code == 0, prepared.stderr
+    wrong_response = json.loads(hand_built_result("a2", drafted("a2")))
+    wrong_response["response"] = "200 OK"
+    wrong_id = json.loads(hand_built_result("a3", drafted("a3")))
+    wrong_id["custom_id"] = ["a3"]
+    results = tmp_path / "results.jsonl"
+    results.write_bytes(
+        b"\n".join(
+            [
+                hand_built_result("a1", drafted("a1")).encode(),
+                json.dumps(wrong_response).encode(),
+                json.dumps(wrong_id).encode(),
+                hand_built_result("a3", drafted("a3")).encode().replace(b"Nantes", b"N\xe9ntes"),
+                hand_built_result("a3", drafted("a3")).encode(),
+            ]
+        )
+    )
+    records = tmp_path / "records.jsonl"
+    result = collect_results(requests, results, inputs, records)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [r["id"] for r in read_lines(records)] == ["a1", "a3"]
+    assert [r["custom_id"] for r in read_lines(tmp_path / "requests.round2.jsonl")] == ["a2"]
+    assert "results line 2: not a batch result" in result.stderr
+    assert "results line 3: not a batch result" in result.stderr
+    assert "results line 4: not UTF-8 text" in result.stderr
+    report(
+        "batch results file with a `response` or `custom_id` of the wrong type, and a line "
+        "with a byte that is not UTF-8",
+        "each such line warned of and skipped; the others collected, the skipped request "
+        "goes to the next round",
+    )
+
+
+@pytest.fixture
+def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted batches end in three status checks, and nothing is worth a pause."""
+    monkeypatch.setattr("summarizer.batchapi.MIN_POLL", 0.01)
+    monkeypatch.setattr("summarizer.batchapi._BACKOFF", 0.0)
+
+
+def _batch_round(tmp_path: Path, url: str, *options: str) -> tuple[Path, Path]:
+    """The three batch articles prepared for the Batch API at ``url``: (inputs, requests)."""
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url", url,
+         "--backend", "openai", "--model", "gpt-4o-mini", *options],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    return inputs, requests
+
+
+def _batch_collect(requests: Path, inputs: Path, records: Path, *options: str) -> Any:
+    return CliRunner().invoke(
+        cli,
+        ["batch", "collect", str(requests), "--inputs", str(inputs), "-o", str(records),
+         "--wait", "--poll", "0.01", *options],
+    )  # fmt: skip
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_a_batch_failure_that_echoes_the_key_is_recorded_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+
+    def respond(custom_id: str, body: dict[str, Any]) -> str:
+        if custom_id != "a1":
+            return hand_built_result(custom_id, drafted(custom_id))
+        line = json.loads(hand_built_result(custom_id, None, 401))
+        line["response"]["body"]["error"]["message"] = f"Incorrect API key provided: {SECRET}"
+        return json.dumps(line)
+
+    with BatchServer(["completed"], respond) as server:
+        inputs, requests = _batch_round(tmp_path, server.url)
+        assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        records = tmp_path / "records.jsonl"
+        result = _batch_collect(requests, inputs, records, "--max-attempts", "1")
+    assert result.exit_code == 5, result.stderr
+    saved = records.read_text(encoding="utf-8")
+    error = read_lines(records)[0]["error"]["message"]
+    assert "Incorrect API key provided: [redacted]" in error
+    for text in (saved, result.stderr, result.stdout):
+        assert SECRET not in text
+    report(
+        "Batch API result whose error echoes the API key",
+        f"the error line keeps the message with the key taken out: {error}",
+    )
+
+
+def test_a_hosted_batch_submit_without_a_key_says_so_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _batch_round(tmp_path, server.url)
+        result = CliRunner().invoke(cli, ["batch", "submit", str(requests)])
+        assert server.calls == [], "nothing is sent"
+    assert result.exit_code == 4, result.stderr
+    assert "OPENAI_API_KEY" in result.stderr
+    assert "--api-key" in result.stderr
+    report(
+        "`batch submit` of a round for the hosted API without a key",
+        "exit 4 before any request: "
+        + " ".join(result.stderr.split()).replace(server.url, "http://127.0.0.1:PORT/v1"),
+    )
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_a_batch_api_that_trickles_its_status_answer_is_cut_off_at_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _batch_round(tmp_path, server.url)
+        assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        server.trickle = 0.05  # a status answer of some 400 bytes takes 20 s
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli, ["batch", "status", str(requests)], env={"SUMMARIZER_TIMEOUT": "0.5"}
+        )
+        took = time.monotonic() - started
+    assert result.exit_code == 5, result.stderr
+    assert took < 4, "three attempts of 0.5 s each, whatever each read takes"
+    assert "no complete answer within 0.5s" in result.stderr
+    report(
+        "Batch API trickling its status answer a byte at a time (`batch status`, timeout 0.5 s)",
+        "each attempt cut off after 0.5 s in all; after 3, exit 5: "
+        + " ".join(result.stderr.split()).replace(server.url, "http://127.0.0.1:PORT/v1"),
+    )
+
+
+@pytest.mark.parametrize("poll", ["-1", "0", "nan"])
+def test_a_poll_interval_below_a_second_is_refused_before_any_request(
+    poll: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        _, requests = _batch_round(tmp_path, server.url)
+        assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        sent = len(server.calls)
+        result = CliRunner().invoke(
+            cli, ["batch", "status", str(requests), "--wait", "--poll", poll]
+        )
+        assert len(server.calls) == sent, "no status request"
+    assert result.exit_code == 4, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "--poll" in result.stderr
+    report(
+        f"`batch status --wait --poll {poll}`",
+        "exit 4 before any request: " + " ".join(result.stderr.split()),
+    )
+
+
+@pytest.mark.usefixtures("fast_polls")
+def test_a_slow_answer_to_creating_a_batch_never_creates_a_second_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with BatchServer(["completed"], lambda custom_id, body: None) as server:
+        server.create_delays = [2.0]  # the batch exists; its answer comes after the timeout
+        _, requests = _batch_round(tmp_path, server.url)
+        result = CliRunner().invoke(cli, ["batch", "submit", str(requests), "--timeout", "0.5"])
+        created = list(server.batches)
+        listed = ("GET", "/v1/batches?limit=100") in server.calls
+    assert result.exit_code == 0, result.stderr
+    assert created == ["batch_1"], "one batch, billed once"
+    assert listed, "the batches were looked through before trying again"
+    assert json.loads((tmp_path / "requests.batch.json").read_text())["id"] == "batch_1"
+    report(
+        "Batch API answering the batch-create call after the timeout (the batch was created)",
+        "the batches are listed and the one made from this round's upload is taken: one "
+        "batch, recorded in requests.batch.json",
+    )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
+def test_a_report_on_a_full_disk_leaves_no_temporary_file_simulated_at_the_os_write(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Callable[[str, str], None]
+) -> None:
+    """ENOSPC is raised by the write system call of files in ``out/``: what a full disk does
+    (a tmpfs small enough to fill is not available to a test)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "report.md"
+    target.write_text("<!-- summarizer report -->\nthe previous report\n", encoding="utf-8")
+    real_fdopen = os.fdopen
+
+    class FullDisk(io.FileIO):
+        def write(self, data: Any) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode and os.readlink(f"/proc/self/fd/{fd}").startswith(str(out)):
+            return io.TextIOWrapper(io.BufferedWriter(FullDisk(fd, "w")), encoding="utf-8")
+        return real_fdopen(fd, mode, *args, **kwargs)
+
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    with FaultServer(["ok"], ANSWER) as server:
+        monkeypatch.setattr("summarizer.output.os.fdopen", fdopen)
+        result = _cli(server, str(article), "-f", fmt, "-o", str(target))
+    assert result.exit_code == 7, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "no space left on the device" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["report.md"], "no temporary file left behind"
+    assert target.read_text(encoding="utf-8").endswith("the previous report\n")
+    report(
+        f"disk full while writing a report (`-f {fmt} -o FILE`)",
+        "exit 7, FILE as it was, no temporary file left: "
+        + " ".join(result.stderr.split()).replace(str(tmp_path), "TMP"),
     )
