@@ -40,7 +40,12 @@ class BatchResult:
     def tokens(self) -> tuple[int, int]:
         """Prompt and completion tokens this run spent on the article (0 when cached)."""
         if self.record is not None and not self.cached:
-            return self.record.quality.prompt_tokens, self.record.quality.completion_tokens
+            q = self.record.quality
+            opinion = q.second_opinion
+            extra = (
+                (0, 0) if opinion is None else (opinion.prompt_tokens, opinion.completion_tokens)
+            )
+            return q.prompt_tokens + extra[0], q.completion_tokens + extra[1]
         usage = self.error.usage if self.error is not None else None
         if usage is not None:
             return usage.prompt_tokens, usage.completion_tokens

@@ -28,7 +28,7 @@ from .config import Settings
 from .console import BatchView, report_totals, setup_logging
 from .errors import SummarizerError, combined_exit_code, resource_error
 from .inputs import ArticleInput, read_inputs
-from .options import endpoint_options, fail, max_input_option
+from .options import endpoint_options, fail, max_input_option, verify_options
 from .output import JsonlSink, ReportFile, refuse_input_as_output
 from .pipeline import Summarizer
 from .render import FORMATS
@@ -152,6 +152,7 @@ def cli() -> None:
     help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
 )  # fmt: skip
 @max_input_option
+@verify_options
 @endpoint_options
 def run(
     articles: tuple[str, ...],

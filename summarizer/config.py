@@ -34,6 +34,9 @@ _ENV_VARS: Mapping[str, str] = {
     "prompt": "SUMMARIZER_PROMPT",
     "cache_dir": "SUMMARIZER_CACHE_DIR",
     "max_input_bytes": "SUMMARIZER_MAX_INPUT_BYTES",
+    "verify_model": "SUMMARIZER_VERIFY_MODEL",
+    "verify_base_url": "SUMMARIZER_VERIFY_BASE_URL",
+    "verify_api_key": "SUMMARIZER_VERIFY_API_KEY",
 }
 
 
@@ -93,6 +96,14 @@ class Settings:
         max_input_bytes: The most bytes one input file, JSONL feed or standard input may
             hold; a larger one is refused unread (never more than this plus one byte is
             read).
+        verify_model: A verifier model asked, once per article, whether each item's
+            evidence supports the claim its fields make (``second_opinion``); ``None``
+            (the default) asks none.
+        verify_base_url: The verifier's OpenAI-compatible base URL; ``None`` is the
+            main endpoint's.
+        verify_api_key: The verifier's key, when it is another server than the main
+            one (the main key is sent only to the main server).
+        verify_backend: The verifier's backend profile, or ``"auto"``.
     """
 
     model: str | None = None
@@ -119,6 +130,10 @@ class Settings:
     local_context: int = 16384
     cache_dir: Path | None = None
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    verify_model: str | None = None
+    verify_base_url: str | None = None
+    verify_api_key: str | None = field(default=None, repr=False)
+    verify_backend: str = "auto"
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -187,8 +202,9 @@ class Settings:
         # The generated repr would show a base URL's user:password@ (the key's field
         # is hidden already).
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
-        if values["base_url"]:
-            values["base_url"] = redact(values["base_url"])
+        for name in ("base_url", "verify_base_url"):
+            if values[name]:
+                values[name] = redact(values[name])
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in values.items())})"
 
     def replace(self, **changes: Any) -> Settings:

@@ -12,7 +12,7 @@ from .connection import BACKENDS, MODES
 from .console import print_error
 from .errors import SummarizerError
 
-__all__ = ["endpoint_options", "fail", "max_input_option"]
+__all__ = ["endpoint_options", "fail", "max_input_option", "verify_options"]
 
 
 def endpoint_options(func: Any) -> Any:
@@ -41,6 +41,26 @@ def endpoint_options(func: Any) -> Any:
             "--prompt", help="Prompt template name (prompts/NAME.txt). [env: SUMMARIZER_PROMPT]"
         ),
     ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def verify_options(func: Any) -> Any:
+    """The verifier model's options (``Settings.verify_*``), passed on as settings."""
+    options = [
+        click.option(
+            "--verify-with", "verify_model", metavar="MODEL",
+            help="Ask MODEL, once per article, whether each stance's, demand's and event's "
+            "evidence supports what its fields claim; the verdict is kept on the item. "
+            "[env: SUMMARIZER_VERIFY_MODEL]",
+        ),
+        click.option(
+            "--verify-base-url", "verify_base_url", metavar="URL",
+            help="The verifier's OpenAI-compatible base URL (default: the main endpoint's). "
+            "[env: SUMMARIZER_VERIFY_BASE_URL; its key: SUMMARIZER_VERIFY_API_KEY]",
+        ),
+    ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
     return func

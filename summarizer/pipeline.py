@@ -16,12 +16,13 @@ from .article import Article, as_text, load_article
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
-from .errors import ConfigurationError
+from .errors import ConfigurationError, redact
 from .exchange import Request
 from .inputs import ArticleInput
 from .prompts import load_template
 from .reading import Reader
 from .record import SCHEMA_VERSION, ArticleSummary
+from .second_opinion import ask_second_opinion, verifier_connection
 
 __all__ = ["Summarizer", "asummarize", "summarize"]
 
@@ -54,6 +55,13 @@ class Summarizer:
         self.concurrency = concurrency
         self._template = load_template(self.settings.prompt)
         self._slots: tuple[asyncio.AbstractEventLoop, int, asyncio.Semaphore] | None = None
+        self._verifier_connection: Connection | None = None
+
+    def _verifier(self) -> Connection:
+        """The verifier's connection (``Settings.verify_model``), made on first use."""
+        if self._verifier_connection is None:
+            self._verifier_connection = verifier_connection(self.settings, self.connection)
+        return self._verifier_connection
 
     @property
     def settings(self) -> Settings:
@@ -89,17 +97,25 @@ class Summarizer:
             "options": [
                 s.temperature, s.seed, s.max_output_tokens, s.max_items, s.max_reasks,
                 s.output_language, s.strict, s.chunk_tokens, s.passes,
+                s.verify_model, redact(s.verify_base_url or ""),
             ],
         }  # fmt: skip
 
     async def aclose(self) -> None:
-        """Close the HTTP client and stop the embedded server, if any."""
-        await self.connection.close_client()
+        """Close the HTTP clients and stop the embedded server, if any."""
+        await self._close_clients()
         self.close()
+
+    async def _close_clients(self) -> None:
+        await self.connection.close_client()
+        if self._verifier_connection not in (None, self.connection):
+            await self._verifier_connection.close_client()
 
     def close(self) -> None:
         """Stop the embedded server, if one was started."""
         self.connection.close()
+        if self._verifier_connection not in (None, self.connection):
+            self._verifier_connection.close()
 
     def __enter__(self) -> Summarizer:
         return self
@@ -130,8 +146,8 @@ class Summarizer:
             try:
                 return await self.asummarize(article)
             finally:
-                # The client belongs to this event loop, which ends with the call.
-                await self.connection.close_client()
+                # The clients belong to this event loop, which ends with the call.
+                await self._close_clients()
 
         return asyncio.run(once())
 
@@ -166,7 +182,13 @@ class Summarizer:
             hit = self.cache.get(key)
             if hit is not None:
                 return hit.model_copy(update={"id": given.id or None}), True
-        record = await self._summarize(self.load(given), started)
+        article = self.load(given)
+        record = await self._summarize(article, started)
+        if self.settings.verify_model is not None:
+            record = await ask_second_opinion(
+                record, article, self._verifier(), cache=self.cache,
+                model=self.settings.verify_model,
+            )  # fmt: skip
         if self.cache is not None and key is not None and not record.quality.partial:
             # A partial record is not kept: a rerun reads what it lacks (the answers of
             # the parts that were read are kept, so only those are asked again).

@@ -33,8 +33,10 @@ __all__ = [
     "Mention",
     "Quality",
     "ReasonCode",
+    "SecondOpinion",
     "Stance",
     "Unread",
+    "Verdict",
     "actor_names",
     "fields_label",
     "flagged_claims",
@@ -160,10 +162,24 @@ class DateValue(_Model):
     )
 
 
+class Verdict(_Model):
+    """A second model's opinion of an item: does its evidence support the claim its
+    fields make? (``--verify-with``; see ``second_opinion``.)"""
+
+    label: Literal["supported", "unsupported", "unclear"]
+    model: str = Field(description="The verifier model that gave it.")
+
+
 class _Item(_Model):
     evidence: list[Evidence] = Field(description="The words that ground the item.")
     flags: list[Flag] = Field(
         default_factory=list, description="What could not be proven or was repaired."
+    )
+
+
+class _Claimed(_Item):
+    verdict: Verdict | None = Field(
+        default=None, description="The verifier's opinion, when one was asked for."
     )
 
 
@@ -178,7 +194,7 @@ class Actor(_Item):
     mentions: list[Mention] = Field(description="Every place in the text the actor is named.")
 
 
-class Stance(_Item):
+class Stance(_Claimed):
     """Who holds what position on what."""
 
     holder: str = Field(description="Actor id of the holder.")
@@ -189,7 +205,7 @@ class Stance(_Item):
     speech: Speech
 
 
-class Demand(_Item):
+class Demand(_Claimed):
     """Who asks what of whom."""
 
     claimant: str = Field(description="Actor id of who demands.")
@@ -197,7 +213,7 @@ class Demand(_Item):
     demand: str = Field(description="What is demanded, in the output language.")
 
 
-class Event(_Item):
+class Event(_Claimed):
     """What happened, when, where, who did it to whom."""
 
     type: EventType = Field(description="PLOVER event type, or other.")
@@ -266,6 +282,23 @@ class FieldCheck(_Model):
     flagged: int = Field(description="Items whose field the evidence contradicts.")
 
 
+class SecondOpinion(_Model):
+    """What the verifier model was asked, and what it said and cost."""
+
+    model: str
+    endpoint: str = Field(description="Base URL of the verifier (no credentials).")
+    claims: int = Field(description="Items sent to it, in one request.")
+    supported: int = 0
+    unsupported: int = 0
+    unclear: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached: bool = Field(default=False, description="The verdicts came from the cache.")
+    error: str | None = Field(
+        default=None, description="Why no verdict came back, if none did (the record stands)."
+    )
+
+
 class Quality(_Model):
     """How the record was made, and how much of it is proven."""
 
@@ -319,6 +352,9 @@ class Quality(_Model):
         "budget ran out): see `unread`.",
     )
     unread: list[Unread] = Field(default_factory=list, description="The sentences not read.")
+    second_opinion: SecondOpinion | None = Field(
+        default=None, description="The verifier's pass over the items (``--verify-with``)."
+    )
 
 
 class ArticleSummary(_Model):

@@ -161,7 +161,7 @@ def test_prompt_templates_are_shipped_inside_the_wheel() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     force_include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force_include == {"prompts": "summarizer/prompt_templates"}
-    assert sorted(p.name for p in (ROOT / "prompts").glob("*.txt")) == ["extract.txt"]
+    assert sorted(p.name for p in (ROOT / "prompts").glob("*.txt")) == ["extract.txt", "verify.txt"]
 
 
 def test_markdown_names_the_precision_of_a_week_or_a_decade() -> None:
