@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,8 +44,9 @@ from typing import Any
 
 from verification import _SENTENCE_LINE, serve
 
-from summarizer import load_article
+from summarizer import ArticleSummary, load_article
 from summarizer.meaning import judge_event, judge_stance
+from summarizer.second_opinion import claims_of
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = Path(__file__).resolve().parent / "fields_gold.jsonl"
@@ -202,12 +204,57 @@ def load() -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     return {a: articles[a] for a in sorted(gold)}, dict(gold)
 
 
+_CLAIM = re.compile(r"^(C\d+): (.*?)\n<evidence>\n(.*?)\n</evidence>", re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class LoopbackVerifier:
+    """A stand-in for a verifier model, named as such: it knows which served items carry
+    a wrong field and answers ``unsupported`` for them, ``supported`` for clean ones,
+    except for a set share of claims where it answers the other way on purpose. It
+    tests the plumbing (one request per article, verdicts stored on the right items);
+    it says nothing of any real model's accuracy."""
+
+    oracle: FieldOracle
+    error_rate: float
+    seed: int
+    #: (claim, evidence) -> (verdict given, verdict the served label calls for)
+    given: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, prompt: str) -> dict[str, Any]:
+        rng = random.Random(f"{self.seed}:{prompt[-200:]}")
+        verdicts = []
+        for claim_id, claim, evidence in _CLAIM.findall(prompt):
+            served = next((s for s in self.oracle.served if s.quote[:200] in claim), None)
+            right = "unclear"
+            if served is not None:
+                right = "supported" if served.label == "clean" else "unsupported"
+            wrong = {"supported": "unsupported"}.get(right, "supported")
+            verdict = wrong if rng.random() < self.error_rate else right
+            with self.lock:
+                self.given[(claim, evidence)] = (verdict, right)
+            verdicts.append({"id": claim_id, "verdict": verdict})
+        return {"verdicts": verdicts}
+
+
 def run_cli(
-    oracle: FieldOracle, articles: list[dict[str, Any]], *, strict: bool
+    oracle: FieldOracle,
+    articles: list[dict[str, Any]],
+    *,
+    strict: bool,
+    verifier: LoopbackVerifier | None = None,
 ) -> list[dict[str, Any]]:
-    """Summarise ``articles`` with the CLI against ``oracle``; the records written."""
+    """Summarise ``articles`` with the CLI against ``oracle`` (and ``verifier``, when
+    given, as ``--verify-with``); the records written."""
     server = serve(oracle)
     host, port = server.server_address[:2]
+    checking: list[str] = []
+    if verifier is not None:
+        second = serve(verifier)
+        vhost, vport = second.server_address[:2]
+        checking = ["--verify-with", "checker", "--verify-base-url",
+                    f"http://{vhost}:{vport}/v1"]  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "articles.jsonl"
         path.write_text(
@@ -221,13 +268,15 @@ def run_cli(
             "--format", "json", "--base-url", f"http://{host}:{port}/v1", "--model", "oracle",
             "--backend", "vllm", "--no-cache", "--api-key", "none",
             "--context-window", "200000", "--chunk-tokens", "50000",
-            *(["--strict"] if strict else []),
+            *(["--strict"] if strict else []), *checking,
         ]  # fmt: skip
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode not in (0, 8):
             print(done.stderr, file=sys.stderr)
         lines = out.read_text(encoding="utf-8").split("\n") if out.exists() else []
     server.shutdown()
+    if verifier is not None:
+        second.shutdown()
     return [r for r in map(json.loads, filter(None, lines)) if "actors" in r]
 
 
@@ -303,6 +352,11 @@ def main() -> None:
     parser.add_argument(
         "--show", action="store_true", help="list every item of half A with its flags"
     )
+    parser.add_argument(
+        "--verifier-errors", type=float, metavar="RATE",
+        help="also run --verify-with against a loopback verifier that answers wrongly for "
+        "this share of claims (plumbing only: no model's accuracy is measured)",
+    )  # fmt: skip
     args = parser.parse_args()
     articles, gold = load()
     ids = sorted(articles)
@@ -310,9 +364,15 @@ def main() -> None:
     if args.split:
         halves |= {"A": set(ids[: len(ids) // 2]), "B": set(ids[len(ids) // 2 :])}
     total: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    plumbing = [0, 0, 0, 0]
     for round_ in range(args.rounds):
         oracle = FieldOracle(articles, gold, args.seed + round_)
-        records = run_cli(oracle, list(articles.values()), strict=args.strict)
+        verifier = None
+        if args.verifier_errors is not None:
+            verifier = LoopbackVerifier(oracle, args.verifier_errors, args.seed + round_)
+        records = run_cli(oracle, list(articles.values()), strict=args.strict, verifier=verifier)
+        if verifier is not None:
+            plumbing = [a + b for a, b in zip(plumbing, _plumbing(verifier, records), strict=True)]
         show = set(ids[: len(ids) // 2]) if args.show else None
         for key, row in score(oracle, records, show).items():
             total[key] = [a + b for a, b in zip(total[key], row, strict=True)]
@@ -350,6 +410,33 @@ def main() -> None:
                     f"{label:10} {half:5} {items:>6} {flagged / items:>9.1%} "
                     f"{judged / items:>8.1%} {where:>21} {anyflag / items:>15.1%}  {target}"
                 )
+
+    if args.verifier_errors is not None:
+        claims, stored, same, right = plumbing
+        print(
+            f"\nloopback verifier (answers wrongly for {args.verifier_errors:.0%} of claims on "
+            f"purpose; not a model): {claims} claims asked, {stored} verdicts stored on their "
+            f"items, {same} as the verifier gave them ({same / max(stored, 1):.1%}); verdicts "
+            f"that match the served label: {right / max(stored, 1):.1%}"
+        )
+
+
+def _plumbing(verifier: LoopbackVerifier, records: list[dict[str, Any]]) -> list[int]:
+    """[claims the verifier answered, verdicts stored, stored as given, stored right]:
+    each item's claim is rendered again by the program's own ``claims_of``."""
+    stored = same = right = 0
+    for data in records:
+        record = ArticleSummary.model_validate(data)
+        article = load_article(record.text, language=record.language)
+        items = [*record.stances, *record.demands, *record.events]
+        for claim, item in zip(claims_of(record, article), items, strict=True):
+            if item.verdict is None:
+                continue
+            stored += 1
+            given, wanted = verifier.given.get((claim.claim, claim.evidence), ("", ""))
+            same += given == item.verdict.label
+            right += wanted == item.verdict.label
+    return [len(verifier.given), stored, same, right]
 
 
 if __name__ == "__main__":
