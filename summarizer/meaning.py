@@ -242,23 +242,47 @@ class _Evidence:
 
     def irrealis(self, trigger: _Found) -> tuple[str, str] | None:
         """The first cue that puts the trigger in doubt, with its kind, else ``None``."""
+        doubts = self.doubts(trigger)
+        return doubts[0] if doubts else None
+
+    def doubts(self, trigger: _Found, *, ahead: bool = False) -> list[tuple[str, str]]:
+        """Every cue that puts the trigger in doubt (its own form, then the words of its
+        clause before it, then a French "ne … pas" around it; with ``ahead``, the words of
+        its clause after it too), with its kind."""
         forms = trigger.cue.forms
+        found: list[tuple[str, str]] = []
         if forms <= {"future"}:
-            return self.said(trigger), "future"
+            found.append((self.said(trigger), "future"))
         if forms <= {"conditional"}:
-            return self.said(trigger), "modality"
+            found.append((self.said(trigger), "modality"))
         before = self.scope(trigger.at)
-        realis = _realis_in(self, before)
-        for found in realis:
-            if found.cue.label in _IRREALIS:
-                return self.said(found), found.cue.label
+        found.extend(
+            (self.said(cue), cue.cue.label)
+            for cue in _realis_in(self, before)
+            if cue.cue.label in _IRREALIS
+        )
+        if ahead:
+            last = trigger.end
+            while (
+                last < len(self.words)
+                and last - trigger.end < _SCOPE
+                and not self.words[last].boundary_before
+            ):
+                last += 1
+            # After the verb, a future or a condition still bears on it; a negation
+            # there belongs to the next verb ("attacked after X had denied").
+            found.extend(
+                (self.said(cue), cue.cue.label)
+                for cue in _realis_in(self, range(trigger.end, last))
+                if cue.cue.label in ("future", "modality")
+            )
         ne = [i for i in before if self.texts[i] in FR_NE]
         if ne:
             after = range(trigger.end, min(trigger.end + 2, len(self.words)))
             partners = [i for i in (*before, *after) if self.texts[i] in FR_NEGATION_PARTNERS]
             if partners and not any(self.words[i].boundary_before for i in after[:1]):
-                return self.said(_Found(trigger.cue, ne[0], partners[-1] + 1)), "negation"
-        return None
+                found.append((self.said(_Found(trigger.cue, ne[0], partners[-1] + 1)), "negation"))
+        return found
 
     def says(self, label: str, own: Sequence[_Found] = ()) -> str | None:
         """Words of the evidence sentences that carry cues of ``label``, else ``None``.
@@ -373,11 +397,14 @@ def _judge_realis(
     }.get(realis)
     if wanted is None:
         return _unjudged("realis")
-    if any(evidence.says(label, own) for label in wanted):
+    if own:
+        # The cue must bear on the event's own trigger, not on another verb of the sentence:
+        # in its clause, before it or after it ("expected next month").
+        if any(kind in wanted for t in own for _, kind in evidence.doubts(t, ahead=True)):
+            return _fine("realis")
+    elif any(evidence.says(label) for label in wanted):
         return _fine("realis")
-    if realis == "planned" and any(t.cue.forms & {"future", "infinitive"} for t in triggers):
-        return _fine("realis")
-    if realis == "hypothetical" and any(t.cue.forms & {"conditional"} for t in triggers):
+    if realis == "planned" and any(_intended(evidence, t) for t in own):
         return _fine("realis")
     what = {"negated": "no negation", "planned": "no future or intent",
             "hypothetical": "no modality or condition"}[realis]  # fmt: skip
@@ -385,9 +412,18 @@ def _judge_realis(
         "realis",
         True,
         "realis_contradicted",
-        f"marked {realis}, but the evidence sentence holds {what}",
-        f"is {realis!r}, but its sentence holds {what}: set realis to what the quote says",
+        f"marked {realis}, but the evidence holds {what} for it",
+        f"is {realis!r}, but its quote holds {what} for it: set realis to what the quote says",
     )
+
+
+def _intended(evidence: _Evidence, trigger: _Found) -> bool:
+    """A trigger whose own form points ahead: a future ("attaquera"), "to attack", or a
+    French infinitive alone ("pour attaquer")."""
+    forms = trigger.cue.forms
+    if forms <= {"future"} or forms == {"infinitive"}:
+        return True
+    return "infinitive" in forms and trigger.at > 0 and evidence.texts[trigger.at - 1] == "to"
 
 
 def _judge_roles(

@@ -426,3 +426,20 @@ def test_views_show_the_new_codes_and_what_was_judged(story: Article) -> None:
     assert "meaning checked" in page
     assert "roles 1/2 judged, 1 flagged" in page
     assert "roles 1/2 judged, 1 flagged" in render(record, "text")
+
+
+def test_a_negation_of_another_verb_does_not_make_an_event_negated() -> None:
+    text = "Kordavia attacked the convoy after Meridia had denied it passage."
+    judged = _event(text, "Kordavia attacked the convoy", realis="negated")["realis"]
+    assert judged.code == "realis_contradicted"
+
+
+def test_a_future_after_the_trigger_in_its_clause_makes_it_planned() -> None:
+    text = "The ban on night flights expected next month worries the airlines."
+    quote = "The ban on night flights expected next month"
+    judged = _event(text, quote, type_="coerce", realis="planned")["realis"]
+    assert judged.judged
+    assert not judged.contradicted
+    bare = _event("The ban on night flights worries the airlines.", "The ban on night flights",
+                  type_="coerce", realis="planned")["realis"]  # fmt: skip
+    assert bare.code == "realis_contradicted"
