@@ -27,6 +27,10 @@ unflagged 100 %; every harmful label caught (flagged or dropped) >= 95 %, number
 negation 100 %, at every quote length. A relocated quote (``wrong_sentence``) counts
 as caught when it carries its informational ``cited_sentence_corrected`` flag.
 
+Mistakes in an item's fields with a verbatim quote (a wrong type, realis, roles or
+position) are served and counted by ``benchmarks/fields.py``, on hand-annotated events
+and stances, with this module's server.
+
 Usage::
 
     python benchmarks/verification.py [path/to/dev.jsonl] [--strict] [--seed N] [--rounds N]
