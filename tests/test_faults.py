@@ -707,14 +707,51 @@ def test_an_html_page_with_status_200_is_named_not_parsed(
     with FaultServer(["html"], ANSWER) as server:
         with pytest.raises(UnexpectedResponseError) as raised:
             _summarize(server)
-        assert len(server.requests) == 1, "a web page will not turn into an answer on retry"
+        assert len(server.requests) == 2, "resent once, not for the whole budget of 4"
     message = str(raised.value)
-    assert "answered with an HTML page, not a chat completion" in message
+    assert "answered with an HTML page, not a chat completion (after 2 attempt(s))" in message
     assert "'str' object" not in message
     assert raised.value.exit_code == 5
+    assert raised.value.usage is not None
+    assert raised.value.usage.calls == 2
     report(
         "HTTP 200 with an HTML page (a wrong base URL)",
-        f"UnexpectedResponseError (exit 5): {message}",
+        f"resent once, then UnexpectedResponseError (exit 5): {message}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "case"),
+    [
+        ("html", "HTTP 200 with an HTML page, then an answer"),
+        ("not_completion", "HTTP 200 with JSON that is no chat completion, then an answer"),
+    ],
+)
+def test_a_200_that_is_no_chat_completion_is_resent_once(
+    fault: str, case: str, report: Callable[[str, str], None]
+) -> None:
+    with FaultServer([fault, "ok"], ANSWER) as server:
+        record = _summarize(server)
+        assert len(server.requests) == 2
+    assert record.quality.attempts == 2
+    assert record.headline == ANSWER["headline"]
+    report(case, f"recovered: resent once, record made with {record.quality.attempts} attempts")
+
+
+def test_json_that_stays_no_chat_completion_is_named_after_one_resend(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["not_completion"], ANSWER) as server:
+        with pytest.raises(UnexpectedResponseError) as raised:
+            _summarize(server)
+        assert len(server.requests) == 2
+    message = str(raised.value)
+    assert 'answered with JSON of another shape (\'{"status": "ok"}\'), not a chat' in message
+    assert "no choices" not in message
+    assert raised.value.exit_code == 5
+    report(
+        'HTTP 200 with JSON that is no chat completion ({"status": "ok"}), every time',
+        f"resent once, then UnexpectedResponseError (exit 5): {message}",
     )
 
 
