@@ -27,20 +27,13 @@ from .article import Article
 from .draft import DraftActor
 from .grounding import fold
 from .mentions import WORD as _FIRST_WORD
-from .mentions import name_spans, surface_names
+from .mentions import name_spans, names_no_one, surface_names
 from .record import Mention
 
 __all__ = ["find_mentions", "merge_actors", "named_in", "surfaces"]
 
 # A determiner opening a name: a whole word ("the", "la"), or an elided "l'".
 _DETERMINER = re.compile(r"^(?:(?:le|la|les|the|a|an|un|une|el|los|las|der|die|das)\s+|l')")
-# Words that name no one on their own: a mention made only of these is no evidence.
-_EMPTY_NAMES = frozenset(
-    {"he", "she", "it", "they", "him", "her", "them", "his", "hers", "its", "their", "we",
-     "us", "you", "i", "il", "elle", "ils", "elles", "lui", "eux", "on", "nous", "vous",
-     "son", "sa", "ses", "leur", "leurs", "the", "le", "la", "les", "l'", "a", "an", "un",
-     "une"}
-)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -51,10 +44,10 @@ def _key(name: str) -> str:
 @lru_cache(maxsize=4096)
 def _name_key(name: str) -> str | None:
     """A name as compared with others: folded, without a leading determiner; ``None`` for
-    a word that names no one ("he", "les"), but not for an acronym written so ("US")."""
-    key = _key(name)
-    if key in _EMPTY_NAMES and not (name.isupper() and len(name) > 1):
+    words that name no one ("he", "les"), but not for an acronym written so ("US")."""
+    if names_no_one(name):
         return None
+    key = _key(name)
     return _DETERMINER.sub("", key) or key
 
 
@@ -308,8 +301,8 @@ def _proper_words(actor: DraftActor) -> frozenset[str]:
         for surface in (actor.name, *actor.mentions)
         for written in _FIRST_WORD.findall(surface)
         if written[:1].isupper()
-        and (word := _key(written)) not in _EMPTY_NAMES
-        and not _DETERMINER.match(word + " ")
+        and not names_no_one(written)
+        and not _DETERMINER.match((word := _key(written)) + " ")
     )
 
 

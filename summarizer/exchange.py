@@ -323,18 +323,13 @@ def read_answer(
         )
     except IncompleteOutputException:
         salvaged = _salvage_truncated(completion, lenient)
+        where, remedy = _cut_off(completion, request.max_output_tokens)
         if salvaged is None:
             raise OutputTruncatedError(
-                "the model's answer was cut off at the output limit of "
-                f"{request.max_output_tokens} tokens; raise Settings.max_output_tokens or "
-                "use a larger model",
-                usage=spent,
+                f"the model's answer was cut off {where}; {remedy}", usage=spent
             ) from None
         value, repairs = salvaged
-        note = (
-            f"the answer was cut off at the output limit of {request.max_output_tokens} "
-            "tokens; what came after is lost"
-        )
+        note = f"the answer was cut off {where}; what came after is lost"
         return Extraction(value, False, spent, request.reasks, request.errors, [note, *repairs])
     except _PARSE_ERRORS as exc:
         errors = (*request.errors, first_line(exc))
@@ -544,6 +539,28 @@ def _read_leniently(
         f"({reasks} re-ask(s)): {problems}",
         usage=spent,
     )
+
+
+def _cut_off(completion: ChatCompletion, asked: int) -> tuple[str, str]:
+    """Where a cut-off answer stopped, and what would let it finish.
+
+    A server may stop an answer below the limit the request asked for (a limit of its
+    own, e.g. llama.cpp's ``--n-predict``): the tokens the answer used say which limit
+    it was, and naming only the one asked for would send the reader to the wrong knob.
+    """
+    used = completion.usage.completion_tokens if completion.usage is not None else None
+    if not used:
+        return f"at the output limit of {asked} tokens", _RAISE_ASKED
+    if used < asked:
+        return (
+            f"after {used} tokens, short of the {asked} asked for: the server stopped it at "
+            "a lower limit of its own",
+            "raise the server's own limit on answer length or use a larger model",
+        )
+    return f"after {used} tokens, at the output limit of {asked} asked for", _RAISE_ASKED
+
+
+_RAISE_ASKED = "raise Settings.max_output_tokens or use a larger model"
 
 
 def _salvage_truncated(

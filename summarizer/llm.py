@@ -4,7 +4,8 @@
 hands each answer to a ``finish`` step, which gives the result or the next round (a
 re-ask). The SDK's own retries are off (``max_retries=0``): a single tenacity policy
 owns every retry. Transient failures (HTTP 429, 5xx, timeouts, dropped connections)
-back off and try again; a re-ask goes out at once. Both draw on the same
+back off and try again; an HTTP 200 that is no chat completion is resent once only; a
+re-ask goes out at once. Both draw on the same
 ``max_attempts``, and the last attempt tells ``finish`` so, which then reads an invalid
 answer leniently (``verify`` flags or drops the faulty items one by one). When the
 budget is spent the caller gets one ``SummarizerError`` naming the cause.
@@ -27,7 +28,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import UTC
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import httpx2
 import openai
@@ -139,6 +140,20 @@ class _NotJSONError(Exception):
     """An answer that says it is JSON and is not: a glitch of the server, worth a retry."""
 
 
+class _NotACompletionError(Exception):
+    """A 200 whose body is no chat completion (a web page, ``{"status": "ok"}``): a
+    proxy or server between restarts may give one by mistake, so it is resent once;
+    a second one is the base URL's fault and ends the exchange."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+#: How many times a 200 that is no chat completion is resent before the run gives up.
+_NOT_A_COMPLETION_RESENDS = 1
+
+
 class _DeadlineError(Exception):
     """The whole request took longer than the timeout, however busy the connection was."""
 
@@ -154,7 +169,14 @@ def _asked_wait(exc: BaseException) -> float:
 def _is_transient(exc: BaseException) -> bool:
     if resource_error(exc) is not None:
         return False  # out of file handles or memory here: the server is not at fault
-    if isinstance(exc, (openai.APIConnectionError, _NoChoicesError, _NotJSONError, _DeadlineError)):
+    transient = (
+        openai.APIConnectionError,
+        _NoChoicesError,
+        _NotJSONError,
+        _NotACompletionError,
+        _DeadlineError,
+    )
+    if isinstance(exc, transient):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -222,11 +244,13 @@ async def _post(
         # Scrubbed here, before anything logs or quotes it.
         _scrub(exc, endpoint.secrets)
         raise
-    if isinstance(response, str) or not hasattr(response, "choices"):
-        raise _not_a_completion(response, endpoint, request.spent + Usage(calls=1))
+    # The SDK builds its model without validating it: a JSON body of another shape
+    # arrives as a ChatCompletion whose ``choices`` is None.
+    if not isinstance(response, ChatCompletion) or not isinstance(response.choices, list):
+        raise _NotACompletionError(_what_came(response, endpoint.secrets))
     if not response.choices:
         raise _NoChoicesError("the server returned a completion with no choices")
-    return _without_secrets(cast(ChatCompletion, response), endpoint.secrets)
+    return _without_secrets(response, endpoint.secrets)
 
 
 def _without_secrets(completion: ChatCompletion, secrets: tuple[str, ...]) -> ChatCompletion:
@@ -273,6 +297,7 @@ async def exchange(
     """
     pause = pause or RatePause()
     state = request
+    strange = 0  # answers that were no chat completion
     retrying = AsyncRetrying(
         stop=stop_after_attempt(settings.max_attempts),
         retry=retry_if_exception(_Policy(endpoint, pause).should_retry),
@@ -286,10 +311,14 @@ async def exchange(
                 needed = await _reserve(budget, state) if budget is not None else 0
                 try:
                     answer = await _send(client, endpoint, settings, state, pause, slots)
-                except BaseException:
+                except BaseException as exc:
                     state = state.charged(Usage(calls=1))
                     if budget is not None:
                         await budget.settle(needed)
+                    if isinstance(exc, _NotACompletionError):
+                        strange += 1
+                        if strange > _NOT_A_COMPLETION_RESENDS:
+                            raise _endpoint_error(exc, endpoint, settings, state.spent) from None
                     raise
                 if budget is not None:
                     await budget.settle(needed, completion_usage(answer))
@@ -300,7 +329,14 @@ async def exchange(
                 return outcome
     except SummarizerError:
         raise
-    except (openai.OpenAIError, _NoChoicesError, _NotJSONError, _DeadlineError, OSError) as exc:
+    except (
+        openai.OpenAIError,
+        _NoChoicesError,
+        _NotJSONError,
+        _NotACompletionError,
+        _DeadlineError,
+        OSError,
+    ) as exc:
         raise _endpoint_error(exc, endpoint, settings, state.spent) from exc
     raise AssertionError("the retry loop ends by returning or raising")  # pragma: no cover
 
@@ -370,20 +406,19 @@ def _scrub(exc: openai.APIStatusError, secrets: tuple[str, ...]) -> None:
         exc.body = json.loads(redact(json.dumps(exc.body), secrets))
 
 
-def _not_a_completion(response: Any, endpoint: Endpoint, usage: Usage) -> UnexpectedResponseError:
+def _what_came(response: Any, secrets: tuple[str, ...]) -> str:
+    """What a body that is no chat completion is, in a few words for the error."""
+    if isinstance(response, BaseModel):
+        response = response.model_dump(mode="json", exclude_unset=True)
+    if isinstance(response, (dict, list, int, float, bool)) or response is None:
+        shown = json.dumps(response)
+        return f"JSON of another shape ({redact(shown[:80], secrets)!r})"
     text = str(response).strip()
     if is_html(text) or text[:1] == "<":
-        what = "an HTML page"
-    elif not text:
-        what = "an empty body"
-    else:
-        what = f"text that is not JSON ({redact(' '.join(text.split())[:80], endpoint.secrets)!r})"
-    return UnexpectedResponseError(
-        f"{endpoint.base_url} answered with {what}, not a chat completion: check that the "
-        "base URL is the server's OpenAI-compatible API (it usually ends in /v1)",
-        url=endpoint.base_url,
-        usage=usage,
-    )
+        return "an HTML page"
+    if not text:
+        return "an empty body"
+    return f"text that is not JSON ({redact(' '.join(text.split())[:80], secrets)!r})"
 
 
 def _endpoint_error(
@@ -407,6 +442,13 @@ def _map_error(
     if isinstance(exc, _NoChoicesError):
         return ModelOutputError(
             f"{url} returned no choices in its completions ({tries})", usage=usage
+        )
+    if isinstance(exc, _NotACompletionError):
+        return UnexpectedResponseError(
+            f"{url} answered with {exc.what}, not a chat completion ({tries}): check that the "
+            "base URL is the server's OpenAI-compatible API (it usually ends in /v1)",
+            url=url,
+            usage=usage,
         )
     if isinstance(exc, _NotJSONError):
         return UnexpectedResponseError(

@@ -28,7 +28,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion
 
-from .actors import find_mentions, merge_actors
+from .actors import merge_actors
 from .article import Article
 from .assemble import assemble_record
 from .cache import Cache
@@ -39,6 +39,7 @@ from .draft import Draft, DraftActor, read_lenient
 from .errors import SummarizerError
 from .exchange import Extraction, Reask, Request, plan, prepare, read_answer
 from .llm import exchange
+from .mentions import is_named
 from .merge import Answer, merge_drafts
 from .prompts import PromptTemplate
 from .record import ArticleSummary, ChunkReport, Unread
@@ -139,7 +140,7 @@ class Reader:
         if not answers:
             return []
         merged, _ = merge_actors(merge_drafts(article, answers).draft.actors)
-        return [a for a in merged if find_mentions([a.name], article)]
+        return [a for a in merged if is_named(a.name, article)]
 
     async def _read_part(
         self,

@@ -14,6 +14,7 @@ last action repeats once the script runs out):
 ``no_choices``   a completion with an empty ``choices`` list
 ``html``         HTTP 200 with an HTML page, as a web server at a wrong base URL gives
 ``not_json``     HTTP 200 that says it is JSON, with a body that is not
+``not_completion``  HTTP 200 with JSON that is no chat completion (``{"status": "ok"}``)
 ``trickle``      a completion sent one byte every ``trickle_seconds``: each read is quick,
                  the whole answer takes minutes
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
@@ -166,6 +167,8 @@ class FaultServer:
                     self._send(200, completion)
                 elif action == "not_json":
                     self._send_bytes(200, b"this is not json", "application/json")
+                elif action == "not_completion":
+                    self._send(200, {"status": "ok"})
                 elif action == "html":
                     page = b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>"
                     self._send_bytes(200, page, "text/html; charset=utf-8")

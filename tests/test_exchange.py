@@ -190,8 +190,8 @@ def test_a_cut_off_answer_keeps_its_complete_items_or_says_it_was_cut() -> None:
     cut = json.dumps(GOOD)[:-40]
     record = finish(article, request, _hand_built_completion(cut, "length"))
     assert isinstance(record, ArticleSummary)
-    assert any("cut off at the output limit of 64" in w for w in record.quality.warnings)
-    with pytest.raises(OutputTruncatedError, match="64 tokens"):
+    assert any("cut off after 20 tokens, short of the 64" in w for w in record.quality.warnings)
+    with pytest.raises(OutputTruncatedError, match="20 tokens, short of the 64 asked for"):
         finish(article, request, _hand_built_completion('{"head', "length"))
 
 

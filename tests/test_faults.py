@@ -216,7 +216,7 @@ def test_cut_off_answer_keeps_its_complete_items_and_says_so(
     with FaultServer(["length"], ANSWER) as server:
         record = _summarize(server)
     assert record.headline == ANSWER["headline"]
-    assert record.quality.warnings[0].startswith("the answer was cut off at the output limit")
+    assert record.quality.warnings[0].startswith("the answer was cut off after 50 tokens")
     assert len(record.actors) == 2
     report(
         "answer cut off by the token limit (finish_reason: length)",
@@ -230,8 +230,33 @@ def test_cut_off_answer_with_nothing_usable_is_an_error(report: Callable[[str, s
         server,
         pytest.raises(OutputTruncatedError, match=r"raise Settings\.max_output_tokens") as raised,
     ):
-        _summarize(server)
+        # The answer used all 50 tokens asked for: more must be asked.
+        _summarize(server, max_output_tokens=50)
     report("answer cut off before the summary", f"OutputTruncatedError (exit 6): {raised.value}")
+
+
+def test_an_answer_the_server_stops_below_the_limit_asked_names_both_figures(
+    report: Callable[[str, str], None],
+) -> None:
+    # The fault server's cut-off answer says it used 50 completion tokens.
+    server = FaultServer(["length"], {"headline": "x" * 60})
+    with server, pytest.raises(OutputTruncatedError) as raised:
+        _summarize(server, max_output_tokens=4096)
+    message = str(raised.value)
+    assert "after 50 tokens, short of the 4096 asked for" in message
+    assert "the server's own limit" in message
+    assert "output limit of 4096" not in message, "4096 is not where it stopped"
+    with FaultServer(["length"], ANSWER) as server:
+        record = _summarize(server, max_output_tokens=4096)
+    assert "after 50 tokens, short of the 4096 asked for" in record.quality.warnings[0]
+    # A server that stopped at the limit asked is told to be asked for more.
+    with FaultServer(["length"], ANSWER) as server:
+        record = _summarize(server, max_output_tokens=50)
+    assert "after 50 tokens, at the output limit of 50 asked for" in record.quality.warnings[0]
+    report(
+        "answer cut off by the server at 50 tokens, below the 4096 asked for",
+        f"OutputTruncatedError (exit 6): {message}",
+    )
 
 
 def test_answer_without_choices_is_a_model_output_error(report: Callable[[str, str], None]) -> None:
@@ -682,14 +707,51 @@ def test_an_html_page_with_status_200_is_named_not_parsed(
     with FaultServer(["html"], ANSWER) as server:
         with pytest.raises(UnexpectedResponseError) as raised:
             _summarize(server)
-        assert len(server.requests) == 1, "a web page will not turn into an answer on retry"
+        assert len(server.requests) == 2, "resent once, not for the whole budget of 4"
     message = str(raised.value)
-    assert "answered with an HTML page, not a chat completion" in message
+    assert "answered with an HTML page, not a chat completion (after 2 attempt(s))" in message
     assert "'str' object" not in message
     assert raised.value.exit_code == 5
+    assert raised.value.usage is not None
+    assert raised.value.usage.calls == 2
     report(
         "HTTP 200 with an HTML page (a wrong base URL)",
-        f"UnexpectedResponseError (exit 5): {message}",
+        f"resent once, then UnexpectedResponseError (exit 5): {message}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fault", "case"),
+    [
+        ("html", "HTTP 200 with an HTML page, then an answer"),
+        ("not_completion", "HTTP 200 with JSON that is no chat completion, then an answer"),
+    ],
+)
+def test_a_200_that_is_no_chat_completion_is_resent_once(
+    fault: str, case: str, report: Callable[[str, str], None]
+) -> None:
+    with FaultServer([fault, "ok"], ANSWER) as server:
+        record = _summarize(server)
+        assert len(server.requests) == 2
+    assert record.quality.attempts == 2
+    assert record.headline == ANSWER["headline"]
+    report(case, f"recovered: resent once, record made with {record.quality.attempts} attempts")
+
+
+def test_json_that_stays_no_chat_completion_is_named_after_one_resend(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["not_completion"], ANSWER) as server:
+        with pytest.raises(UnexpectedResponseError) as raised:
+            _summarize(server)
+        assert len(server.requests) == 2
+    message = str(raised.value)
+    assert 'answered with JSON of another shape (\'{"status": "ok"}\'), not a chat' in message
+    assert "no choices" not in message
+    assert raised.value.exit_code == 5
+    report(
+        'HTTP 200 with JSON that is no chat completion ({"status": "ok"}), every time',
+        f"resent once, then UnexpectedResponseError (exit 5): {message}",
     )
 
 
