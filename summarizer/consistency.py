@@ -24,6 +24,7 @@ from .actors import find_mentions
 from .article import Article
 from .changes import number_value, tokens
 from .grounding import fold
+from .mentions import names_no_one
 from .record import Evidence, Flag, Mention
 
 __all__ = ["holder_flags", "name_flags", "number_flags", "place_flags"]
@@ -81,6 +82,8 @@ def place_flags(
 def name_flags(name: str, mentions: list[Mention], article: Article) -> list[Flag]:
     """A flag when the text names the actor, but never as ``name`` is written."""
     if not mentions:
+        if names_no_one(name):
+            return [Flag(code="name_not_found", message=f"{name!r} names no one")]
         return [Flag(code="name_not_found", message=f"{name!r} is not in the text")]
     if find_mentions([name], article):
         return []

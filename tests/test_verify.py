@@ -505,3 +505,14 @@ def test_an_actor_name_written_inside_a_longer_mention_is_not_flagged() -> None:
         stances=[], events=[],
     )  # fmt: skip
     assert verify_draft(draft, article).actors[0].flags == []
+
+
+def test_an_actor_named_by_a_stop_word_is_flagged_as_naming_no_one() -> None:
+    article = load_article("The minister spoke. The talks went on.", language="en")
+    draft = _draft(
+        actors=[{"id": "A1", "name": "The", "kind": "person", "sentences": [1],
+                 "quote": "The minister spoke"}],
+        stances=[], events=[],
+    )  # fmt: skip
+    [actor] = verify_draft(draft, article).actors
+    assert [f.message for f in actor.flags if f.code == "name_not_found"] == ["'The' names no one"]
