@@ -45,7 +45,7 @@ from rapidfuzz import fuzz
 from .article import Article, Sentence
 from .changes import Difference, Token, compare, tokens
 
-__all__ = ["VERBATIM", "Folded", "Located", "MatchKind", "fold", "locate"]
+__all__ = ["VERBATIM", "Folded", "Located", "MatchKind", "fold", "locate", "sentence_at"]
 
 MatchKind = Literal["exact", "normalised", "subsequence", "fuzzy", "sentence", "unverified"]
 #: Match kinds whose span holds the quote's words verbatim (up to typography).
@@ -345,7 +345,7 @@ def _judged(
         start,
         end,
         match if differences else "normalised",
-        _sentence_at(article, start),
+        sentence_at(article, start),
         differences,
     )
 
@@ -456,10 +456,11 @@ def _fuzzy(
 
 
 def _located(article: Article, start: int, end: int, match: MatchKind) -> Located:
-    return Located(start, end, match, _sentence_at(article, start))
+    return Located(start, end, match, sentence_at(article, start))
 
 
-def _sentence_at(article: Article, offset: int) -> int | None:
+def sentence_at(article: Article, offset: int) -> int | None:
+    """The number of the sentence holding ``offset``, or ``None`` between sentences."""
     starts = _starts(article.sentences)
     position = bisect.bisect_right(starts, offset) - 1
     if position >= 0 and offset < article.sentences[position].end:

@@ -35,7 +35,7 @@ from .article import Article
 from .changes import tokens
 from .countries import body_word, is_country
 from .cues import FR_NE, FR_NEGATION_PARTNERS, POLARITY, Cue, event_cues, position_cues, realis_cues
-from .grounding import fold
+from .grounding import fold, sentence_at
 
 __all__ = ["FIELDS", "Code", "Field", "Judgement", "judge_actor", "judge_event", "judge_stance"]
 
@@ -182,8 +182,12 @@ class _Evidence:
         self.article = article
         self.start, self.end = start, end
         lo, hi = start, end
-        for sentence in article.sentences:
-            if sentence.start <= start < sentence.end or sentence.start < end <= sentence.end:
+        # The sentences the span starts and ends in, looked up, not searched for: an
+        # article of many sentences has many items.
+        for offset in (start, max(start, end - 1)):
+            number = sentence_at(article, offset)
+            sentence = None if number is None else article.sentence(number)
+            if sentence is not None:
                 lo, hi = min(lo, sentence.start), max(hi, sentence.end)
         folded = fold(article.text)
         flo, fhi = folded.from_original(lo, hi)
