@@ -35,6 +35,7 @@ from .errors import ConfigurationError, SummarizerError
 from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
+from .ray_cluster import start_ray
 from .record import ArticleSummary
 from .runner import OnResult, deliver, pending
 from .usage import Usage
@@ -223,16 +224,18 @@ def run_on_ray(
 ) -> Totals:
     """Summarise the ``inputs`` that ``sink`` does not hold yet on Ray, appending each result.
 
-    Ray is started here (``ray.init()``: a local instance, or the cluster that
-    ``RAY_ADDRESS`` names) unless it already runs. Unreadable inputs become error results
-    without being sent; the endpoint is checked before Ray starts. Error results carry
+    Ray is started here (``ray_cluster.start_ray``: a local instance, or the cluster
+    that ``RAY_ADDRESS`` names, joined within a deadline) unless it already runs, before
+    anything is written. Unreadable inputs become error results without being sent; the
+    endpoint is checked before Ray starts. Error results carry
     their kind, message, exit code and the tokens the failed article spent. Results come
     back a batch at a time (at most ``concurrency`` articles a batch), and each is
     appended as soon as its batch is back.
 
     Raises:
         ConfigurationError: No endpoint is given (the embedded model runs in process
-            only), or Ray is not installed.
+            only), Ray is not installed, or the cluster ``RAY_ADDRESS`` names cannot be
+            joined (a ``ray://`` address, or no answer within the deadline).
     """
     if not (settings.base_url or settings.api_key or endpoints):
         raise ConfigurationError(
@@ -249,13 +252,14 @@ def run_on_ray(
         for every in [settings.replace(base_url=url) for url in endpoints] or [settings]:
             with Summarizer(every, cache=None) as checked:
                 checked.preflight()  # starts nothing, sends nothing
+    if readable:
+        # Before anything is written: a cluster that cannot be joined stops the run whole.
+        start_ray(settings.timeout)
     for item in todo:
         if item.error is not None:
             deliver(BatchResult(item.id, error=item.error), totals, sink, on_result)
     if not readable:
         return totals
-    if not ray.is_initialized():
-        ray.init(include_dashboard=False, log_to_driver=False)
     # The actors mostly wait for the model: share the CPUs out so that every one starts.
     # Batches of at most ``concurrency`` articles spread the work over the actors and
     # bring results back (to be saved) as they are done, not when a large batch ends.
