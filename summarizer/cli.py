@@ -227,7 +227,7 @@ def run(
                 from .ray import run_on_ray
 
                 totals = run_on_ray(
-                    inputs, settings, sink=sink, on_result=view.show, actors=actors,
+                    inputs, summarizer, sink=sink, on_result=view.show, actors=actors,
                     concurrency=concurrency, cache=not no_cache,
                 )  # fmt: skip
             else:

@@ -213,7 +213,7 @@ def _result(row: dict[str, Any]) -> BatchResult:
 
 def run_on_ray(
     inputs: Sequence[ArticleInput],
-    settings: Settings,
+    summarizer: Summarizer,
     *,
     sink: JsonlSink | None = None,
     on_result: OnResult | None = None,
@@ -227,16 +227,29 @@ def run_on_ray(
     Ray is started here (``ray_cluster.start_ray``: a local instance, or the cluster
     that ``RAY_ADDRESS`` names, joined within a deadline) unless it already runs, before
     anything is written. Unreadable inputs become error results without being sent; the
-    endpoint is checked before Ray starts. Error results carry
-    their kind, message, exit code and the tokens the failed article spent. Results come
-    back a batch at a time (at most ``concurrency`` articles a batch), and each is
-    appended as soon as its batch is back.
+    endpoint is checked before Ray starts. Error results carry their kind, message, exit
+    code and the tokens the failed article spent. Results come back a batch at a time (at
+    most ``concurrency`` articles a batch), and each is appended as soon as its batch is
+    back.
+
+    Args:
+        inputs: The articles, as ``read_inputs`` gives them.
+        summarizer: Its settings are the actors'; its endpoint is the one checked (and
+            so the one whose prices ``console.report_totals`` applies), unless
+            ``endpoints`` are given. Nothing is sent through it.
+        sink: The JSONL output that makes the run resumable.
+        on_result: Called with each result as it comes, and the totals so far.
+        endpoints: Base URLs to spread the articles over (see ``summarize_dataset``).
+        actors: Actors at once.
+        concurrency: Articles in flight per actor.
+        cache: Use the record cache on each actor's node.
 
     Raises:
         ConfigurationError: No endpoint is given (the embedded model runs in process
             only), Ray is not installed, or the cluster ``RAY_ADDRESS`` names cannot be
             joined (a ``ray://`` address, or no answer within the deadline).
     """
+    settings = summarizer.settings
     if not (settings.base_url or settings.api_key or endpoints):
         raise ConfigurationError(
             "the Ray engine needs an endpoint (base_url or api_key): the embedded model "
@@ -249,10 +262,12 @@ def run_on_ray(
     todo, totals = pending(inputs, sink)
     readable = [_row(item) for item in todo if item.error is None]
     if readable:
-        for every in [settings.replace(base_url=url) for url in endpoints] or [settings]:
-            with Summarizer(every, cache=None) as checked:
-                checked.preflight()  # starts nothing, sends nothing
-    if readable:
+        # Starts nothing, sends nothing.
+        for url in endpoints:
+            with Summarizer(settings.replace(base_url=url), cache=None) as checked:
+                checked.preflight()
+        if not endpoints:
+            summarizer.preflight()
         # Before anything is written: a cluster that cannot be joined stops the run whole.
         start_ray(settings.timeout)
     for item in todo:

@@ -1,4 +1,4 @@
-"""Starting Ray for a command-line run, bounded in time.
+"""Starting Ray for a command-line run: bounded in time, quiet unless asked.
 
 ``start_ray`` joins the cluster ``RAY_ADDRESS`` names (``host:port`` of its GCS, or
 ``auto``) or starts a local instance. Joining is bounded: the address is first probed
@@ -7,26 +7,41 @@ unknown or unreachable host, or a port where no Ray listens is a configuration e
 within ``CONNECT_SECONDS`` (or the run's ``Settings.timeout``, when shorter) instead of
 a wait without end. ``ray://`` addresses (Ray Client) are refused: the run needs Ray
 Data on the driver, so it is run on a node of the cluster (or with ``ray job submit``).
+
+Ray's own logs (its banner, Ray Data's progress and execution lines, its C++
+components' warnings and errors) stay out of the terminal; they are in the session's
+log folder (``/tmp/ray/session_latest/logs``). ``SUMMARIZER_RAY_LOGS=1`` leaves Ray's
+logging as Ray sets it, and passes the actors' output to the terminal too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, SummarizerError, redact
 
-__all__ = ["CONNECT_SECONDS", "start_ray"]
+__all__ = ["CONNECT_SECONDS", "ray_logs_shown", "start_ray"]
 
 _log = logging.getLogger("summarizer")
 
 #: The longest a run waits to join an existing cluster (``Settings.timeout`` when shorter).
 CONNECT_SECONDS = 30.0
+
+#: Set to 1 to see Ray's own logs and the actors' output in the terminal.
+LOGS_VARIABLE = "SUMMARIZER_RAY_LOGS"
+
+
+def ray_logs_shown() -> bool:
+    """Whether Ray's own logs were asked for (``SUMMARIZER_RAY_LOGS=1``)."""
+    return os.environ.get(LOGS_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def start_ray(timeout: float) -> None:
@@ -53,19 +68,25 @@ def start_ray(timeout: float) -> None:
             "a node of the cluster with RAY_ADDRESS=auto or its GCS host:port, or submit "
             "the command with 'ray job submit'"
         )
-    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    verbose = ray_logs_shown()
+    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": verbose}
+    if not verbose:
+        _quiet_ray_logging()
+        options["logging_level"] = logging.ERROR
     if address.lower() in ("", "local"):
         # A local instance is started in this thread: the processes it starts end with
         # the thread that started them.
         try:
-            ray.init(**options)
+            with _stderr_silenced(not verbose):
+                ray.init(**options)
         except Exception as exc:
             raise SummarizerError(f"could not start a local Ray instance: {_first(exc)}") from exc
         return
     deadline = min(timeout, CONNECT_SECONDS)
     if address.lower() != "auto":
         _probe(address, shown, deadline)
-    failed = _within(deadline, lambda: ray.init(**options))
+    with _stderr_silenced(not verbose):
+        failed = _within(deadline, lambda: ray.init(**options))
     if failed is not None:
         raise ConfigurationError(f"RAY_ADDRESS {shown}: could not join the Ray cluster: {failed}")
 
@@ -123,3 +144,36 @@ def _first(exc: BaseException) -> str:
     """The first line of ``exc``'s message, credentials taken out."""
     lines = str(exc).strip().splitlines()
     return redact(lines[0] if lines else type(exc).__name__)
+
+
+def _quiet_ray_logging() -> None:
+    """Keep Ray Data's log lines and progress bars out of the terminal (its log files
+    keep them)."""
+    import ray.data
+
+    data = logging.getLogger("ray.data")
+    for handler in list(data.handlers):
+        if handler.name == "console":
+            data.removeHandler(handler)
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    # Ray's C++ components (this process's own included) write warnings and errors to
+    # stderr: actors built by Ray Data always draw one. Only fatal ones are shown.
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+
+
+@contextlib.contextmanager
+def _stderr_silenced(silenced: bool) -> Iterator[None]:
+    """Send what is written to file descriptor 2 nowhere for the block's duration: Ray's
+    C++ logging says that its level was set from the environment as it starts."""
+    if not silenced:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as nowhere:
+            os.dup2(nowhere.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -218,3 +221,37 @@ def test_the_cli_ray_engine_checks_the_endpoint_first_and_keeps_failed_articles_
     assert failed.exit_code != 0
     assert len(lines) == 3
     assert all(line["usage"]["prompt_tokens"] > 0 for line in lines), lines
+
+
+def test_a_ray_run_keeps_rays_logs_out_of_the_terminal_and_sums_up_like_in_process(
+    tmp_path: Any,
+) -> None:
+    """As a user runs it: a local Ray instance started by the command itself."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in _rows()[:4]), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "SUMMARIZER_RAY_LOGS")}
+    closing: dict[str, str] = {}
+    with FaultServer(["ok"], ANSWER) as server:
+        for engine in ("process", "ray"):
+            run = subprocess.run(
+                [sys.executable, "-m", "summarizer", str(feed), "-o", str(tmp_path / engine),
+                 "--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache",
+                 "--engine", engine, "--actors", "1"],
+                env=env, capture_output=True, text=True, timeout=240, check=False,
+            )  # fmt: skip
+            assert run.returncode == 0, run.stderr
+            others = [
+                line for line in run.stderr.splitlines() if not line.startswith("summarizer:")
+            ]
+            assert not others, f"{engine}: lines that are not the program's own: {others}"
+            (closing[engine],) = run.stderr.splitlines()
+        asked = len(server.requests)
+    assert asked == 8, "each article sent once by each engine"
+    lines = [json.loads(line) for line in (tmp_path / "ray").read_text().splitlines()]
+    prompt = sum(line["quality"]["prompt_tokens"] for line in lines)
+    completion = sum(line["quality"]["completion_tokens"] for line in lines)
+    assert prompt > 0
+    assert completion > 0
+    assert f"tokens {prompt} + {completion};" in closing["ray"], closing["ray"]
+    assert closing["ray"] == closing["process"], "the same line as the in-process engine's"
+    assert "nothing sent" not in closing["ray"]
