@@ -35,7 +35,7 @@ from .errors import ConfigurationError, SummarizerError
 from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
-from .ray_cluster import start_ray
+from .ray_cluster import actor_share, start_ray
 from .record import ArticleSummary
 from .runner import OnResult, deliver, pending
 from .usage import Usage
@@ -240,7 +240,8 @@ def run_on_ray(
         sink: The JSONL output that makes the run resumable.
         on_result: Called with each result as it comes, and the totals so far.
         endpoints: Base URLs to spread the articles over (see ``summarize_dataset``).
-        actors: Actors at once.
+        actors: Actors at once: at most one per CPU of the cluster (more are cut down
+            to that, with a warning, before any starts).
         concurrency: Articles in flight per actor.
         cache: Use the record cache on each actor's node.
 
@@ -275,10 +276,12 @@ def run_on_ray(
             deliver(BatchResult(item.id, error=item.error), totals, sink, on_result)
     if not readable:
         return totals
-    # The actors mostly wait for the model: share the CPUs out so that every one starts.
+    # Before any actor starts: no more actors than the cluster has CPUs, nor than there
+    # are articles (Ray warns of an actor that would get none).
+    actors, num_cpus = actor_share(actors)
+    actors = min(actors, len(readable))
     # Batches of at most ``concurrency`` articles spread the work over the actors and
     # bring results back (to be saved) as they are done, not when a large batch ends.
-    cpus = float(ray.cluster_resources().get("CPU", 1.0))  # type: ignore[no-untyped-call]
     dataset = summarize_dataset(
         ray.data.from_items(readable),
         settings,
@@ -287,7 +290,7 @@ def run_on_ray(
         concurrency=concurrency,
         batch_size=max(1, min(concurrency, -(-len(readable) // actors))),
         cache=cache,
-        num_cpus=min(1.0, cpus / actors),
+        num_cpus=num_cpus,
     )
     for row in dataset.iter_rows():
         deliver(_result(dict(row)), totals, sink, on_result)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, SummarizerError, redact
 
-__all__ = ["CONNECT_SECONDS", "ray_logs_shown", "start_ray"]
+__all__ = ["CONNECT_SECONDS", "actor_share", "ray_logs_shown", "start_ray"]
 
 _log = logging.getLogger("summarizer")
 
@@ -89,6 +89,27 @@ def start_ray(timeout: float) -> None:
         failed = _within(deadline, lambda: ray.init(**options))
     if failed is not None:
         raise ConfigurationError(f"RAY_ADDRESS {shown}: could not join the Ray cluster: {failed}")
+
+
+def actor_share(actors: int) -> tuple[int, float]:
+    """How many of ``actors`` the running cluster takes, and the CPUs each reserves.
+
+    Each actor is a worker process with its own interpreter, client and event loop (some
+    400 MB): at most one per CPU of the cluster runs. More are cut down to that, with a
+    warning, before any starts.
+    """
+    import ray
+
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))  # type: ignore[no-untyped-call]
+    usable = max(1, int(cpus))
+    if actors > usable:
+        _log.warning(
+            "%d actors asked for, but the Ray cluster has %g CPUs: %d run, one per CPU",
+            actors, cpus, usable,
+        )  # fmt: skip
+        actors = usable
+    # A cluster of less than one CPU still runs one actor, on what it has.
+    return actors, min(1.0, cpus / actors)
 
 
 def _shown(address: str) -> str:

@@ -255,3 +255,35 @@ def test_a_ray_run_keeps_rays_logs_out_of_the_terminal_and_sums_up_like_in_proce
     assert f"tokens {prompt} + {completion};" in closing["ray"], closing["ray"]
     assert closing["ray"] == closing["process"], "the same line as the in-process engine's"
     assert "nothing sent" not in closing["ray"]
+
+
+def test_the_cli_runs_no_more_actors_than_the_cluster_has_cpus(
+    local_ray: None, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import summarizer.ray as engine
+
+    pools: list[int] = []
+    real_pool = engine._actor_pool
+
+    def counted(actors: int) -> Any:
+        pools.append(actors)
+        return real_pool(actors)
+
+    monkeypatch.setattr(engine, "_actor_pool", counted)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in _rows()[:12]), encoding="utf-8")
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(_rows()[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        common = ["--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache",
+                  "--engine", "ray"]  # fmt: skip
+        result = CliRunner().invoke(cli, ["run", str(feed), "-o", str(out), *common, "--actors=8"])
+        alone = CliRunner().invoke(
+            cli, ["run", str(one), "-o", str(tmp_path / "one-out.jsonl"), *common, "--actors=2"]
+        )
+    assert result.exit_code == 0, result.stderr
+    assert alone.exit_code == 0, alone.stderr
+    assert pools == [2, 1], "as many actors as the local instance's 2 CPUs, or as articles"
+    assert "8 actors asked for, but the Ray cluster has 2 CPUs: 2 run" in result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 12
