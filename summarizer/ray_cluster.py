@@ -36,12 +36,12 @@ _log = logging.getLogger("summarizer")
 CONNECT_SECONDS = 30.0
 
 #: Set to 1 to see Ray's own logs and the actors' output in the terminal.
-LOGS_VARIABLE = "SUMMARIZER_RAY_LOGS"
+_LOGS_VARIABLE = "SUMMARIZER_RAY_LOGS"
 
 
 def ray_logs_shown() -> bool:
     """Whether Ray's own logs were asked for (``SUMMARIZER_RAY_LOGS=1``)."""
-    return os.environ.get(LOGS_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+    return os.environ.get(_LOGS_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def start_ray(timeout: float) -> None:
