@@ -138,7 +138,8 @@ def cli() -> None:
 )  # fmt: skip
 @click.option(
     "--actors", type=click.IntRange(1, 1024), default=2, show_default=True,
-    help="With --engine ray: actors at once, each with --concurrency articles in flight.",
+    help="With --engine ray: actors at once, each with --concurrency articles in flight; at "
+    "most one per CPU of the Ray cluster (more are cut down to that, with a warning).",
 )  # fmt: skip
 @click.option("--retry-failed", is_flag=True, help="With -o: redo articles that failed before.")
 @click.option(
@@ -228,7 +229,7 @@ def run(
                 from .ray import run_on_ray
 
                 totals = run_on_ray(
-                    inputs, settings, sink=sink, on_result=view.show, actors=actors,
+                    inputs, summarizer, sink=sink, on_result=view.show, actors=actors,
                     concurrency=concurrency, cache=not no_cache,
                 )  # fmt: skip
             else:

@@ -35,6 +35,7 @@ from .errors import ConfigurationError, SummarizerError
 from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
+from .ray_cluster import actor_share, start_ray
 from .record import ArticleSummary
 from .runner import OnResult, deliver, pending
 from .usage import Usage
@@ -212,7 +213,7 @@ def _result(row: dict[str, Any]) -> BatchResult:
 
 def run_on_ray(
     inputs: Sequence[ArticleInput],
-    settings: Settings,
+    summarizer: Summarizer,
     *,
     sink: JsonlSink | None = None,
     on_result: OnResult | None = None,
@@ -223,17 +224,33 @@ def run_on_ray(
 ) -> Totals:
     """Summarise the ``inputs`` that ``sink`` does not hold yet on Ray, appending each result.
 
-    Ray is started here (``ray.init()``: a local instance, or the cluster that
-    ``RAY_ADDRESS`` names) unless it already runs. Unreadable inputs become error results
-    without being sent; the endpoint is checked before Ray starts. Error results carry
-    their kind, message, exit code and the tokens the failed article spent. Results come
-    back a batch at a time (at most ``concurrency`` articles a batch), and each is
-    appended as soon as its batch is back.
+    Ray is started here (``ray_cluster.start_ray``: a local instance, or the cluster
+    that ``RAY_ADDRESS`` names, joined within a deadline) unless it already runs, before
+    anything is written. Unreadable inputs become error results without being sent; the
+    endpoint is checked before Ray starts. Error results carry their kind, message, exit
+    code and the tokens the failed article spent. Results come back a batch at a time (at
+    most ``concurrency`` articles a batch), and each is appended as soon as its batch is
+    back.
+
+    Args:
+        inputs: The articles, as ``read_inputs`` gives them.
+        summarizer: Its settings are the actors'; its endpoint is the one checked (and
+            so the one whose prices ``console.report_totals`` applies), unless
+            ``endpoints`` are given. Nothing is sent through it.
+        sink: The JSONL output that makes the run resumable.
+        on_result: Called with each result as it comes, and the totals so far.
+        endpoints: Base URLs to spread the articles over (see ``summarize_dataset``).
+        actors: Actors at once: at most one per CPU of the cluster (more are cut down
+            to that, with a warning, before any starts).
+        concurrency: Articles in flight per actor.
+        cache: Use the record cache on each actor's node.
 
     Raises:
         ConfigurationError: No endpoint is given (the embedded model runs in process
-            only), or Ray is not installed.
+            only), Ray is not installed, or the cluster ``RAY_ADDRESS`` names cannot be
+            joined (a ``ray://`` address, or no answer within the deadline).
     """
+    settings = summarizer.settings
     if not (settings.base_url or settings.api_key or endpoints):
         raise ConfigurationError(
             "the Ray engine needs an endpoint (base_url or api_key): the embedded model "
@@ -246,20 +263,25 @@ def run_on_ray(
     todo, totals = pending(inputs, sink)
     readable = [_row(item) for item in todo if item.error is None]
     if readable:
-        for every in [settings.replace(base_url=url) for url in endpoints] or [settings]:
-            with Summarizer(every, cache=None) as checked:
-                checked.preflight()  # starts nothing, sends nothing
+        # Starts nothing, sends nothing.
+        for url in endpoints:
+            with Summarizer(settings.replace(base_url=url), cache=None) as checked:
+                checked.preflight()
+        if not endpoints:
+            summarizer.preflight()
+        # Before anything is written: a cluster that cannot be joined stops the run whole.
+        start_ray(settings.timeout)
     for item in todo:
         if item.error is not None:
             deliver(BatchResult(item.id, error=item.error), totals, sink, on_result)
     if not readable:
         return totals
-    if not ray.is_initialized():
-        ray.init(include_dashboard=False, log_to_driver=False)
-    # The actors mostly wait for the model: share the CPUs out so that every one starts.
+    # Before any actor starts: no more actors than the cluster has CPUs, nor than there
+    # are articles (Ray warns of an actor that would get none).
+    actors, num_cpus = actor_share(actors)
+    actors = min(actors, len(readable))
     # Batches of at most ``concurrency`` articles spread the work over the actors and
     # bring results back (to be saved) as they are done, not when a large batch ends.
-    cpus = float(ray.cluster_resources().get("CPU", 1.0))  # type: ignore[no-untyped-call]
     dataset = summarize_dataset(
         ray.data.from_items(readable),
         settings,
@@ -268,7 +290,7 @@ def run_on_ray(
         concurrency=concurrency,
         batch_size=max(1, min(concurrency, -(-len(readable) // actors))),
         cache=cache,
-        num_cpus=min(1.0, cpus / actors),
+        num_cpus=num_cpus,
     )
     for row in dataset.iter_rows():
         deliver(_result(dict(row)), totals, sink, on_result)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -218,3 +221,69 @@ def test_the_cli_ray_engine_checks_the_endpoint_first_and_keeps_failed_articles_
     assert failed.exit_code != 0
     assert len(lines) == 3
     assert all(line["usage"]["prompt_tokens"] > 0 for line in lines), lines
+
+
+def test_a_ray_run_keeps_rays_logs_out_of_the_terminal_and_sums_up_like_in_process(
+    tmp_path: Any,
+) -> None:
+    """As a user runs it: a local Ray instance started by the command itself."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in _rows()[:4]), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "SUMMARIZER_RAY_LOGS")}
+    closing: dict[str, str] = {}
+    with FaultServer(["ok"], ANSWER) as server:
+        for engine in ("process", "ray"):
+            run = subprocess.run(
+                [sys.executable, "-m", "summarizer", str(feed), "-o", str(tmp_path / engine),
+                 "--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache",
+                 "--engine", engine, "--actors", "1"],
+                env=env, capture_output=True, text=True, timeout=240, check=False,
+            )  # fmt: skip
+            assert run.returncode == 0, run.stderr
+            others = [
+                line for line in run.stderr.splitlines() if not line.startswith("summarizer:")
+            ]
+            assert not others, f"{engine}: lines that are not the program's own: {others}"
+            (closing[engine],) = run.stderr.splitlines()
+        asked = len(server.requests)
+    assert asked == 8, "each article sent once by each engine"
+    lines = [json.loads(line) for line in (tmp_path / "ray").read_text().splitlines()]
+    prompt = sum(line["quality"]["prompt_tokens"] for line in lines)
+    completion = sum(line["quality"]["completion_tokens"] for line in lines)
+    assert prompt > 0
+    assert completion > 0
+    assert f"tokens {prompt} + {completion};" in closing["ray"], closing["ray"]
+    assert closing["ray"] == closing["process"], "the same line as the in-process engine's"
+    assert "nothing sent" not in closing["ray"]
+
+
+def test_the_cli_runs_no_more_actors_than_the_cluster_has_cpus(
+    local_ray: None, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import summarizer.ray as engine
+
+    pools: list[int] = []
+    real_pool = engine._actor_pool
+
+    def counted(actors: int) -> Any:
+        pools.append(actors)
+        return real_pool(actors)
+
+    monkeypatch.setattr(engine, "_actor_pool", counted)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row) + "\n" for row in _rows()[:12]), encoding="utf-8")
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(_rows()[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with FaultServer(["ok"], ANSWER) as server:
+        common = ["--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache",
+                  "--engine", "ray"]  # fmt: skip
+        result = CliRunner().invoke(cli, ["run", str(feed), "-o", str(out), *common, "--actors=8"])
+        alone = CliRunner().invoke(
+            cli, ["run", str(one), "-o", str(tmp_path / "one-out.jsonl"), *common, "--actors=2"]
+        )
+    assert result.exit_code == 0, result.stderr
+    assert alone.exit_code == 0, alone.stderr
+    assert pools == [2, 1], "as many actors as the local instance's 2 CPUs, or as articles"
+    assert "8 actors asked for, but the Ray cluster has 2 CPUs: 2 run" in result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 12
