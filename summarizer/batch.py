@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .cache import Cache
 from .config import Settings
-from .errors import PARTIAL_EXIT_CODE, SummarizerError
+from .errors import PARTIAL_EXIT_CODE, SummarizerError, resource_error
 from .inputs import ArticleInput
 from .pipeline import Summarizer
 from .record import ArticleSummary
@@ -135,7 +135,10 @@ async def _one(summarizer: Summarizer, item: ArticleInput) -> BatchResult:
     except SummarizerError as exc:
         return BatchResult(item.id, error=exc)
     except Exception as exc:  # a bug must cost one article, not the batch
-        error = SummarizerError(f"{item.id}: unexpected {type(exc).__name__}: {exc}")
+        # So must the system running out of file handles on some file of a library.
+        error = resource_error(exc) or SummarizerError(
+            f"{item.id}: unexpected {type(exc).__name__}: {exc}"
+        )
         error.__cause__ = exc
         return BatchResult(item.id, error=error)
     return BatchResult(item.id, record=record, cached=cached)

@@ -42,6 +42,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .limits import open_file_limit
 from .usage import Usage
 
 __all__ = [
@@ -333,10 +334,14 @@ class TokenBudgetError(SummarizerError):
 _RESOURCES = {
     errno.ENOSPC: "no space left on the device; free some and rerun",
     errno.EDQUOT: "the disk quota is used up; free some space and rerun",
-    errno.EMFILE: "too many open files; lower the concurrency or raise the limit (ulimit -n)",
-    errno.ENFILE: "too many open files in the system; lower the concurrency",
+    errno.EMFILE: "too many open files (ulimit -n{limit}): raise the limit, or lower the "
+    "concurrency (-j)",
+    errno.ENFILE: "too many open files in the system; lower the concurrency (-j)",
     errno.ENOMEM: "out of memory",
 }
+#: Running out of file handles fails on whichever file came next (a module of a library
+#: imported on first use, a socket): its name says nothing about what to do.
+_ANY_FILE = frozenset({errno.EMFILE, errno.ENFILE})
 
 
 def resource_error(exc: BaseException, *, usage: Usage | None = None) -> ResourceError | None:
@@ -348,7 +353,10 @@ def resource_error(exc: BaseException, *, usage: Usage | None = None) -> Resourc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in _RESOURCES:
-            where = f" ({current.filename})" if current.filename else ""
-            return ResourceError(f"{_RESOURCES[current.errno]}{where}", usage=usage)
+            named = current.filename and current.errno not in _ANY_FILE
+            where = f" ({current.filename})" if named else ""
+            limit = open_file_limit()
+            what = _RESOURCES[current.errno].format(limit="" if limit is None else f" is {limit}")
+            return ResourceError(f"{what}{where}", usage=usage)
         current = current.__cause__ or current.__context__
     return None

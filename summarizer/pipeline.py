@@ -19,6 +19,7 @@ from .connection import Connection, Endpoint
 from .errors import ConfigurationError, redact
 from .exchange import Request
 from .inputs import ArticleInput
+from .limits import fit_concurrency
 from .prompts import load_template
 from .reading import Reader
 from .record import SCHEMA_VERSION, ArticleSummary
@@ -268,7 +269,9 @@ class Summarizer:
         """The requests-in-flight limit of the running event loop."""
         loop = asyncio.get_running_loop()
         if self._slots is None or self._slots[:2] != (loop, self.concurrency):
-            self._slots = (loop, self.concurrency, asyncio.Semaphore(self.concurrency))
+            # No more than the open-file limit has sockets for (see ``limits``).
+            slots = asyncio.Semaphore(fit_concurrency(self.concurrency))
+            self._slots = (loop, self.concurrency, slots)
         return self._slots[2]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from .batch import BatchResult, Totals, asummarize_many
 from .cache import Cache
 from .config import Settings
+from .errors import resource_error
 from .inputs import ArticleInput
 from .output import JsonlSink, refuse_input_as_output
 from .pipeline import Summarizer
@@ -106,12 +107,23 @@ def _say_skipped(path: Path, skipped: list[tuple[str, str]]) -> None:
 def deliver(
     result: BatchResult, totals: Totals, sink: JsonlSink | None, on_result: OnResult | None
 ) -> None:
-    """Count ``result``, append it to ``sink`` (one flushed line) and tell ``on_result``."""
+    """Count ``result``, append it to ``sink`` (one flushed line) and tell ``on_result``.
+
+    With a sink the result is saved before it is shown, so showing it failing for want
+    of a file handle (a view importing a module on first use) is said and the run goes
+    on; without one, showing it is all there is, and the failure stops the run.
+    """
     totals.add(result)
     if sink is not None:
         sink.write(result)
     if on_result is not None:
-        on_result(result, totals)
+        try:
+            on_result(result, totals)
+        except OSError as exc:
+            error = resource_error(exc)
+            if error is None or sink is None:
+                raise
+            _log.warning("%s is saved but could not be shown: %s", result.id, error)
 
 
 async def arun_batch(
