@@ -120,6 +120,23 @@ _BODIES = frozenset(
     ]
 )
 
+# Body words that are also surnames ("Jean Bureau", "Margaret Court").
+_SURNAMES = frozenset(
+    [
+        "bureau",
+        "court",
+        "bank",
+        "board",
+        "cabinet",
+        "front",
+        "union",
+        "office",
+        "police",
+        "cour",
+        "banque",
+        "conseil",
+    ]
+)
 # Heads of some states' own names: the Soviet Union, the Russian Federation.
 _STATE_HEADS = frozenset({"union", "federation"})
 
@@ -164,14 +181,18 @@ def is_country(name: str) -> bool:
     return _key(name) in names
 
 
-def body_word(name: str, *, state: bool = False) -> str | None:
+def body_word(name: str, *, state: bool = False, person: bool = False) -> str | None:
     """The word of ``name`` that names a body ("Ministry" of "Ministry of Defence").
 
-    With ``state``, words that also name states ("Union", "Federation") are passed over.
+    With ``state``, words that also name states ("Union", "Federation") are passed over;
+    with ``person``, words that are also surnames ("Bureau", "Court", "Bank").
     """
     folded = fold(name)
     for match in re.finditer(r"[^\W_]+", folded.text):
-        if match.group() in _BODIES and not (state and match.group() in _STATE_HEADS):
+        word = match.group()
+        if word in _BODIES and not (
+            (state and word in _STATE_HEADS) or (person and word in _SURNAMES)
+        ):
             start, end = folded.to_original(match.start(), match.end())
             return name[start:end]
     return None

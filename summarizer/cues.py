@@ -363,11 +363,10 @@ _EVENTS: tuple[list[Cue], ...] = (
     _cues(
         "protest",
         en_verbs="protest demonstrate rally riot boycott picket strike/struck/struck",
-        en_nouns="protest protester protestor demonstration demonstrator rally riot "
-        "boycott strike sit-in marcher",
+        en_nouns="protest demonstration rally riot boycott strike sit-in",
         fr_verbs="manifester protester defiler boycotter rassembler",
-        fr_nouns="manifestation manifestant protestation greve greviste emeute emeutier "
-        "rassemblement defile boycott mobilisation",
+        fr_nouns="manifestation protestation greve emeute rassemblement defile boycott "
+        "mobilisation",
         phrases="marched; marching; faire greve; font greve; en greve",
     ),
     _cues(
@@ -438,10 +437,11 @@ def event_cues() -> Lexicon:
 #: Words that negate the verb they stand before (or, in French, around).
 _NEGATION = _cues(
     "negation",
-    en_verbs="fail refuse deny",
-    fr_verbs="refuser nier echouer",
+    en_verbs="fail refuse deny cancel abandon",
+    fr_verbs="refuser nier echouer annuler abandonner",
     fr_irregular=["dementir|dement dementent dementait|dementi dementie|dementir"],
-    phrases="not; never; no; none; neither; nor; without; cannot; no longer; "
+    phrases="not; never; no; none; neither; nor; without; cannot; no longer; call/ off; "
+    "stop+/ short of; "
     "sans; jamais; aucun; aucune; nullement; ni",
 )
 #: French negation around the verb: "ne ... pas", "n'a jamais".

@@ -126,6 +126,107 @@ _DETERMINERS = frozenset(
         "nos",
     ]
 )
+# Negations that are words of their own and bear on the next verb only ("not", "jamais");
+# verbs of denial or refusal ("denied that", "refused to") govern their whole clause.
+_PARTICLES = frozenset(
+    [
+        "not",
+        "never",
+        "no",
+        "none",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "sans",
+        "jamais",
+        "aucun",
+        "aucune",
+        "nullement",
+        "ni",
+    ]
+)
+# What may stand between a negation particle and its verb.
+_FUNCTION = frozenset(
+    [
+        "one",
+        "will",
+        "would",
+        "can",
+        "could",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "am",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "to",
+        "yet",
+        "ever",
+        "even",
+        "also",
+        "still",
+        "really",
+        "actually",
+        "so",
+        "get",
+        "got",
+        "gets",
+        "a",
+        "an",
+        "the",
+        "any",
+        "a",
+        "ai",
+        "as",
+        "avons",
+        "avez",
+        "ont",
+        "avait",
+        "avaient",
+        "aura",
+        "est",
+        "sont",
+        "etait",
+        "ete",
+        "etre",
+        "pas",
+        "plus",
+        "jamais",
+        "encore",
+        "se",
+        "s",
+        "l",
+        "le",
+        "la",
+        "les",
+        "y",
+        "en",
+        "lui",
+        "leur",
+        "me",
+        "te",
+        "nous",
+        "vous",
+        "ne",
+        "n",
+        "fait",
+    ]
+)
 # How far before its verb a subject may stand ("Police on Tuesday arrested").
 _SUBJECT_WORDS = 4
 _SCOPE = 8
@@ -264,8 +365,12 @@ class _Evidence:
             (self.said(cue), cue.cue.label)
             for cue in _realis_in(self, before)
             if cue.cue.label in _IRREALIS
+            and (cue.cue.words[0] not in _PARTICLES or self._governs(cue.end, trigger.at))
         )
-        if ahead:
+        nominal = forms == {"noun"} or (
+            trigger.at > 0 and self.texts[trigger.at - 1] in _DETERMINERS
+        )
+        if ahead or nominal:
             last = trigger.end
             while (
                 last < len(self.words)
@@ -274,19 +379,36 @@ class _Evidence:
             ):
                 last += 1
             # After the verb, a future or a condition still bears on it; a negation
-            # there belongs to the next verb ("attacked after X had denied").
+            # there belongs to the next verb ("attacked after X had denied"), except
+            # that a noun is the subject of the verb after it ("the strike was called off").
             found.extend(
                 (self.said(cue), cue.cue.label)
                 for cue in _realis_in(self, range(trigger.end, last))
-                if cue.cue.label in ("future", "modality")
+                if (ahead and cue.cue.label in ("future", "modality"))
+                or (nominal and cue.cue.label == "negation" and cue.cue.words[0] not in _PARTICLES)
             )
         ne = [i for i in before if self.texts[i] in FR_NE]
         if ne:
             after = range(trigger.end, min(trigger.end + 2, len(self.words)))
             partners = [i for i in (*before, *after) if self.texts[i] in FR_NEGATION_PARTNERS]
-            if partners and not any(self.words[i].boundary_before for i in after[:1]):
+            near = max([i for i in (*ne, *partners) if i < trigger.at], default=ne[-1])
+            if (
+                partners
+                and not any(self.words[i].boundary_before for i in after[:1])
+                and self._governs(near + 1, trigger.at)
+            ):
                 found.append((self.said(_Found(trigger.cue, ne[0], partners[-1] + 1)), "negation"))
         return found
+
+    def _governs(self, start: int, at: int) -> bool:
+        """Whether a negation particle ending before word ``start`` bears on the word at
+        ``at``: only auxiliaries, articles and adverbs stand between ("did not attack",
+        "has never been attacked", "n'a pas été attaquée"), not another verb ("have not
+        stopped attacking", "never hesitated to condemn")."""
+        return all(
+            self.texts[i] in _FUNCTION or (len(self.texts[i]) > 4 and self.texts[i].endswith("ly"))
+            for i in range(start, at)
+        )
 
     def says(self, label: str, own: Sequence[_Found] = ()) -> str | None:
         """Words of the evidence sentences that carry cues of ``label``, else ``None``.
@@ -608,7 +730,7 @@ def judge_actor(name: str, kind: str) -> Judgement:
     if kind not in ("state", "person"):
         return _unjudged("kind")
     country = is_country(name)
-    body = body_word(name, state=kind == "state")
+    body = body_word(name, state=kind == "state", person=kind == "person")
     if kind == "state":
         if country:
             return _fine("kind")

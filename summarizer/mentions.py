@@ -61,9 +61,10 @@ def names_no_one(name: str) -> bool:
     if not words or any(w not in _NO_NAME_WORDS for w in words):
         return False
     written = name.strip()
-    return not (
-        len(words) == 1 and len(written) > 1 and written.isupper() and words[0] not in _ARTICLES
-    )
+    # Two capitals are an acronym even when they spell an article ("UN", "LA"); a longer
+    # article in capitals is a headline's ("THE").
+    acronym = len(words) == 1 and len(written) > 1 and written.isupper()
+    return not (acronym and (len(words[0]) == 2 or words[0] not in _ARTICLES))
 
 
 def _needles(names: Iterable[str]) -> list[str]:

@@ -443,3 +443,66 @@ def test_a_future_after_the_trigger_in_its_clause_makes_it_planned() -> None:
     bare = _event("The ban on night flights worries the airlines.", "The ban on night flights",
                   type_="coerce", realis="planned")["realis"]  # fmt: skip
     assert bare.code == "realis_contradicted"
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "type_"),
+    [
+        ("The rebels have not stopped attacking villages.", "have not stopped attacking villages",
+         "assault"),
+        ("No one doubts that the army attacked the village.", "the army attacked the village",
+         "assault"),
+        ("Protesters were not deterred and marched on the palace.",
+         "were not deterred and marched on the palace", "protest"),
+        ("Les manifestants ne se sont pas découragés et ont manifesté devant le palais.",
+         "ne se sont pas découragés et ont manifesté", "protest"),
+    ],
+)  # fmt: skip
+def test_a_negation_of_another_verb_leaves_an_occurred_event_alone(
+    text: str, quote: str, type_: str
+) -> None:
+    language = "fr" if "manifest" in text else "en"
+    judged = _event(text, quote, type_=type_, language=language)["realis"]
+    assert judged.judged
+    assert not judged.contradicted
+
+
+def test_a_cancelled_event_is_not_one_that_occurred() -> None:
+    judged = _event("The strike on the port was called off.", "The strike on the port was "
+                    "called off")["realis"]  # fmt: skip
+    assert judged.code == "realis_contradicted"
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "position", "flagged"),
+    [
+        ("The minister never hesitated to condemn the coup.", "never hesitated to condemn the coup",
+         "condemn", False),
+        ("The party did not hide its support for the strike.", "did not hide its support",
+         "support", False),
+        ("The minister stopped short of condemning the coup.",
+         "stopped short of condemning the coup", "condemn", True),
+    ],
+)  # fmt: skip
+def test_double_negations_and_stopping_short(
+    text: str, quote: str, position: str, flagged: bool
+) -> None:
+    judged = _stance(text, quote, position)
+    assert judged.judged
+    assert judged.contradicted is flagged
+
+
+def test_the_people_of_a_protest_are_no_cue_of_one() -> None:
+    text = "Police fired tear gas at protesters outside the parliament."
+    assert not _event(text, "Police fired tear gas at protesters")["type"].contradicted
+
+
+def test_a_surname_that_is_also_a_body_word_is_no_body() -> None:
+    assert not judge_actor("Jean Bureau", "person").contradicted
+    assert judge_actor("Labour Party", "person").contradicted
+
+
+def test_no_one_as_subject_negates_the_verb() -> None:
+    text = "No one will be refused entry at the border, the minister said."
+    judged = _event(text, "No one will be refused entry", type_="reject", realis="negated")
+    assert not judged["realis"].contradicted

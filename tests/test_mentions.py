@@ -99,3 +99,12 @@ def test_the_same_names_in_the_same_article_are_searched_for_once() -> None:
     assert find_mentions(names, article) == find_mentions(names[::-1], article)
     assert first > 10_000
     assert again < 50, "the article was searched again"
+
+
+def test_two_capitals_are_an_acronym_even_when_they_spell_an_article() -> None:
+    from summarizer.mentions import names_no_one
+
+    assert not names_no_one("UN")
+    assert not names_no_one("LA")
+    assert names_no_one("THE")
+    assert names_no_one("un")
