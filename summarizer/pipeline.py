@@ -190,9 +190,16 @@ class Summarizer:
                 record, article, self._verifier(), cache=self.cache,
                 model=self.settings.verify_model,
             )  # fmt: skip
-        if self.cache is not None and key is not None and not record.quality.partial:
+        opinion = record.quality.second_opinion
+        if (
+            self.cache is not None
+            and key is not None
+            and not record.quality.partial
+            and not (opinion is not None and opinion.error)
+        ):
             # A partial record is not kept: a rerun reads what it lacks (the answers of
-            # the parts that were read are kept, so only those are asked again).
+            # the parts that were read are kept, so only those are asked again). Nor is
+            # one whose verifier failed: a rerun asks it again.
             self.cache.put(key, record)
         return record, False
 

@@ -41,6 +41,8 @@ __all__ = [
     "fields_label",
     "flagged_claims",
     "located_spans",
+    "second_opinion_label",
+    "verdict_label",
     "when_label",
     "who",
 ]
@@ -400,6 +402,21 @@ def when_label(when: DateValue) -> str:
     if when.precision in ("time", "day", "month", "year"):
         return when.value
     return f"{when.value}, {when.precision}"
+
+
+def verdict_label(verdict: Verdict | None) -> str:
+    """A verifier's verdict for display ("verifier checker: unsupported"); "" for none."""
+    return f"verifier {verdict.model}: {verdict.label}" if verdict is not None else ""
+
+
+def second_opinion_label(quality: Quality) -> str | None:
+    """What the verifier said over the record, for display; ``None`` when none was asked."""
+    o = quality.second_opinion
+    if o is None:
+        return None
+    said = f"{o.supported} supported, {o.unsupported} unsupported, {o.unclear} unclear"
+    failed = f"; failed: {o.error}" if o.error else ""
+    return f"{o.model}: {said} of {o.claims} claim(s){' (cached)' if o.cached else ''}{failed}"
 
 
 def fields_label(quality: Quality) -> str:

@@ -22,11 +22,17 @@ from .printable import printable
 from .record import (
     Actor,
     ArticleSummary,
+    Demand,
+    Event,
     Evidence,
     Flag,
+    Stance,
+    Verdict,
     actor_names,
     fields_label,
     flagged_claims,
+    second_opinion_label,
+    verdict_label,
     when_label,
     who,
 )
@@ -128,7 +134,7 @@ def _markdown(record: ArticleSummary) -> str:
         lines += [
             f"- **{_md_line(who(s.holder, names))}** {s.position} *{_md_line(s.topic)}*"
             f"{' → ' + _md_line(who(s.target, names)) if s.target else ''}: "
-            f"{_md_line(s.paraphrase)} — {_md_line(_quote(s.evidence) + _flag_mark(s.flags))}"
+            f"{_md_line(s.paraphrase)} — {_md_line(_marks(s))}"
             for s in record.stances
         ]
         lines.append("")
@@ -136,7 +142,7 @@ def _markdown(record: ArticleSummary) -> str:
         lines += ["## Demands", ""]
         lines += [
             f"- **{_md_line(who(d.claimant, names))}** → {_md_line(who(d.addressee, names))}: "
-            f"{_md_line(d.demand)} — {_md_line(_quote(d.evidence) + _flag_mark(d.flags))}"
+            f"{_md_line(d.demand)} — {_md_line(_marks(d))}"
             for d in record.demands
         ]
         lines.append("")
@@ -150,7 +156,7 @@ def _markdown(record: ArticleSummary) -> str:
                 f"- **{e.type}** \\[{e.realis}\\]{place}: "
                 f"{_md_line(e.description)} "
                 f"(by {_md_line(who(e.agents, names))}; to {_md_line(who(e.targets, names))}) — "
-                f"{_md_line(_quote(e.evidence) + _flag_mark(e.flags))}"
+                f"{_md_line(_marks(e))}"
             )
         lines.append("")
     lines += ["## Quality", "", *(f"- {_md_line(line)}" for line in _quality_items(record)), ""]
@@ -159,6 +165,12 @@ def _markdown(record: ArticleSummary) -> str:
 
 def _flag_mark(flags: list[Flag]) -> str:
     return f" ⚠ {'; '.join(map(str, flags))}" if flags else ""
+
+
+def _marks(item: Stance | Demand | Event) -> str:
+    """An item's quote, flags and verifier's verdict, for the markdown and text views."""
+    verdict = f" · {verdict_label(item.verdict)}" if item.verdict is not None else ""
+    return _quote(item.evidence) + _flag_mark(item.flags) + verdict
 
 
 def _share(value: float | None) -> str:
@@ -176,6 +188,8 @@ def _quality_items(record: ArticleSummary) -> list[str]:
         f"{q.flagged} flagged, {q.dropped} dropped; summary support {_share(q.summary_support)}",
         f"meaning: {fields_label(q)}",
     ]
+    if (opinion := second_opinion_label(q)) is not None:
+        lines.append(f"verifier {opinion}")
     lines += [f"warning: {w}" for w in q.warnings]
     return lines
 
@@ -201,7 +215,7 @@ def render_terminal(record: ArticleSummary) -> Group:
         for s in record.stances:
             table.add_row(
                 *_texts(who(s.holder, names), s.position, s.topic, who(s.target, names)),
-                _evidence_cell(s.evidence, s.flags),
+                _evidence_cell(s.evidence, s.flags, s.verdict),
             )
         parts.append(table)
     if record.demands:
@@ -209,7 +223,7 @@ def render_terminal(record: ArticleSummary) -> Group:
         for d in record.demands:
             table.add_row(
                 *_texts(who(d.claimant, names), who(d.addressee, names), d.demand),
-                _evidence_cell(d.evidence, d.flags),
+                _evidence_cell(d.evidence, d.flags, d.verdict),
             )
         parts.append(table)
     if record.events:
@@ -221,7 +235,7 @@ def render_terminal(record: ArticleSummary) -> Group:
                     f"{e.type}\n{e.realis}", when,
                     f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,
                 ),
-                _evidence_cell(e.evidence, e.flags),
+                _evidence_cell(e.evidence, e.flags, e.verdict),
             )  # fmt: skip
         parts.append(table)
     parts.append(_text("\n".join(f"- {item}" for item in _quality_items(record)), style="dim"))
@@ -254,8 +268,13 @@ def _actors_table(actors: list[Actor]) -> Table:
     return table
 
 
-def _evidence_cell(evidence: list[Evidence], flags: list[Flag]) -> Text:
+def _evidence_cell(
+    evidence: list[Evidence], flags: list[Flag], verdict: Verdict | None = None
+) -> Text:
     text = _text(_quote(evidence))
     if flags:
         text.append(printable("\n⚠ " + "; ".join(map(str, flags))), style="yellow")
+    if verdict is not None:
+        style = "red" if verdict.label == "unsupported" else "dim"
+        text.append(printable("\n" + verdict_label(verdict)), style=style)
     return text

@@ -30,10 +30,13 @@ from .record import (
     Evidence,
     Flag,
     Stance,
+    Verdict,
     actor_names,
     fields_label,
     flagged_claims,
     located_spans,
+    second_opinion_label,
+    verdict_label,
     when_label,
     who,
 )
@@ -105,14 +108,15 @@ def _stance_item(s: Stance, ref: str, names: dict[str, str]) -> _Item:
     target = f" → {who(s.target, names)}" if s.target else ""
     return _Item(
         ref, "stance", f"{who(s.holder, names)} {s.position}{target}",
-        f"{s.topic}: {s.paraphrase}", s.evidence, s.flags, located_spans(s.evidence),
+        f"{s.topic}: {s.paraphrase}{_verdict(s.verdict)}", s.evidence, s.flags,
+        located_spans(s.evidence),
     )  # fmt: skip
 
 
 def _demand_item(d: Demand, ref: str, names: dict[str, str]) -> _Item:
     return _Item(
-        ref, "demand", f"{who(d.claimant, names)} → {who(d.addressee, names)}", d.demand,
-        d.evidence, d.flags, located_spans(d.evidence),
+        ref, "demand", f"{who(d.claimant, names)} → {who(d.addressee, names)}",
+        f"{d.demand}{_verdict(d.verdict)}", d.evidence, d.flags, located_spans(d.evidence),
     )  # fmt: skip
 
 
@@ -123,9 +127,14 @@ def _event_item(e: Event, ref: str, names: dict[str, str]) -> _Item:
         f" — {who(e.agents, names)} → {who(e.targets, names)}" if e.agents or e.targets else ""
     )
     return _Item(
-        ref, "event", f"{e.type} [{e.realis}]", f"{e.description}{parties}{when}{where}",
+        ref, "event", f"{e.type} [{e.realis}]",
+        f"{e.description}{parties}{when}{where}{_verdict(e.verdict)}",
         e.evidence, e.flags, located_spans(e.evidence),
     )  # fmt: skip
+
+
+def _verdict(verdict: Verdict | None) -> str:
+    return f" · {verdict_label(verdict)}" if verdict is not None else ""
 
 
 def _borders(record: ArticleSummary) -> dict[int, str]:
@@ -298,6 +307,7 @@ def _quality(record: ArticleSummary) -> str:
         ("summary support", "n/a" if q.summary_support is None else f"{q.summary_support:.0%}"),
         ("flagged / dropped", f"{q.flagged} / {q.dropped}"),
         ("meaning checked", fields_label(q)),
+        *(("verifier", o) for o in [second_opinion_label(q)] if o is not None),
         (
             "parts",
             f"{len(q.chunks)}, {q.passes} pass(es) each, {q.duplicates} repeated item(s) merged",

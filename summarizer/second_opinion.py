@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
@@ -47,6 +48,7 @@ from .record import (
 from .usage import Usage
 
 __all__ = [
+    "CLAIMS_PER_REQUEST",
     "Checked",
     "Label",
     "Verdicts",
@@ -72,19 +74,29 @@ def _claim_id(value: object) -> object:
 _LOOSE_ID = re.compile(r"^\s*c?0*(\d{1,4})\s*$", re.IGNORECASE)
 
 
+def _label(value: object) -> object:
+    """A verdict the verifier words otherwise counts as ``unclear``, so that one odd
+    answer costs no other claim its verdict."""
+    if isinstance(value, str) and value.strip().lower() in _LABELS:
+        return value.strip().lower()
+    return "unclear"
+
+
 class _Verdict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Annotated[str, BeforeValidator(_claim_id)] = Field(
         description="The claim's id, as given: C1, C2 ..."
     )
-    verdict: Label = Field(description="supported, unsupported or unclear")
+    verdict: Annotated[Label, BeforeValidator(_label)] = Field(
+        description="supported, unsupported or unclear"
+    )
 
 
 class Verdicts(BaseModel):
     """The verifier's answer: one verdict per claim."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
 
     verdicts: list[_Verdict] = Field(description="One verdict for every claim.")
 
@@ -134,11 +146,19 @@ def claims_of(record: ArticleSummary, article: Article) -> list[Checked]:
     return checked
 
 
+def _data(text: str) -> str:
+    """Text as data inside the prompt: one line, no control characters, and no angle
+    brackets, so that neither the article nor the model's own words can close the
+    evidence block or open another claim."""
+    line = " ".join(text.split())
+    line = "".join(c for c in line if unicodedata.category(c) not in ("Cc", "Cf"))
+    return line.replace("<", "‹").replace(">", "›")
+
+
 def render_messages(claims: Sequence[Checked], template: PromptTemplate) -> list[dict[str, str]]:
     """The verifier's prompt: every claim with its evidence, as data."""
     blocks = "\n\n".join(
-        f"{c.id}: {c.claim}\n<evidence>\n{c.evidence.replace('</evidence>', '')}\n</evidence>"
-        for c in claims
+        f"{c.id}: {_data(c.claim)}\n<evidence>\n{_data(c.evidence)}\n</evidence>" for c in claims
     )
     values = {"claims": blocks, "fields": describe_fields(Verdicts)}
     return [
@@ -185,18 +205,23 @@ async def ask_second_opinion(
         return record
     endpoint, client = await connection.ready()
     template = load_template("verify")
-    request = build_request(
-        endpoint, connection.settings, render_messages(claims, template), Verdicts,
-        prompt_version=template.version,
-    )  # fmt: skip
-    key = cache_key({"request": request.body, **connection.identity()})
-    cached = cache.get_answer(key) if cache is not None else None
     usage = Usage()
-    error: str | None = None
+    errors: list[str] = []
     verdicts: dict[str, Label] = {}
-    if cached is not None:
-        verdicts = {k: v for k, v in json.loads(cached).items() if v in _LABELS}
-    else:
+    all_cached = True
+    # A long article's claims go in groups, so that no request outgrows a verifier's window.
+    for at in range(0, len(claims), CLAIMS_PER_REQUEST):
+        group = claims[at : at + CLAIMS_PER_REQUEST]
+        request = build_request(
+            endpoint, connection.settings, render_messages(group, template), Verdicts,
+            prompt_version=template.version,
+        )  # fmt: skip
+        key = cache_key({"request": request.body, **connection.identity()})
+        cached = cache.get_answer(key) if cache is not None else None
+        if cached is not None:
+            verdicts.update({k: v for k, v in json.loads(cached).items() if v in _LABELS})
+            continue
+        all_cached = False
 
         def read(
             state: Request, answer: ChatCompletion, last: bool
@@ -208,14 +233,20 @@ async def ask_second_opinion(
                 client, endpoint, connection.settings, request, read, connection.pause
             )
         except SummarizerError as exc:
-            error = first_line(exc)
-            usage = exc.usage or Usage()
-        else:
-            usage = extraction.usage
-            wanted = {c.id for c in claims}
-            verdicts = {v.id: v.verdict for v in extraction.value.verdicts if v.id in wanted}
-            if cache is not None:
-                cache.put_answer(key, json.dumps(verdicts))
+            errors.append(first_line(exc))
+            usage = usage + (exc.usage or Usage())
+            continue
+        except Exception as exc:
+            errors.append(f"unreadable answer: {first_line(exc)}")
+            continue
+        usage = usage + extraction.usage
+        wanted = {c.id for c in group}
+        found = {v.id: v.verdict for v in extraction.value.verdicts if v.id in wanted}
+        verdicts.update(found)
+        if cache is not None:
+            cache.put_answer(key, json.dumps(found))
+    error = "; ".join(dict.fromkeys(errors)) or None
+    cached_all = all_cached
     labelled = [
         item.model_copy(
             update={"verdict": Verdict(label=verdicts[c.id], model=endpoint.model)}
@@ -233,7 +264,7 @@ async def ask_second_opinion(
         **counts,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
-        cached=cached is not None,
+        cached=cached_all,
         error=error,
     )
     quality = record.quality.model_copy(update={"second_opinion": opinion})
@@ -248,3 +279,5 @@ async def ask_second_opinion(
 
 
 _LABELS: tuple[Label, ...] = ("supported", "unsupported", "unclear")
+#: Claims sent in one request: an article with more is asked in several.
+CLAIMS_PER_REQUEST = 40
