@@ -486,16 +486,7 @@ def _judge_type(
         return _unjudged("type")
     if own:
         return _fine("type")
-    other = cues[0]
-    said, label = evidence.said(other), other.cue.label
-    return Judgement(
-        "type",
-        True,
-        "type_not_in_evidence",
-        f"the evidence says {said!r} ({label}), and nothing of {type_}",
-        f"is {type_!r}, but its quote says {said!r} ({label}): give the type the quote "
-        "shows, or quote the words that show this one",
-    )
+    return _another(evidence, cues[0], "type", type_)
 
 
 def _judge_realis(
@@ -710,15 +701,22 @@ def judge_stance(position: str, span: tuple[int, int] | None, article: Article) 
             f"is {position!r}, but its quote says {said!r} ({label}), the opposite: give "
             "the position the quote states",
         )
-    other = cues[0]
+    return _another(evidence, cues[0], "position", position)
+
+
+def _another(
+    evidence: _Evidence, other: _Found, field: Literal["type", "position"], value: str
+) -> Judgement:
+    """The evidence speaks of another type or position than the item's, and not of its own."""
     said, label = evidence.said(other), other.cue.label
+    code: Code = "type_not_in_evidence" if field == "type" else "position_not_in_evidence"
     return Judgement(
-        "position",
+        field,
         True,
-        "position_not_in_evidence",
-        f"the evidence says {said!r} ({label}), and nothing of {position}",
-        f"is {position!r}, but its quote says {said!r} ({label}): give the position the "
-        "quote states, or quote the words that state this one",
+        code,
+        f"the evidence says {said!r} ({label}), and nothing of {value}",
+        f"is {value!r}, but its quote says {said!r} ({label}): give the {field} the quote "
+        f"states, or quote the words that state this one",
     )
 
 
