@@ -245,11 +245,14 @@ async def _post(
         _scrub(exc, endpoint.secrets)
         raise
     # The SDK builds its model without validating it: a JSON body of another shape
-    # arrives as a ChatCompletion whose ``choices`` is None.
+    # arrives as a ChatCompletion whose ``choices`` is None, a choice without its
+    # message as one whose ``message`` is None.
     if not isinstance(response, ChatCompletion) or not isinstance(response.choices, list):
         raise _NotACompletionError(_what_came(response, endpoint.secrets))
     if not response.choices:
         raise _NoChoicesError("the server returned a completion with no choices")
+    if not all(isinstance(getattr(c, "message", None), BaseModel) for c in response.choices):
+        raise _NotACompletionError("a completion whose choice carries no message")
     return _without_secrets(response, endpoint.secrets)
 
 

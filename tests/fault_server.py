@@ -12,6 +12,7 @@ last action repeats once the script runs out):
 ``invalid``      a completion whose content is JSON that violates the schema
 ``length``       a completion cut off by the token limit (``finish_reason: length``)
 ``no_choices``   a completion with an empty ``choices`` list
+``no_message``   a completion whose one choice has no ``message``
 ``html``         HTTP 200 with an HTML page, as a web server at a wrong base URL gives
 ``not_json``     HTTP 200 that says it is JSON, with a body that is not
 ``not_completion``  HTTP 200 with JSON that is no chat completion (``{"status": "ok"}``)
@@ -164,6 +165,10 @@ class FaultServer:
                 elif action == "no_choices":
                     completion = _completion("")
                     completion["choices"] = []
+                    self._send(200, completion)
+                elif action == "no_message":
+                    completion = _completion("")
+                    del completion["choices"][0]["message"]
                     self._send(200, completion)
                 elif action == "not_json":
                     self._send_bytes(200, b"this is not json", "application/json")

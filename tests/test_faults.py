@@ -728,6 +728,7 @@ def test_an_html_page_with_status_200_is_named_not_parsed(
     [
         ("html", "HTTP 200 with an HTML page, then an answer"),
         ("not_completion", "HTTP 200 with JSON that is no chat completion, then an answer"),
+        ("no_message", "HTTP 200 with a completion whose choice has no message, then an answer"),
     ],
 )
 def test_a_200_that_is_no_chat_completion_is_resent_once(
@@ -754,6 +755,23 @@ def test_json_that_stays_no_chat_completion_is_named_after_one_resend(
     assert raised.value.exit_code == 5
     report(
         'HTTP 200 with JSON that is no chat completion ({"status": "ok"}), every time',
+        f"resent once, then UnexpectedResponseError (exit 5): {message}",
+    )
+
+
+def test_a_choice_without_a_message_is_no_chat_completion(
+    report: Callable[[str, str], None],
+) -> None:
+    with FaultServer(["no_message"], ANSWER) as server:
+        with pytest.raises(UnexpectedResponseError) as raised:
+            _summarize(server)
+        assert len(server.requests) == 2, "resent once, not for the whole budget of 4"
+    message = str(raised.value)
+    assert "answered with a completion whose choice carries no message, not a chat" in message
+    assert "AttributeError" not in message
+    assert raised.value.exit_code == 5
+    report(
+        "HTTP 200 with a completion whose choice has no message, every time",
         f"resent once, then UnexpectedResponseError (exit 5): {message}",
     )
 
