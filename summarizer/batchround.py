@@ -113,6 +113,11 @@ def claim(files: BatchFiles, force: bool) -> None:
                 "would be collected as the new requests': collect it with 'summarizer batch "
                 "collect' and choose another -o, or give --force to discard it"
             )
+        # Results summarizer fetched belong to a submitted round, refused above: any
+        # left here came from elsewhere (``vllm run-batch -o``) and may be paid output.
+        for kept in (files.results, files.errors):
+            if not _is_empty(kept):
+                raise not_ours(kept, "a round's file")
     for stale in (files.job, files.results, files.errors):
         stale.unlink(missing_ok=True)
 
@@ -133,6 +138,16 @@ def _is_ours(path: Path, keys: frozenset[str]) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and keys <= data.keys()
+
+
+def _is_empty(path: Path) -> bool:
+    """Whether ``path`` is missing or empty: nothing would be lost in replacing it."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _submitted(files: BatchFiles) -> str | None:

@@ -1838,6 +1838,42 @@ def test_batch_result_lines_of_the_wrong_shape_cost_only_themselves(
     )
 
 
+def test_preparing_again_keeps_results_summarizer_did_not_fetch_unless_forced(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepare = ["batch", "prepare", str(inputs), "-o", str(requests), "--model", "m"]
+    assert CliRunner().invoke(cli, prepare).exit_code == 0
+    # As ``vllm run-batch -i requests.jsonl -o requests.results.jsonl`` leaves them.
+    results = tmp_path / "requests.results.jsonl"
+    errors = tmp_path / "requests.errors.jsonl"
+    results.write_text(hand_built_result("a1", drafted("a1")) + "\n", encoding="utf-8")
+    errors.write_text('{"custom_id": "a2", "error": {"message": "x"}}\n', encoding="utf-8")
+    kept = {path: path.read_bytes() for path in (requests, results, errors)}
+    refused = CliRunner().invoke(cli, prepare)
+    assert refused.exit_code == 2, refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert f"{results}: not a round's file written by summarizer" in message
+    assert {path: path.read_bytes() for path in kept} == kept, "nothing replaced or removed"
+    results.unlink()
+    refused = CliRunner().invoke(cli, prepare)
+    assert refused.exit_code == 2, "the errors file alone is refused too"
+    assert errors.read_bytes() == kept[errors]
+    forced = CliRunner().invoke(cli, [*prepare, "--force"])
+    assert forced.exit_code == 0, forced.stderr
+    assert not errors.exists()
+    # An empty one holds nothing to lose.
+    results.write_bytes(b"")
+    assert CliRunner().invoke(cli, prepare).exit_code == 0
+    assert not results.exists()
+    report(
+        "`batch prepare -o requests.jsonl` again beside a `requests.results.jsonl` that "
+        "`vllm run-batch` wrote",
+        f"exit 2, every file untouched: {message}; `--force` discards them",
+    )
+
+
 @pytest.fixture
 def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     """The scripted batches end in three status checks, and nothing is worth a pause."""
