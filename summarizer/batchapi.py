@@ -42,6 +42,8 @@ from .errors import (
     EndpointTimeoutError,
     InputError,
     redact,
+    redact_secrets,
+    scrub,
 )
 from .exchange import first_line
 from .jsonl import jsonl_lines
@@ -363,5 +365,19 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
                 return (await client.files.content(file_id)).text
 
             text = _call(endpoint, settings, f"fetching file {file_id}", fetch)
-            write_lines(path, jsonl_lines(text))
+            write_lines(
+                path, (_without_secrets(line, endpoint.secrets) for line in jsonl_lines(text))
+            )
     return [path for _, path in wanted]
+
+
+def _without_secrets(line: str, secrets: tuple[str, ...]) -> str:
+    """A fetched results line with any credential it echoes (in an error, in an answer)
+    taken out before it is kept on disk; a line that needs nothing taken out stays as the
+    API wrote it, and one that is no JSON is redacted as text for ``collect`` to warn of."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return redact_secrets(line, secrets)
+    kept = scrub(data, secrets)
+    return line if kept == data else json.dumps(kept, ensure_ascii=False)

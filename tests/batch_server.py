@@ -11,7 +11,8 @@ the next entry of the script once it has been asked about twice (``validating``,
 
 ``respond(custom_id, body)`` returns a results-file line (the tests build them by
 hand), or ``None`` for no answer. A string in ``extra_lines`` is appended to the next
-output file as it is (a malformed line). Faults: ``create_delays`` holds seconds to wait
+output file as it is (a malformed line), one in ``extra_errors`` to the next error file.
+Faults: ``create_delays`` holds seconds to wait
 before answering each batch creation in turn (the batch exists meanwhile), and
 ``trickle`` seconds between the bytes of every status answer. Nothing here is a
 recording.
@@ -42,6 +43,7 @@ class BatchServer:
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.extra_lines: list[str] = []
+        self.extra_errors: list[str] = []
         #: ``(method, path)`` of every request, in order.
         self.calls: list[tuple[str, str]] = []
         self.authorization: list[str] = []
@@ -132,6 +134,8 @@ class BatchServer:
                 )
         out += self.extra_lines
         self.extra_lines = []
+        errors += self.extra_errors
+        self.extra_errors = []
         failed = sum(1 for line in out if '"status_code": 200' not in line) + len(errors)
         batch["status"] = end
         batch["output_file_id"] = self._store("\n".join(out).encode(), "out", "batch_output")["id"]

@@ -1918,6 +1918,9 @@ def test_a_batch_failure_that_echoes_the_key_is_recorded_without_it(
     with BatchServer(["completed"], respond) as server:
         inputs, requests = _batch_round(tmp_path, server.url)
         assert CliRunner().invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
+        # The error file echoes it too, in a message quoting the request's header.
+        echoed = {"message": f"Authorization: Bearer {SECRET} rejected", "code": "x"}
+        server.extra_errors.append(json.dumps({"custom_id": "zz", "error": echoed}))
         records = tmp_path / "records.jsonl"
         result = _batch_collect(requests, inputs, records, "--max-attempts", "1")
     assert result.exit_code == 5, result.stderr
@@ -1926,9 +1929,14 @@ def test_a_batch_failure_that_echoes_the_key_is_recorded_without_it(
     assert "Incorrect API key provided: [redacted]" in error
     for text in (saved, result.stderr, result.stdout):
         assert SECRET not in text
+    kept = {path.name: path.read_text(encoding="utf-8") for path in tmp_path.iterdir()}
+    assert "Incorrect API key provided: [redacted]" in kept["requests.results.jsonl"]
+    assert "Bearer [redacted] rejected" in kept["requests.errors.jsonl"]
+    assert [name for name, text in kept.items() if SECRET in text] == []
     report(
         "Batch API result whose error echoes the API key",
-        f"the error line keeps the message with the key taken out: {error}",
+        f"the error line keeps the message with the key taken out: {error}; the results "
+        "and error files kept beside the round hold it redacted too",
     )
 
 
