@@ -55,3 +55,18 @@ def test_a_file_written_before_lines_carried_digests_still_resumes(tmp_path: Pat
     sink.close()
     assert [item.id for item in todo] == ["c"]
     assert totals.skipped == 2
+
+
+def test_an_article_edited_twice_gets_an_id_no_line_has(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    record = minister_record()
+    sink = JsonlSink(out)
+    for text in (record.text, record.text + " Edited.", record.text + " Edited again."):
+        item = ArticleInput("1", text, source="monday.jsonl")
+        todo, _ = pending([item], sink)
+        assert len(todo) == 1
+        sink.write(BatchResult(todo[0].id, record=record.model_copy(update={"id": todo[0].id})))
+    sink.close()
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    third = "monday.jsonl#1@" + text_digest(record.text + " Edited again.")[:8]
+    assert ids == ["1", "monday.jsonl#1", third]
