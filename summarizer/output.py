@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from .batch import BatchResult
-from .errors import OutputError, OutputLockedError
+from .errors import InputError, OutputError, OutputLockedError
 from .identity import input_digests, input_names, line_names, text_digest
 from .inputs import ArticleInput
 from .record import ArticleSummary
@@ -50,6 +50,9 @@ _RECORD_KEYS = frozenset(
 ) | {"schema_version"}
 _ERROR_KEYS = frozenset({"id", "error", "usage"})
 _DIGEST = "text_sha256"
+# The digest noted for an error line of an input that could not be read (an input
+# error, no digest): it had no text, so it is the same article as no text of a real one.
+_NO_TEXT = ""
 # How much of an existing report is read to find its marker: the HTML page's marker is in
 # its <head>, the others' on the first line.
 _REPORT_HEAD = 4096
@@ -296,7 +299,7 @@ class JsonlSink:
         names = line_names(article_id)
         for name in names.names:
             self._by_name[name].append((article_id, digest))
-        if digest is not None:
+        if digest:
             self._by_bare[names.bare].append((article_id, digest))
 
     def seen(self, article_id: str) -> bool:
@@ -332,6 +335,8 @@ class JsonlSink:
         self._file.flush()
         if result.record is not None:
             digest = text_digest(result.record.text)
+        elif digest is None:
+            digest = _error_digest(type(result.error).__name__, None)
         self._note(result.id, result.record is not None, digest)
 
     def close(self) -> None:
@@ -346,6 +351,22 @@ def _is_our_report(head: bytes) -> bool:
         or first_line in (MARKDOWN_MARKER, TEXT_MARKER)
         or HTML_GENERATOR.encode() in head
     )
+
+
+def _input_errors(kind: type[InputError] = InputError) -> frozenset[str]:
+    return frozenset({kind.__name__}).union(*map(_input_errors, kind.__subclasses__()))
+
+
+_INPUT_ERRORS = _input_errors()
+
+
+def _error_digest(error_type: object, digest: str | None) -> str | None:
+    """The digest noted for an error line: its own; none to compare (a line written
+    before error lines carried one: the id decides); or, for an input that could not be
+    read, ``_NO_TEXT``, which no article with text matches."""
+    if digest is None and error_type in _INPUT_ERRORS:
+        return _NO_TEXT
+    return digest
 
 
 def _foreign(path: Path, where: str) -> OutputError:
@@ -370,7 +391,8 @@ def _kind(line: bytes) -> tuple[str, str | None, str | None] | None:
     keys = item.keys() - {_DIGEST}
     if keys == _ERROR_KEYS and isinstance(error, dict) and "message" in error:
         digest = item.get(_DIGEST)
-        return "error", article_id, digest if isinstance(digest, str) else None
+        digest = digest if isinstance(digest, str) else None
+        return "error", article_id, _error_digest(error.get("type"), digest)
     if item.keys() >= _RECORD_KEYS:
         quality = item.get("quality")
         partial = isinstance(quality, dict) and quality.get("partial") is True

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from summarizer.batch import BatchResult
 from summarizer.errors import EndpointTimeoutError
 from summarizer.identity import text_digest
-from summarizer.inputs import ArticleInput
+from summarizer.inputs import ArticleInput, read_inputs
 from summarizer.output import JsonlSink
 from summarizer.runner import pending
 
@@ -70,3 +72,25 @@ def test_an_article_edited_twice_gets_an_id_no_line_has(tmp_path: Path) -> None:
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     third = "monday.jsonl#1@" + text_digest(record.text + " Edited again.")[:8]
     assert ids == ["1", "monday.jsonl#1", third]
+
+
+def test_an_unreadable_lines_error_is_not_the_same_text_as_an_article(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out.jsonl"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "1", "text": "ok"}\nnot json\n', encoding="utf-8")
+    unreadable = read_inputs([str(feed)])[1]
+    assert unreadable.error is not None
+    sink = JsonlSink(out)
+    todo, _ = pending([unreadable], sink)
+    sink.write(BatchResult(todo[0].id, error=unreadable.error))
+    sink.close()
+
+    real = ArticleInput(unreadable.id, "The council met on Monday.", source="other.jsonl")
+    sink = JsonlSink(out)
+    todo, totals = pending([real], sink)
+    sink.close()
+    assert [item.id for item in todo] == [f"other.jsonl#{unreadable.id}"]
+    assert totals.skipped == 0
+    assert "same id and text" not in caplog.text
