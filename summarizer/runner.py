@@ -182,8 +182,8 @@ def run_batch(
         output: The JSONL file: one record or error line per article, appended.
         concurrency: Articles in flight at once.
         cache: A ``Cache`` to read and fill; none when omitted.
-        retry_failed: Redo the articles whose earlier attempt failed, removing their
-            error lines, so that every article appears once.
+        retry_failed: Redo the articles of ``inputs`` whose earlier attempt failed,
+            removing their error lines (and no others), so that every article appears once.
 
     Raises:
         OutputError: ``output`` is one of the inputs, or not a file of this program's.
@@ -191,7 +191,7 @@ def run_batch(
         ConfigurationError: No endpoint can be used.
     """
     refuse_input_as_output(output, (item.source for item in inputs))
-    sink = JsonlSink(output, retry_failed=retry_failed)
+    sink = JsonlSink(output, retry_failed=retry_failed, inputs=inputs)
     try:
         summarizer = Summarizer(settings, cache=cache)
         return asyncio.run(arun_batch(inputs, summarizer, sink=sink, concurrency=concurrency))

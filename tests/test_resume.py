@@ -59,6 +59,25 @@ def test_a_file_written_before_lines_carried_digests_still_resumes(tmp_path: Pat
     assert totals.skipped == 2
 
 
+def test_retry_failed_redoes_only_the_failed_lines_of_this_runs_inputs(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    a1 = ArticleInput("a1", "The council met on Monday.", source="a.jsonl")
+    a2 = ArticleInput("a2", "The mayor resigned on Tuesday.", source="a.jsonl")
+    b1 = ArticleInput("b1", "The river flooded on Wednesday.", source="b.jsonl")
+    sink = JsonlSink(out)
+    todo, _ = pending([a1, a2], sink)
+    for item in todo:
+        sink.write(_failed(item.id))
+    sink.close()
+
+    sink = JsonlSink(out, retry_failed=True, inputs=[b1, a2])
+    todo, _ = pending([b1, a2], sink)
+    sink.close()
+    assert [item.id for item in todo] == ["b1", "a2"]
+    kept = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert kept == ["a1"], "a1 is not an input of this run: its error line stays"
+
+
 def test_an_article_edited_twice_gets_an_id_no_line_has(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     record = minister_record()
