@@ -274,7 +274,7 @@ def _open_output(
         return None, None
     refuse_input_as_output(output, (i.source for i in inputs))
     if fmt == "jsonl":
-        return JsonlSink(output, retry_failed=retry_failed), None
+        return JsonlSink(output, retry_failed=retry_failed, inputs=inputs), None
     return None, ReportFile(output, force=force)
 
 

@@ -8,7 +8,8 @@ one article. An input is already in the output when a line there has
 - one of its *names*: its id, or the same id qualified by the same file however that
   file is spelled (``feed.jsonl#1``, ``/data/feed.jsonl#1``, and for a file article its
   path, relative or absolute), and the same text, or no text to compare (an error line
-  written before error lines carried a digest, or an input that could not be read);
+  written before error lines carried a digest; the error line of an input that could
+  not be read holds only an input that has no text either);
 - or its bare id (``1`` for ``feed.jsonl#1``) and the same text.
 
 A line's text is known by its SHA-256 digest: of the record's ``text``, or the

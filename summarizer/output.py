@@ -30,12 +30,12 @@ import re
 import stat
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from .batch import BatchResult
-from .errors import OutputError, OutputLockedError
+from .errors import InputError, OutputError, OutputLockedError
 from .identity import input_digests, input_names, line_names, text_digest
 from .inputs import ArticleInput
 from .record import ArticleSummary
@@ -50,6 +50,9 @@ _RECORD_KEYS = frozenset(
 ) | {"schema_version"}
 _ERROR_KEYS = frozenset({"id", "error", "usage"})
 _DIGEST = "text_sha256"
+# The digest noted for an error line of an input that could not be read (an input
+# error, no digest): it had no text, so it is the same article as no text of a real one.
+_NO_TEXT = ""
 # How much of an existing report is read to find its marker: the HTML page's marker is in
 # its <head>, the others' on the first line.
 _REPORT_HEAD = 4096
@@ -212,15 +215,23 @@ class JsonlSink:
     On opening a file, it is locked and read: a trailing partial line of ours (the
     process died mid-write) is cut off, and the ids already done or failed are noted.
     ``retry_failed`` rewrites the file without the error lines and the partial records
-    (``quality.partial``: a long article some of whose parts failed), atomically, so
-    every article appears once. A stream is only written to; nothing counts as done.
+    (``quality.partial``: a long article some of whose parts failed) of ``inputs``
+    (this run's articles; of every article when not given), atomically, so every
+    article appears once and the lines of other feeds stay. A stream is only written
+    to; nothing counts as done.
 
     Raises:
         OutputError: The file holds a line that is not a record or error line of ours.
         OutputLockedError: Another run is writing the file.
     """
 
-    def __init__(self, path: Path, *, retry_failed: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retry_failed: bool = False,
+        inputs: Sequence[ArticleInput] | None = None,
+    ) -> None:
         self.path = path
         self.done: set[str] = set()
         self.failed: set[str] = set()
@@ -230,11 +241,11 @@ class JsonlSink:
         self._by_bare: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
         self._digests: dict[str, str | None] = {}
         try:
-            self._open(path, retry_failed)
+            self._open(path, retry_failed, inputs)
         except OSError as exc:
             raise _unwritable(path, exc) from exc
 
-    def _open(self, path: Path, retry_failed: bool) -> None:
+    def _open(self, path: Path, retry_failed: bool, inputs: Sequence[ArticleInput] | None) -> None:
         if _is_stream(path):
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
             return
@@ -243,12 +254,12 @@ class JsonlSink:
         self._file = open(self._target, "a+b")  # noqa: SIM115
         _lock(self._file, path)
         try:
-            self._resume(retry_failed)
+            self._resume(retry_failed, inputs)
         except BaseException:
             self._file.close()
             raise
 
-    def _resume(self, retry_failed: bool) -> None:
+    def _resume(self, retry_failed: bool, inputs: Sequence[ArticleInput] | None) -> None:
         self._file.seek(0)
         raw = self._file.read()
         end = raw.rfind(b"\n") + 1
@@ -259,20 +270,51 @@ class JsonlSink:
             lines.append(tail + b"\n")  # a whole line that lost only its newline
         elif tail and not any(o.startswith(tail) or tail.startswith(o) for o in _OPENINGS):
             raise _foreign(self.path, "its last line")
-        kept: list[bytes] = []
+        entries: list[tuple[bytes, str, str | None, str | None]] = []
         for number, line in enumerate(lines, start=1):
             kind = _kind(line) if line.strip() else ("blank", None, None)
             if kind is None:
                 raise _foreign(self.path, f"line {number}")
-            what, article_id, digest = kind
-            if what in ("error", "partial") and retry_failed:
-                continue
-            if article_id is not None:
-                self._note(article_id, what == "record", digest)
-            kept.append(line)
-        cleaned = b"".join(kept)
+            entries.append((line, *kind))
+        failed = {i for i, (_, what, _, _) in enumerate(entries) if what in ("error", "partial")}
+        dropped = self._retried(entries, failed, inputs) if retry_failed else set()
+        self._index(entries, dropped)
+        cleaned = b"".join(line for i, (line, *_) in enumerate(entries) if i not in dropped)
         if cleaned != raw:
             self._rewrite(cleaned)
+
+    def _retried(
+        self,
+        entries: list[tuple[bytes, str, str | None, str | None]],
+        failed: set[int],
+        inputs: Sequence[ArticleInput] | None,
+    ) -> set[int]:
+        """The failed lines to redo: those of ``inputs`` (this run's articles), so that the
+        lines of other feeds in the same file stay; all of them when ``inputs`` is not
+        given. An article may have failed under more than one id: repeated until none of
+        the remaining lines holds one of ``inputs``."""
+        if inputs is None:
+            return failed
+        dropped: set[int] = set()
+        while True:
+            self._index(entries, dropped)
+            held = {self.holding(item) for item in inputs}
+            more = {i for i in failed - dropped if entries[i][2] in held}
+            if not more:
+                return dropped
+            dropped |= more
+
+    def _index(
+        self, entries: list[tuple[bytes, str, str | None, str | None]], dropped: set[int]
+    ) -> None:
+        """Note the lines of ``entries`` but ``dropped``, afresh."""
+        self.done.clear()
+        self.failed.clear()
+        self._by_name.clear()
+        self._by_bare.clear()
+        for i, (_, what, article_id, digest) in enumerate(entries):
+            if article_id is not None and i not in dropped:
+                self._note(article_id, what == "record", digest)
 
     def _rewrite(self, data: bytes) -> None:
         # Locked before the rename, so no other run can slip in between.
@@ -296,7 +338,7 @@ class JsonlSink:
         names = line_names(article_id)
         for name in names.names:
             self._by_name[name].append((article_id, digest))
-        if digest is not None:
+        if digest:
             self._by_bare[names.bare].append((article_id, digest))
 
     def seen(self, article_id: str) -> bool:
@@ -332,6 +374,8 @@ class JsonlSink:
         self._file.flush()
         if result.record is not None:
             digest = text_digest(result.record.text)
+        elif digest is None:
+            digest = _error_digest(type(result.error).__name__, None)
         self._note(result.id, result.record is not None, digest)
 
     def close(self) -> None:
@@ -346,6 +390,22 @@ def _is_our_report(head: bytes) -> bool:
         or first_line in (MARKDOWN_MARKER, TEXT_MARKER)
         or HTML_GENERATOR.encode() in head
     )
+
+
+def _input_errors(kind: type[InputError] = InputError) -> frozenset[str]:
+    return frozenset({kind.__name__}).union(*map(_input_errors, kind.__subclasses__()))
+
+
+_INPUT_ERRORS = _input_errors()
+
+
+def _error_digest(error_type: object, digest: str | None) -> str | None:
+    """The digest noted for an error line: its own; none to compare (a line written
+    before error lines carried one: the id decides); or, for an input that could not be
+    read, ``_NO_TEXT``, which no article with text matches."""
+    if digest is None and error_type in _INPUT_ERRORS:
+        return _NO_TEXT
+    return digest
 
 
 def _foreign(path: Path, where: str) -> OutputError:
@@ -370,7 +430,8 @@ def _kind(line: bytes) -> tuple[str, str | None, str | None] | None:
     keys = item.keys() - {_DIGEST}
     if keys == _ERROR_KEYS and isinstance(error, dict) and "message" in error:
         digest = item.get(_DIGEST)
-        return "error", article_id, digest if isinstance(digest, str) else None
+        digest = digest if isinstance(digest, str) else None
+        return "error", article_id, _error_digest(error.get("type"), digest)
     if item.keys() >= _RECORD_KEYS:
         quality = item.get("quality")
         partial = isinstance(quality, dict) and quality.get("partial") is True

@@ -20,6 +20,7 @@ from .batch import BatchResult, Totals, asummarize_many
 from .cache import Cache
 from .config import Settings
 from .errors import resource_error
+from .identity import input_digests
 from .inputs import ArticleInput
 from .output import JsonlSink, refuse_input_as_output
 from .pipeline import Summarizer
@@ -46,7 +47,8 @@ def pending(
     An input is held when a line has its id (or another name of it) and its text (see
     ``identity``); the skipped ones are named on stderr. An input whose id a line has
     for another text is not held: it is done, under its id qualified with its feed
-    (``tuesday.jsonl#1``) when it has one, so that the file's ids stay apart.
+    (``tuesday.jsonl#1``) when it has one, else with its text's digest as well (see
+    ``_apart``), so that the file's ids stay unique.
     """
     if sink is None:
         return list(inputs), Totals(pending=len(inputs))
@@ -66,24 +68,26 @@ def pending(
 
 
 def _apart(item: ArticleInput, sink: JsonlSink) -> ArticleInput:
-    """``item``, whose id ``sink`` holds for another text, under an id of its own if it
-    can have one."""
+    """``item``, whose id ``sink`` holds for another text, under an id no line has: its
+    id qualified with its feed (``tuesday.jsonl#1``), or, when that is taken too (the
+    article was edited again), with the digest of its text as well
+    (``tuesday.jsonl#1@1a2b3c4d``), so that the file's ids stay unique."""
     source = item.source
     qualified = f"{source}#{item.id}"
     if source in (None, "-") or item.id == source or item.id.startswith(f"{source}#"):
         qualified = item.id
-    if qualified != item.id and not sink.seen(qualified):
-        _log.warning(
-            "%s: %s holds another article under this id; this one is summarised as %s",
-            item.id, sink.path, qualified,
-        )  # fmt: skip
-        return replace(item, id=qualified)
+    if qualified == item.id or sink.seen(qualified):
+        digest = next(input_digests(item), None)
+        qualified = f"{qualified}@{digest[:8]}" if digest is not None else qualified
+        base, number = qualified, 2
+        while sink.seen(qualified):  # no digest, or eight hex digits shared: count
+            qualified, number = f"{base}~{number}", number + 1
     _log.warning(
-        "%s: %s holds another text under this id (the article changed?); it is summarised "
-        "again, and the file will hold both",
-        item.id, sink.path,
+        "%s: %s holds another article (or another text of it) under this id; this one is "
+        "summarised as %s",
+        item.id, sink.path, qualified,
     )  # fmt: skip
-    return item
+    return replace(item, id=qualified)
 
 
 def _say_skipped(path: Path, skipped: list[tuple[str, str]]) -> None:
@@ -178,8 +182,8 @@ def run_batch(
         output: The JSONL file: one record or error line per article, appended.
         concurrency: Articles in flight at once.
         cache: A ``Cache`` to read and fill; none when omitted.
-        retry_failed: Redo the articles whose earlier attempt failed, removing their
-            error lines, so that every article appears once.
+        retry_failed: Redo the articles of ``inputs`` whose earlier attempt failed,
+            removing their error lines (and no others), so that every article appears once.
 
     Raises:
         OutputError: ``output`` is one of the inputs, or not a file of this program's.
@@ -187,7 +191,7 @@ def run_batch(
         ConfigurationError: No endpoint can be used.
     """
     refuse_input_as_output(output, (item.source for item in inputs))
-    sink = JsonlSink(output, retry_failed=retry_failed)
+    sink = JsonlSink(output, retry_failed=retry_failed, inputs=inputs)
     try:
         summarizer = Summarizer(settings, cache=cache)
         return asyncio.run(arun_batch(inputs, summarizer, sink=sink, concurrency=concurrency))

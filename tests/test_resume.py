@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from summarizer.batch import BatchResult
 from summarizer.errors import EndpointTimeoutError
 from summarizer.identity import text_digest
-from summarizer.inputs import ArticleInput
+from summarizer.inputs import ArticleInput, read_inputs
 from summarizer.output import JsonlSink
 from summarizer.runner import pending
 
@@ -55,3 +57,59 @@ def test_a_file_written_before_lines_carried_digests_still_resumes(tmp_path: Pat
     sink.close()
     assert [item.id for item in todo] == ["c"]
     assert totals.skipped == 2
+
+
+def test_retry_failed_redoes_only_the_failed_lines_of_this_runs_inputs(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    a1 = ArticleInput("a1", "The council met on Monday.", source="a.jsonl")
+    a2 = ArticleInput("a2", "The mayor resigned on Tuesday.", source="a.jsonl")
+    b1 = ArticleInput("b1", "The river flooded on Wednesday.", source="b.jsonl")
+    sink = JsonlSink(out)
+    todo, _ = pending([a1, a2], sink)
+    for item in todo:
+        sink.write(_failed(item.id))
+    sink.close()
+
+    sink = JsonlSink(out, retry_failed=True, inputs=[b1, a2])
+    todo, _ = pending([b1, a2], sink)
+    sink.close()
+    assert [item.id for item in todo] == ["b1", "a2"]
+    kept = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert kept == ["a1"], "a1 is not an input of this run: its error line stays"
+
+
+def test_an_article_edited_twice_gets_an_id_no_line_has(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    record = minister_record()
+    sink = JsonlSink(out)
+    for text in (record.text, record.text + " Edited.", record.text + " Edited again."):
+        item = ArticleInput("1", text, source="monday.jsonl")
+        todo, _ = pending([item], sink)
+        assert len(todo) == 1
+        sink.write(BatchResult(todo[0].id, record=record.model_copy(update={"id": todo[0].id})))
+    sink.close()
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    third = "monday.jsonl#1@" + text_digest(record.text + " Edited again.")[:8]
+    assert ids == ["1", "monday.jsonl#1", third]
+
+
+def test_an_unreadable_lines_error_is_not_the_same_text_as_an_article(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out.jsonl"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "1", "text": "ok"}\nnot json\n', encoding="utf-8")
+    unreadable = read_inputs([str(feed)])[1]
+    assert unreadable.error is not None
+    sink = JsonlSink(out)
+    todo, _ = pending([unreadable], sink)
+    sink.write(BatchResult(todo[0].id, error=unreadable.error))
+    sink.close()
+
+    real = ArticleInput(unreadable.id, "The council met on Monday.", source="other.jsonl")
+    sink = JsonlSink(out)
+    todo, totals = pending([real], sink)
+    sink.close()
+    assert [item.id for item in todo] == [f"other.jsonl#{unreadable.id}"]
+    assert totals.skipped == 0
+    assert "same id and text" not in caplog.text
