@@ -566,7 +566,10 @@ _RAISE_ASKED = "raise Settings.max_output_tokens or use a larger model"
 def _salvage_truncated(
     completion: ChatCompletion, lenient: Lenient[_T] | None
 ) -> tuple[_T, list[str]] | None:
-    """Read what a cut-off answer holds: its complete items, if it has a headline and summary."""
+    """Read what a cut-off answer holds: its complete items, if it has a headline and summary.
+
+    A string the cut fell inside is left out, not kept half-written ("Someth" for a summary):
+    the item or field it belongs to is then missing, never wrong."""
     if lenient is None:
         return None
     text = _completion_text(completion)
@@ -574,7 +577,7 @@ def _salvage_truncated(
     if start < 0:
         return None
     try:
-        partial = jiter.from_json(text[start:].encode(), partial_mode="trailing-strings")
+        partial = jiter.from_json(text[start:].encode(), partial_mode="on")
         return lenient(json.dumps(partial))
     except ValueError:
         return None

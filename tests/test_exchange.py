@@ -195,6 +195,16 @@ def test_a_cut_off_answer_keeps_its_complete_items_or_says_it_was_cut() -> None:
         finish(article, request, _hand_built_completion('{"head', "length"))
 
 
+def test_a_string_the_cut_fell_inside_is_left_out_not_kept_half_written() -> None:
+    endpoint, settings = _endpoint(max_output_tokens=64)
+    article = _article()
+    request = prepare(article, settings, endpoint)
+    whole = json.dumps(GOOD, ensure_ascii=False)
+    cut = whole[: whole.index(GOOD["summary"]) + 6]  # the summary's first six letters
+    with pytest.raises(OutputTruncatedError):
+        finish(article, request, _hand_built_completion(cut, "length"))
+
+
 def test_something_that_is_not_a_completion_is_named() -> None:
     endpoint, settings = _endpoint()
     article = _article()
