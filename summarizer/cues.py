@@ -1,8 +1,8 @@
 """Cue words that tell what an item's fields mean, in English and French.
 
 Folded like the text (lower case, no accents: see ``grounding.fold``), each with its
-inflections, so that the checks in ``meaning`` can read an event's type, whether it
-happened, and a stance's position off the words of its evidence.
+inflections (see ``inflection``), so that the checks in ``meaning`` can read an event's
+type, whether it happened, and a stance's position off the words of its evidence.
 
 - **Event types**: for each of PLOVER's sixteen types, the verbs and nouns its
   definition names (AGREE: agree, sign, accord; ASSAULT: attack, kill, bomb; ...), as
@@ -18,242 +18,23 @@ garde"). The lists are the languages' own vocabulary, not words picked from arti
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+
+from .inflection import Cue, Lexicon, cues_of
 
 __all__ = [
     "FR_NE",
     "FR_NEGATION_PARTNERS",
     "POLARITY",
-    "Cue",
-    "Form",
-    "Lexicon",
     "event_cues",
     "position_cues",
     "realis_cues",
 ]
 
-#: What an inflected form is: ``finite`` (a conjugated verb: present or past),
-#: ``participle`` (may be passive), ``infinitive``, ``ing``, ``future``,
-#: ``conditional`` or ``noun``.
-Form = Literal["finite", "participle", "infinitive", "ing", "future", "conditional", "noun"]
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """One cue: the words as folded, what they signal, and the form of their head."""
-
-    words: tuple[str, ...]
-    label: str
-    forms: frozenset[Form]
-
-
-class Lexicon:
-    """Cues looked up by their first word."""
-
-    def __init__(self, cues: Iterable[Cue]) -> None:
-        self._by_first: dict[str, list[Cue]] = {}
-        for cue in cues:
-            listed = self._by_first.setdefault(cue.words[0], [])
-            same = next((c for c in listed if c.words == cue.words and c.label == cue.label), None)
-            if same is None:
-                listed.append(cue)
-            else:
-                listed[listed.index(same)] = Cue(cue.words, cue.label, same.forms | cue.forms)
-        for listed in self._by_first.values():
-            listed.sort(key=lambda c: -len(c.words))
-
-    def at(self, words: list[str], i: int) -> list[Cue]:
-        """The cues that start at ``words[i]``, the longest first, one per label."""
-        found: list[Cue] = []
-        labels: set[str] = set()
-        for cue in self._by_first.get(words[i], ()):
-            n = len(cue.words)
-            if cue.label not in labels and tuple(words[i : i + n]) == cue.words:
-                found.append(cue)
-                labels.add(cue.label)
-        return found
-
-    def __contains__(self, word: str) -> bool:
-        return word in self._by_first
-
-
-# Inflection -------------------------------------------------------------------------
-
-_VOWELS = set("aeiou")
-
-
-def _en_verb(spec: str) -> dict[str, set[Form]]:
-    """English forms of a verb: ``attack``, ``ban+`` (doubles its last consonant), or
-    ``shoot/shot/shot`` (base/past/participle) for an irregular one."""
-    parts = spec.rstrip("+").split("/")
-    base = parts[0]
-    forms: dict[str, set[Form]] = {}
-
-    def add(word: str, *kinds: Form) -> None:
-        forms.setdefault(word, set()).update(kinds)
-
-    add(base, "finite", "infinitive")
-    if base.endswith(("s", "sh", "ch", "x", "z", "o")):
-        add(base + "es", "finite")
-    elif base.endswith("y") and base[-2] not in _VOWELS:
-        add(base[:-1] + "ies", "finite")
-    else:
-        add(base + "s", "finite")
-    stem = base + base[-1] if spec.endswith("+") else base
-    if base.endswith("ie"):
-        ing = base[:-2] + "ying"
-    elif base.endswith("e") and not base.endswith("ee"):
-        ing = base[:-1] + "ing"
-    else:
-        ing = stem + "ing"
-    add(ing, "ing")
-    if len(parts) == 3:
-        add(parts[1], "finite")
-        add(parts[2], "participle")
-    elif base.endswith("e"):
-        add(base + "d", "finite", "participle")
-    elif base.endswith("y") and base[-2] not in _VOWELS:
-        add(base[:-1] + "ied", "finite", "participle")
-    else:
-        add(stem + "ed", "finite", "participle")
-    return forms
-
-
-def _en_noun(word: str) -> dict[str, set[Form]]:
-    if word.endswith(("s", "sh", "ch", "x", "z")):
-        plural = word + "es"
-    elif word.endswith("y") and word[-2] not in _VOWELS:
-        plural = word[:-1] + "ies"
-    else:
-        plural = word + "s"
-    return {word: {"noun"}, plural: {"noun"}}
-
-
-def _fr_verb(spec: str) -> dict[str, set[Form]]:
-    """French forms of a regular verb, folded: first group (``attaquer``; ``rejeter+``
-    doubles its consonant, as in "rejette") or second (``saisir``)."""
-    base = spec.rstrip("+")
-    forms: dict[str, set[Form]] = {}
-
-    def add(words: Iterable[str], kind: Form) -> None:
-        for word in words:
-            forms.setdefault(word, set()).add(kind)
-
-    if base.endswith("er"):
-        stem = base[:-2]
-        soft = stem + "e" if stem.endswith("g") else stem  # dirigeait, dirigeons
-        strong = stem + stem[-1] if spec.endswith("+") else stem  # rejette, appelle
-        if stem.endswith("y"):  # deploie, appuie
-            strong = stem[:-1] + "i"
-        add([base], "infinitive")
-        add([strong + "e", strong + "es", strong + "ent", soft + "ons", stem + "ez"], "finite")
-        add([soft + e for e in ("ais", "ait", "aient", "a", "as", "ai")], "finite")
-        add([stem + "ions", stem + "iez", stem + "erent"], "finite")
-        add([stem + e for e in ("e", "ee", "es", "ees")], "participle")
-        add([soft + "ant"], "ing")
-        add([strong + e for e in ("erai", "eras", "era", "erons", "erez", "eront")], "future")
-        add([strong + e for e in ("erais", "erait", "erions", "eriez", "eraient")], "conditional")
-    elif base.endswith("ir"):
-        stem = base[:-2]
-        add([base], "infinitive")
-        add([stem + e for e in ("is", "it", "issons", "issez", "issent", "issais", "issait",
-                                "issaient", "irent")], "finite")  # fmt: skip
-        add([stem + e for e in ("i", "ie", "is", "ies")], "participle")
-        add([stem + "issant"], "ing")
-        add([stem + e for e in ("irai", "ira", "irons", "irez", "iront")], "future")
-        add([stem + e for e in ("irais", "irait", "irions", "iriez", "iraient")], "conditional")
-    else:
-        raise ValueError(f"not a regular French verb: {spec}")
-    return forms
-
-
-def _fr_irregular(spec: str) -> dict[str, set[Form]]:
-    """An irregular French verb as ``infinitive|finite forms|participles|future stem``."""
-    infinitive, finite, participles, future = spec.split("|")
-    forms: dict[str, set[Form]] = {infinitive: {"infinitive"}}
-    for word in finite.split():
-        forms.setdefault(word, set()).add("finite")
-    for word in participles.split():
-        forms.setdefault(word, set()).add("participle")
-    for ending in ("ai", "a", "ons", "ez", "ont"):
-        forms.setdefault(future + ending, set()).add("future")
-    for ending in ("ais", "ait", "ions", "iez", "aient"):
-        forms.setdefault(future + ending, set()).add("conditional")
-    return forms
-
-
-def _fr_noun(word: str) -> dict[str, set[Form]]:
-    if word.endswith(("s", "x", "z")):
-        plural = word
-    elif word.endswith("al"):
-        plural = word[:-2] + "aux"
-    elif word.endswith("eau"):
-        plural = word + "x"
-    else:
-        plural = word + "s"
-    return {word: {"noun"}, plural: {"noun"}}
-
-
-def _cues(
-    label: str,
-    *,
-    en_verbs: str = "",
-    en_nouns: str = "",
-    fr_verbs: str = "",
-    fr_irregular: Iterable[str] = (),
-    fr_nouns: str = "",
-    phrases: str = "",
-) -> list[Cue]:
-    """The cues of one label. A phrase (``call on; mettre en garde``) inflects its
-    first word when that word is a verb of the lists, or is taken as written."""
-    heads: dict[str, set[Form]] = {}
-
-    def merge(forms: dict[str, set[Form]]) -> None:
-        for word, kinds in forms.items():
-            heads.setdefault(word, set()).update(kinds)
-
-    for spec in en_verbs.split():
-        merge(_en_verb(spec))
-    for word in en_nouns.split():
-        merge(_en_noun(word))
-    for spec in fr_verbs.split():
-        merge(_fr_verb(spec))
-    for spec in fr_irregular:
-        merge(_fr_irregular(spec))
-    for word in fr_nouns.split():
-        merge(_fr_noun(word))
-    cues = [Cue((word,), label, frozenset(kinds)) for word, kinds in heads.items()]
-    for phrase in filter(None, (p.strip() for p in phrases.split(";"))):
-        first, *rest = phrase.split()
-        inflected = _phrase_heads(first)
-        for word, kinds in inflected.items():
-            cues.append(Cue((word, *rest), label, frozenset(kinds)))
-    return cues
-
-
-def _phrase_heads(first: str) -> dict[str, set[Form]]:
-    """The forms of a phrase's first word: ``call/`` (``step+/``, ``hold/held/held``)
-    is an English verb, ``appeler~`` a French one (``~+`` doubling its consonant),
-    anything else is taken as written."""
-    if "/" in first:
-        return _en_verb(first.rstrip("/"))
-    if first.endswith("~+"):
-        return _fr_verb(first[:-2] + "+")
-    if first.endswith("~"):
-        return _fr_verb(first[:-1])
-    if first.endswith("ing"):
-        return {first: {"ing"}}
-    # A form written out ("backed", "mis", "tire") may be a past or a participle.
-    return {first: {"finite", "participle"}}
-
-
 # Event types (PLOVER) ---------------------------------------------------------------
 
 _EVENTS: tuple[list[Cue], ...] = (
-    _cues(
+    cues_of(
         "agree",
         en_verbs="agree ratify settle",
         en_nouns="agreement accord treaty ceasefire cease-fire truce pact deal armistice",
@@ -265,7 +46,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="accord traite treve pacte armistice entente",
         phrases="signed; signing; cease fire; cessez le feu; reach/ a deal; reach/ an agreement",
     ),
-    _cues(
+    cues_of(
         "consult",
         en_verbs="meet/met/met talk visit host negotiate discuss consult confer mediate",
         en_nouns="meeting talks visit summit negotiation discussion consultation "
@@ -275,7 +56,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         "pourparlers consultation mediation conference",
         phrases="hold/held/held talks; s entretenir; s est entretenu; se sont entretenus",
     ),
-    _cues(
+    cues_of(
         "support",
         en_verbs="praise endorse welcome commend hail congratulate applaud "
         "apologize apologise forgive/forgave/forgiven",
@@ -288,7 +69,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="soutien appui felicitations eloge excuses",
         phrases="support/; backed; backing; s excuser; s est excuse",
     ),
-    _cues(
+    cues_of(
         "concede",
         en_verbs="concede yield release ease relax resign pardon surrender",
         en_nouns="concession release resignation amnesty pardon",
@@ -297,14 +78,14 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="concession liberation demission amnistie",
         phrases="freed; freeing; step+/ down; back/ down; lift/ sanctions; lift/ the sanctions",
     ),
-    _cues(
+    cues_of(
         "cooperate",
         en_verbs="cooperate co-operate collaborate partner extradite coordinate",
         en_nouns="cooperation co-operation collaboration partnership extradition alliance",
         fr_verbs="cooperer collaborer extrader coordonner",
         fr_nouns="cooperation collaboration partenariat extradition alliance",
     ),
-    _cues(
+    cues_of(
         "aid",
         en_verbs="aid assist help donate supply finance rescue",
         en_nouns="aid assistance donation relief funding loan",
@@ -313,7 +94,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="aide assistance secours don financement pret",
         phrases="support/; funded; funding; give/gave/given aid; grant/ asylum",
     ),
-    _cues(
+    cues_of(
         "retreat",
         en_verbs="withdraw/withdrew/withdrawn retreat demobilize demobilise disarm "
         "surrender evacuate",
@@ -322,7 +103,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="retrait repli evacuation desarmement capitulation reddition",
         phrases="pull/ out; pull/ back; se retirer; battre en retraite",
     ),
-    _cues(
+    cues_of(
         "request",
         en_verbs="ask request urge appeal demand plead beg seek/sought/sought",
         en_nouns="request appeal demand plea",
@@ -331,7 +112,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         phrases="call/ on; call/ for; calls for; call upon; called upon; appeler~+ a; "
         "appeler~+ au; appeler~+ aux; appel a; lance un appel; inviter~ a",
     ),
-    _cues(
+    cues_of(
         "accuse",
         en_verbs="accuse blame criticize criticise condemn denounce allege sue "
         "investigate probe decry deplore slam+ fault",
@@ -343,7 +124,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         "inculpation",
         phrases="charged; charging; charges; mettre en cause; mis en cause",
     ),
-    _cues(
+    cues_of(
         "reject",
         en_verbs="reject refuse deny dismiss veto rebuff decline defy",
         en_nouns="rejection refusal denial veto",
@@ -351,7 +132,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_irregular=["dementir|dement dementent dementait|dementi dementie|dementir"],
         fr_nouns="rejet refus dementi veto",
     ),
-    _cues(
+    cues_of(
         "threaten",
         en_verbs="threaten warn",
         en_nouns="threat warning ultimatum",
@@ -360,7 +141,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="menace avertissement ultimatum",
         phrases="mettre en garde; mis en garde; met en garde; mise en garde",
     ),
-    _cues(
+    cues_of(
         "protest",
         en_verbs="protest demonstrate rally riot boycott picket strike/struck/struck",
         en_nouns="protest demonstration rally riot boycott strike sit-in",
@@ -369,7 +150,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         "mobilisation",
         phrases="marched; marching; faire greve; font greve; en greve",
     ),
-    _cues(
+    cues_of(
         "sanction",
         en_verbs="sanction embargo expel+ suspend freeze/froze/frozen blacklist downgrade",
         en_nouns="sanction embargo expulsion suspension blacklist tariff",
@@ -381,7 +162,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_nouns="sanction embargo expulsion suspension rupture",
         phrases="cut/cut/cut ties; cut/cut/cut off",
     ),
-    _cues(
+    cues_of(
         "mobilize",
         en_verbs="mobilize mobilise deploy reinforce",
         en_nouns="mobilization mobilisation deployment reinforcement drill maneuver "
@@ -389,7 +170,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_verbs="mobiliser deployer renforcer depecher",
         fr_nouns="mobilisation deploiement renfort manoeuvre manœuvre",
     ),
-    _cues(
+    cues_of(
         "coerce",
         en_verbs="arrest detain imprison jail seize confiscate ban+ censor deport expel+ "
         "sentence convict prosecute impound",
@@ -405,7 +186,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         "interdiction censure expulsion deportation repression perquisition condamnation",
         phrases="charged; charging; crack+/ down; couvre feu",
     ),
-    _cues(
+    cues_of(
         "assault",
         en_verbs="attack kill bomb shell shoot/shot/shot strike/struck/struck assassinate "
         "abduct kidnap+ torture massacre wound injure raid ambush execute murder "
@@ -435,7 +216,7 @@ def event_cues() -> Lexicon:
 # Realis -------------------------------------------------------------------------------
 
 #: Words that negate the verb they stand before (or, in French, around).
-_NEGATION = _cues(
+_NEGATION = cues_of(
     "negation",
     en_verbs="fail refuse deny cancel abandon",
     fr_verbs="refuser nier echouer annuler abandonner",
@@ -449,7 +230,7 @@ FR_NE = frozenset({"ne", "n"})
 FR_NEGATION_PARTNERS = frozenset(
     {"pas", "jamais", "plus", "point", "guere", "rien", "aucun", "aucune", "personne", "ni"}
 )
-_FUTURE = _cues(
+_FUTURE = cues_of(
     "future",
     en_verbs="plan+ intend aim prepare vow pledge promise threaten schedule want wish hope "
     "seek/sought/sought try attempt",
@@ -466,7 +247,7 @@ _FUTURE = _cues(
     "s apprete; s appretent; s appretait; prochain; prochaine; prochainement; "
     "d ici; doit; doivent; devait; devaient",
 )
-_MODAL = _cues(
+_MODAL = cues_of(
     "modality",
     phrases="would; could; may; might; should; must; if; unless; whether; possible; "
     "possibly; potential; potentially; likely; probably; perhaps; allegedly; reportedly; "
@@ -487,14 +268,14 @@ def realis_cues() -> Lexicon:
 # Stance positions ------------------------------------------------------------------
 
 _POSITIONS: tuple[list[Cue], ...] = (
-    _cues(
+    cues_of(
         "condemn",
         en_verbs="condemn denounce decry deplore slam+ lambast castigate criticize criticise",
         en_nouns="condemnation denunciation criticism critic",
         fr_verbs="condamner denoncer fustiger deplorer stigmatiser critiquer",
         fr_nouns="condamnation denonciation critique",
     ),
-    _cues(
+    cues_of(
         "praise",
         en_verbs="praise welcome hail commend laud applaud congratulate salute",
         en_nouns="praise tribute",
@@ -503,7 +284,7 @@ _POSITIONS: tuple[list[Cue], ...] = (
         phrases="se rejouir; se rejouit; s est rejoui; rendre hommage; rend hommage; "
         "a rendu hommage; pay/paid/paid tribute",
     ),
-    _cues(
+    cues_of(
         "support",
         en_verbs="support endorse defend approve favour favor recommend",
         en_nouns="support backing endorsement",
@@ -516,7 +297,7 @@ _POSITIONS: tuple[list[Cue], ...] = (
         fr_nouns="soutien appui",
         phrases="backed; backing; stand/stood/stood with; in favour of; in favor of; favorable a",
     ),
-    _cues(
+    cues_of(
         "oppose",
         en_verbs="oppose reject resist refuse veto criticize criticise",
         en_nouns="opposition rejection objection refusal criticism critic",
@@ -525,7 +306,7 @@ _POSITIONS: tuple[list[Cue], ...] = (
         phrases="objected; objecting; object to; critical of; s opposer; s oppose; s opposent; "
         "hostile a; oppose a; opposee a",
     ),
-    _cues(
+    cues_of(
         "accuse",
         en_verbs="accuse blame allege",
         en_nouns="accusation allegation",
@@ -534,7 +315,7 @@ _POSITIONS: tuple[list[Cue], ...] = (
         phrases="hold/held/held responsible; tenir pour responsable; tient pour responsable; "
         "mettre en cause; mis en cause; met en cause",
     ),
-    _cues(
+    cues_of(
         "warn",
         en_verbs="warn caution threaten",
         en_nouns="warning threat",
@@ -543,7 +324,7 @@ _POSITIONS: tuple[list[Cue], ...] = (
         fr_nouns="avertissement menace",
         phrases="mettre en garde; mis en garde; met en garde; mise en garde",
     ),
-    _cues(
+    cues_of(
         "demand",
         en_verbs="demand urge ask insist recommend advise",
         en_nouns="demand appeal",
@@ -552,7 +333,7 @@ _POSITIONS: tuple[list[Cue], ...] = (
         phrases="call/ on; call/ for; calls for; call upon; called upon; appeler~+ a; "
         "appeler~+ au; appeler~+ aux; appel a",
     ),
-    _cues(
+    cues_of(
         "deny",
         en_verbs="deny dismiss refute",
         en_nouns="denial",

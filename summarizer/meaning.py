@@ -34,8 +34,9 @@ from typing import Literal
 from .article import Article
 from .changes import tokens
 from .countries import body_word, is_country
-from .cues import FR_NE, FR_NEGATION_PARTNERS, POLARITY, Cue, event_cues, position_cues, realis_cues
+from .cues import FR_NE, FR_NEGATION_PARTNERS, POLARITY, event_cues, position_cues, realis_cues
 from .grounding import fold, sentence_at
+from .inflection import Cue
 
 __all__ = ["FIELDS", "Code", "Field", "Judgement", "judge_actor", "judge_event", "judge_stance"]
 
