@@ -32,11 +32,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .article import Article
-from .changes import tokens
+from .clauses import BE, DETERMINERS, EvidenceWords, Found
 from .countries import body_word, is_country
-from .cues import FR_NE, FR_NEGATION_PARTNERS, POLARITY, event_cues, position_cues, realis_cues
-from .grounding import fold, sentence_at
-from .inflection import Cue
+from .cues import POLARITY
 
 __all__ = ["FIELDS", "Code", "Field", "Judgement", "judge_actor", "judge_event", "judge_stance"]
 
@@ -55,182 +53,11 @@ FIELDS: tuple[Field, ...] = ("type", "realis", "roles", "position", "kind")
 _READ = frozenset({"en", "fr"})
 # Types whose two sides can be swapped without changing what happened.
 _SYMMETRIC = frozenset({"consult", "cooperate", "agree", "other"})
-# What bounds a clause between two words.
-_BOUNDARY = frozenset(',;:()[]—–!?."«»“”')
-_HARD_BOUNDARY = frozenset(";:!?.")
-_BE = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "get",
-        "gets",
-        "got",
-        "gotten",
-        "ete",
-        "est",
-        "sont",
-        "etait",
-        "etaient",
-        "fut",
-        "furent",
-        "etre",
-        "sera",
-        "seront",
-        "serait",
-        "seraient",
-    ]
-)
 _BY = frozenset({"by", "par"})
 _AGAINST = frozenset({"on", "against", "upon", "at", "to", "contre", "sur", "envers", "visant"})
-# Cues of these kinds put an event's occurrence in doubt.
-_IRREALIS = ("negation", "future", "modality")
 _COORDINATORS = frozenset({"and", "or", "but", "et", "ou", "mais"})
-_DETERMINERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "my",
-        "your",
-        "this",
-        "that",
-        "these",
-        "those",
-        "le",
-        "la",
-        "les",
-        "l",
-        "un",
-        "une",
-        "des",
-        "du",
-        "son",
-        "sa",
-        "ses",
-        "leur",
-        "leurs",
-        "ce",
-        "cet",
-        "cette",
-        "ces",
-        "notre",
-        "nos",
-    ]
-)
-# Negations that are words of their own and bear on the next verb only ("not", "jamais");
-# verbs of denial or refusal ("denied that", "refused to") govern their whole clause.
-_PARTICLES = frozenset(
-    [
-        "not",
-        "never",
-        "no",
-        "none",
-        "neither",
-        "nor",
-        "without",
-        "cannot",
-        "sans",
-        "jamais",
-        "aucun",
-        "aucune",
-        "nullement",
-        "ni",
-    ]
-)
-# What may stand between a negation particle and its verb.
-_FUNCTION = frozenset(
-    [
-        "one",
-        "will",
-        "would",
-        "can",
-        "could",
-        "shall",
-        "should",
-        "may",
-        "might",
-        "must",
-        "be",
-        "is",
-        "are",
-        "was",
-        "were",
-        "been",
-        "being",
-        "am",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "to",
-        "yet",
-        "ever",
-        "even",
-        "also",
-        "still",
-        "really",
-        "actually",
-        "so",
-        "get",
-        "got",
-        "gets",
-        "a",
-        "an",
-        "the",
-        "any",
-        "a",
-        "ai",
-        "as",
-        "avons",
-        "avez",
-        "ont",
-        "avait",
-        "avaient",
-        "aura",
-        "est",
-        "sont",
-        "etait",
-        "ete",
-        "etre",
-        "pas",
-        "plus",
-        "jamais",
-        "encore",
-        "se",
-        "s",
-        "l",
-        "le",
-        "la",
-        "les",
-        "y",
-        "en",
-        "lui",
-        "leur",
-        "me",
-        "te",
-        "nous",
-        "vous",
-        "ne",
-        "n",
-        "fait",
-    ]
-)
 # How far before its verb a subject may stand ("Police on Tuesday arrested").
 _SUBJECT_WORDS = 4
-_SCOPE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,191 +86,10 @@ def _fine(field: Field) -> Judgement:
     return Judgement(field, True)
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
-    text: str
-    start: int
-    end: int
-    capital: bool
-    initial: bool
-    boundary_before: bool
-    hard_before: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    cue: Cue
-    at: int  # index of its first word
-    end: int  # index past its last word
-
-
-class _Evidence:
-    """The words of an evidence span and of the sentences it stands in."""
-
-    def __init__(self, article: Article, start: int, end: int) -> None:
-        self.article = article
-        self.start, self.end = start, end
-        lo, hi = start, end
-        # The sentences the span starts and ends in, looked up, not searched for: an
-        # article of many sentences has many items.
-        for offset in (start, max(start, end - 1)):
-            number = sentence_at(article, offset)
-            sentence = None if number is None else article.sentence(number)
-            if sentence is not None:
-                lo, hi = min(lo, sentence.start), max(hi, sentence.end)
-        folded = fold(article.text)
-        flo, fhi = folded.from_original(lo, hi)
-        words: list[_Word] = []
-        last = lo
-        for token in tokens(folded.text, folded.index, folded.original, flo, fhi):
-            ostart, oend = folded.to_original(token.start, token.end)
-            gap = set(article.text[last:ostart]) if ostart >= last else set()
-            words.append(
-                _Word(token.text, ostart, oend, token.capital, token.initial,
-                      bool(gap & _BOUNDARY), bool(gap & _HARD_BOUNDARY))
-            )  # fmt: skip
-            last = max(last, oend)
-        self.words = words
-        self.texts = [w.text for w in words]
-        self.span = [i for i, w in enumerate(words) if w.start >= start and w.end <= end]
-
-    def find(
-        self, kind: Literal["event", "position", "realis"], *, whole: bool = False
-    ) -> list[_Found]:
-        lexicon = {"event": event_cues, "position": position_cues, "realis": realis_cues}[kind]()
-        where = range(len(self.words)) if whole else self.span
-        found: list[_Found] = []
-        for i in where:
-            if self.texts[i] not in lexicon:
-                continue
-            word = self.words[i]
-            # "May", "Will": a capital mid-sentence makes a name of the word.
-            if kind == "realis" and word.capital and not word.initial:
-                continue
-            for cue in lexicon.at(self.texts, i):
-                if kind != "realis" and self._predicative(i, cue):
-                    continue
-                found.append(_Found(cue, i, i + len(cue.words)))
-        return found
-
-    def _predicative(self, i: int, cue: Cue) -> bool:
-        """A verb's plain form after "was", "est": an adjective ("was welcome to")."""
-        return (
-            i > 0
-            and self.texts[i - 1] in _BE
-            and not self.words[i].boundary_before
-            and not cue.forms & {"participle", "ing", "noun"}
-        )
-
-    def said(self, found: _Found) -> str:
-        first, last = self.words[found.at], self.words[found.end - 1]
-        return " ".join(self.article.text[first.start : last.end].split())
-
-    def scope(self, at: int) -> range:
-        """The words before ``at`` in its clause, at most ``_SCOPE`` of them."""
-        first = at
-        while first > 0 and at - first < _SCOPE and not self.words[first].boundary_before:
-            first -= 1
-        return range(first, at)
-
-    def irrealis(self, trigger: _Found) -> tuple[str, str] | None:
-        """The first cue that puts the trigger in doubt, with its kind, else ``None``."""
-        doubts = self.doubts(trigger)
-        return doubts[0] if doubts else None
-
-    def doubts(self, trigger: _Found, *, ahead: bool = False) -> list[tuple[str, str]]:
-        """Every cue that puts the trigger in doubt (its own form, then the words of its
-        clause before it, then a French "ne … pas" around it; with ``ahead``, the words of
-        its clause after it too), with its kind."""
-        forms = trigger.cue.forms
-        found: list[tuple[str, str]] = []
-        if forms <= {"future"}:
-            found.append((self.said(trigger), "future"))
-        if forms <= {"conditional"}:
-            found.append((self.said(trigger), "modality"))
-        before = self.scope(trigger.at)
-        found.extend(
-            (self.said(cue), cue.cue.label)
-            for cue in _realis_in(self, before)
-            if cue.cue.label in _IRREALIS
-            and (cue.cue.words[0] not in _PARTICLES or self._governs(cue.end, trigger.at))
-        )
-        nominal = forms == {"noun"} or (
-            trigger.at > 0 and self.texts[trigger.at - 1] in _DETERMINERS
-        )
-        if ahead or nominal:
-            last = trigger.end
-            while (
-                last < len(self.words)
-                and last - trigger.end < _SCOPE
-                and not self.words[last].boundary_before
-            ):
-                last += 1
-            # After the verb, a future or a condition still bears on it; a negation
-            # there belongs to the next verb ("attacked after X had denied"), except
-            # that a noun is the subject of the verb after it ("the strike was called off").
-            found.extend(
-                (self.said(cue), cue.cue.label)
-                for cue in _realis_in(self, range(trigger.end, last))
-                if (ahead and cue.cue.label in ("future", "modality"))
-                or (nominal and cue.cue.label == "negation" and cue.cue.words[0] not in _PARTICLES)
-            )
-        ne = [i for i in before if self.texts[i] in FR_NE]
-        if ne:
-            after = range(trigger.end, min(trigger.end + 2, len(self.words)))
-            partners = [i for i in (*before, *after) if self.texts[i] in FR_NEGATION_PARTNERS]
-            near = max([i for i in (*ne, *partners) if i < trigger.at], default=ne[-1])
-            if (
-                partners
-                and not any(self.words[i].boundary_before for i in after[:1])
-                and self._governs(near + 1, trigger.at)
-            ):
-                found.append((self.said(_Found(trigger.cue, ne[0], partners[-1] + 1)), "negation"))
-        return found
-
-    def _governs(self, start: int, at: int) -> bool:
-        """Whether a negation particle ending before word ``start`` bears on the word at
-        ``at``: only auxiliaries, articles and adverbs stand between ("did not attack",
-        "has never been attacked", "n'a pas été attaquée"), not another verb ("have not
-        stopped attacking", "never hesitated to condemn")."""
-        return all(
-            self.texts[i] in _FUNCTION or (len(self.texts[i]) > 4 and self.texts[i].endswith("ly"))
-            for i in range(start, at)
-        )
-
-    def says(self, label: str, own: Sequence[_Found] = ()) -> str | None:
-        """Words of the evidence sentences that carry cues of ``label``, else ``None``.
-
-        The event's own trigger is no cue about it: "refused" is a refusal that took
-        place, not a negated one.
-        """
-        taken = {i for t in own for i in range(t.at, t.end)}
-        for found in self.find("realis", whole=True):
-            if found.cue.label == label and not taken & set(range(found.at, found.end)):
-                return self.said(found)
-        if label == "negation":
-            ne = [i for i, t in enumerate(self.texts) if t in FR_NE]
-            if ne and any(t in FR_NEGATION_PARTNERS for t in self.texts[ne[0] :]):
-                return self.words[ne[0]].text
-        return None
-
-
-def _realis_in(evidence: _Evidence, where: range) -> list[_Found]:
-    """Realis cues among the words ``where``."""
-    lexicon = realis_cues()
-    found: list[_Found] = []
-    for i in where:
-        word = evidence.words[i]
-        if evidence.texts[i] not in lexicon or (word.capital and not word.initial):
-            continue
-        found.extend(_Found(cue, i, i + len(cue.words)) for cue in lexicon.at(evidence.texts, i))
-    return found
-
-
-def _readable(article: Article, span: tuple[int, int] | None) -> _Evidence | None:
+def _readable(article: Article, span: tuple[int, int] | None) -> EvidenceWords | None:
     if span is None or article.language not in _READ:
         return None
-    return _Evidence(article, *span)
+    return EvidenceWords(article, *span)
 
 
 # Events -----------------------------------------------------------------------------
@@ -481,7 +127,7 @@ def judge_event(
 
 
 def _judge_type(
-    type_: str, evidence: _Evidence, cues: list[_Found], own: list[_Found]
+    type_: str, evidence: EvidenceWords, cues: list[Found], own: list[Found]
 ) -> Judgement:
     if type_ == "other" or not cues:
         return _unjudged("type")
@@ -491,7 +137,7 @@ def _judge_type(
 
 
 def _judge_realis(
-    realis: str, evidence: _Evidence, triggers: list[_Found], own: list[_Found]
+    realis: str, evidence: EvidenceWords, triggers: list[Found], own: list[Found]
 ) -> Judgement:
     if realis == "occurred":
         if not triggers:
@@ -535,7 +181,7 @@ def _judge_realis(
     )
 
 
-def _intended(evidence: _Evidence, trigger: _Found) -> bool:
+def _intended(evidence: EvidenceWords, trigger: Found) -> bool:
     """A trigger whose own form points ahead: a future ("attaquera"), "to attack", or a
     French infinitive alone ("pour attaquer")."""
     forms = trigger.cue.forms
@@ -548,8 +194,8 @@ def _judge_roles(
     type_: str,
     agents: Sequence[str],
     targets: Sequence[str],
-    evidence: _Evidence,
-    triggers: list[_Found],
+    evidence: EvidenceWords,
+    triggers: list[Found],
     mentions: Mapping[str, Sequence[tuple[int, int]]],
     names: Mapping[str, str],
 ) -> Judgement:
@@ -591,7 +237,7 @@ def _judge_roles(
 
 
 def _slots(
-    evidence: _Evidence, trigger: _Found, named: list[tuple[int, int, str]]
+    evidence: EvidenceWords, trigger: Found, named: list[tuple[int, int, str]]
 ) -> tuple[str | None, str | None] | None:
     """The actors in the agent and target positions of a trigger's clear pattern."""
     words = evidence.words
@@ -640,7 +286,7 @@ def _slots(
     by = after_word(_BY, 4)
     by_actor = after(by + 1, 3) if by is not None else None
     # After "the", "his", "leurs" a verb's form is a noun: "his calls for".
-    nominal = trigger.at > 0 and evidence.texts[trigger.at - 1] in _DETERMINERS
+    nominal = trigger.at > 0 and evidence.texts[trigger.at - 1] in DETERMINERS
     if trigger.cue.forms == frozenset({"noun"}) or nominal:
         on = after_word(_AGAINST, 2)
         target = after(on + 1, 3) if on is not None else None
@@ -652,7 +298,7 @@ def _slots(
     passive = by is not None and "participle" in trigger.cue.forms
     passive = passive or (
         "participle" in trigger.cue.forms
-        and any(evidence.texts[i] in _BE for i in scope if i >= trigger.at - 3)
+        and any(evidence.texts[i] in BE for i in scope if i >= trigger.at - 3)
     )
     if passive:
         agent, target = by_actor, before(_SUBJECT_WORDS)
@@ -706,7 +352,7 @@ def judge_stance(position: str, span: tuple[int, int] | None, article: Article) 
 
 
 def _another(
-    evidence: _Evidence, other: _Found, field: Literal["type", "position"], value: str
+    evidence: EvidenceWords, other: Found, field: Literal["type", "position"], value: str
 ) -> Judgement:
     """The evidence speaks of another type or position than the item's, and not of its own."""
     said, label = evidence.said(other), other.cue.label
