@@ -246,7 +246,6 @@ async def ask_second_opinion(
         if cache is not None:
             cache.put_answer(key, json.dumps(found))
     error = "; ".join(dict.fromkeys(errors)) or None
-    cached_all = all_cached
     labelled = [
         item.model_copy(
             update={"verdict": Verdict(label=verdicts[c.id], model=endpoint.model)}
@@ -264,7 +263,7 @@ async def ask_second_opinion(
         **counts,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
-        cached=cached_all,
+        cached=all_cached,
         error=error,
     )
     quality = record.quality.model_copy(update={"second_opinion": opinion})
