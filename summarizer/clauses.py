@@ -193,6 +193,54 @@ _FUNCTION = frozenset(
     ]
 )
 _SCOPE = 8
+# Prepositions that make the noun after them a reference to an event, not the statement of
+# one ("critical of the attacks", "in response to his calls for"). Not "des"/"du", which
+# are articles as often.
+_PREPOSITIONS = frozenset(
+    [
+        "of",
+        "to",
+        "for",
+        "after",
+        "before",
+        "against",
+        "about",
+        "over",
+        "amid",
+        "following",
+        "despite",
+        "with",
+        "in",
+        "on",
+        "from",
+        "at",
+        "during",
+        "since",
+        "into",
+        "toward",
+        "towards",
+        "regarding",
+        "de",
+        "d",
+        "a",
+        "au",
+        "aux",
+        "contre",
+        "apres",
+        "avant",
+        "pour",
+        "sur",
+        "dans",
+        "malgre",
+        "lors",
+        "suite",
+        "depuis",
+        "avec",
+        "envers",
+    ]
+)
+# Words that put what follows them into an infinitive ("to attack", "de frapper").
+_TO = frozenset(["to", "de", "d", "a", "pour"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +328,50 @@ class EvidenceWords:
             and self.texts[i - 1] in BE
             and not self.words[i].boundary_before
             and not cue.forms & {"participle", "ing", "noun"}
+        )
+
+    def referred(self, found: Found) -> bool:
+        """Whether a cue is a noun after a preposition: a reference to an event ("critical
+        of the attacks", "to his urgent calls for"), not what the sentence states.
+
+        Read as preposition, determiners, at most one adjective, noun.
+        """
+        i, determiner, adjective = found.at - 1, False, False
+        while i >= 0 and not self.words[i + 1].boundary_before:
+            text = self.texts[i]
+            if text in _PREPOSITIONS:
+                return determiner or found.cue.forms == {"noun"}
+            if text in DETERMINERS:
+                determiner = True
+            elif determiner or adjective:
+                return False
+            else:
+                adjective = True
+            i -= 1
+        return False
+
+    def before(self, found: Found) -> list[tuple[str, str]]:
+        """The realis cues before a cue in its sentence, with their kind."""
+        return [
+            (self.said(cue), cue.cue.label)
+            for cue in self.find("realis", where=self._sentence_before(found.at))
+        ]
+
+    def _sentence_before(self, at: int) -> range:
+        first = at
+        while first > 0 and not self.words[first].hard_before:
+            first -= 1
+        return range(first, at)
+
+    def embedded(self, found: Found) -> bool:
+        """Whether a cue stands in an infinitive or after a negation, future, modality or
+        condition earlier in its sentence: what an event of request, threat, refusal or
+        agreement is about ("threatened to attack", "unless he cooperated"), not itself."""
+        if found.at > 0 and self.texts[found.at - 1] in _TO and "infinitive" in found.cue.forms:
+            return True
+        return any(
+            cue.cue.label in IRREALIS
+            for cue in self.find("realis", where=self._sentence_before(found.at))
         )
 
     def said(self, found: Found) -> str:

@@ -122,7 +122,8 @@ _EVENTS: tuple[list[Cue], ...] = (
         "incriminer enqueter inculper",
         fr_nouns="accusation critique condamnation denonciation reproche enquete plainte "
         "inculpation",
-        phrases="charged; charging; charges; mettre en cause; mis en cause",
+        phrases="charged; charging; charges; critical of; critics; critic; mettre en cause; "
+        "mis en cause",
     ),
     cues_of(
         "reject",
@@ -257,12 +258,26 @@ _MODAL = cues_of(
     en_verbs="suspect believe theorize theorise speculate allege",
     fr_verbs="soupconner supposer presumer",
 )
+#: Weaker cues: a report or an offer leaves open whether the event took place. They
+#: never contradict ``occurred``; they let an item say ``planned`` or ``hypothetical``.
+_REPORTED = cues_of(
+    "reported",
+    phrases="according to; claim/ that; selon; d apres; affirmer~ que",
+    fr_irregular=["pretendre|pretend pretendent pretendait|pretendu pretendue pretendus|pretendr"],
+)
+_POSSIBLE = cues_of(
+    "possible",
+    phrases="option to; options to; chance to; chances to; opportunity to; offer/ to; "
+    "welcome to; able to; ready to; willing to; free to; "
+    "pret a; prete a; prets a; pretes a; dispose a; disposee a; disposes a; "
+    "occasion de; possibilite de; proposer~ de",
+)
 
 
 @cache
 def realis_cues() -> Lexicon:
-    """Negation, future or intent, and modality cues."""
-    return Lexicon([*_NEGATION, *_FUTURE, *_MODAL])
+    """Negation, future or intent, and modality cues, and the weaker report and offer."""
+    return Lexicon([*_NEGATION, *_FUTURE, *_MODAL, *_REPORTED, *_POSSIBLE])
 
 
 # Stance positions ------------------------------------------------------------------

@@ -53,6 +53,10 @@ FIELDS: tuple[Field, ...] = ("type", "realis", "roles", "position", "kind")
 _READ = frozenset({"en", "fr"})
 # Types whose two sides can be swapped without changing what happened.
 _SYMMETRIC = frozenset({"consult", "cooperate", "agree", "other"})
+# Types whose events are about another action: what is asked, threatened, refused, agreed,
+# conceded or alleged. That action's words, in an infinitive or under a condition, a
+# modality or a negation, are no cue of another type ("threatened to attack").
+_EMBEDDING = frozenset({"request", "threaten", "reject", "agree", "concede", "accuse"})
 _BY = frozenset({"by", "par"})
 _AGAINST = frozenset({"on", "against", "upon", "at", "to", "contre", "sur", "envers", "visant"})
 _COORDINATORS = frozenset({"and", "or", "but", "et", "ou", "mais"})
@@ -117,8 +121,14 @@ def judge_event(
     evidence = _readable(article, span)
     if evidence is None:
         return [_unjudged("type"), _unjudged("realis"), _unjudged("roles")]
-    cues = evidence.find("event")
-    own = [c for c in cues if c.cue.label == type_]
+    found = evidence.find("event")
+    own = [c for c in found if c.cue.label == type_]
+    cues = [
+        c
+        for c in found
+        if c.cue.label == type_
+        or not (evidence.referred(c) or (type_ in _EMBEDDING and evidence.embedded(c)))
+    ]
     return [
         _judge_type(type_, evidence, cues, own),
         _judge_realis(realis, evidence, own or cues, own),
@@ -156,15 +166,21 @@ def _judge_realis(
         )
     wanted = {
         "negated": ("negation",),
-        "planned": ("future",),
-        "hypothetical": ("modality", "future"),
+        "planned": ("future", "possible"),
+        "hypothetical": ("modality", "future", "reported", "possible"),
     }.get(realis)
     if wanted is None:
         return _unjudged("realis")
     if own:
-        # The cue must bear on the event's own trigger, not on another verb of the sentence:
-        # in its clause, before it or after it ("expected next month").
-        if any(kind in wanted for t in own for _, kind in evidence.doubts(t, ahead=True)):
+        # The cue bears on the event's own trigger: in its clause, before it or after it
+        # ("expected next month"), or anywhere before it in its sentence ("wanted to meet
+        # with his son and express their support"). A negation after it belongs to another
+        # verb ("attacked the convoy after Meridia had denied it passage").
+        if any(
+            kind in wanted
+            for t in own
+            for _, kind in [*evidence.doubts(t, ahead=True), *evidence.before(t)]
+        ):
             return _fine("realis")
     elif any(evidence.says(label) for label in wanted):
         return _fine("realis")

@@ -506,3 +506,48 @@ def test_no_one_as_subject_negates_the_verb() -> None:
     text = "No one will be refused entry at the border, the minister said."
     judged = _event(text, "No one will be refused entry", type_="reject", realis="negated")
     assert not judged["realis"].contradicted
+
+
+def test_an_event_named_after_a_preposition_is_a_reference_not_the_statement() -> None:
+    text = "The minister spoke to reporters about the attacks on Thursday."
+    judged = _event(text, "spoke to reporters about the attacks", type_="consult")["type"]
+    assert not judged.judged
+
+
+def test_the_action_a_threat_is_about_is_no_cue_of_another_type() -> None:
+    text = "Meridia would face grave consequences unless it withdrew its troops, he said."
+    quote = "Meridia would face grave consequences unless it withdrew its troops"
+    assert not _event(text, quote, type_="threaten")["type"].judged
+    # A type that is about no other action still reads the cue.
+    assert _event(text, quote, type_="assault")["type"].code == "type_not_in_evidence"
+
+
+def test_an_intent_earlier_in_the_sentence_makes_a_coordinated_event_planned() -> None:
+    quote = (
+        "Foreign envoys wanted to visit the old capital of the kingdom and express their "
+        "support for the king"
+    )
+    text = quote + "."
+    judged = _event(text, quote, type_="support", realis="planned")["realis"]
+    assert judged.judged
+    assert not judged.contradicted
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "type_"),
+    [
+        ("According to the ministry, Kordavia attacked the convoy.", "Kordavia attacked the convoy",
+         "assault"),
+        ("Meridia gave Kordavia the option to withdraw its troops.",
+         "Meridia gave Kordavia the option to withdraw its troops", "retreat"),
+    ],
+)  # fmt: skip
+def test_a_report_or_an_offer_allows_hypothetical_and_never_contradicts_occurred(
+    text: str, quote: str, type_: str
+) -> None:
+    hypothetical = _event(text, quote, type_=type_, realis="hypothetical")["realis"]
+    occurred = _event(text, quote, type_=type_, realis="occurred")["realis"]
+    assert hypothetical.judged
+    assert not hypothetical.contradicted
+    assert occurred.judged
+    assert not occurred.contradicted
