@@ -48,7 +48,8 @@ _EVENTS: tuple[list[Cue], ...] = (
     ),
     cues_of(
         "consult",
-        en_verbs="meet/met/met talk visit host negotiate discuss consult confer mediate",
+        en_verbs="meet/met/met talk visit host negotiate discuss consult confer mediate phone "
+        "contact",
         en_nouns="meeting talks visit summit negotiation discussion consultation "
         "conference mediation",
         fr_verbs="rencontrer reunir discuter negocier consulter visiter telephoner dialoguer",
@@ -58,20 +59,21 @@ _EVENTS: tuple[list[Cue], ...] = (
     ),
     cues_of(
         "support",
-        en_verbs="praise endorse welcome commend hail congratulate applaud "
+        en_verbs="praise endorse welcome commend hail congratulate applaud defend "
         "apologize apologise forgive/forgave/forgiven",
         en_nouns="praise endorsement apology",
         fr_verbs="saluer feliciter approuver appuyer pardonner remercier applaudir",
         fr_irregular=[
             "soutenir|soutient soutiennent soutenons soutenez soutenait soutenaient soutint"
-            "|soutenu soutenue soutenus soutenues|soutiendr"
+            "|soutenu soutenue soutenus soutenues|soutiendr",
+            "defendre|defend defendent defendait|defendu defendue defendus|defendr",
         ],
         fr_nouns="soutien appui felicitations eloge excuses",
         phrases="support/; backed; backing; s excuser; s est excuse",
     ),
     cues_of(
         "concede",
-        en_verbs="concede yield release ease relax resign pardon surrender",
+        en_verbs="concede yield release ease relax resign pardon surrender accede",
         en_nouns="concession release resignation amnesty pardon",
         fr_verbs="ceder conceder liberer relacher lever demissionner "
         "renoncer gracier capituler assouplir",
@@ -84,6 +86,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         en_nouns="cooperation co-operation collaboration partnership extradition alliance",
         fr_verbs="cooperer collaborer extrader coordonner",
         fr_nouns="cooperation collaboration partenariat extradition alliance",
+        phrases="share/ intelligence; share/ information; partager~ des renseignements",
     ),
     cues_of(
         "aid",
@@ -115,15 +118,16 @@ _EVENTS: tuple[list[Cue], ...] = (
     cues_of(
         "accuse",
         en_verbs="accuse blame criticize criticise condemn denounce allege sue "
-        "investigate probe decry deplore slam+ fault",
+        "investigate probe decry deplore slam+ fault complain",
         en_nouns="accusation allegation criticism condemnation charge lawsuit "
         "investigation probe complaint",
         fr_verbs="accuser critiquer condamner denoncer reprocher blamer fustiger "
         "incriminer enqueter inculper",
         fr_nouns="accusation critique condamnation denonciation reproche enquete plainte "
         "inculpation",
-        phrases="charged; charging; charges; critical of; critics; critic; mettre en cause; "
-        "mis en cause",
+        phrases="charged; charging; charges; critical of; critics; critic; "
+        "find/found/found guilty; mettre en cause; mis en cause; porter~ plainte; "
+        "reconnu coupable; reconnue coupable",
     ),
     cues_of(
         "reject",
@@ -132,6 +136,7 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_verbs="rejeter+ refuser nier recuser decliner opposer",
         fr_irregular=["dementir|dement dementent dementait|dementi dementie|dementir"],
         fr_nouns="rejet refus dementi veto",
+        phrases="turn/ down",
     ),
     cues_of(
         "threaten",
@@ -149,11 +154,12 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_verbs="manifester protester defiler boycotter rassembler",
         fr_nouns="manifestation protestation greve emeute rassemblement defile boycott "
         "mobilisation",
-        phrases="marched; marching; faire greve; font greve; en greve",
+        phrases="marched; marching; hunger strike; faire greve; font greve; en greve; "
+        "greve de la faim",
     ),
     cues_of(
         "sanction",
-        en_verbs="sanction embargo expel+ suspend freeze/froze/frozen blacklist downgrade",
+        en_verbs="sanction embargo expel+ suspend freeze/froze/frozen blacklist downgrade sever",
         en_nouns="sanction embargo expulsion suspension blacklist tariff",
         fr_verbs="sanctionner expulser geler boycotter",
         fr_irregular=[
@@ -161,7 +167,8 @@ _EVENTS: tuple[list[Cue], ...] = (
             "rompre|rompt rompent rompait|rompu rompue rompus|rompr",
         ],
         fr_nouns="sanction embargo expulsion suspension rupture",
-        phrases="cut/cut/cut ties; cut/cut/cut off",
+        phrases="cut/cut/cut ties; cut/cut/cut off; break/broke/broken off; "
+        "break/broke/broken relations; break/broke/broken ties",
     ),
     cues_of(
         "mobilize",
@@ -170,11 +177,12 @@ _EVENTS: tuple[list[Cue], ...] = (
         "manoeuvre buildup build-up",
         fr_verbs="mobiliser deployer renforcer depecher",
         fr_nouns="mobilisation deploiement renfort manoeuvre manœuvre",
+        phrases="high alert; state of alert; en etat d alerte; etat d alerte",
     ),
     cues_of(
         "coerce",
         en_verbs="arrest detain imprison jail seize confiscate ban+ censor deport expel+ "
-        "sentence convict prosecute impound",
+        "sentence convict prosecute impound destroy demolish repress",
         en_nouns="arrest detention imprisonment seizure ban censorship deportation "
         "expulsion curfew crackdown sentence conviction prosecution",
         fr_verbs="arreter interpeller emprisonner incarcerer saisir confisquer censurer "
@@ -185,25 +193,31 @@ _EVENTS: tuple[list[Cue], ...] = (
         ],
         fr_nouns="arrestation interpellation detention emprisonnement saisie confiscation "
         "interdiction censure expulsion deportation repression perquisition condamnation",
-        phrases="charged; charging; crack+/ down; couvre feu",
+        phrases="charged; charging; crack+/ down; couvre feu; state of emergency; martial law; "
+        "etat d urgence; loi martiale",
     ),
     cues_of(
         "assault",
         en_verbs="attack kill bomb shell shoot/shot/shot strike/struck/struck assassinate "
         "abduct kidnap+ torture massacre wound injure raid ambush execute murder "
-        "behead stab+ invade besiege",
+        "behead stab+ invade besiege bombard hijack fight/fought/fought clash occupy",
         en_nouns="attack assault airstrike strike bombing bomb shelling shooting killing "
         "assassination abduction kidnapping torture massacre raid ambush invasion blast "
-        "explosion murder offensive gunfire",
+        "explosion murder offensive gunfire bombardment hijacking fighting clash combat "
+        "battle firefight occupation",
         fr_verbs="attaquer tuer bombarder frapper assassiner kidnapper blesser massacrer "
         "torturer executer pilonner agresser poignarder egorger enlever envahir",
-        fr_irregular=["abattre|abat abattent abattait|abattu abattue abattus|abattr"],
+        fr_irregular=[
+            "abattre|abat abattent abattait|abattu abattue abattus|abattr",
+            "combattre|combat combattent combattait|combattu combattue combattus|combattr",
+        ],
         fr_nouns="attaque attentat assaut frappe bombardement raid embuscade tir fusillade "
         "explosion assassinat enlevement massacre meurtre torture invasion offensive "
-        "agression tuerie",
+        "agression tuerie affrontement combat heurts bataille occupation detournement",
         phrases="stormed; storming; open/ fire; fire/ on; blow/blew/blown up; set/set/set fire; "
         "ouvrir le feu; ouvert le feu; tirer~ sur; tire sur; prendre d assaut; "
-        "pris d assaut",
+        "pris d assaut; take/took/taken hostage; prendre en otage; pris en otage; "
+        "prise d otages",
     ),
 )
 

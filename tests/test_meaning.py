@@ -551,3 +551,27 @@ def test_a_report_or_an_offer_allows_hypothetical_and_never_contradicts_occurred
     assert not hypothetical.contradicted
     assert occurred.judged
     assert not occurred.contradicted
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "type_"),
+    [
+        ("Rebels clashed with the army near the border.", "Rebels clashed with the army",
+         "assault"),
+        ("Kordavia turned down the offer of talks.", "Kordavia turned down the offer", "reject"),
+        ("Les affrontements ont fait trois morts.", "Les affrontements ont fait trois morts",
+         "assault"),
+        ("The government declared a state of emergency.", "declared a state of emergency",
+         "coerce"),
+    ],
+)  # fmt: skip
+def test_the_verbs_of_cameo_categories_are_cues_of_their_type(
+    text: str, quote: str, type_: str
+) -> None:
+    language = "fr" if text.startswith("Les") else "en"
+    assert _event(text, quote, type_="consult", language=language)["type"].code == (
+        "type_not_in_evidence"
+    )
+    judged = _event(text, quote, type_=type_, language=language)["type"]
+    assert judged.judged
+    assert not judged.contradicted
