@@ -357,6 +357,16 @@ class EvidenceWords:
             for cue in self.find("realis", where=self._sentence_before(found.at))
         ]
 
+    def after(self, found: Found) -> list[tuple[str, str]]:
+        """The realis cues after a cue in its sentence, with their kind."""
+        last = found.end
+        while last < len(self.words) and not self.words[last].hard_before:
+            last += 1
+        return [
+            (self.said(cue), cue.cue.label)
+            for cue in self.find("realis", where=range(found.end, last))
+        ]
+
     def _sentence_before(self, at: int) -> range:
         first = at
         while first > 0 and not self.words[first].hard_before:

@@ -172,14 +172,19 @@ def _judge_realis(
     if wanted is None:
         return _unjudged("realis")
     if own:
-        # The cue bears on the event's own trigger: in its clause, before it or after it
-        # ("expected next month"), or anywhere before it in its sentence ("wanted to meet
-        # with his son and express their support"). A negation after it belongs to another
-        # verb ("attacked the convoy after Meridia had denied it passage").
+        # The cue bears on the event's own trigger: in its clause, or anywhere before it in
+        # its sentence ("wanted to meet with his son and express their support"), or after
+        # it ("laws banning illegal migrants from claiming asylum expected next month"),
+        # except a negation, which there belongs to another verb ("attacked the convoy
+        # after Meridia had denied it passage").
         if any(
             kind in wanted
             for t in own
-            for _, kind in [*evidence.doubts(t, ahead=True), *evidence.before(t)]
+            for _, kind in [
+                *evidence.doubts(t, ahead=True),
+                *evidence.before(t),
+                *((said, kind) for said, kind in evidence.after(t) if kind != "negation"),
+            ]
         ):
             return _fine("realis")
     elif any(evidence.says(label) for label in wanted):

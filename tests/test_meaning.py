@@ -575,3 +575,11 @@ def test_the_verbs_of_cameo_categories_are_cues_of_their_type(
     judged = _event(text, quote, type_=type_, language=language)["type"]
     assert judged.judged
     assert not judged.contradicted
+
+
+def test_a_future_late_in_the_sentence_makes_an_event_planned() -> None:
+    quote = "laws banning street rallies in the old quarter of the capital are expected next month"
+    text = "Officials said " + quote + "."
+    judged = _event(text, quote, type_="coerce", realis="planned")["realis"]
+    assert judged.judged
+    assert not judged.contradicted
