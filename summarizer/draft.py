@@ -177,6 +177,11 @@ class DraftDemand(_Item):
     quote: Quote
 
 
+def _blank_none(value: object) -> object:
+    """An empty or blank place or date says nothing: it is left out, not kept as ""."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class DraftEvent(_Item):
     """Something that happened, is planned, or is said not to have happened."""
 
@@ -184,10 +189,12 @@ class DraftEvent(_Item):
     description: ShortText = Field(description="One line saying what happened, in output language.")
     agents: list[ActorId] = Field(default_factory=list, max_length=5, description="Who did it.")
     targets: list[ActorId] = Field(default_factory=list, max_length=5, description="To whom.")
-    when: str | None = Field(
+    when: Annotated[str | None, BeforeValidator(_blank_none)] = Field(
         default=None, max_length=60, description="Date words exactly as in the article."
     )
-    where: str | None = Field(default=None, max_length=80, description="Place as in the article.")
+    where: Annotated[str | None, BeforeValidator(_blank_none)] = Field(
+        default=None, max_length=80, description="Place as in the article."
+    )
     realis: Realis = Field(description="Whether it occurred, is planned, hypothetical or denied.")
     killed: int | None = Field(default=None, ge=0, description="Deaths, only if stated.")
     injured: int | None = Field(default=None, ge=0, description="Injured, only if stated.")

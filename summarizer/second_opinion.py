@@ -241,7 +241,11 @@ async def ask_second_opinion(
             continue
         usage = usage + extraction.usage
         wanted = {c.id for c in group}
-        found = {v.id: v.verdict for v in extraction.value.verdicts if v.id in wanted}
+        found: dict[str, Label] = {}
+        for v in extraction.value.verdicts:
+            if v.id in wanted:
+                # Two different verdicts for one claim are no verdict: unclear.
+                found[v.id] = v.verdict if found.get(v.id, v.verdict) == v.verdict else "unclear"
         verdicts.update(found)
         if cache is not None:
             cache.put_answer(key, json.dumps(found))

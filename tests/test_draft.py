@@ -112,3 +112,12 @@ def test_read_lenient_refuses_an_answer_without_summary() -> None:
         read_lenient(json.dumps({"headline": "x", "actors": []}))
     with pytest.raises(ValueError, match="no JSON object"):
         read_lenient("I cannot help with that.")
+
+
+def test_a_blank_place_or_date_is_left_out_not_kept_empty() -> None:
+    event = {"type": "request", "description": "Pompeo called Abdel Mahdi", "agents": ["A1"],
+             "targets": ["A2"], "when": " ", "where": "", "realis": "occurred",
+             "sentences": [1], "quote": "Mike Pompeo a appelé lundi"}  # fmt: skip
+    draft = Draft.model_validate(_answer(events=[event]))
+    assert draft.events[0].where is None
+    assert draft.events[0].when is None

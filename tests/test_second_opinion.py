@@ -122,6 +122,19 @@ def test_verdicts_for_unknown_claims_are_ignored() -> None:
 
 
 @loopback
+def test_two_different_verdicts_for_one_claim_count_as_unclear() -> None:
+    answer = {"verdicts": [{"id": "C1", "verdict": "unsupported"},
+                           {"id": "C1", "verdict": "supported"}]}  # fmt: skip
+    with (
+        FaultServer(["ok"], ANSWER) as main,
+        FaultServer(["ok"], answer) as verifier,
+        Summarizer(_settings(main, verifier)) as summarizer,
+    ):
+        record = summarizer.summarize(ArticleInput("a1", ARTICLE))
+    assert [d.verdict.label for d in record.demands if d.verdict] == ["unclear"]
+
+
+@loopback
 def test_the_command_line_asks_the_verifier_and_keeps_its_verdicts(tmp_path: Path) -> None:
     article = tmp_path / "antwerp.txt"
     article.write_text(ARTICLE, encoding="utf-8")
