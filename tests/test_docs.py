@@ -2,12 +2,13 @@
 
 ``mkdocs build --strict`` (in CI) checks the links between the pages of docs/; these tests
 check what it cannot see: the README's links, links into the source tree, the Quickstart
-commands CI runs and the settings the configuration page lists.
+commands CI runs, the settings the configuration page lists and where the fault table lives.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -21,6 +22,7 @@ README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 SOURCE = "https://github.com/summarizer-project/summarizer/blob/main/"
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+MARKERS = ("<!-- faults:start -->", "<!-- faults:end -->")
 
 
 def _slug(heading: str) -> str:
@@ -101,3 +103,19 @@ def test_every_setting_and_environment_variable_is_documented() -> None:
     variables = set(re.findall(r"\b(?:SUMMARIZER|OPENAI)_[A-Z_]+\b", code))
     assert variables, "no environment variable found in the code"
     assert sorted(v for v in variables if f"`{v}`" not in page) == []
+
+
+def test_fault_table_is_written_into_its_docs_page() -> None:
+    spec = importlib.util.spec_from_file_location("fault_table", ROOT / "scripts/fault_table.py")
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    page = Path(script.PAGE)
+    assert page.parent == DOCS
+    text = page.read_text(encoding="utf-8")
+    start, end = (text.count(marker) for marker in MARKERS)
+    assert (start, end) == (1, 1)
+    assert text.index(MARKERS[0]) < text.index(MARKERS[1])
+    assert page.name in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not any(marker in README.read_text(encoding="utf-8") for marker in MARKERS)
