@@ -479,7 +479,7 @@ def main() -> None:
     )
     parser.add_argument("--details", action="store_true", help="list lost and duplicated items")
     parser.add_argument(
-        "--markdown", action="store_true", help="also print the table as the README shows it"
+        "--markdown", action="store_true", help="also print the table as the docs show it"
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

@@ -1,10 +1,10 @@
-"""Run the fault tests and write their outcomes into the README's fault table.
+"""Run the fault tests and write their outcomes into the fault table of the documentation.
 
 Each test in ``tests/test_faults.py`` and ``tests/test_browser.py`` records the case it
 tried and the outcome it pinned (see the ``report`` fixture in ``tests/conftest.py``);
 this script runs them, collects those rows and replaces the table between the
-``faults:start`` and ``faults:end`` markers of ``README.md``. The table is never typed
-by hand. The browser tests must run, not skip, so a table never silently loses their
+``faults:start`` and ``faults:end`` markers of ``docs/faults.md``. The table is never
+typed by hand. The browser tests must run, not skip, so a table never silently loses their
 rows: they need Playwright (the ``dev`` extra) and a Chromium on ``PATH``.
 
 Usage::
@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- faults:start -->", "<!-- faults:end -->"
+#: The documentation page that holds the table between those markers.
+PAGE = ROOT / "docs" / "faults.md"
 
 
 def main() -> int:
@@ -62,15 +64,15 @@ def main() -> int:
         lines.append(f"| {cells[0]} | {cells[1]} |")
     table = "\n".join(lines)
 
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    name = PAGE.relative_to(ROOT)
+    text = PAGE.read_text(encoding="utf-8")
     if START not in text or END not in text:
-        print(f"README.md has no {START} … {END} section", file=sys.stderr)
+        print(f"{name} has no {START} … {END} section", file=sys.stderr)
         return 1
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
-    print(f"wrote {len(rows)} rows into README.md")
+    PAGE.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+    print(f"wrote {len(rows)} rows into {name}")
     return 0
 
 
