@@ -16,7 +16,14 @@ from typing import Literal
 
 from .article import Article
 from .changes import tokens
-from .cues import FR_NE, FR_NEGATION_PARTNERS, event_cues, position_cues, realis_cues
+from .cues import (
+    EVALUATIONS,
+    FR_NE,
+    FR_NEGATION_PARTNERS,
+    event_cues,
+    position_cues,
+    realis_cues,
+)
 from .grounding import fold, sentence_at
 from .inflection import Cue
 
@@ -193,6 +200,13 @@ _FUNCTION = frozenset(
     ]
 )
 _SCOPE = 8
+# What makes the word after it what a speaker calls a thing: "is", "called it", "jugé".
+_CALLED = BE | frozenset(
+    ["called", "calling", "calls", "call", "described", "as", "qualifie", "qualifiee",
+     "juge", "jugee", "estime", "estimee"]
+)  # fmt: skip
+# Words that turn a sentence against what came before it: the stance is in what follows.
+_CONTRAST = frozenset(["but", "however", "yet", "mais", "cependant", "pourtant", "toutefois"])
 # Prepositions that make the noun after them a reference to an event, not the statement of
 # one ("critical of the attacks", "in response to his calls for"). Not "des"/"du", which
 # are articles as often.
@@ -383,6 +397,29 @@ class EvidenceWords:
             cue.cue.label in IRREALIS
             for cue in self.find("realis", where=self._sentence_before(found.at))
         )
+
+    def evaluation(self) -> tuple[str, int] | None:
+        """What the span calls a thing, for (+1) or against (-1): an evaluative word after
+        "is", "called", "est", "jugé" ("is unacceptable", "n'est pas acceptable", "called it
+        a mistake"), read after the span's last "but"; ``None`` unless every such word is
+        of one side."""
+        span = list(self.span)
+        contrast = [n for n, i in enumerate(span) if self.texts[i] in _CONTRAST]
+        if contrast:
+            span = span[contrast[-1] + 1 :]
+        found: list[tuple[str, int]] = []
+        for n, i in enumerate(span):
+            side = EVALUATIONS.get(self.texts[i])
+            if side is None:
+                continue
+            before = [j for j in span[max(0, n - 4) : n] if j < i]
+            if self.words[i].boundary_before or not any(self.texts[j] in _CALLED for j in before):
+                continue
+            if any(self.texts[j] in _PARTICLES or self.texts[j] in FR_NE for j in before):
+                side = -side
+            found.append((self.words[i].text, side))
+        sides = {side for _, side in found}
+        return found[0] if len(sides) == 1 else None
 
     def said(self, found: Found) -> str:
         first, last = self.words[found.at], self.words[found.end - 1]

@@ -23,6 +23,7 @@ from functools import cache
 from .inflection import Cue, Lexicon, cues_of
 
 __all__ = [
+    "EVALUATIONS",
     "FR_NE",
     "FR_NEGATION_PARTNERS",
     "POLARITY",
@@ -386,3 +387,45 @@ POLARITY: dict[str, int] = {
 def position_cues() -> Lexicon:
     """The cue words of a stance's positions, labelled by position."""
     return Lexicon(cue for cues in _POSITIONS for cue in cues)
+
+
+# Evaluations ---------------------------------------------------------------------------
+
+
+def _evaluations(side: int, words: str) -> dict[str, int]:
+    """Evaluative adjectives of one side; French ones with their feminine and plural
+    (``inacceptable``, ``dangereux/dangereuse/dangereuses``)."""
+    out: dict[str, int] = {}
+    for spec in words.split():
+        for word in spec.split("/"):
+            out[word] = side
+    return out
+
+
+#: What a speaker calls a thing ("is unacceptable", "est inacceptable", "called it a
+#: mistake"): for (+1) or against (-1) it, the side of a stance with no position cue.
+EVALUATIONS: dict[str, int] = {
+    **_evaluations(
+        1,
+        "welcome acceptable positive good great excellent encouraging constructive fair "
+        "right helpful useful historic success step forward progress "
+        "bienvenu/bienvenue/bienvenus/bienvenues positif/positive/positifs/positives "
+        "bon/bonne/bons/bonnes excellent/excellente/excellents/excellentes "
+        "encourageant/encourageante/encourageants/encourageantes "
+        "constructif/constructive/constructifs/constructives juste/justes "
+        "historique/historiques succes progres",
+    ),
+    **_evaluations(
+        -1,
+        "unacceptable outrageous shameful disgraceful deplorable appalling wrong unfair "
+        "unjust illegal unlawful irresponsible reckless dangerous absurd scandalous "
+        "intolerable inadmissible regrettable unjustified unwarranted counterproductive "
+        "misguided mistake error failure disaster provocation "
+        "inacceptable/inacceptables scandaleux/scandaleuse/scandaleuses "
+        "honteux/honteuse/honteuses inadmissible/inadmissibles intolerable/intolerables "
+        "injuste/injustes illegal/illegale/illegaux/illegales "
+        "irresponsable/irresponsables dangereux/dangereuse/dangereuses "
+        "regrettable/regrettables deplorable/deplorables absurde/absurdes "
+        "injustifie/injustifiee/injustifies/injustifiees erreur echec provocation",
+    ),
+}

@@ -342,7 +342,7 @@ def judge_stance(position: str, span: tuple[int, int] | None, article: Article) 
         return _unjudged("position")
     cues = evidence.find("position")
     if not cues:
-        return _unjudged("position")
+        return _judge_side(position, evidence)
     own = [c for c in cues if c.cue.label == position]
     negated = [(c, evidence.irrealis(c)) for c in own]
     if any(doubt is None or doubt[1] != "negation" for _, doubt in negated):
@@ -370,6 +370,27 @@ def judge_stance(position: str, span: tuple[int, int] | None, article: Article) 
             "the position the quote states",
         )
     return _another(evidence, cues[0], "position", position)
+
+
+def _judge_side(position: str, evidence: EvidenceWords) -> Judgement:
+    """A stance with no position cue, judged by what its evidence calls a thing ("is
+    unacceptable"): the side of the position, for or against, must be the evaluation's."""
+    side = POLARITY.get(position, 0)
+    evaluation = evidence.evaluation()
+    if not side or evaluation is None:
+        return _unjudged("position")
+    word, lean = evaluation
+    if lean == side:
+        return _fine("position")
+    said = "for" if lean > 0 else "against"
+    return Judgement(
+        "position",
+        True,
+        "position_contradicted",
+        f"the evidence calls it {word!r} ({said}), the opposite of {position}",
+        f"is {position!r}, but its quote calls it {word!r} ({said}), the opposite: give the "
+        "position the quote states",
+    )
 
 
 def _another(

@@ -94,7 +94,9 @@ class Flag(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: ReasonCode = Field(description="Stable reason code: see the flag codes table (docs/flags.md).")
+    code: ReasonCode = Field(
+        description="Stable reason code: see the flag codes table (docs/flags.md)."
+    )
     message: str = Field(description="What was found, for people.")
 
     def __str__(self) -> str:

@@ -583,3 +583,27 @@ def test_a_future_late_in_the_sentence_makes_an_event_planned() -> None:
     judged = _event(text, quote, type_="coerce", realis="planned")["realis"]
     assert judged.judged
     assert not judged.contradicted
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "right", "wrong"),
+    [
+        ("The ministry said the strikes were unacceptable.", "en", "condemn", "praise"),
+        ("Le ministre a jugé que la décision n'est pas acceptable.", "fr", "oppose", "support"),
+        ("The foreign minister called the accord a great success.", "en", "praise", "condemn"),
+    ],
+)  # fmt: skip
+def test_a_stance_with_no_position_cue_is_judged_by_what_its_evidence_calls_things(
+    text: str, language: str, right: str, wrong: str
+) -> None:
+    quote = text.rstrip(".")
+    kept = _stance(text, quote, right, language)
+    flagged = _stance(text, quote, wrong, language)
+    assert kept.judged
+    assert not kept.contradicted
+    assert flagged.code == "position_contradicted"
+
+
+def test_what_follows_but_carries_the_evaluation() -> None:
+    text = "Moves to cut the backlog are welcome, but the answer is not more paperwork."
+    assert not _stance(text, text.rstrip("."), "oppose").judged
