@@ -342,7 +342,7 @@ def read_lenient(raw: str) -> tuple[Draft, list[str]]:
     whole answer. References and evidence are not checked here; ``verify`` does that.
 
     Returns:
-        The draft and one message per dropped item.
+        The draft and one message per dropped item or cleared optional field.
 
     Raises:
         ValueError: The text is not a JSON object, or headline or summary is unusable.
@@ -372,6 +372,14 @@ def read_lenient(raw: str) -> tuple[Draft, list[str]]:
             try:
                 valid.append(model.model_validate(item))
             except ValidationError as exc:
+                cleared = _without_optional(model, item, exc)
+                if cleared is not None:
+                    valid.append(cleared)
+                    dropped.extend(
+                        f"cleared {key}[{i}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                        for e in exc.errors()
+                    )
+                    continue
                 error = exc.errors()[0]
                 where = ".".join(str(p) for p in error["loc"])
                 dropped.append(f"dropped {key}[{i}]: {where or 'item'}: {error['msg']}")
@@ -381,6 +389,39 @@ def read_lenient(raw: str) -> tuple[Draft, list[str]]:
         context={"lenient": True},
     )
     return draft, dropped
+
+
+def _without_optional(
+    model: type[BaseModel], item: object, exc: ValidationError
+) -> BaseModel | None:
+    """The item with its unusable optional fields left out ("target": "Iraq" where an
+    actor id belongs, one bad id among the agents), or ``None`` when a required field is
+    what is wrong: an item is worth keeping without what it may lack."""
+    if not isinstance(item, dict):
+        return None
+    fixed = dict(item)
+    bad: dict[str, set[int] | None] = {}  # a field, and which of its entries (None: all)
+    for error in exc.errors():
+        loc = error["loc"]
+        name = str(loc[0]) if loc else ""
+        field = model.model_fields.get(name)
+        if field is None or field.is_required():
+            return None
+        entries = bad.setdefault(name, set())
+        if entries is not None and len(loc) == 2 and isinstance(loc[1], int):
+            entries.add(loc[1])
+        else:
+            bad[name] = None
+    for name, entries in bad.items():
+        value = fixed.get(name)
+        if entries is not None and isinstance(value, list):
+            fixed[name] = [v for n, v in enumerate(value) if n not in entries]
+        else:
+            fixed.pop(name, None)
+    try:
+        return model.model_validate(fixed)
+    except ValidationError:
+        return None
 
 
 def _max_items(key: str) -> int:

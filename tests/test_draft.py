@@ -121,3 +121,32 @@ def test_a_blank_place_or_date_is_left_out_not_kept_empty() -> None:
     draft = Draft.model_validate(_answer(events=[event]))
     assert draft.events[0].where is None
     assert draft.events[0].when is None
+
+
+def test_read_lenient_clears_an_unusable_optional_field_and_keeps_the_item() -> None:
+    answer = _answer()
+    answer["stances"] = [
+        {"holder": "A1", "topic": "Iraq's sovereignty", "target": "Iraq", "position": "demand",
+         "paraphrase": "Pompeo asks Baghdad to preserve its sovereignty", "speech": "reported",
+         "sentences": [1], "quote": "préserver la souveraineté de l'Irak"},
+    ]  # fmt: skip
+    answer["events"] = [
+        {"type": "request", "description": "Pompeo called Abdel Mahdi",
+         "agents": ["A1", "Washington", "A9x"], "targets": ["A2"], "realis": "occurred",
+         "killed": -3, "sentences": [1], "quote": "Mike Pompeo a appelé lundi"},
+    ]  # fmt: skip
+    draft, notes = read_lenient(json.dumps(answer))
+    assert draft.stances[0].target is None
+    assert draft.stances[0].holder == "A1"
+    assert draft.events[0].agents == ["A1"]
+    assert draft.events[0].killed is None
+    assert any(n.startswith("cleared stances[0].target") for n in notes)
+    assert not any(n.startswith("dropped") for n in notes)
+
+
+def test_read_lenient_still_drops_an_item_whose_required_field_is_unusable() -> None:
+    answer = _answer()
+    answer["demands"][0]["claimant"] = "Mike Pompeo"
+    draft, notes = read_lenient(json.dumps(answer))
+    assert draft.demands == []
+    assert notes[0].startswith("dropped demands[0]: claimant")
