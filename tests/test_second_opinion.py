@@ -106,12 +106,21 @@ def test_a_failing_verifier_leaves_the_record_and_says_why() -> None:
 
 
 @loopback
-def test_verdicts_for_unknown_claims_are_ignored() -> None:
-    answer = {"verdicts": [{"id": "C9", "verdict": "supported"},
-                           {"id": "C1", "verdict": "unclear"}]}  # fmt: skip
+@pytest.mark.parametrize(
+    "verdicts",
+    [
+        # A claim the verifier was not asked about is ignored.
+        [{"id": "C9", "verdict": "supported"}, {"id": "C1", "verdict": "unclear"}],
+        # Two different verdicts for one claim are no verdict.
+        [{"id": "C1", "verdict": "unsupported"}, {"id": "C1", "verdict": "supported"}],
+    ],
+)
+def test_unknown_claims_are_ignored_and_conflicting_verdicts_are_unclear(
+    verdicts: list[dict[str, str]],
+) -> None:
     with (
         FaultServer(["ok"], ANSWER) as main,
-        FaultServer(["ok"], answer) as verifier,
+        FaultServer(["ok"], {"verdicts": verdicts}) as verifier,
         Summarizer(_settings(main, verifier)) as summarizer,
     ):
         record = summarizer.summarize(ArticleInput("a1", ARTICLE))
@@ -119,19 +128,6 @@ def test_verdicts_for_unknown_claims_are_ignored() -> None:
     assert record.events[0].verdict is None
     assert record.quality.second_opinion is not None
     assert record.quality.second_opinion.unclear == 1
-
-
-@loopback
-def test_two_different_verdicts_for_one_claim_count_as_unclear() -> None:
-    answer = {"verdicts": [{"id": "C1", "verdict": "unsupported"},
-                           {"id": "C1", "verdict": "supported"}]}  # fmt: skip
-    with (
-        FaultServer(["ok"], ANSWER) as main,
-        FaultServer(["ok"], answer) as verifier,
-        Summarizer(_settings(main, verifier)) as summarizer,
-    ):
-        record = summarizer.summarize(ArticleInput("a1", ARTICLE))
-    assert [d.verdict.label for d in record.demands if d.verdict] == ["unclear"]
 
 
 @loopback
