@@ -32,6 +32,15 @@ returning nothing is right there and anything else is wrong. *exact* compares wi
 raw gold string. *missed* is the share of lines where the system returned nothing
 although the gold has a calendar value.
 
+Beside each share right, a 95 % interval from resampling the documents with replacement
+(1000 rounds, a fixed seed): an article's lines share its date and its writer, so the
+article is the unit drawn. Under each table, the share right (*exact*) by family, each
+gold expression classed by its own words, its sentence and its gold value (``family``):
+``future`` (a yearless date whose value lies after the article's day with no "next" of
+its own: deadlines, schedules, plans), ``quarter``, ``anaphora`` ("that week", "the same
+period a year earlier"), ``clock``, ``generic`` ("en hiver", "today" for "nowadays") and
+``other``.
+
 ``--split`` scores the documents in two halves, by sorted document id within each source,
 alternating: half A is the one rules were written and tuned on, half B was only ever
 scored. The gap between them is the measure of over-fitting.
@@ -61,17 +70,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import random
 import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from dateparser.date import DateDataParser
 
-from summarizer.dates import carried_day, parse_iso_partial, resolve_date
+from summarizer.dates import carried_day, parse_iso_partial, parse_value, resolve_date
+from summarizer.dates.daytime import CLOCK_WORDS
+from summarizer.dates.words import fold
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dates-dev.jsonl"
 # A clock time with a zone offset the record does not write ("T20:30+1", "T12:30-07").
@@ -80,6 +92,21 @@ DECADE = re.compile(r"^\d{3}$")
 CALENDAR = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}Z?|T(MO|AF|EV|NI|DT))?)?|-W\d{2}(-WE)?|-Q[1-4]|-(SP|SU|FA|WI))?$"
     r"|^\d{3}X$|^(PRESENT|PAST|FUTURE)_REF$"
+)
+FAMILIES = ("future", "quarter", "anaphora", "clock", "generic", "other")
+_QUARTER_WORDS = re.compile(r"\b(?:quarters?|half|halves|trimestres?|semestres?|q[1-4])\b")
+_GENERIC_WORDS = re.compile(
+    r"\b(?:spring|summer|autumn|fall|winter|printemps|ete|automne|hiver|today|aujourd'hui"
+    r"|nowadays|mornings?|evenings?|matins?|soirs?)\b"
+)
+_ANAPHORA_WORDS = re.compile(
+    r"\b(?:same|that|those|previous|preceding|prior|earlier|before|following|later|meme"
+    r"|precedente?|suivante?|veille|lendemain|surlendemain|plus tot|plus tard)\b|-la\b"
+)
+# Words that give a yearless date its direction themselves ("next Friday", "l'an prochain").
+_OWN_DIRECTION = re.compile(
+    r"\b(?:next|coming|upcoming|tomorrow|prochaine?s?|demain|apres-demain|a venir|dans|in)\b"
+    r"|\b(?:1[0-9]|20)\d{2}\b"
 )
 
 # text, sentence, DCT, language, earlier sentences of the document
@@ -187,12 +214,62 @@ def earlier_sentences(rows: list[dict[str, Any]]) -> list[list[str]]:
     return out
 
 
+def family(row: dict[str, Any]) -> str:
+    """The piece of the grammar of time a gold expression tests, read from its words,
+    its sentence and its gold value (never from what a system answered).
+
+    ``clock``: a clock time. ``quarter``: a quarter or half of a year. ``generic``: a
+    calendar word with no calendar value meant ("en hiver", the "nowadays" sense of
+    "today"). ``anaphora``: a time named through an earlier one ("that week", "the same
+    period a year earlier", "la veille"). ``future``: a yearless date, weekday or month
+    whose value lies after the article's date though no word of its own says "next"
+    (a deadline, a schedule, a plan). ``other``: the rest.
+    """
+    text, gold = fold(row["text"]), row["value"]
+    if re.search(r"T\d{2}:\d{2}", gold) or CLOCK_WORDS.search(text):
+        return "clock"
+    if re.search(r"-[QH][1-4]$", gold) or _QUARTER_WORDS.search(text):
+        return "quarter"
+    calendar = expected(gold)
+    if _GENERIC_WORDS.search(text) and (calendar is None or gold == "PRESENT_REF"):
+        return "generic"
+    if _ANAPHORA_WORDS.search(text):
+        return "anaphora"
+    if calendar is not None and not calendar.endswith("_REF") and not DECADE.match(gold):
+        try:
+            later = parse_value(calendar).first_day > date.fromisoformat(row["dct"])
+        except ValueError:
+            later = False
+        if later and not _OWN_DIRECTION.search(text):
+            return "future"
+    return "other"
+
+
+def bootstrap(per_document: list[tuple[int, int]], rounds: int = 1000) -> tuple[float, float]:
+    """The 95 % interval of a share right, resampling documents with replacement:
+    the lines of one article are not independent draws, the articles are."""
+    if not per_document:
+        return (0.0, 0.0)
+    draw = random.Random(0)
+    shares = []
+    for _ in range(rounds):
+        sample = draw.choices(per_document, k=len(per_document))
+        lines = sum(n for n, _ in sample)
+        shares.append(sum(right for _, right in sample) / lines if lines else 0.0)
+    shares.sort()
+    return shares[int(0.025 * rounds)], shares[int(0.975 * rounds) - 1]
+
+
 def score(rows: list[dict[str, Any]], systems: dict[str, System], title: str) -> None:
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
+    # (language, system, measure) -> document -> [lines, right]
+    documents: dict[tuple[str, str, str], dict[str, list[int]]] = defaultdict(dict)
+    families: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for row, earlier in zip(rows, earlier_sentences(rows), strict=True):
         lang, gold = row["language"], row["value"]
         want = expected(gold)
+        kind = family(row)
         counts[(lang, "*", "lines")] += 1
         for name, system in systems.items():
             if name in ENGLISH_ONLY and lang != "en":
@@ -204,23 +281,49 @@ def score(rows: list[dict[str, Any]], systems: dict[str, System], title: str) ->
             counts[(lang, name, "exact")] += value == gold
             counts[(lang, name, "none")] += value is None
             counts[(lang, name, "missed")] += value is None and want is not None
+            document = row["id"].rsplit(":", 1)[0]
+            for measure, right in (("value", value == want), ("exact", value == gold)):
+                tally = documents[(lang, name, measure)].setdefault(document, [0, 0])
+                tally[0] += 1
+                tally[1] += right
+            families[(lang, name, kind)][0] += 1
+            families[(lang, name, kind)][1] += value == gold
 
     print(f"{title}: {len(rows)} time expressions\n")
-    columns = ("value", "exact", "no value", "missed")
-    header = f"{'lang':4} {'system':11} " + " ".join(f"{c:>9}" for c in columns)
+    columns = ("value [95% CI]", "exact [95% CI]", "no value", "missed")
+    header = f"{'lang':4} {'system':11} " + " ".join(f"{c:>17}" for c in columns)
     print(header)
     print("-" * len(header))
-    for lang in sorted({r["language"] for r in rows}):
+    languages = sorted({r["language"] for r in rows})
+    for lang in languages:
         n = counts[(lang, "*", "lines")]
         for name in systems:
             if name in ENGLISH_ONLY and lang != "en":
                 continue
-            figures = [counts[(lang, name, k)] / n for k in ("value", "exact", "none", "missed")]
-            print(f"{lang:4} {name:11} " + " ".join(f"{f:>9.1%}" for f in figures))
+            cells = []
+            for measure in ("value", "exact"):
+                tallies = documents[(lang, name, measure)].values()
+                low, high = bootstrap([(lines, right) for lines, right in tallies])
+                share = counts[(lang, name, measure)] / n
+                cells.append(f"{share:.1%} [{low * 100:.0f}-{high * 100:.0f}]")
+            cells += [f"{counts[(lang, name, k)] / n:.1%}" for k in ("none", "missed")]
+            print(f"{lang:4} {name:11} " + " ".join(f"{c:>17}" for c in cells))
     print()
     for name in systems:
         scored = [r for r in rows if name not in ENGLISH_ONLY or r["language"] == "en"]
         print(f"{name}: {seconds[name] / len(scored) * 1000:.2f} ms per expression")
+    print()
+    print("exact, by family (right/lines):")
+    shown = [name for name in systems if name not in ENGLISH_ONLY]
+    heads = [f"{lang} {name}" for lang in languages for name in shown]
+    print(f"{'family':9} " + " ".join(f"{head:>20}" for head in heads))
+    for kind in FAMILIES:
+        cells = []
+        for lang in languages:
+            for name in shown:
+                lines, right = families[(lang, name, kind)]
+                cells.append(f"{right}/{lines} ({right / lines:.0%})" if lines else "-")
+        print(f"{kind:9} " + " ".join(f"{c:>20}" for c in cells))
     print()
 
 
