@@ -19,7 +19,7 @@ from typing import TypeVar
 from .calendar import add_months, choose, easter, full_year, make
 from .calendar import step as step_by
 from .daytime import CLOCK_WORDS, time_of_day
-from .tense import Direction, tense_near
+from .tense import Direction, direction_near
 from .value import PartialDate, Season, season_of
 from .words import Words, day_names, find, fold, phrase
 
@@ -248,7 +248,7 @@ class _Reader:
         if decade is not None:
             return decade
         if "month" in first:
-            return self._month_date(tokens, cue)
+            return self._month_date(tokens, cue, this)
         if "quarter" in first or first.get("unit") in ("quarter", "half"):
             return self._quarter(tokens, cue, year)
         if "season" in first:
@@ -284,7 +284,9 @@ class _Reader:
             return None
         return PartialDate(start, decade=True) if start % 10 == 0 else None
 
-    def _month_date(self, tokens: list[_Token], cue: Direction | None) -> PartialDate | None:
+    def _month_date(
+        self, tokens: list[_Token], cue: Direction | None, this: bool = False
+    ) -> PartialDate | None:
         index = next(i for i, (k, _) in enumerate(tokens) if k == "month")
         month = int(tokens[index][1])
         before = tokens[index - 1] if index else None
@@ -304,6 +306,11 @@ class _Reader:
         elif before and before[0] == "ordinal" and before[1] == 1:
             day = 1  # "le premier mai"
         weekday = next((int(v) for k, v in tokens if k == "weekday"), None)
+        if year is None and self.ref is not None and ("unit", "year") in tokens[index:]:
+            # "March of next year", "en mars de l'année dernière": the year said is relative.
+            year = self.ref.year + {"past": -1, "future": 1, None: 0}[cue]
+            if cue is None and not this:
+                year = None
         if year is not None:
             return make(year, month, day)
         if self.ref is None:
@@ -443,7 +450,7 @@ class _Reader:
         return None
 
     def _tense(self) -> Direction | None:
-        return tense_near(self.context, self.expression, self.language)
+        return direction_near(self.context, self.expression, self.language)
 
     def _context_before(self) -> str:
         if not self.context:
