@@ -24,6 +24,7 @@ Scoring. *value* is the figure that counts: the gold value is mapped onto the re
 precision scheme, then compared exactly. The mapping: a clock time or part of day
 (``2002-03-31T20:00``, ``…TEV``, ``…T16:00Z``) is kept, since the record holds them, but a
 zone offset other than UTC (``T20:30+1``) is dropped, since the record writes only ``Z``;
+a half year (``2011-H1``) is its year, the record's nearest precision;
 a weekend (``2007-W05-WE``) and the references ``PRESENT_REF``, ``PAST_REF``,
 ``FUTURE_REF`` are kept, since the record writes them (precisions ``weekend`` and
 ``reference``); a TimeML decade ``197`` is ``197X``; values with no calendar value
@@ -89,6 +90,7 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dates-dev.j
 # A clock time with a zone offset the record does not write ("T20:30+1", "T12:30-07").
 OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})[+-]\d{1,2}(?::?\d{2})?$")
 DECADE = re.compile(r"^\d{3}$")
+HALF = re.compile(r"^(\d{4})-H[12]$")
 CALENDAR = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}Z?|T(MO|AF|EV|NI|DT))?)?|-W\d{2}(-WE)?|-Q[1-4]|-(SP|SU|FA|WI))?$"
     r"|^\d{3}X$|^(PRESENT|PAST|FUTURE)_REF$"
@@ -120,6 +122,8 @@ def expected(gold: str) -> str | None:
         return offset.group(1)
     if DECADE.match(gold):
         return f"{gold}X"
+    if half := HALF.match(gold):
+        return half.group(1)
     return gold if CALENDAR.match(gold) else None
 
 

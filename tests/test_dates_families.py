@@ -58,3 +58,40 @@ def test_a_past_verb_keeps_a_deadline_or_a_quotation_in_the_past(
     language: str, expression: str, sentence: str, expected: str
 ) -> None:
     assert _resolved(expression, sentence, language, WEDNESDAY) == expected
+
+
+# A day in the third quarter.
+JULY = PartialDate(2011, 7, 20)
+
+
+@pytest.mark.parametrize(
+    ("language", "expression", "sentence", "anchor", "expected"),
+    [
+        ("en", "the second quarter of 2011", "Profit rose in the second quarter of 2011.", JULY,
+         "2011-Q2"),
+        ("en", "second-quarter 2011", "Its second-quarter 2011 sales fell.", JULY, "2011-Q2"),
+        ("en", "the third quarter of the previous year",
+         "Margins were thinner than in the third quarter of the previous year.", JULY, "2010-Q3"),
+        ("en", "the first quarter of next year", "The plant will open in the first quarter of "
+         "next year.", JULY, "2012-Q1"),
+        ("fr", "le premier trimestre de l'année dernière",
+         "Les ventes dépassent celles du premier trimestre de l'année dernière.", JULY, "2010-Q1"),
+        # A bare quarter: the latest one its verb allows.
+        ("en", "the third quarter", "Sales fell in the third quarter.", JULY, "2010-Q3"),
+        ("en", "the second quarter", "Sales fell in the second quarter.", JULY, "2011-Q2"),
+        ("en", "fourth-quarter", "The bank reported fourth-quarter earnings.", WEDNESDAY,
+         "2010-Q4"),
+        ("en", "third-quarter", "The bank will report third-quarter earnings.", JULY, "2011-Q3"),
+        ("en", "the first quarter", "The bank will report on the first quarter.", PartialDate(
+            2011, 12, 1), "2012-Q1"),
+        ("fr", "le troisième trimestre", "Les ventes ont reculé au troisième trimestre.", JULY,
+         "2010-Q3"),
+        # A half: its year, the record's nearest precision.
+        ("en", "the second half", "Orders rose in the second half.", WEDNESDAY, "2010"),
+        ("en", "first-half", "It posted a first-half loss.", WEDNESDAY, "2010"),
+    ],
+)  # fmt: skip
+def test_quarters_and_halves_keep_their_number_and_their_year(
+    language: str, expression: str, sentence: str, anchor: PartialDate, expected: str
+) -> None:
+    assert _resolved(expression, sentence, language, anchor) == expected

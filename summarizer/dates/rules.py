@@ -33,6 +33,7 @@ _NUMERIC = (
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b"),
 )
 _TOKEN = re.compile(r"\bq[1-4]\b|'\d{2}s?|\d+(?:er|re|eme|e|st|nd|rd|th|s)?\b|[a-z]+(?:-[a-z]+)*")
+_HYPHENATED = re.compile(r"\b([a-z]+|\d+[a-z]*)-([a-z]+)\b")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:er|re|eme|e|st|nd|rd|th)$")
 
 
@@ -86,6 +87,7 @@ class _Reader:
         has_clock = bool(CLOCK_WORDS.search(self.text))
         text = CLOCK_WORDS.sub(" ", self.text)
         text = re.sub(r"\b(mi|mid)-", r"\1 ", text)
+        text = _HYPHENATED.sub(self._unhyphen, text)  # "fourth-quarter", "second-half"
         text = re.sub(r"(\d)'s\b", r"\1s", text)  # "the 1990's"
         distal = re.search(r"-la\b", text) is not None  # "ce jour-là" is that day, not today
         text = re.sub(r"-ci\b|\ben cours\b", " this ", re.sub(r"-la\b", " ", text))
@@ -111,6 +113,13 @@ class _Reader:
                 return None if self.nested else self._context_day()
             return None
         return self._grammar(classified, cue, this)
+
+    def _unhyphen(self, match: re.Match[str]) -> str:
+        """Two words joined to qualify a noun ("fourth-quarter earnings") are read apart
+        when they are an ordinal and a unit of time."""
+        first, unit = match.group(1), match.group(2)
+        ordinal = first in self.words.ordinals or _ORDINAL_DIGITS.match(first) is not None
+        return f"{first} {unit}" if ordinal and unit in self.words.units else match.group(0)
 
     # -- whole-expression forms -------------------------------------------------------
 
@@ -250,7 +259,7 @@ class _Reader:
         if "month" in first:
             return self._month_date(tokens, cue, this)
         if "quarter" in first or first.get("unit") in ("quarter", "half"):
-            return self._quarter(tokens, cue, year)
+            return self._quarter(tokens, cue, year, this)
         if "season" in first:
             return self._season(str(first["season"]), cue, year, this)
         if "ordinal_day" in first or "ordinal" in first:
@@ -389,10 +398,20 @@ class _Reader:
         return PartialDate.from_date(self.ref + timedelta(weeks=step), "weekend")
 
     def _quarter(
-        self, tokens: list[_Token], cue: Direction | None, year: int | str | None
+        self, tokens: list[_Token], cue: Direction | None, year: int | str | None, this: bool
     ) -> PartialDate | None:
+        """A quarter or half of a year. With its year said relatively ("the third quarter
+        of the previous year"), the direction word belongs to the year; a bare "the first
+        quarter" is the latest such quarter its verb allows: one already over under a past
+        verb (results are told once the quarter is closed), the one under way or next
+        under a future, the latest begun otherwise. A half is written at its year's
+        precision, the nearest the record has."""
         number = next((int(v) for k, v in tokens if k in ("quarter", "ordinal")), None)
         half = any(v == "half" for k, v in tokens if k == "unit")
+        relative_year = ("unit", "year") in tokens
+        if year is None and relative_year and self.ref is not None and (cue or this):
+            year = self.ref.year + {"past": -1, "future": 1, None: 0}[cue]
+            cue = None
         if year is not None:
             if half:
                 return PartialDate(int(year))
@@ -405,10 +424,22 @@ class _Reader:
             months = 3 * {"past": -1, "future": 1, None: 0}[cue]
             current = PartialDate.from_date(self.ref, "quarter").first_day
             return PartialDate.from_date(add_months(current, months), "quarter")
+        tense = self._tense()
+        direction = cue or tense or "past"
+        years = range(self.ref.year - 2, self.ref.year + 2)
         if half:
-            return PartialDate(self.ref.year)
-        options = [PartialDate(y, quarter=number) for y in (self.ref.year - 1, self.ref.year)]
-        return choose(self.ref, options, _start, _end, cue or self._tense() or "past", False)
+            if number > 2:
+                return None
+            halves = [(y, date(y, 6 * number - 5, 1), date(y, 6 * number, 30)) for y in years]
+            picked = choose(
+                self.ref, halves, _second, _third, direction, cue is not None or tense == "past"
+            )
+            return PartialDate(picked[0])
+        if number > 4:
+            return None
+        options = [PartialDate(y, quarter=number) for y in years]
+        strict = cue is not None or tense == "past"
+        return choose(self.ref, options, _start, _end, direction, strict)
 
     def _season(
         self, season: str, cue: Direction | None, year: int | str | None, this: bool
@@ -488,6 +519,14 @@ class _Reader:
 
 def _same(day: date) -> date:
     return day
+
+
+def _second(value: tuple[int, date, date]) -> date:
+    return value[1]
+
+
+def _third(value: tuple[int, date, date]) -> date:
+    return value[2]
 
 
 def _start(value: PartialDate) -> date:

@@ -65,10 +65,9 @@ def tense_near(context: str | None, expression: str, language: str) -> Direction
     if not context or patterns is None:
         return None
     sentence = context.lower().translate(_QUOTES)
-    where = sentence.find(expression.lower().translate(_QUOTES))
+    where, end = _locate(sentence, expression.lower().translate(_QUOTES))
     if where < 0:
         return None
-    end = where + len(expression)
     best: tuple[int, int, Direction] | None = None
     tenses: tuple[tuple[re.Pattern[str], Direction], ...] = (
         (patterns[1], "future"),
@@ -107,10 +106,10 @@ def direction_near(context: str | None, expression: str, language: str) -> Direc
         return None
     sentence = context.lower().translate(_QUOTES)
     written = expression.lower().translate(_QUOTES)
-    where = sentence.find(written)
+    where, end = _locate(sentence, written)
     if where < 0:
-        return tense_near(context, expression, language)
-    quoted = _quotation(sentence, where, where + len(written))
+        return None
+    quoted = _quotation(sentence, where, end)
     tense = tense_near(quoted or context, expression, language)
     if tense is not None:
         return tense
@@ -120,6 +119,19 @@ def direction_near(context: str | None, expression: str, language: str) -> Direc
     if deadline or quoted is not None:
         return "future"
     return None
+
+
+def _locate(sentence: str, written: str) -> tuple[int, int]:
+    """Where the expression stands in its sentence, as written or without its article
+    ("le troisième trimestre" in "au troisième trimestre"); (-1, -1) if nowhere."""
+    for form in (written, _ARTICLE.sub("", written)):
+        where = sentence.find(form) if form else -1
+        if where >= 0:
+            return where, where + len(form)
+    return -1, -1
+
+
+_ARTICLE = re.compile(r"^(?:the|le|la|les|l')\s*")
 
 
 def _quotation(sentence: str, start: int, end: int) -> str | None:
