@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.dates import PartialDate, resolve_date
+from summarizer.dates import PartialDate, carried_day, resolve_date
 
 # A Wednesday.
 WEDNESDAY = PartialDate(2011, 2, 9)
@@ -95,3 +95,67 @@ def test_quarters_and_halves_keep_their_number_and_their_year(
     language: str, expression: str, sentence: str, anchor: PartialDate, expected: str
 ) -> None:
     assert _resolved(expression, sentence, language, anchor) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expression", "sentence", "expected"),
+    [
+        ("en", "the same month a year earlier",
+         "Exports rose in November, against the same month a year earlier.", "2009-11"),
+        ("en", "the same period last year",
+         "In the third quarter of 2009 costs fell from the same period last year.", "2008-Q3"),
+        ("en", "that week", "The storm hit on 4 October 2010, and prices doubled that week.",
+         "2010-W40"),
+        ("en", "the same day", "He landed in Lima on 12 May 2009 and left the same day.",
+         "2009-05-12"),
+        ("en", "the previous year", "Turnover fell in 2007 after a record the previous year.",
+         "2006"),
+        ("en", "two years later", "The firm was founded in 1996 and listed two years later.",
+         "1998"),
+        ("en", "the third quarter of the previous year",
+         "In 2008 margins were below the third quarter of the previous year.", "2007-Q3"),
+        ("fr", "la même période de l'année précédente",
+         "En mars 2010, les ventes ont dépassé la même période de l'année précédente.",
+         "2009-03"),
+        ("fr", "cette semaine-là", "Le 4 octobre 2010, la crue a atteint son pic cette "
+         "semaine-là.", "2010-W40"),
+        ("fr", "l'année suivante", "L'usine a ouvert en 1996 et fermé l'année suivante.",
+         "1997"),
+        ("fr", "deux mois plus tard", "Elle a été arrêtée en juin 2005, puis libérée deux mois "
+         "plus tard.", "2005-08"),
+    ],
+)  # fmt: skip
+def test_anaphora_refers_back_to_the_last_date_named_in_the_sentence(
+    language: str, expression: str, sentence: str, expected: str
+) -> None:
+    assert _resolved(expression, sentence, language, WEDNESDAY) == expected
+
+
+def test_anaphora_refers_back_to_the_date_carried_from_earlier_sentences() -> None:
+    earlier = ["The plant closed in March 2008.", "Workers were told of it by letter."]
+    carried = carried_day(earlier, WEDNESDAY, "en")
+    assert carried == PartialDate(2008, 3)
+    value = resolve_date("that month", WEDNESDAY, "en", "Sales fell that month.", carried)
+    assert value == PartialDate(2008, 3)
+    previous = resolve_date("the previous year", WEDNESDAY, "en", "A year before.", carried)
+    assert previous == PartialDate(2007)
+    french = carried_day(["L'usine a fermé en 2008."], WEDNESDAY, "fr")
+    assert resolve_date(
+        "l'année précédente", WEDNESDAY, "fr", "Et l'année précédente ?", french
+    ) == (PartialDate(2007))
+
+
+@pytest.mark.parametrize(
+    ("language", "expression"),
+    [("en", "that week"), ("en", "the same period a year earlier"), ("fr", "ce jour-là")],
+)
+def test_an_anaphor_with_nothing_named_before_it_gets_no_value(
+    language: str, expression: str
+) -> None:
+    assert resolve_date(expression, WEDNESDAY, language, f"It rained {expression}.") is None
+
+
+def test_a_preposition_before_a_month_and_year_is_no_count_of_units() -> None:
+    # "in March 2008" once read as "in <n> <units>" and got no value.
+    assert resolve_date("in March 2008", WEDNESDAY, "en") == PartialDate(2008, 3)
+    assert resolve_date("in three months", WEDNESDAY, "en") == PartialDate(2011, 5)

@@ -24,7 +24,7 @@ from .value import (
     parse_iso_partial,
     parse_value,
 )
-from .words import LANGUAGES, day_names, fold
+from .words import LANGUAGES, date_names, fold
 
 __all__ = [
     "PartOfDay",
@@ -103,21 +103,23 @@ def resolve_date(
 def carried_day(
     earlier: list[str], anchor: PartialDate | None, language: str
 ) -> PartialDate | None:
-    """The day under discussion after the sentences ``earlier`` (in text order): the
-    last day named in the nearest of them that names one.
+    """The date under discussion after the sentences ``earlier`` (in text order): the
+    last date named in the nearest of them that names one, at the precision it was
+    named ("Dimanche", "3 March", "February", "2008", "the fourth quarter").
 
-    "Dimanche, … . Vers 18 h 55, …": the clock time belongs to that Sunday. Only day
-    names are looked for (weekdays in full, "yesterday", "3 March"); a weekday's short
-    form is also a common word ("sun", "sat") and is not carried.
+    "Dimanche, … . Vers 18 h 55, …": the clock time belongs to that Sunday (a clock
+    time takes it only when it is a day). "Sales fell in 2008. The previous year…":
+    the year before 2008. A weekday's short form ("sun", "sat") and a month that is
+    also a common word ("may") are not read as names here.
     """
     lang = language[:2].lower() if language else ""
     if lang not in LANGUAGES:
         return None
-    pattern = day_names(lang, abbreviations=False)
+    pattern = date_names(lang)
     for sentence in reversed(earlier):
         folded = fold(sentence)
         for match in reversed(list(pattern.finditer(folded))):
             value = resolve_date(match.group(0), anchor, lang, sentence)
-            if isinstance(value, PartialDate) and value.day is not None:
+            if isinstance(value, PartialDate):
                 return value.the_day
     return None

@@ -16,12 +16,13 @@ import re
 from datetime import date, timedelta
 from typing import TypeVar
 
+from .anaphora import anaphor, place
 from .calendar import add_months, choose, easter, full_year, make
 from .calendar import step as step_by
 from .daytime import CLOCK_WORDS, time_of_day
 from .tense import Direction, direction_near
 from .value import PartialDate, Season, season_of
-from .words import Words, day_names, find, fold, phrase
+from .words import Words, date_names, day_names, find, fold, phrase
 
 __all__ = ["Direction", "read"]
 
@@ -33,6 +34,8 @@ _NUMERIC = (
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b"),
 )
 _TOKEN = re.compile(r"\bq[1-4]\b|'\d{2}s?|\d+(?:er|re|eme|e|st|nd|rd|th|s)?\b|[a-z]+(?:-[a-z]+)*")
+# Direction words that step from the last date named, not from the article's day.
+_ANAPHORIC = re.compile(r"\b(?:previous|preceding|prior|following|precedente?|suivante?)\b")
 _HYPHENATED = re.compile(r"\b([a-z]+|\d+[a-z]*)-([a-z]+)\b")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:er|re|eme|e|st|nd|rd|th)$")
 
@@ -49,15 +52,17 @@ def read(
 ) -> PartialDate | None:
     """The calendar value of ``expression`` seen from the reference day ``ref``.
 
-    ``carried`` is the day under discussion before the expression's sentence: the day
+    ``carried`` is the date under discussion before the expression's sentence: the day
     of a clock time, a part of the day or "the day before" that neither the expression
-    nor its sentence names.
+    nor its sentence names (when it is a day), and the antecedent of "that week" or "the
+    same period a year earlier" that its sentence does not name (at any precision).
     """
     text = fold(expression).strip(" .,;:!?\"'()[]«»")
     if not text:
         return None
     reader = _Reader(text, ref, words, language, expression, context, nested)
     reader.carried = carried if carried is not None and carried.day is not None else None
+    reader.antecedent = carried
     found = reader.value()
     if found is None or found.day is None or found.the_day != found:
         return found
@@ -79,6 +84,7 @@ class _Reader:
         self.text, self.ref, self.words, self.language = text, ref, words, language
         self.expression, self.context, self.nested = expression, context, nested
         self.carried: PartialDate | None = None
+        self.antecedent: PartialDate | None = None
 
     def value(self) -> PartialDate | None:
         numeric = self._numeric()
@@ -91,7 +97,8 @@ class _Reader:
         text = re.sub(r"(\d)'s\b", r"\1s", text)  # "the 1990's"
         distal = re.search(r"-la\b", text) is not None  # "ce jour-là" is that day, not today
         text = re.sub(r"-ci\b|\ben cours\b", " this ", re.sub(r"-la\b", " ", text))
-        for reading in (self._feast, self._relative_day, self._reference_day, self._counted):
+        readings = (self._feast, self._relative_day, self._reference_day, self._anaphora)
+        for reading in (*readings, self._counted):
             found, value = reading(text)
             if found:
                 return value
@@ -175,6 +182,13 @@ class _Reader:
             return True, self._shift(days)
         return True, PartialDate.from_date(base.first_day + timedelta(days=days))
 
+    def _anaphora(self, text: str) -> tuple[bool, PartialDate | None]:
+        """ "that week", "the same period a year earlier", "l'année précédente"."""
+        found = anaphor(self.text, self.language)
+        if found is None:
+            return False, None
+        return True, place(found, self._antecedent(), self.ref)
+
     def _counted(self, text: str) -> tuple[bool, PartialDate | None]:
         """ "two years ago", "il y a une semaine", "in three days"; other counts are spans."""
         for pattern, sign in ((self.words.ago, -1), (self.words.ahead, 1)):
@@ -182,6 +196,8 @@ class _Reader:
             if match:
                 n = self._count(match.group("n"))
                 unit = self.words.units.get(match.group("unit"))
+                if n is None or unit is None:
+                    continue  # "in March 2008": no count of units
                 if not n or unit not in ("day", "week", "month", "year") or self.ref is None:
                     return True, None
                 return True, step_by(self.ref, unit, sign * n, keep_day=unit in ("day", "week"))
@@ -317,9 +333,7 @@ class _Reader:
         weekday = next((int(v) for k, v in tokens if k == "weekday"), None)
         if year is None and self.ref is not None and ("unit", "year") in tokens[index:]:
             # "March of next year", "en mars de l'année dernière": the year said is relative.
-            year = self.ref.year + {"past": -1, "future": 1, None: 0}[cue]
-            if cue is None and not this:
-                year = None
+            year = self._relative_year(cue) or (self.ref.year if this else None)
         if year is not None:
             return make(year, month, day)
         if self.ref is None:
@@ -410,7 +424,7 @@ class _Reader:
         half = any(v == "half" for k, v in tokens if k == "unit")
         relative_year = ("unit", "year") in tokens
         if year is None and relative_year and self.ref is not None and (cue or this):
-            year = self.ref.year + {"past": -1, "future": 1, None: 0}[cue]
+            year = self._relative_year(cue) or self.ref.year
             cue = None
         if year is not None:
             if half:
@@ -491,6 +505,32 @@ class _Reader:
     def _position(self) -> int:
         assert self.context is not None
         return max(fold(self.context).find(self.text), 0)
+
+    def _antecedent(self) -> PartialDate | None:
+        """The last date named before the expression in its sentence, else the date
+        under discussion carried from the sentences before."""
+        if self.nested or not self.context:
+            return self.antecedent
+        sentence = fold(self.context)
+        where = self._position()
+        last: PartialDate | None = None
+        for match in date_names(self.language).finditer(sentence[:where]):
+            found = read(match.group(0), self.ref, self.words, self.language, self.context,
+                         nested=True)  # fmt: skip
+            last = found or last
+        return last or self.antecedent
+
+    def _relative_year(self, cue: Direction | None) -> int | None:
+        """The year of "of the previous year" (the one before the last year named) or
+        "of next year" (the one after the article's); None with no direction."""
+        if self.ref is None or cue is None:
+            return None
+        step = -1 if cue == "past" else 1
+        if _ANAPHORIC.search(self.text):
+            antecedent = self._antecedent()
+            if antecedent is not None:
+                return antecedent.first_day.year + step
+        return self.ref.year + step
 
     def _context_day(self) -> PartialDate | None:
         """The day named nearest the expression in its sentence, else the day carried

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .value import Season
 
-__all__ = ["LANGUAGES", "Words", "day_names", "find", "fold", "phrase"]
+__all__ = ["LANGUAGES", "Words", "date_names", "day_names", "find", "fold", "phrase"]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 
@@ -221,3 +221,34 @@ def day_names(language: str, *, abbreviations: bool = True) -> re.Pattern[str]:
     names += [rf"\d{{1,2}}(?:er)? {m}" for m in w.months] + [rf"{m} \d{{1,2}}" for m in w.months]
     alternation = "|".join(sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternation})(?:\s+\d{{4}})?(?![\w-])")
+
+
+# English month names that are also common words: a month only after a preposition.
+_HOMOGRAPHS = {"en": frozenset({"may", "march", "mar", "sat", "sun", "dec", "jan"})}
+_ORDINAL_QUARTERS = {
+    "en": r"(?:first|second|third|fourth)[ -]quarter",
+    "fr": r"(?:premier|1er|deuxieme|second|troisieme|quatrieme) trimestre",
+}
+
+
+@lru_cache(maxsize=8)
+def date_names(language: str) -> re.Pattern[str]:
+    """Words that name a date of their own, at any precision: the days of
+    ``day_names``, a month with or without its year, a quarter, a year ("2008",
+    "in 97"). What an anaphor ("that week", "l'année précédente") refers back to."""
+    w = LANGUAGES[language]
+    homographs = _HOMOGRAPHS.get(language, frozenset())
+    plain = [m for m in w.months if m not in homographs and len(m) > 3]
+    after_preposition = [m for m in w.months if m in homographs]
+    names = [
+        day_names(language, abbreviations=False).pattern.removeprefix("(?<![\\w-])"),
+        rf"{_ORDINAL_QUARTERS[language]}(?: (?:of |de |d')?(?:1[89]|20)\d{{2}})?",
+        rf"(?:{'|'.join(plain)})(?: (?:of |de )?(?:1[89]|20)\d{{2}})?",
+        rf"(?:in|of|by|until|since|early|late|mid) (?:{'|'.join(after_preposition)})"
+        rf"(?: (?:1[89]|20)\d{{2}})?"
+        if after_preposition
+        else "",
+        r"(?:1[89]|20)\d{2}",
+    ]
+    alternation = "|".join(n for n in names if n)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
