@@ -9,6 +9,10 @@ Reads ``dates-dev.jsonl`` (one TIMEX3 per line: ``text``, ``sentence``, ``dct``,
 - ``summarizer``: ``summarizer.dates.resolve_date`` against the DCT, given the sentence
   as context and the day carried from the document's earlier sentences
   (``summarizer.dates.carried_day``);
+- ``clock-none``: the same resolver under the other convention for a clock time with no
+  day named in the expression, its sentence or the sentences before ("at 14:00 GMT"):
+  no value, where ``summarizer`` (the default) puts it on the article's day as TimeML
+  annotates news;
 - ``ctparse``: when the package is installed, ``ctparse.ctparse`` with the DCT as
   reference time, formatted at the precision of what it returns (day, or minute for times).
 
@@ -22,8 +26,9 @@ does. Carrying adds, on the whole file, 0.7 points *exact* in English (71.6 → 
 
 Scoring. *value* is the figure that counts: the gold value is mapped onto the record's
 precision scheme, then compared exactly. The mapping: a clock time or part of day
-(``2002-03-31T20:00``, ``…TEV``, ``…T16:00Z``) is kept, since the record holds them, but a
-zone offset other than UTC (``T20:30+1``) is dropped, since the record writes only ``Z``;
+(``2002-03-31T20:00``, ``…TEV``, ``…T16:00Z``) is kept, since the record holds them, and
+so is a zone offset other than UTC, written in two digits as the record writes it
+(``T20:30+1`` is ``T20:30+01``);
 a half year (``2011-H1``) is its year, the record's nearest precision;
 a weekend (``2007-W05-WE``) and the references ``PRESENT_REF``, ``PAST_REF``,
 ``FUTURE_REF`` are kept, since the record writes them (precisions ``weekend`` and
@@ -87,12 +92,16 @@ from summarizer.dates.daytime import CLOCK_WORDS
 from summarizer.dates.words import fold
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dates-dev.jsonl"
-# A clock time with a zone offset the record does not write ("T20:30+1", "T12:30-07").
-OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})[+-]\d{1,2}(?::?\d{2})?$")
+# A clock time with a zone offset, written in hours as the annotators wrote it ("T20:30+1",
+# "T12:30-07"); the record writes two digits ("T20:30+01").
+OFFSET = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$"
+)
 DECADE = re.compile(r"^\d{3}$")
 HALF = re.compile(r"^(\d{4})-H[12]$")
 CALENDAR = re.compile(
-    r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}Z?|T(MO|AF|EV|NI|DT))?)?|-W\d{2}(-WE)?|-Q[1-4]|-(SP|SU|FA|WI))?$"
+    r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(Z|[+-]\d{2}(:\d{2})?)?|T(MO|AF|EV|NI|DT))?)?"
+    r"|-W\d{2}(-WE)?|-Q[1-4]|-(SP|SU|FA|WI))?$"
     r"|^\d{3}X$|^(PRESENT|PAST|FUTURE)_REF$"
 )
 FAMILIES = ("future", "quarter", "anaphora", "clock", "generic", "other")
@@ -119,7 +128,8 @@ ENGLISH_ONLY = {"ctparse"}
 def expected(gold: str) -> str | None:
     """The gold value in the record's precision scheme, or None for no calendar value."""
     if offset := OFFSET.match(gold):
-        return offset.group(1)
+        minutes = f":{offset['m']}" if offset["m"] and offset["m"] != "00" else ""
+        return f"{offset.group(1)}{offset['sign']}{int(offset['h']):02d}{minutes}"
     if DECADE.match(gold):
         return f"{gold}X"
     if half := HALF.match(gold):
@@ -161,6 +171,16 @@ def summarizer_value(
     anchor = parse_iso_partial(dct)
     carried = carried_day(earlier, anchor, language)
     resolved = resolve_date(text, anchor, language, sentence, carried)
+    return None if resolved is None else resolved.isoformat()
+
+
+def summarizer_no_clock_day(
+    text: str, sentence: str, dct: str, language: str, earlier: list[str]
+) -> str | None:
+    """The other convention for a clock time with no day named: no value at all."""
+    anchor = parse_iso_partial(dct)
+    carried = carried_day(earlier, anchor, language)
+    resolved = resolve_date(text, anchor, language, sentence, carried, clock_on_article_day=False)
     return None if resolved is None else resolved.isoformat()
 
 
@@ -337,7 +357,11 @@ def main() -> None:
     parser.add_argument("--split", action="store_true", help="score halves A and B apart")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.path.read_text(encoding="utf-8").splitlines() if line]
-    systems: dict[str, System] = {"dateparser": dateparser_value, "summarizer": summarizer_value}
+    systems: dict[str, System] = {
+        "dateparser": dateparser_value,
+        "summarizer": summarizer_value,
+        "clock-none": summarizer_no_clock_day,
+    }
     if (extra := ctparse_system()) is not None:
         systems["ctparse"] = extra
     if not args.split:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.dates import PartialDate, carried_day, resolve_date
+from summarizer.dates import PartialDate, carried_day, parse_value, resolve_date
 
 # A Wednesday.
 WEDNESDAY = PartialDate(2011, 2, 9)
@@ -159,3 +159,44 @@ def test_a_preposition_before_a_month_and_year_is_no_count_of_units() -> None:
     # "in March 2008" once read as "in <n> <units>" and got no value.
     assert resolve_date("in March 2008", WEDNESDAY, "en") == PartialDate(2008, 3)
     assert resolve_date("in three months", WEDNESDAY, "en") == PartialDate(2011, 5)
+
+
+@pytest.mark.parametrize(
+    ("language", "expression", "sentence", "expected"),
+    [
+        # No day named anywhere: the article's own day, as TimeML annotates news.
+        ("en", "14:00 GMT", "The talks began at 14:00 GMT.", "2011-02-09T14:00Z"),
+        ("en", "noon", "The shops shut at noon.", "2011-02-09T12:00"),
+        ("fr", "17 h 30", "La manifestation s'est dispersée vers 17 h 30.", "2011-02-09T17:30"),
+        # A part of the day alone is no clock time: still no day.
+        ("en", "the evening", "It rained through the evening.", None),
+        # Zones other than UTC keep their offset.
+        ("en", "9 a.m. EST", "On Monday the exchange opened at 9 a.m. EST.",
+         "2011-02-07T09:00-05"),
+        ("en", "18:00 GMT+2", "The polls close at 18:00 GMT+2.", "2011-02-09T18:00+02"),
+        ("en", "8 p.m. PDT", "The launch is set for Friday at 8 p.m. PDT.",
+         "2011-02-11T20:00-07"),
+        ("fr", "20 h 30 en France", "Le départ sera donné samedi à 20 h 30 en France.",
+         "2011-02-12T20:30+01"),
+        ("fr", "18 h, heure de Paris", "Lundi à 18 h, heure de Paris.", "2011-02-07T18:00+01"),
+    ],
+)  # fmt: skip
+def test_clock_times_take_the_article_day_and_keep_their_zone(
+    language: str, expression: str, sentence: str, expected: str | None
+) -> None:
+    assert _resolved(expression, sentence, language, WEDNESDAY) == expected
+
+
+def test_paris_time_is_an_hour_later_in_summer() -> None:
+    summer = PartialDate(2011, 7, 20)
+    value = resolve_date("18 h, heure de Paris", summer, "fr", "Mercredi à 18 h, heure de Paris.")
+    assert value == PartialDate(2011, 7, 20, hour=18, minute=0, zone="+02")
+
+
+def test_a_zone_offset_survives_writing_and_reading_back() -> None:
+    value = PartialDate(2011, 2, 7, hour=9, minute=0, zone="-05")
+    assert value.isoformat() == "2011-02-07T09:00-05"
+    assert parse_value("2011-02-07T09:00-05") == value
+    assert parse_value("2011-02-07T09:00+05:30").zone == "+05:30"
+    with pytest.raises(ValueError, match="not a zone"):
+        PartialDate(2011, 2, 7, hour=9, minute=0, zone="EST")

@@ -7,7 +7,9 @@ left either names a calendar value, absolute or relative to a reference day, or 
 does not, and then nothing is returned: a duration ("six years"), a set ("chaque
 mois"), an ordinal ("the 99th day") or a clock time with no day named is no date.
 A clock time or part of the day is put on the day the expression names, else on the
-day its sentence names, else on the day carried from earlier in the article.
+day its sentence names, else on the day carried from earlier in the article; a clock
+time with none of these is put on the article's own day, the convention of TimeML news
+annotation (a report of the day it is dated), unless ``clock_on_article_day`` is off.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def read(
     carried: PartialDate | None = None,
     *,
     nested: bool = False,
+    clock_on_article_day: bool = True,
 ) -> PartialDate | None:
     """The calendar value of ``expression`` seen from the reference day ``ref``.
 
@@ -63,6 +66,7 @@ def read(
     reader = _Reader(text, ref, words, language, expression, context, nested)
     reader.carried = carried if carried is not None and carried.day is not None else None
     reader.antecedent = carried
+    reader.clock_on_article_day = clock_on_article_day
     found = reader.value()
     if found is None or found.day is None or found.the_day != found:
         return found
@@ -85,6 +89,7 @@ class _Reader:
         self.expression, self.context, self.nested = expression, context, nested
         self.carried: PartialDate | None = None
         self.antecedent: PartialDate | None = None
+        self.clock_on_article_day = True
 
     def value(self) -> PartialDate | None:
         numeric = self._numeric()
@@ -117,7 +122,15 @@ class _Reader:
             if this and (has_part or re.search(r"\b(day|jour)\b", text)):
                 return self._shift(0)  # "ce soir", "this morning", "ce jour"
             if has_clock or has_part or re.search(r"\b(day|jour|journee)\b", text):
-                return None if self.nested else self._context_day()
+                if self.nested:
+                    return None
+                day = self._context_day()
+                when = time_of_day(self.text, self.words)
+                if day is None and when is not None and when.hour is not None:
+                    # A clock time no day is named for: the article's own day, as TimeML
+                    # annotates news (a same-day report), unless the caller wants none.
+                    return self._shift(0) if self.clock_on_article_day else None
+                return day
             return None
         return self._grammar(classified, cue, this)
 

@@ -47,6 +47,9 @@ class Words:
     feasts: dict[str, tuple[int, int]] = field(default_factory=dict)
     easter: dict[str, int] = field(default_factory=dict)
     day_first: bool = True  # 03/04/2009 is the 3rd of April
+    # Time zones a clock time may name: "Z", an offset ("-05"), or "EU" for the time of
+    # France and its neighbours, +01 in winter and +02 in summer.
+    zones: dict[str, str] = field(default_factory=dict)
 
 
 _EN_NUMBERS = {
@@ -114,6 +117,10 @@ _EN = Words(
     feasts={"christmas": (12, 25), "christmas eve": (12, 24), "christmas day": (12, 25),
             "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
             "independence day": (7, 4), "valentine's day": (2, 14)},
+    zones={"utc": "Z", "gmt": "Z", "z": "Z", "est": "-05", "edt": "-04", "cst": "-06",
+           "cdt": "-05", "mst": "-07", "mdt": "-06", "pst": "-08", "pdt": "-07",
+           "bst": "+01", "cet": "+01", "cest": "+02", "paris time": "EU",
+           "central european time": "EU"},
     easter={"easter": 0, "easter sunday": 0, "easter monday": 1, "good friday": -2,
             "ascension day": 39, "pentecost": 49, "whit monday": 50},
 )  # fmt: skip
@@ -175,6 +182,9 @@ _FR = Words(
     feasts={"noel": (12, 25), "la saint-sylvestre": (12, 31), "le jour de l'an": (1, 1),
             "la toussaint": (11, 1), "le 14 juillet": (7, 14), "l'assomption": (8, 15),
             "l'armistice": (11, 11), "la saint-valentin": (2, 14)},
+    zones={"utc": "Z", "gmt": "Z", "heure de greenwich": "Z", "cet": "+01", "cest": "+02",
+           "heure de paris": "EU", "heure francaise": "EU", "heure de france": "EU",
+           "en france": "EU"},
     easter={"paques": 0, "lundi de paques": 1, "vendredi saint": -2, "l'ascension": 39,
             "pentecote": 49, "lundi de pentecote": 50},
 )  # fmt: skip
