@@ -200,3 +200,37 @@ def test_a_zone_offset_survives_writing_and_reading_back() -> None:
     assert parse_value("2011-02-07T09:00+05:30").zone == "+05:30"
     with pytest.raises(ValueError, match="not a zone"):
         PartialDate(2011, 2, 7, hour=9, minute=0, zone="EST")
+
+
+@pytest.mark.parametrize(
+    ("language", "expression", "sentence", "expected"),
+    [
+        # A season after a bare preposition in a general or habitual statement: every one.
+        ("fr", "hiver", "En hiver, les routes du col sont souvent fermées.", None),
+        ("fr", "en été", "Le lac attire en été des milliers de baigneurs.", None),
+        ("fr", "hiver", "En hiver, le refuge était toujours plein.", None),
+        ("en", "winter", "In winter the pass is usually closed.", None),
+        ("en", "summer", "Prices rise in summer.", None),
+        # One season: a future, a perfect, a direction word or a year.
+        ("fr", "hiver", "En hiver, le refuge sera rénové.", "2010-WI"),
+        ("fr", "hiver", "En hiver, le refuge a été fermé.", "2010-WI"),
+        ("en", "last winter", "Last winter the pass was often closed.", "2009-WI"),
+        ("en", "the winter of 2009", "In the winter of 2009 the pass closed.", "2009-WI"),
+        # The "nowadays" sense of today in a general statement.
+        ("fr", "Aujourd'hui", "Aujourd'hui, la plupart des ménages possèdent un ordinateur.",
+         "PRESENT_REF"),
+        ("en", "today", "Today, more and more people work from home.", "PRESENT_REF"),
+        ("fr", "aujourd'hui", "Il y a trente ans, le village comptait 800 habitants ; "
+         "aujourd'hui il en compte 200.", "PRESENT_REF"),
+        # Today as the article's day: an event, or a plain present of news.
+        ("en", "today", "The minister resigned today.", "2011-02-09"),
+        ("fr", "aujourd'hui", "Le maire inaugure aujourd'hui la nouvelle école.", "2011-02-09"),
+        ("en", "today", "Today most analysts said the index would fall.", "2011-02-09"),
+        ("en", "Today", "Today the town remembered the flood that struck forty years ago.",
+         "2011-02-09"),
+    ],
+)  # fmt: skip
+def test_generic_and_habitual_uses_get_no_calendar_value(
+    language: str, expression: str, sentence: str, expected: str | None
+) -> None:
+    assert _resolved(expression, sentence, language, WEDNESDAY) == expected

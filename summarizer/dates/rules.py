@@ -22,7 +22,7 @@ from .anaphora import anaphor, place
 from .calendar import add_months, choose, easter, full_year, make
 from .calendar import step as step_by
 from .daytime import CLOCK_WORDS, time_of_day
-from .tense import Direction, direction_near
+from .tense import Direction, direction_near, habitual
 from .value import PartialDate, Season, season_of
 from .words import Words, date_names, day_names, find, fold, phrase
 
@@ -474,12 +474,25 @@ class _Reader:
         name: Season = season  # type: ignore[assignment]
         if year is not None:
             return PartialDate(int(year), season=name)
-        if self.ref is None:
+        if self.ref is None or (cue is None and not this and self._generic_season()):
             return None
         if this and not cue and season_of(self.ref).season == name:
             return season_of(self.ref)
         options = [PartialDate(y, season=name) for y in range(self.ref.year - 2, self.ref.year + 2)]
         return choose(self.ref, options, _start, _end, cue or self._tense(), cue is not None)
+
+    def _generic_season(self) -> bool:
+        """ "en hiver", "in winter": a season after a bare preposition, with no article,
+        in a present or habitual statement ("en hiver, la route est souvent fermée"):
+        every winter, no one value. Under a future or a perfect it is one winter."""
+        seasons = "|".join(self.words.seasons)
+        bare = re.fullmatch(rf"(?:en|au|in|during) (?:{seasons})", self.text) is not None
+        if self.text in self.words.seasons and self.context:
+            bare = bare or re.search(r"\b(?:en|au|in|during)$", self._context_before()) is not None
+        if not bare:
+            return False
+        present = self._tense() is None
+        return present or habitual(self.context, self.expression, self.language, past=True)
 
     def _bare_number(self, number: int) -> PartialDate | None:
         """A bare two-digit number is a year only after "en"/"in" or an apostrophe;

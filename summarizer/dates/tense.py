@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-__all__ = ["Direction", "direction_near", "tense_near"]
+__all__ = ["Direction", "direction_near", "habitual", "tense_near"]
 
 Direction = Literal["past", "future"]
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
@@ -165,3 +165,65 @@ def _closes(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     return text[i] == "'" and not before.isspace() and not after.isalnum() and before in ",.!?;:"
+
+
+# Words that make a statement general or habitual: frequency adverbs, quantifiers over
+# kinds ("most households"), and a contrast with a distant past ("twenty years ago,
+# …; today, …"): under them a season or "today" names no one time.
+_HABITUAL = {
+    "en": re.compile(
+        r"\b(?:usually|often|always|generally|typically|normally|traditionally|rarely|"
+        r"seldom|sometimes|every|each|most|many|more and more|fewer and fewer|increasingly|"
+        r"nowadays|these days|used to)\b"
+    ),
+    "fr": re.compile(
+        r"\b(?:souvent|toujours|généralement|habituellement|d'ordinaire|traditionnellement|"
+        r"rarement|parfois|chaque|tous les|toutes les|la plupart|de plus en plus|"
+        r"de moins en moins|de nos jours|désormais)\b"
+    ),
+}
+# A contrast with a distant past: the other clause is past, "today" is the present age.
+_CONTRAST = {
+    "en": re.compile(r"\b(?:in the past|once|formerly|(?:years|decades|centuries) ago)\b"),
+    "fr": re.compile(
+        r"\b(?:autrefois|jadis|naguère|à l'époque|par le passé|"
+        r"il y a (?:\w+ )?(?:ans|années|décennies|siècles?))\b"
+    ),
+}
+
+
+def habitual(context: str | None, expression: str, language: str, *, past: bool) -> bool:
+    """Whether the sentence ``context`` states what holds in general rather than what
+    happened or will happen at one time: a habitual or generic cue outside
+    ``expression``, and no future verb near it, or a contrast with a distant past
+    ("thirty years ago …; today …"), whose own verb is past. A past verb is allowed only with
+    ``past`` and only as a habit ("in winter the pass was usually closed", "en hiver, la
+    route était souvent fermée"), never a French perfect ("a été fermée")."""
+    pattern = _HABITUAL.get(language)
+    if not context or pattern is None:
+        return False
+    sentence = context.lower().translate(_QUOTES)
+    where, end = _locate(sentence, expression.lower().translate(_QUOTES))
+    if where < 0:
+        return False
+    outside = f"{sentence[:where]} {sentence[end:]}"
+    tense = tense_near(context, expression, language)
+    if _CONTRAST[language].search(outside):
+        # "Thirty years ago …; today …": the past is the other clause's.
+        clause = _CLAUSES.split(sentence[:where])[-1] + _CLAUSES.split(sentence[where:])[0]
+        return tense_near(clause, expression.lower().translate(_QUOTES), language) is None
+    if not pattern.search(outside):
+        return False
+    if tense is None:
+        return True
+    return tense == "past" and past and not _PERFECT.get(language, _NEVER).search(outside)
+
+
+_NEVER = re.compile(r"(?!)")
+# Where one clause ends and a contrasted one begins.
+_CLAUSES = re.compile(r"[;:]|\b(?:but|while|whereas|mais|alors que|tandis que)\b")
+_PERFECT = {
+    "fr": re.compile(
+        r"\b(?:a|ont|est|sont|fut|furent)\s+(?:\w+\s+)?\w+(?:é|ée|és|ées|i|is|u|us|it)\b"
+    ),
+}
