@@ -19,16 +19,17 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from .anaphora import anaphor, place
-from .calendar import add_months, choose, easter, full_year, make
+from .calendar import choose, easter, full_year, make
 from .calendar import step as step_by
 from .daytime import CLOCK_WORDS, time_of_day
-from .tense import Direction, direction_near, habitual
-from .value import PartialDate, Season, season_of
+from .periods import Periods, Token, end_of, start_of
+from .tense import Direction
+from .value import PartialDate
 from .words import Words, date_names, day_names, find, fold, phrase
 
 __all__ = ["Direction", "read"]
 
-_Token = tuple[str, int | str]
+_Token = Token
 _T = TypeVar("_T")
 
 _NUMERIC = (
@@ -74,7 +75,7 @@ def read(
     return found if when is None else when.on(found) or found  # "25 h": the day alone
 
 
-class _Reader:
+class _Reader(Periods):
     def __init__(
         self,
         text: str,
@@ -366,8 +367,8 @@ class _Reader:
         return choose(
             self.ref,
             options,
-            _start,
-            _end,
+            start_of,
+            end_of,
             cue or self._tense(),
             cue is not None,
             nearest=day is not None,
@@ -410,90 +411,6 @@ class _Reader:
             return self._shift(0)
         return None
 
-    def _weekend(self, step: int, said: bool) -> PartialDate | None:
-        """ "this weekend", "le week-end dernier"; "the weekend" alone is the one nearest
-        the article on the side its verb's tense says (the coming one under a future, the
-        one under way or just past otherwise): a weekend is too short for news to mean
-        another without saying so."""
-        assert self.ref is not None
-        if not said:
-            weekday = self.ref.weekday()
-            if self._tense() == "future":
-                step = 1 if weekday == 6 else 0
-            else:
-                step = 0 if weekday >= 5 else -1
-        return PartialDate.from_date(self.ref + timedelta(weeks=step), "weekend")
-
-    def _quarter(
-        self, tokens: list[_Token], cue: Direction | None, year: int | str | None, this: bool
-    ) -> PartialDate | None:
-        """A quarter or half of a year. With its year said relatively ("the third quarter
-        of the previous year"), the direction word belongs to the year; a bare "the first
-        quarter" is the latest such quarter its verb allows: one already over under a past
-        verb (results are told once the quarter is closed), the one under way or next
-        under a future, the latest begun otherwise. A half is written at its year's
-        precision, the nearest the record has."""
-        number = next((int(v) for k, v in tokens if k in ("quarter", "ordinal")), None)
-        half = any(v == "half" for k, v in tokens if k == "unit")
-        relative_year = ("unit", "year") in tokens
-        if year is None and relative_year and self.ref is not None and (cue or this):
-            year = self._relative_year(cue) or self.ref.year
-            cue = None
-        if year is not None:
-            if half:
-                return PartialDate(int(year))
-            return make(int(year), quarter=number)
-        if self.ref is None:
-            return None
-        if number is None:  # "last quarter", "ce trimestre"
-            if half:
-                return None
-            months = 3 * {"past": -1, "future": 1, None: 0}[cue]
-            current = PartialDate.from_date(self.ref, "quarter").first_day
-            return PartialDate.from_date(add_months(current, months), "quarter")
-        tense = self._tense()
-        direction = cue or tense or "past"
-        years = range(self.ref.year - 2, self.ref.year + 2)
-        if half:
-            if number > 2:
-                return None
-            halves = [(y, date(y, 6 * number - 5, 1), date(y, 6 * number, 30)) for y in years]
-            picked = choose(
-                self.ref, halves, _second, _third, direction, cue is not None or tense == "past"
-            )
-            return PartialDate(picked[0])
-        if number > 4:
-            return None
-        options = [PartialDate(y, quarter=number) for y in years]
-        strict = cue is not None or tense == "past"
-        return choose(self.ref, options, _start, _end, direction, strict)
-
-    def _season(
-        self, season: str, cue: Direction | None, year: int | str | None, this: bool
-    ) -> PartialDate | None:
-        name: Season = season  # type: ignore[assignment]
-        if year is not None:
-            return PartialDate(int(year), season=name)
-        if self.ref is None or (cue is None and not this and self._generic_season()):
-            return None
-        if this and not cue and season_of(self.ref).season == name:
-            return season_of(self.ref)
-        options = [PartialDate(y, season=name) for y in range(self.ref.year - 2, self.ref.year + 2)]
-        return choose(self.ref, options, _start, _end, cue or self._tense(), cue is not None)
-
-    def _generic_season(self) -> bool:
-        """ "en hiver", "in winter": a season after a bare preposition, with no article,
-        in a present or habitual statement ("en hiver, la route est souvent fermée"):
-        every winter, no one value. Under a future or a perfect it is one winter."""
-        seasons = "|".join(self.words.seasons)
-        bare = re.fullmatch(rf"(?:en|au|in|during) (?:{seasons})", self.text) is not None
-        if self.text in self.words.seasons and self.context:
-            bare = bare or re.search(r"\b(?:en|au|in|during)$", self._context_before()) is not None
-        if not bare:
-            return False
-        present = self._tense() is None
-        return present or habitual(self.context, self.expression, self.language, past=True)
-
     def _bare_number(self, number: int) -> PartialDate | None:
         """A bare two-digit number is a year only after "en"/"in" or an apostrophe;
         a bare day number takes its month from the words that follow ("les 6 et 13 avril")."""
@@ -519,18 +436,6 @@ class _Reader:
         if words & self.words.future or "a venir" in text:
             return "future"
         return None
-
-    def _tense(self) -> Direction | None:
-        return direction_near(self.context, self.expression, self.language)
-
-    def _context_before(self) -> str:
-        if not self.context:
-            return ""
-        return fold(self.context)[: self._position()].rstrip()
-
-    def _position(self) -> int:
-        assert self.context is not None
-        return max(fold(self.context).find(self.text), 0)
 
     def _antecedent(self) -> PartialDate | None:
         """The last date named before the expression in its sentence, else the date
@@ -585,19 +490,3 @@ class _Reader:
 
 def _same(day: date) -> date:
     return day
-
-
-def _second(value: tuple[int, date, date]) -> date:
-    return value[1]
-
-
-def _third(value: tuple[int, date, date]) -> date:
-    return value[2]
-
-
-def _start(value: PartialDate) -> date:
-    return value.first_day
-
-
-def _end(value: PartialDate) -> date:
-    return value.last_day
