@@ -81,6 +81,8 @@ def _patterns(language: str) -> tuple[re.Pattern[str], ...]:
             re.compile(rf"^{lead}(?P<dir>{back}|{forward}) (?P<unit>{unit})$"),
             re.compile(rf"^{lead}(?P<unit>{unit}) (?P<dir>before|after|earlier|later)$"),
             re.compile(rf"^{step}$"),
+            # "the year-earlier period", "the year-ago quarter"
+            re.compile(rf"^{lead}(?P<step>year|month|week)-(?P<dir>earlier|ago) (?P<unit>{unit})$"),
         )
     return (
         re.compile(rf"^{lead}meme (?P<unit>{unit})(?:,? (?:{relative}))?$"),
