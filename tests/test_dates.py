@@ -177,7 +177,7 @@ NO_CALENDAR_VALUE = {
         "six years", "two weeks", "three days", "a decade", "20 years", "several months",
         "for six years", "the past six years", "the next three months", "two years later",
         "a few days", "ten months", "48 hours",
-        # clock times with no day named
+        # clock times with no day named, under the convention that gives them none
         "0800 UTC", "16:08 UTC", "8 a.m.", "10:30 pm", "at 0930 GMT", "noon",
         # ordinals and bare numbers
         "the 99th day", "the first day", "the third", "800", "99", "12", "the 12th",
@@ -189,7 +189,7 @@ NO_CALENDAR_VALUE = {
         "six ans", "deux semaines", "trois jours", "une décennie", "20 ans",
         "plusieurs mois", "pendant six ans", "dans les 10 jours", "deux ans plus tard",
         "quelques jours", "dix mois", "48 heures",
-        # heures sans jour
+        # heures sans jour, sous la convention qui ne leur en donne pas
         "10 h", "14 h 30", "8 h 15", "vers 0 h 40", "à 20 h", "midi",
         # ordinaux et nombres nus
         "le 99e jour", "le premier jour", "la deuxième journée", "800", "99", "12",
@@ -204,7 +204,7 @@ NO_VALUE_CASES = [(lang, text) for lang, texts in NO_CALENDAR_VALUE.items() for 
 def test_expressions_with_no_calendar_value_resolve_to_nothing(
     language: str, expression: str
 ) -> None:
-    assert resolve_date(expression, FRIDAY, language) is None
+    assert resolve_date(expression, FRIDAY, language, clock_on_article_day=False) is None
 
 
 def test_no_invented_values_list_covers_fifty_expressions_in_both_languages() -> None:
@@ -312,7 +312,8 @@ def test_clock_time_takes_the_day_its_sentence_names() -> None:
     assert resolve_date("14 h 30", anchor, "fr", sentence) == PartialDate(
         2003, 2, 17, hour=14, minute=30
     )
-    assert resolve_date("14 h 30", anchor, "fr") is None
+    assert resolve_date("14 h 30", anchor, "fr", clock_on_article_day=False) is None
+    assert resolve_date("14 h 30", anchor, "fr") == PartialDate(2003, 2, 16, hour=14, minute=30)
     english = "The market closed on Tuesday at 16:08 UTC."
     assert resolve_date("16:08 UTC", anchor, "en", english) == PartialDate(
         2003, 2, 11, hour=16, minute=8, zone="Z"

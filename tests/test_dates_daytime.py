@@ -16,8 +16,12 @@ def _value(
     context: str | None = None,
     carried: PartialDate | None = None,
     anchor: PartialDate | None = TUESDAY,
+    *,
+    clock_on_article_day: bool = True,
 ) -> str | None:
-    found = resolve_date(expression, anchor, language, context, carried)
+    found = resolve_date(
+        expression, anchor, language, context, carried, clock_on_article_day=clock_on_article_day
+    )
     return None if found is None else found.isoformat()
 
 
@@ -77,16 +81,18 @@ def test_clock_time_takes_the_day_its_sentence_names(
         ("in the evening", "en"),
     ],
 )
-def test_a_time_of_day_with_no_day_anywhere_resolves_to_nothing(
+def test_a_time_of_day_with_no_day_anywhere_resolves_to_nothing_without_the_news_convention(
     expression: str, language: str
 ) -> None:
-    """No day in the expression, its sentence or the sentences before: no invented day."""
+    """No day in the expression, its sentence or the sentences before: no day at all
+    when the caller turns off the convention that puts a clock time on the article's
+    day; a part of the day alone gets none either way."""
     sentence = f"Les secours sont arrivés {expression}, selon la police."
     if language == "en":
         sentence = f"Rescuers arrived {expression}, the police said."
-    assert _value(expression, language) is None
-    assert _value(expression, language, sentence) is None
-    assert _value(expression, language, sentence, carried_day([], TUESDAY, language)) is None
+    carried = carried_day([], TUESDAY, language)
+    for context, before in ((None, None), (sentence, None), (sentence, carried)):
+        assert _value(expression, language, context, before, clock_on_article_day=False) is None
 
 
 @pytest.mark.parametrize(

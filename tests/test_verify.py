@@ -460,7 +460,8 @@ def test_event_date_takes_the_day_named_in_an_earlier_sentence(
     assert out.events[0].when.value == expected
 
 
-def test_a_clock_time_with_no_day_in_the_article_gets_no_value() -> None:
+def test_a_clock_time_with_no_day_in_the_article_takes_the_article_day() -> None:
+    # TimeML's convention for news, which the resolver follows: the day of the report.
     article = load_article(
         "Le train a déraillé près de Lyon. Vers 18 h 55, les secours sont arrivés.",
         date="2002-04-02",
@@ -472,7 +473,7 @@ def test_a_clock_time_with_no_day_in_the_article_gets_no_value() -> None:
     }  # fmt: skip
     out = verify_draft(_draft(actors=[], stances=[], events=[event]), article)
     assert out.events[0].when is not None
-    assert (out.events[0].when.value, out.events[0].when.precision) == (None, "unknown")
+    assert (out.events[0].when.value, out.events[0].when.precision) == ("2002-04-02T18:55", "time")
 
 
 def test_an_event_dated_by_a_reference_word_gets_timeml_reference_precision() -> None:

@@ -24,7 +24,7 @@ from .value import (
     parse_iso_partial,
     parse_value,
 )
-from .words import LANGUAGES, day_names, fold
+from .words import LANGUAGES, date_names, fold
 
 __all__ = [
     "PartOfDay",
@@ -45,6 +45,8 @@ def resolve_date(
     language: str,
     context: str | None = None,
     carried: PartialDate | None = None,
+    *,
+    clock_on_article_day: bool = True,
 ) -> PartialDate | TemporalReference | None:
     """Place a date expression on the calendar, no more precisely than the text allows.
 
@@ -55,9 +57,15 @@ def resolve_date(
         context: The sentence the expression stands in, if known. It gives the tense of
             the nearest verb (so a yearless "October" after "will" is the coming one)
             and the day a bare clock time or "the day before" belongs to.
-        carried: The day under discussion before that sentence (see ``carried_day``),
-            used only by words that need a day and name none in their own sentence:
-            a clock time, a part of the day, "the day before", "le lendemain".
+        carried: The date under discussion before that sentence (see ``carried_day``),
+            used only by words that need one and name none in their own sentence: a
+            clock time, a part of the day, "the day before", "le lendemain" (when it is
+            a day); "that week", "the same period a year earlier" (at any precision).
+        clock_on_article_day: The convention for a clock time with no day named in the
+            expression, its sentence or ``carried`` ("at 14:00 GMT"): on (the default),
+            it is put on the article's own day, as TimeML annotates news, whose reports
+            are of the day they are dated; off, it gets no value. A part of the day
+            alone ("in the evening") gets no value either way.
 
     A yearless date or a lone weekday is placed by a direction word ("last", "prochain")
     first, then by the tense of the sentence, else in the past (news reports what
@@ -84,10 +92,11 @@ def resolve_date(
         return pointer
     if anchor is None:
         return rules.read(expression, None, words, lang, context, carried)
-    early = rules.read(expression, anchor.first_day, words, lang, context, carried)
+    convention = {"clock_on_article_day": clock_on_article_day}
+    early = rules.read(expression, anchor.first_day, words, lang, context, carried, **convention)
     if anchor.precision == "day":
         return early
-    late = rules.read(expression, anchor.last_day, words, lang, context, carried)
+    late = rules.read(expression, anchor.last_day, words, lang, context, carried, **convention)
     if early == late or early is None or late is None:
         return early if early == late else None
     if early.month is not None and (early.month, early.day) == (late.month, late.day):
@@ -103,21 +112,23 @@ def resolve_date(
 def carried_day(
     earlier: list[str], anchor: PartialDate | None, language: str
 ) -> PartialDate | None:
-    """The day under discussion after the sentences ``earlier`` (in text order): the
-    last day named in the nearest of them that names one.
+    """The date under discussion after the sentences ``earlier`` (in text order): the
+    last date named in the nearest of them that names one, at the precision it was
+    named ("Dimanche", "3 March", "February", "2008", "the fourth quarter").
 
-    "Dimanche, … . Vers 18 h 55, …": the clock time belongs to that Sunday. Only day
-    names are looked for (weekdays in full, "yesterday", "3 March"); a weekday's short
-    form is also a common word ("sun", "sat") and is not carried.
+    "Dimanche, … . Vers 18 h 55, …": the clock time belongs to that Sunday (a clock
+    time takes it only when it is a day). "Sales fell in 2008. The previous year…":
+    the year before 2008. A weekday's short form ("sun", "sat") and a month that is
+    also a common word ("may") are not read as names here.
     """
     lang = language[:2].lower() if language else ""
     if lang not in LANGUAGES:
         return None
-    pattern = day_names(lang, abbreviations=False)
+    pattern = date_names(lang)
     for sentence in reversed(earlier):
         folded = fold(sentence)
         for match in reversed(list(pattern.finditer(folded))):
             value = resolve_date(match.group(0), anchor, lang, sentence)
-            if isinstance(value, PartialDate) and value.day is not None:
+            if isinstance(value, PartialDate):
                 return value.the_day
     return None

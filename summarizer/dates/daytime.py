@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date, timedelta
 
 from .value import PART_START, PartialDate, PartOfDay
 from .words import Words, find
@@ -22,7 +22,10 @@ __all__ = ["CLOCK_WORDS", "TimeOfDay", "time_of_day"]
 CLOCK_WORDS = re.compile(
     r"\b\d{1,2}\s*h\s*(?:\d{2}\b)?|\b\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?"
     r"|\b\d{1,2}\s*[ap]\.?m\b\.?|\b\d{4}\s*(?=utc|gmt|hours|hrs|h\b)"
-    r"|\b(?:utc|gmt|cet|cest|edt|est|pdt|pst|bst|z|o'clock|local time|heures?(?: locales?)?)\b"
+    r"|\b(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?\b"
+    r"|\b(?:utc|gmt|cet|cest|edt|est|cdt|cst|mdt|mst|pdt|pst|bst|z|o'clock|local time"
+    r"|paris time|central european time|heure de (?:paris|france|greenwich)|heure francaise"
+    r"|en france|heures?(?: locales?)?)\b"
 )
 
 _CLOCKS = (
@@ -32,7 +35,8 @@ _CLOCKS = (
     re.compile(r"\b(?P<h>\d{2})(?P<m>\d{2})\s*(?=utc|gmt|hours|hrs|h\b)"),
     re.compile(r"\b(?P<h>\d{1,2})\s*o'clock\b"),
 )
-_UTC = re.compile(r"\b(?:utc|gmt|z)\b")
+# An offset written after UTC or GMT: "GMT+2", "UTC -5", "UTC+05:30".
+_OFFSET = re.compile(r"\b(?:utc|gmt)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b")
 _INSTANT = re.compile(r"^(\d{2}):(\d{2})$")
 
 
@@ -42,15 +46,18 @@ class TimeOfDay:
 
     hour: int | None = None
     minute: int | None = None
-    zone: Literal["Z"] | None = None
+    zone: str | None = None
     part: PartOfDay | None = None
 
     def on(self, day: PartialDate) -> PartialDate | None:
         """This time on ``day``; None where the time is no clock time ("25:00")."""
         d = day.the_day
+        zone = self.zone
+        if zone == "EU":
+            zone = "+02" if _european_summer(d.first_day) else "+01"
         try:
             return PartialDate(
-                d.year, d.month, d.day, hour=self.hour, minute=self.minute, zone=self.zone,
+                d.year, d.month, d.day, hour=self.hour, minute=self.minute, zone=zone,
                 part=self.part,
             )  # fmt: skip
         except ValueError:
@@ -74,9 +81,32 @@ def time_of_day(text: str, words: Words) -> TimeOfDay | None:
             hour = hour % 12 + (12 if ampm == "p" else 0)
         elif part is not None and part.part is not None and _afternoon(hour, part.part):
             hour += 12  # "8 heures du soir", "3 o'clock in the afternoon"
-        zone: Literal["Z"] | None = "Z" if _UTC.search(text) else None
-        return TimeOfDay(hour, minute, zone)
+        return TimeOfDay(hour, minute, _zone(text, words))
     return part
+
+
+def _zone(text: str, words: Words) -> str | None:
+    """The zone the text names for its clock time, if any: an offset after UTC/GMT
+    first, then a zone's name."""
+    offset = _OFFSET.search(text)
+    if offset is not None and int(offset["h"]) <= 14:
+        hours, minutes = int(offset["h"]), offset["m"]
+        if hours == 0 and not minutes:
+            return "Z"
+        return f"{offset['sign']}{hours:02d}" + (f":{minutes}" if minutes else "")
+    name = find(tuple(words.zones), text)
+    return None if name is None else words.zones[name]
+
+
+def _european_summer(day: date) -> bool:
+    """Summer time in the European Union: from the last Sunday of March to the last
+    Sunday of October."""
+
+    def last_sunday(month: int) -> date:
+        end = date(day.year, month, 31)
+        return end - timedelta(days=(end.weekday() + 1) % 7)
+
+    return last_sunday(3) <= day < last_sunday(10)
 
 
 def _part(code: str) -> TimeOfDay:

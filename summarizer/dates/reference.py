@@ -11,7 +11,9 @@ is left: "the past week" is a week, "later this year" a year.
 "Today" and "aujourd'hui" are the article's day unless the language marks the
 "these days" sense: a possessive or "of" before a proper noun or a noun of an era
 ("today's GM", "the Europe of today", "la France d'aujourd'hui", "les jeunes
-d'aujourd'hui"), or "still"/"even"/"encore" beside it.
+d'aujourd'hui"), or "still"/"even"/"encore" beside it, or the sentence is a general
+statement in the present ("Today, most households own a computer"; "Aujourd'hui, la
+plupart des ménages ont un ordinateur": see ``tense.habitual``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .tense import habitual
 from .value import Reference, TemporalReference
 from .words import fold
 
@@ -108,6 +111,8 @@ def _today(expression: str, context: str | None, language: str) -> TemporalRefer
     for match in _TODAY_SENSE[language].finditer(sentence):
         if match.start() <= where + len(written) and where <= match.end():
             return TemporalReference("PRESENT")
+    if habitual(context, expression, language, past=False):
+        return TemporalReference("PRESENT")  # "Today, most households own a computer."
     return None
 
 

@@ -7,7 +7,9 @@ left either names a calendar value, absolute or relative to a reference day, or 
 does not, and then nothing is returned: a duration ("six years"), a set ("chaque
 mois"), an ordinal ("the 99th day") or a clock time with no day named is no date.
 A clock time or part of the day is put on the day the expression names, else on the
-day its sentence names, else on the day carried from earlier in the article.
+day its sentence names, else on the day carried from earlier in the article; a clock
+time with none of these is put on the article's own day, the convention of TimeML news
+annotation (a report of the day it is dated), unless ``clock_on_article_day`` is off.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ import re
 from datetime import date, timedelta
 from typing import TypeVar
 
-from .calendar import add_months, choose, easter, full_year, make
+from .anaphora import anaphor, place
+from .calendar import choose, easter, full_year, make
 from .calendar import step as step_by
 from .daytime import CLOCK_WORDS, time_of_day
-from .tense import Direction, tense_near
-from .value import PartialDate, Season, season_of
-from .words import Words, day_names, find, fold, phrase
+from .periods import Periods, Token, end_of, start_of
+from .tense import Direction
+from .value import PartialDate
+from .words import Words, date_names, day_names, find, fold, phrase
 
 __all__ = ["Direction", "read"]
 
-_Token = tuple[str, int | str]
+_Token = Token
 _T = TypeVar("_T")
 
 _NUMERIC = (
@@ -33,6 +37,9 @@ _NUMERIC = (
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b"),
 )
 _TOKEN = re.compile(r"\bq[1-4]\b|'\d{2}s?|\d+(?:er|re|eme|e|st|nd|rd|th|s)?\b|[a-z]+(?:-[a-z]+)*")
+# Direction words that step from the last date named, not from the article's day.
+_ANAPHORIC = re.compile(r"\b(?:previous|preceding|prior|following|precedente?|suivante?)\b")
+_HYPHENATED = re.compile(r"\b([a-z]+|\d+[a-z]*)-([a-z]+)\b")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:er|re|eme|e|st|nd|rd|th)$")
 
 
@@ -45,18 +52,22 @@ def read(
     carried: PartialDate | None = None,
     *,
     nested: bool = False,
+    clock_on_article_day: bool = True,
 ) -> PartialDate | None:
     """The calendar value of ``expression`` seen from the reference day ``ref``.
 
-    ``carried`` is the day under discussion before the expression's sentence: the day
+    ``carried`` is the date under discussion before the expression's sentence: the day
     of a clock time, a part of the day or "the day before" that neither the expression
-    nor its sentence names.
+    nor its sentence names (when it is a day), and the antecedent of "that week" or "the
+    same period a year earlier" that its sentence does not name (at any precision).
     """
     text = fold(expression).strip(" .,;:!?\"'()[]«»")
     if not text:
         return None
     reader = _Reader(text, ref, words, language, expression, context, nested)
     reader.carried = carried if carried is not None and carried.day is not None else None
+    reader.antecedent = carried
+    reader.clock_on_article_day = clock_on_article_day
     found = reader.value()
     if found is None or found.day is None or found.the_day != found:
         return found
@@ -64,7 +75,7 @@ def read(
     return found if when is None else when.on(found) or found  # "25 h": the day alone
 
 
-class _Reader:
+class _Reader(Periods):
     def __init__(
         self,
         text: str,
@@ -78,6 +89,8 @@ class _Reader:
         self.text, self.ref, self.words, self.language = text, ref, words, language
         self.expression, self.context, self.nested = expression, context, nested
         self.carried: PartialDate | None = None
+        self.antecedent: PartialDate | None = None
+        self.clock_on_article_day = True
 
     def value(self) -> PartialDate | None:
         numeric = self._numeric()
@@ -86,10 +99,12 @@ class _Reader:
         has_clock = bool(CLOCK_WORDS.search(self.text))
         text = CLOCK_WORDS.sub(" ", self.text)
         text = re.sub(r"\b(mi|mid)-", r"\1 ", text)
+        text = _HYPHENATED.sub(self._unhyphen, text)  # "fourth-quarter", "second-half"
         text = re.sub(r"(\d)'s\b", r"\1s", text)  # "the 1990's"
         distal = re.search(r"-la\b", text) is not None  # "ce jour-là" is that day, not today
         text = re.sub(r"-ci\b|\ben cours\b", " this ", re.sub(r"-la\b", " ", text))
-        for reading in (self._feast, self._relative_day, self._reference_day, self._counted):
+        readings = (self._feast, self._relative_day, self._reference_day, self._anaphora)
+        for reading in (*readings, self._counted):
             found, value = reading(text)
             if found:
                 return value
@@ -108,9 +123,24 @@ class _Reader:
             if this and (has_part or re.search(r"\b(day|jour)\b", text)):
                 return self._shift(0)  # "ce soir", "this morning", "ce jour"
             if has_clock or has_part or re.search(r"\b(day|jour|journee)\b", text):
-                return None if self.nested else self._context_day()
+                if self.nested:
+                    return None
+                day = self._context_day()
+                when = time_of_day(self.text, self.words)
+                if day is None and when is not None and when.hour is not None:
+                    # A clock time no day is named for: the article's own day, as TimeML
+                    # annotates news (a same-day report), unless the caller wants none.
+                    return self._shift(0) if self.clock_on_article_day else None
+                return day
             return None
         return self._grammar(classified, cue, this)
+
+    def _unhyphen(self, match: re.Match[str]) -> str:
+        """Two words joined to qualify a noun ("fourth-quarter earnings") are read apart
+        when they are an ordinal and a unit of time."""
+        first, unit = match.group(1), match.group(2)
+        ordinal = first in self.words.ordinals or _ORDINAL_DIGITS.match(first) is not None
+        return f"{first} {unit}" if ordinal and unit in self.words.units else match.group(0)
 
     # -- whole-expression forms -------------------------------------------------------
 
@@ -166,6 +196,13 @@ class _Reader:
             return True, self._shift(days)
         return True, PartialDate.from_date(base.first_day + timedelta(days=days))
 
+    def _anaphora(self, text: str) -> tuple[bool, PartialDate | None]:
+        """ "that week", "the same period a year earlier", "l'année précédente"."""
+        found = anaphor(self.text, self.language)
+        if found is None:
+            return False, None
+        return True, place(found, self._antecedent(), self.ref)
+
     def _counted(self, text: str) -> tuple[bool, PartialDate | None]:
         """ "two years ago", "il y a une semaine", "in three days"; other counts are spans."""
         for pattern, sign in ((self.words.ago, -1), (self.words.ahead, 1)):
@@ -173,6 +210,8 @@ class _Reader:
             if match:
                 n = self._count(match.group("n"))
                 unit = self.words.units.get(match.group("unit"))
+                if n is None or unit is None:
+                    continue  # "in March 2008": no count of units
                 if not n or unit not in ("day", "week", "month", "year") or self.ref is None:
                     return True, None
                 return True, step_by(self.ref, unit, sign * n, keep_day=unit in ("day", "week"))
@@ -248,9 +287,9 @@ class _Reader:
         if decade is not None:
             return decade
         if "month" in first:
-            return self._month_date(tokens, cue)
+            return self._month_date(tokens, cue, this)
         if "quarter" in first or first.get("unit") in ("quarter", "half"):
-            return self._quarter(tokens, cue, year)
+            return self._quarter(tokens, cue, year, this)
         if "season" in first:
             return self._season(str(first["season"]), cue, year, this)
         if "ordinal_day" in first or "ordinal" in first:
@@ -284,7 +323,9 @@ class _Reader:
             return None
         return PartialDate(start, decade=True) if start % 10 == 0 else None
 
-    def _month_date(self, tokens: list[_Token], cue: Direction | None) -> PartialDate | None:
+    def _month_date(
+        self, tokens: list[_Token], cue: Direction | None, this: bool = False
+    ) -> PartialDate | None:
         index = next(i for i, (k, _) in enumerate(tokens) if k == "month")
         month = int(tokens[index][1])
         before = tokens[index - 1] if index else None
@@ -304,6 +345,9 @@ class _Reader:
         elif before and before[0] == "ordinal" and before[1] == 1:
             day = 1  # "le premier mai"
         weekday = next((int(v) for k, v in tokens if k == "weekday"), None)
+        if year is None and self.ref is not None and ("unit", "year") in tokens[index:]:
+            # "March of next year", "en mars de l'année dernière": the year said is relative.
+            year = self._relative_year(cue) or (self.ref.year if this else None)
         if year is not None:
             return make(year, month, day)
         if self.ref is None:
@@ -323,8 +367,8 @@ class _Reader:
         return choose(
             self.ref,
             options,
-            _start,
-            _end,
+            start_of,
+            end_of,
             cue or self._tense(),
             cue is not None,
             nearest=day is not None,
@@ -367,55 +411,6 @@ class _Reader:
             return self._shift(0)
         return None
 
-    def _weekend(self, step: int, said: bool) -> PartialDate | None:
-        """ "this weekend", "le week-end dernier"; "the weekend" alone is the one nearest
-        the article on the side its verb's tense says (the coming one under a future, the
-        one under way or just past otherwise): a weekend is too short for news to mean
-        another without saying so."""
-        assert self.ref is not None
-        if not said:
-            weekday = self.ref.weekday()
-            if self._tense() == "future":
-                step = 1 if weekday == 6 else 0
-            else:
-                step = 0 if weekday >= 5 else -1
-        return PartialDate.from_date(self.ref + timedelta(weeks=step), "weekend")
-
-    def _quarter(
-        self, tokens: list[_Token], cue: Direction | None, year: int | str | None
-    ) -> PartialDate | None:
-        number = next((int(v) for k, v in tokens if k in ("quarter", "ordinal")), None)
-        half = any(v == "half" for k, v in tokens if k == "unit")
-        if year is not None:
-            if half:
-                return PartialDate(int(year))
-            return make(int(year), quarter=number)
-        if self.ref is None:
-            return None
-        if number is None:  # "last quarter", "ce trimestre"
-            if half:
-                return None
-            months = 3 * {"past": -1, "future": 1, None: 0}[cue]
-            current = PartialDate.from_date(self.ref, "quarter").first_day
-            return PartialDate.from_date(add_months(current, months), "quarter")
-        if half:
-            return PartialDate(self.ref.year)
-        options = [PartialDate(y, quarter=number) for y in (self.ref.year - 1, self.ref.year)]
-        return choose(self.ref, options, _start, _end, cue or self._tense() or "past", False)
-
-    def _season(
-        self, season: str, cue: Direction | None, year: int | str | None, this: bool
-    ) -> PartialDate | None:
-        name: Season = season  # type: ignore[assignment]
-        if year is not None:
-            return PartialDate(int(year), season=name)
-        if self.ref is None:
-            return None
-        if this and not cue and season_of(self.ref).season == name:
-            return season_of(self.ref)
-        options = [PartialDate(y, season=name) for y in range(self.ref.year - 2, self.ref.year + 2)]
-        return choose(self.ref, options, _start, _end, cue or self._tense(), cue is not None)
-
     def _bare_number(self, number: int) -> PartialDate | None:
         """A bare two-digit number is a year only after "en"/"in" or an apostrophe;
         a bare day number takes its month from the words that follow ("les 6 et 13 avril")."""
@@ -442,17 +437,31 @@ class _Reader:
             return "future"
         return None
 
-    def _tense(self) -> Direction | None:
-        return tense_near(self.context, self.expression, self.language)
+    def _antecedent(self) -> PartialDate | None:
+        """The last date named before the expression in its sentence, else the date
+        under discussion carried from the sentences before."""
+        if self.nested or not self.context:
+            return self.antecedent
+        sentence = fold(self.context)
+        where = self._position()
+        last: PartialDate | None = None
+        for match in date_names(self.language).finditer(sentence[:where]):
+            found = read(match.group(0), self.ref, self.words, self.language, self.context,
+                         nested=True)  # fmt: skip
+            last = found or last
+        return last or self.antecedent
 
-    def _context_before(self) -> str:
-        if not self.context:
-            return ""
-        return fold(self.context)[: self._position()].rstrip()
-
-    def _position(self) -> int:
-        assert self.context is not None
-        return max(fold(self.context).find(self.text), 0)
+    def _relative_year(self, cue: Direction | None) -> int | None:
+        """The year of "of the previous year" (the one before the last year named) or
+        "of next year" (the one after the article's); None with no direction."""
+        if self.ref is None or cue is None:
+            return None
+        step = -1 if cue == "past" else 1
+        if _ANAPHORIC.search(self.text):
+            antecedent = self._antecedent()
+            if antecedent is not None:
+                return antecedent.first_day.year + step
+        return self.ref.year + step
 
     def _context_day(self) -> PartialDate | None:
         """The day named nearest the expression in its sentence, else the day carried
@@ -481,11 +490,3 @@ class _Reader:
 
 def _same(day: date) -> date:
     return day
-
-
-def _start(value: PartialDate) -> date:
-    return value.first_day
-
-
-def _end(value: PartialDate) -> date:
-    return value.last_day

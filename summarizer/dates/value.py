@@ -48,9 +48,11 @@ _SEASON_START: dict[Season, int] = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 _WITHIN_DAY = re.compile(
-    r"^(?P<day>\d{4}-\d{2}-\d{2})T(?:(?P<hour>\d{2}):(?P<minute>\d{2})(?P<zone>Z)?"
+    r"^(?P<day>\d{4}-\d{2}-\d{2})T(?:(?P<hour>\d{2}):(?P<minute>\d{2})(?P<zone>Z|[+-]\d{2}(?::\d{2})?)?"
     r"|(?P<part>MO|AF|EV|NI|DT))$"
 )
+# A clock time's zone: UTC ("Z") or an offset from it in hours ("+01", "-05", "+05:30").
+_ZONE = re.compile(r"^(?:Z|[+-](?:0\d|1[0-4])(?::[0-5]\d)?)$")
 _TIMEX = re.compile(
     r"^(?P<year>\d{4})(?:-W(?P<week>\d{2})(?P<weekend>-WE)?|-Q(?P<quarter>[1-4])|-(?P<season>SP|SU|FA|WI))$"
     r"|^(?P<decade>\d{3})X$"
@@ -65,7 +67,9 @@ class PartialDate:
     At most one of ``month``, ``week``, ``quarter``, ``season`` and ``decade`` is set;
     ``day`` needs ``month``, and a clock time (``hour``, ``minute``, ``zone``) or a
     ``part`` of the day needs a day: a time with no day is no calendar value. ``zone``
-    is ``"Z"`` when the text says UTC or GMT, else the time is the article's local one.
+    is ``"Z"`` when the text says UTC or GMT, an offset from UTC (``"+01"``, ``"-05"``)
+    when it names another zone ("EST", "heure de Paris"), else the time is the
+    article's local one.
     A decade is stored by its first year (1960 for ``196X``); a week by its ISO year and
     number, so ``year`` may differ from the calendar year of the week's first day. A
     ``weekend`` is the Saturday and Sunday of its ``week`` (TIMEX3 ``2020-W02-WE``): a
@@ -82,7 +86,7 @@ class PartialDate:
     decade: bool = False
     hour: int | None = None
     minute: int | None = None
-    zone: Literal["Z"] | None = None
+    zone: str | None = None
     part: PartOfDay | None = None
     weekend: bool = False
 
@@ -95,6 +99,8 @@ class PartialDate:
             raise ValueError("a date has one precision")
         if (self.hour is None) != (self.minute is None) or (self.zone and self.hour is None):
             raise ValueError("a clock time has an hour and a minute")
+        if self.zone is not None and not _ZONE.match(self.zone):
+            raise ValueError(f"not a zone: {self.zone!r}")
         h, m = self.hour, self.minute
         in_day = h is None or m is None or (0 <= h < 24 and 0 <= m < 60)
         # 24:00 is the end of the day, as TIMEX3 writes midnight.
@@ -174,7 +180,8 @@ class PartialDate:
         return PartialDate(self.year, self.month, self.day)
 
     def isoformat(self) -> str:
-        """The TIMEX3 value: ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06TEV``,
+        """The TIMEX3 value: ``2020-01-06T20:30``, ``2020-01-06T08:00Z``,
+        ``2020-01-06T08:00-05``, ``2020-01-06TEV``,
         ``2020-01-06``, ``2020-W02-WE``, ``2020-W02``, ``2020-01``, ``2020-Q1``, ``2020-SU``,
         ``2020`` or ``196X``."""
         if self.hour is not None:
@@ -260,7 +267,7 @@ def parse_iso_partial(value: str) -> PartialDate:
 def parse_value(value: str) -> PartialDate:
     """Parse any value ``PartialDate.isoformat`` writes: a day, month or year as in
     ``parse_iso_partial``, or ``2020-W02``, ``2020-W02-WE``, ``2009-Q1``, ``2020-SU``, ``196X``,
-    ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06TEV``.
+    ``2020-01-06T20:30``, ``2020-01-06T08:00Z``, ``2020-01-06T08:00+01``, ``2020-01-06TEV``.
 
     Raises:
         ValueError: The text is none of these, or names an impossible date.
@@ -271,14 +278,13 @@ def parse_value(value: str) -> PartialDate:
         if within["part"]:
             part = next(p for p in PART_START if p == within["part"])
             return PartialDate(day.year, day.month, day.day, part=part)
-        zone: Literal["Z"] | None = "Z" if within["zone"] else None
         return PartialDate(
             day.year,
             day.month,
             day.day,
             hour=int(within["hour"]),
             minute=int(within["minute"]),
-            zone=zone,
+            zone=within["zone"],
         )
     match = _TIMEX.match(value.strip())
     if not match:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .value import Season
 
-__all__ = ["LANGUAGES", "Words", "day_names", "find", "fold", "phrase"]
+__all__ = ["LANGUAGES", "Words", "date_names", "day_names", "find", "fold", "phrase"]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 
@@ -47,6 +47,9 @@ class Words:
     feasts: dict[str, tuple[int, int]] = field(default_factory=dict)
     easter: dict[str, int] = field(default_factory=dict)
     day_first: bool = True  # 03/04/2009 is the 3rd of April
+    # Time zones a clock time may name: "Z", an offset ("-05"), or "EU" for the time of
+    # France and its neighbours, +01 in winter and +02 in summer.
+    zones: dict[str, str] = field(default_factory=dict)
 
 
 _EN_NUMBERS = {
@@ -114,6 +117,10 @@ _EN = Words(
     feasts={"christmas": (12, 25), "christmas eve": (12, 24), "christmas day": (12, 25),
             "new year's day": (1, 1), "new year's eve": (12, 31), "halloween": (10, 31),
             "independence day": (7, 4), "valentine's day": (2, 14)},
+    zones={"utc": "Z", "gmt": "Z", "z": "Z", "est": "-05", "edt": "-04", "cst": "-06",
+           "cdt": "-05", "mst": "-07", "mdt": "-06", "pst": "-08", "pdt": "-07",
+           "bst": "+01", "cet": "+01", "cest": "+02", "paris time": "EU",
+           "central european time": "EU"},
     easter={"easter": 0, "easter sunday": 0, "easter monday": 1, "good friday": -2,
             "ascension day": 39, "pentecost": 49, "whit monday": 50},
 )  # fmt: skip
@@ -175,6 +182,9 @@ _FR = Words(
     feasts={"noel": (12, 25), "la saint-sylvestre": (12, 31), "le jour de l'an": (1, 1),
             "la toussaint": (11, 1), "le 14 juillet": (7, 14), "l'assomption": (8, 15),
             "l'armistice": (11, 11), "la saint-valentin": (2, 14)},
+    zones={"utc": "Z", "gmt": "Z", "heure de greenwich": "Z", "cet": "+01", "cest": "+02",
+           "heure de paris": "EU", "heure francaise": "EU", "heure de france": "EU",
+           "en france": "EU"},
     easter={"paques": 0, "lundi de paques": 1, "vendredi saint": -2, "l'ascension": 39,
             "pentecote": 49, "lundi de pentecote": 50},
 )  # fmt: skip
@@ -221,3 +231,34 @@ def day_names(language: str, *, abbreviations: bool = True) -> re.Pattern[str]:
     names += [rf"\d{{1,2}}(?:er)? {m}" for m in w.months] + [rf"{m} \d{{1,2}}" for m in w.months]
     alternation = "|".join(sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternation})(?:\s+\d{{4}})?(?![\w-])")
+
+
+# English month names that are also common words: a month only after a preposition.
+_HOMOGRAPHS = {"en": frozenset({"may", "march", "mar", "sat", "sun", "dec", "jan"})}
+_ORDINAL_QUARTERS = {
+    "en": r"(?:first|second|third|fourth)[ -]quarter",
+    "fr": r"(?:premier|1er|deuxieme|second|troisieme|quatrieme) trimestre",
+}
+
+
+@lru_cache(maxsize=8)
+def date_names(language: str) -> re.Pattern[str]:
+    """Words that name a date of their own, at any precision: the days of
+    ``day_names``, a month with or without its year, a quarter, a year ("2008",
+    "in 97"). What an anaphor ("that week", "l'année précédente") refers back to."""
+    w = LANGUAGES[language]
+    homographs = _HOMOGRAPHS.get(language, frozenset())
+    plain = [m for m in w.months if m not in homographs and len(m) > 3]
+    after_preposition = [m for m in w.months if m in homographs]
+    names = [
+        day_names(language, abbreviations=False).pattern.removeprefix("(?<![\\w-])"),
+        rf"{_ORDINAL_QUARTERS[language]}(?: (?:of |de |d')?(?:1[89]|20)\d{{2}})?",
+        rf"(?:{'|'.join(plain)})(?: (?:of |de )?(?:1[89]|20)\d{{2}})?",
+        rf"(?:in|of|by|until|since|early|late|mid) (?:{'|'.join(after_preposition)})"
+        rf"(?: (?:1[89]|20)\d{{2}})?"
+        if after_preposition
+        else "",
+        r"(?:1[89]|20)\d{2}",
+    ]
+    alternation = "|".join(n for n in names if n)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
