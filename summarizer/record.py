@@ -148,7 +148,8 @@ class DateValue(_Model):
     value: str | None = Field(
         description=(
             "The TIMEX3 value, per `precision`: YYYY-MM-DDThh:mm (a clock time, with Z "
-            "when the text says UTC or GMT), YYYY-MM-DDTMO/AF/EV/NI/DT (morning, afternoon, "
+            "when the text says UTC or GMT, or an offset such as -05 or +01 for another zone "
+            "it names), YYYY-MM-DDTMO/AF/EV/NI/DT (morning, afternoon, "
             "evening, night, daytime), YYYY-MM-DD, YYYY-Www-WE (the weekend of an ISO week), "
             "YYYY-Www (ISO week), YYYY-MM, YYYY-Qn, YYYY-SP/SU/FA/WI (season), YYYY, YYYX "
             "(decade), or PRESENT_REF/PAST_REF/FUTURE_REF (the present, past or future with "
@@ -160,8 +161,8 @@ class DateValue(_Model):
         description=(
             "time, part_of_day, day, weekend, week, month, quarter, season, year, decade, "
             "reference (PRESENT_REF, PAST_REF, FUTURE_REF), or unknown when the words "
-            "name no calendar value and point at no time (a duration, a clock time with "
-            "no day)."
+            "name no calendar value and point at no time (a duration, a set, a part of the "
+            "day whose day is named nowhere)."
         )
     )
 
