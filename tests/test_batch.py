@@ -509,7 +509,7 @@ def test_run_batch_writes_jsonl_and_a_rerun_resumes_without_a_request(tmp_path: 
     from summarizer import Settings, run_batch
 
     from .fault_server import FaultServer
-    from .test_faults import ANSWER, ARTICLE
+    from .helpers import ANSWER, ARTICLE
 
     feed = tmp_path / "feed.jsonl"
     feed.write_text(
