@@ -20,7 +20,10 @@ from summarizer.cli import cli
 from .fault_server import FaultServer
 from .helpers import ANSWER, ARTICLE, summarize
 
-pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+pytestmark = [
+    pytest.mark.block_network(allowed_hosts=["127.0.0.1"]),
+    pytest.mark.usefixtures("quick_retries"),
+]
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def test_killed_batch_resumes_without_loss_or_repeated_requests(
     with FaultServer(["ok"], ANSWER, delay=0.4) as server:
         command = [
             sys.executable, "-m", "summarizer", str(feed), "-o", str(out), "--base-url", server.url,
-            "--model", "m", "--backend", "vllm", "-j", "1",
+            "--model", "m", "--backend", "vllm", "-j", "1", "--language", "en",
         ]  # fmt: skip
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

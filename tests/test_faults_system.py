@@ -38,7 +38,7 @@ def test_a_full_disk_ends_in_one_line_and_exit_7(
     with FaultServer(["ok"], ANSWER) as server, open("/dev/full", "w") as full:
         run = subprocess.run(
             [sys.executable, "-m", "summarizer", "-", "--base-url", server.url, "--model", "m",
-             "--backend", "vllm", "--no-cache", "-f", "json"],
+             "--backend", "vllm", "--no-cache", "-f", "json", "--language", "en"],
             input=ARTICLE.encode(), stdout=full, stderr=subprocess.PIPE, timeout=120,
             check=False,
         )  # fmt: skip

@@ -25,7 +25,10 @@ from summarizer.exchange import plan
 from .fault_server import FaultServer
 from .long_articles import LONG, NAMED, SURNAMES, TEXT, long_settings, oracle_draft, part_of
 
-pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+pytestmark = [
+    pytest.mark.block_network(allowed_hosts=["127.0.0.1"]),
+    pytest.mark.usefixtures("quick_retries"),
+]
 
 
 def test_parts_cover_every_sentence_in_order_with_a_small_overlap() -> None:
