@@ -68,10 +68,12 @@ def summarize(server: FaultServer, text: str = ARTICLE, **changes: Any) -> Artic
         return summarizer.summarize(ArticleInput("antwerp", text, language="en"))
 
 
-def run_cli(server: FaultServer, *args: str) -> Result:
-    """The command line, in process, against ``server``, with no cache."""
+def run_cli(server: FaultServer, *args: str, input: str | None = None) -> Result:
+    """The command line, in process, against ``server``, with no cache; ``input`` on stdin."""
     return CliRunner().invoke(
-        cli, [*args, "--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache"]
+        cli,
+        [*args, "--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache"],
+        input=input,
     )
 
 

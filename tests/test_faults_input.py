@@ -20,7 +20,7 @@ from summarizer.cli import cli
 from summarizer.inputs import read_inputs
 
 from .fault_server import FaultServer
-from .helpers import ANSWER, ARTICLE, settings_for, summarize
+from .helpers import ANSWER, ARTICLE, run_cli, settings_for, summarize
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -61,10 +61,7 @@ def test_cp1252_article_is_decoded_not_passed_on_as_mojibake(
     path = tmp_path / "article.txt"
     path.write_bytes(text.encode("cp1252"))
     with FaultServer(["ok"], ANSWER) as server:
-        result = CliRunner().invoke(
-            cli, [str(path), "--base-url", server.url, "--model", "m", "--backend", "vllm",
-                  "--no-cache", "-f", "json"],
-        )  # fmt: skip
+        result = run_cli(server, str(path), "-f", "json")
         prompt = json.dumps(server.requests[0], ensure_ascii=False)
     assert result.exit_code == 0, result.stderr
     assert "Le café du port était fermé" in prompt
@@ -130,23 +127,26 @@ def test_central_european_turkish_baltic_and_bomless_utf16_files_are_read_as_wri
     )
 
 
+def _news_page(before: str, footer: str) -> str:
+    """ARTICLE's sentences as a news site's page: ``before`` the article, ``footer`` after."""
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines()[1:])
+    return (
+        "<!DOCTYPE html><html><head><title>Port News</title></head><body>"
+        f"{before}<article><h1>Antwerp dockers end strike</h1>{body}</article>"
+        f"<footer>{footer}</footer></body></html>"
+    )
+
+
 def test_html_page_is_reduced_to_its_article(
     tmp_path: Path, report: Callable[[str, str], None]
 ) -> None:
-    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines()[1:])
-    page = (
-        "<!DOCTYPE html><html><head><title>Port News</title></head><body>"
-        "<nav>Home | Sports | Weather | Contact</nav>"
-        f"<article><h1>Antwerp dockers end strike</h1>{body}</article>"
-        "<footer>Subscribe to our newsletter</footer></body></html>"
-    )
     path = tmp_path / "page.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(
+        _news_page("<nav>Home | Sports | Weather | Contact</nav>", "Subscribe to our newsletter"),
+        encoding="utf-8",
+    )
     with FaultServer(["ok"], ANSWER) as server:
-        result = CliRunner().invoke(
-            cli, [str(path), "--base-url", server.url, "--model", "m", "--backend", "vllm",
-                  "--no-cache", "-f", "json"],
-        )  # fmt: skip
+        result = run_cli(server, str(path), "-f", "json")
         prompt = server.requests[0]["messages"][-1]["content"]
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
@@ -163,19 +163,12 @@ def test_html_page_is_reduced_to_its_article(
 def test_an_html_page_without_date_metadata_is_not_dated_by_its_copyright_footer(
     tmp_path: Path, report: Callable[[str, str], None]
 ) -> None:
-    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines()[1:])
-    page = (
-        "<!DOCTYPE html><html><head><title>Port News</title></head><body>"
-        f"<article><h1>Antwerp dockers end strike</h1>{body}</article>"
-        "<footer>Copyright 2024 Port News. All rights reserved.</footer></body></html>"
-    )
     path = tmp_path / "page.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(
+        _news_page("", "Copyright 2024 Port News. All rights reserved."), encoding="utf-8"
+    )
     with FaultServer(["ok"], ANSWER) as server:
-        result = CliRunner().invoke(
-            cli, [str(path), "--base-url", server.url, "--model", "m", "--backend", "vllm",
-                  "--no-cache", "-f", "json"],
-        )  # fmt: skip
+        result = run_cli(server, str(path), "-f", "json")
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["article_date"] is None

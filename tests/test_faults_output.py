@@ -40,11 +40,7 @@ def test_markup_and_escape_sequences_from_the_model_are_shown_as_text(
     feed = tmp_path / "feed.jsonl"
     feed.write_text("".join(json.dumps({"id": f"a{i}", "text": ARTICLE}) + "\n" for i in range(2)))
     with FaultServer(["ok"], hostile) as server:
-        result = CliRunner().invoke(
-            cli,
-            [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
-             "-f", "text", "--no-cache"],
-        )  # fmt: skip
+        result = run_cli(server, str(feed), "-f", "text")
         asked = len(server.requests)
     assert result.exit_code == 0, result.stderr
     assert asked == 2

@@ -25,6 +25,11 @@ from .helpers import ANSWER, ARTICLE, SECRET
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 
+def _everything_in(folder: Path) -> str:
+    """Every byte of every file below ``folder``, as text to search for a key."""
+    return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file()).decode("latin-1")
+
+
 def test_api_key_never_appears_in_output_errors_or_logs(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, report: Callable[[str, str], None]
 ) -> None:
@@ -120,7 +125,7 @@ def test_a_key_the_model_echoes_in_its_answer_reaches_no_record_report_or_cache(
     assert asked == 1, "the report came from the cache"
     record = read_lines(records)[0]
     assert record["headline"] == "Antwerp dockers end strike; your key is [redacted]"
-    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    cached = _everything_in(cache)
     for text in (records.read_text(encoding="utf-8"), page.read_text(encoding="utf-8"), cached,
                  run.stderr, again.stderr):  # fmt: skip
         assert SECRET[:12] not in text
@@ -159,7 +164,7 @@ def test_credentials_in_the_base_url_are_sent_but_never_shown_or_kept(
     record = json.loads(result.stdout)
     assert record["quality"]["endpoint"].startswith("http://127.0.0.1:")
     assert failed.exit_code == 5
-    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    cached = _everything_in(cache)
     for text in (result.stdout, result.stderr, failed.stdout, failed.stderr, cached, caplog.text):
         assert "hunter2" not in text
         assert "reader:" not in text
@@ -193,7 +198,7 @@ def test_a_credential_in_the_base_urls_query_is_sent_but_never_shown_or_kept(
     assert failed.exit_code == 5
     endpoint = json.loads(ok.stdout)["quality"]["endpoint"]
     assert endpoint.endswith("/v1?api-version=2024-06-01"), "what is no credential stays"
-    cached = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file()).decode("latin-1")
+    cached = _everything_in(cache)
     for text in (ok.stdout, ok.stderr, failed.stdout, failed.stderr, cached, caplog.text):
         assert "q-secret" not in text
     report(

@@ -28,7 +28,7 @@ from summarizer import (
 from summarizer.cli import cli
 
 from .fault_server import FaultServer
-from .helpers import ANSWER, ARTICLE, numbered, summarize
+from .helpers import ANSWER, ARTICLE, numbered, run_cli, summarize
 
 pytestmark = [
     pytest.mark.block_network(allowed_hosts=["127.0.0.1"]),
@@ -96,12 +96,7 @@ def test_cli_reports_a_dead_server_in_one_line_with_exit_5(
 ) -> None:
     with FaultServer(["status:503"], ANSWER) as server:
         url = server.url
-        result = CliRunner().invoke(
-            cli,
-            ["-", "--base-url", url, "--model", "m", "--backend", "vllm", "--max-attempts", "2",
-             "--max-reasks", "0", "--no-cache"],
-            input=ARTICLE,
-        )  # fmt: skip
+        result = run_cli(server, "-", "--max-attempts", "2", "--max-reasks", "0", input=ARTICLE)
     assert result.exit_code == 5
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
@@ -185,11 +180,7 @@ def test_a_rate_limit_pauses_every_article_of_a_batch_and_says_so(
     # Two articles start together: one is told to wait 2s, the other is answered after
     # half a second, and the third article then starts while the pause still runs.
     with FaultServer(["status:429", "ok:0.5", "ok"], ANSWER, retry_after="2") as server:
-        result = CliRunner().invoke(
-            cli,
-            [str(feed), "--base-url", server.url, "--model", "m", "--backend", "vllm",
-             "-j", "2", "--no-cache"],
-        )  # fmt: skip
+        result = run_cli(server, str(feed), "-j", "2")
         times = server.times
     assert result.exit_code == 0, result.stderr
     assert len(times) == 4

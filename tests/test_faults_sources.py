@@ -14,9 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from summarizer.cli import cli
 
 from .fault_server import FaultServer
 from .helpers import ANSWER, ARTICLE, numbered, run_cli, run_summarizer
@@ -94,12 +91,7 @@ def test_an_article_on_standard_input_opening_with_a_brace_is_summarised_as_one(
 ) -> None:
     text = "{Updated 14:05} " + ARTICLE.split("\n", 1)[1]
     with FaultServer(["ok"], ANSWER) as server:
-        result = CliRunner().invoke(
-            cli,
-            ["-", "-f", "json", "--base-url", server.url, "--model", "m", "--backend", "vllm",
-             "--no-cache", "--language", "en"],
-            input=text,
-        )  # fmt: skip
+        result = run_cli(server, "-", "-f", "json", "--language", "en", input=text)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["text"] == text
     report(
