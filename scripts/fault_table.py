@@ -1,6 +1,6 @@
 """Run the fault tests and write their outcomes into the fault table of the documentation.
 
-Each test in ``tests/test_faults.py`` and ``tests/test_browser.py`` records the case it
+Each test in ``tests/test_faults_*.py`` and ``tests/test_browser.py`` records the case it
 tried and the outcome it pinned (see the ``report`` fixture in ``tests/conftest.py``);
 this script runs them, collects those rows and replaces the table between the
 ``faults:start`` and ``faults:end`` markers of ``docs/faults.md``. The table is never
@@ -27,6 +27,24 @@ START, END = "<!-- faults:start -->", "<!-- faults:end -->"
 #: The documentation page that holds the table between those markers.
 PAGE = ROOT / "docs" / "faults.md"
 
+#: The fault tests' surfaces in the table's order: the model server and its answers first,
+#: then what is read, what is written and the machine it runs on. A file of fault tests
+#: not named here follows them, in name order, so that no file's rows are left out.
+SURFACES = [
+    "server", "answers", "input", "sources", "output", "resume", "system", "secrets",
+    "batch_files", "batch_api", "ray",
+]  # fmt: skip
+
+
+def fault_test_files() -> list[str]:
+    """The fault test files in the table's order, the review page's browser tests last."""
+    found = {
+        path.stem.removeprefix("test_faults_"): path for path in ROOT.glob("tests/test_faults_*.py")
+    }
+    order = [s for s in SURFACES if s in found] + sorted(set(found) - set(SURFACES))
+    files = [found[surface].relative_to(ROOT).as_posix() for surface in order]
+    return [*files, "tests/test_browser.py"]
+
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
@@ -41,8 +59,7 @@ def main() -> int:
                 sys.executable,
                 "-m",
                 "pytest",
-                "tests/test_faults.py",
-                "tests/test_browser.py",
+                *fault_test_files(),
                 "-q",
                 "-p",
                 "no:cacheprovider",

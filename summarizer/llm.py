@@ -77,6 +77,9 @@ _log = logging.getLogger("summarizer")
 
 _R = TypeVar("_R")
 _T = TypeVar("_T", bound=BaseModel)
+#: The wait before the second attempt, in seconds; it doubles with each further one, up to
+#: ``_MAX_BACKOFF`` (and is jittered down by up to half).
+_FIRST_BACKOFF = 0.5
 _MAX_BACKOFF = 30.0
 #: The longest ``Retry-After`` honoured, in seconds; a server asking for more is not
 #: waited for.
@@ -105,7 +108,7 @@ class _Policy:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Reasked):
             return 0.0
-        backoff: float = min(_MAX_BACKOFF, 0.5 * 2.0 ** (state.attempt_number - 1))
+        backoff: float = min(_MAX_BACKOFF, _FIRST_BACKOFF * 2.0 ** (state.attempt_number - 1))
         backoff *= 0.5 + random.random() / 2
         if not isinstance(exc, openai.APIStatusError):
             return backoff

@@ -78,6 +78,19 @@ def write_inputs(tmp_path: Path) -> Path:
     return path
 
 
+def prepare_for_batch_api(tmp_path: Path, url: str, *options: str) -> tuple[Path, Path]:
+    """The three articles prepared as a round for the Batch API at ``url``: (inputs, requests)."""
+    inputs = write_inputs(tmp_path)
+    requests = tmp_path / "requests.jsonl"
+    prepared = CliRunner().invoke(
+        cli,
+        ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url", url,
+         "--backend", "openai", "--model", "gpt-4o-mini", *options],
+    )  # fmt: skip
+    assert prepared.exit_code == 0, prepared.stderr
+    return inputs, requests
+
+
 def read_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in jsonl_lines(path.read_text(encoding="utf-8"))]
 

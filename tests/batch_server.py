@@ -29,6 +29,8 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .fault_server import send_trickled
+
 __all__ = ["BatchServer"]
 
 Respond = Callable[[str, dict[str, Any]], str | None]
@@ -195,20 +197,6 @@ class BatchServer:
                     time.sleep(delay)  # the lock released: the batch can be listed meanwhile
                     self._send(200, self._public(batch))
 
-            def _trickle(self, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    for i in range(len(data)):
-                        self.wfile.write(data[i : i + 1])
-                        self.wfile.flush()
-                        time.sleep(server.trickle)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True
-
             def do_GET(self) -> None:
                 trickled: dict[str, Any] | None = None
                 with server._lock:
@@ -230,6 +218,7 @@ class BatchServer:
                     else:
                         self._send(404, {"error": {"message": f"no route {self.path}"}})
                 if trickled is not None:
-                    self._trickle(trickled)  # the lock released: slow for this client alone
+                    # The lock released: slow for this client alone.
+                    send_trickled(self, json.dumps(trickled).encode(), server.trickle)
 
         return Handler

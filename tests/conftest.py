@@ -122,6 +122,21 @@ def report() -> Iterator[Callable[[str, str], None]]:
                 file.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries after a hundredth of a second, not half a second doubling: what the tests
+    count is the attempts, and a wait between them only costs time."""
+    monkeypatch.setattr("summarizer.llm._FIRST_BACKOFF", 0.01)
+
+
+@pytest.fixture
+def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch API status checks and retries without a pause: scripted batches end in a few
+    checks, and nothing is worth the wait."""
+    monkeypatch.setattr("summarizer.batchapi.MIN_POLL", 0.01)
+    monkeypatch.setattr("summarizer.batchapi._BACKOFF", 0.0)
+
+
 @pytest.fixture(scope="session")
 def local_server(record_mode: str) -> Iterator[str | None]:
     """The real local server while recording; nothing while replaying."""

@@ -178,7 +178,8 @@ class FaultServer:
                     page = b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>"
                     self._send_bytes(200, page, "text/html; charset=utf-8")
                 elif action == "trickle":
-                    self._trickle(json.dumps(_completion(json.dumps(answer))).encode())
+                    data = json.dumps(_completion(json.dumps(answer))).encode()
+                    send_trickled(self, data, server.trickle_seconds)
                 elif action == "echo_key_parts":
                     key = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     encoded = base64.b64encode(key.encode()).decode()
@@ -190,19 +191,6 @@ class FaultServer:
                     self._send(400, {"error": {"message": message, "type": "fault"}})
                 else:
                     raise ValueError(f"unknown scripted action {action!r}")
-
-            def _trickle(self, data: bytes) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    for i in range(len(data)):
-                        self.wfile.write(data[i : i + 1])
-                        self.wfile.flush()
-                        time.sleep(server.trickle_seconds)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True
 
             def _send_bytes(self, code: int, data: bytes, content_type: str) -> None:
                 self.send_response(code)
@@ -227,6 +215,22 @@ class FaultServer:
                     self.close_connection = True
 
         return Handler
+
+
+def send_trickled(handler: BaseHTTPRequestHandler, data: bytes, seconds: float) -> None:
+    """Answer 200 with the JSON ``data`` one byte every ``seconds``: each read is quick, the
+    whole answer slow. A client that gives up just closes the connection."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    try:
+        for i in range(len(data)):
+            handler.wfile.write(data[i : i + 1])
+            handler.wfile.flush()
+            time.sleep(seconds)
+    except (BrokenPipeError, ConnectionResetError):
+        handler.close_connection = True
 
 
 def _completion(content: str, *, finish_reason: str = "stop") -> dict[str, Any]:

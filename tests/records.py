@@ -25,6 +25,12 @@ _EMPTY_DRAFT: dict[str, Any] = {
 }  # fmt: skip
 
 
+def lenient_draft(**fields: Any) -> Draft:
+    """A draft of ``fields`` (missing lists empty), read leniently as a spent re-ask is:
+    its structure is checked, its quotes are left for the verifier to judge."""
+    return Draft.model_validate({**_EMPTY_DRAFT, **fields}, context={"lenient": True})
+
+
 def verified_record(
     article: Article,
     draft: Mapping[str, Any] | Draft,
@@ -35,7 +41,7 @@ def verified_record(
 ) -> ArticleSummary:
     """``draft`` (a Draft, or its fields, missing lists empty) verified against ``article``."""
     if not isinstance(draft, Draft):
-        draft = Draft.model_validate({**_EMPTY_DRAFT, **draft}, context={"lenient": True})
+        draft = lenient_draft(**draft)
     return assemble_record(
         article,
         draft,

@@ -12,35 +12,26 @@ from click.testing import CliRunner
 from summarizer.cli import cli
 from summarizer.errors import InputError
 
-from .batch_articles import drafted, hand_built_result, read_lines, write_inputs
+from .batch_articles import (
+    drafted,
+    hand_built_result,
+    prepare_for_batch_api,
+    read_lines,
+    write_inputs,
+)
 from .batch_server import BatchServer
 
-pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+pytestmark = [
+    pytest.mark.block_network(allowed_hosts=["127.0.0.1"]),
+    pytest.mark.usefixtures("fast_polls"),
+]
 
 KEY = "sk-batch-test-key-never-printed"
-
-
-@pytest.fixture(autouse=True)
-def _fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scripted batches end in three status checks: no need to wait a second each."""
-    monkeypatch.setattr("summarizer.batchapi.MIN_POLL", 0.01)
 
 
 def _right(custom_id: str, body: dict[str, Any]) -> str | None:
     """Every request answered rightly (a hand-built result line)."""
     return hand_built_result(custom_id, drafted(custom_id))
-
-
-def _prepare(tmp_path: Path, url: str) -> tuple[Path, Path]:
-    inputs = write_inputs(tmp_path)
-    requests = tmp_path / "requests.jsonl"
-    prepared = CliRunner().invoke(
-        cli,
-        ["batch", "prepare", str(inputs), "-o", str(requests), "--base-url", url,
-         "--backend", "openai", "--model", "gpt-4o-mini"],
-    )  # fmt: skip
-    assert prepared.exit_code == 0, prepared.stderr
-    return inputs, requests
 
 
 def prepared_note(tmp_path: Path, url: str) -> str:
@@ -74,7 +65,7 @@ def test_rounds_run_on_the_batch_api_until_every_article_is_recorded_once(
 
     with BatchServer(["completed", "expired", "completed"], respond) as server:
         server.extra_lines.append("{not json")
-        inputs, requests = _prepare(tmp_path, server.url)
+        inputs, requests = prepare_for_batch_api(tmp_path, server.url)
         runner = CliRunner()
         submitted = runner.invoke(cli, ["batch", "submit", str(requests)])
         assert submitted.exit_code == 0, submitted.stderr
@@ -116,7 +107,7 @@ def test_collect_before_the_batch_ends_loses_nothing_and_can_be_run_again(
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
     with BatchServer(["completed"], _right) as server:
-        inputs, requests = _prepare(tmp_path, server.url)
+        inputs, requests = prepare_for_batch_api(tmp_path, server.url)
         runner = CliRunner()
         assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
         records = tmp_path / "records.jsonl"
@@ -143,7 +134,7 @@ def test_a_batch_that_failed_validation_is_said_and_its_round_can_be_submitted_a
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
     with BatchServer(["failed", "completed"], _right) as server:
-        inputs, requests = _prepare(tmp_path, server.url)
+        inputs, requests = prepare_for_batch_api(tmp_path, server.url)
         runner = CliRunner()
         assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
         waited = runner.invoke(cli, ["batch", "status", str(requests), "--wait", "--poll", "0.01"])
@@ -167,7 +158,7 @@ def test_a_batch_api_refusal_is_an_endpoint_error_that_never_shows_the_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with BatchServer(["completed"], lambda custom_id, body: None) as server:
-        _, requests = _prepare(tmp_path, server.url)
+        _, requests = prepare_for_batch_api(tmp_path, server.url)
         job = json.dumps({"id": "batch_9", "input_file_id": "f", "base_url": server.url,
                           "status": "in_progress"})  # fmt: skip
         (tmp_path / "requests.batch.json").write_text(job, encoding="utf-8")
@@ -185,7 +176,7 @@ def test_credentials_in_a_batch_base_url_are_sent_as_for_runs_and_never_kept(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with BatchServer(["completed"], _right) as server:
         url = server.url.replace("http://", "http://reader:hunter2-secret@")
-        inputs, requests = _prepare(tmp_path, url)
+        inputs, requests = prepare_for_batch_api(tmp_path, url)
         runner = CliRunner()
         assert "give the same --base-url" in " ".join(prepared_note(tmp_path, url).split())
         monkeypatch.setenv("OPENAI_BASE_URL", url)
@@ -213,7 +204,7 @@ def test_preparing_over_a_submitted_round_is_refused_unless_forced(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     with BatchServer(["completed"], _right) as server:
-        inputs, requests = _prepare(tmp_path, server.url)
+        inputs, requests = prepare_for_batch_api(tmp_path, server.url)
         runner = CliRunner()
         assert runner.invoke(cli, ["batch", "submit", str(requests)]).exit_code == 0
         before = requests.read_bytes()

@@ -147,7 +147,7 @@ def test_one_article_gives_the_same_record_in_process_and_through_a_batch_file(
 def test_a_long_article_is_one_line_per_part_and_one_record_once_all_came_back(
     tmp_path: Path,
 ) -> None:
-    from .test_long import NAMED, TEXT, oracle_draft
+    from .long_articles import NAMED, TEXT, oracle_draft
 
     inputs = tmp_path / "long.jsonl"
     inputs.write_text(json.dumps({"id": "long", "text": TEXT, "language": "en"}) + "\n")
@@ -311,7 +311,7 @@ def test_prepare_replaces_only_a_round_of_its_own_unless_forced(tmp_path: Path) 
 
 
 def test_an_article_id_that_looks_like_a_part_never_collides_with_a_part(tmp_path: Path) -> None:
-    from .test_long import TEXT, oracle_draft
+    from .long_articles import TEXT, oracle_draft
 
     inputs = tmp_path / "inputs.jsonl"
     inputs.write_text(

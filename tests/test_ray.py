@@ -28,7 +28,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*"),
 ]
 
-N = 200
+N = 40
 ANSWER = {
     "headline": "Lyon mayor asks for a tram line",
     "summary": "Grégory Doucet asked the state to fund a tram line.",

@@ -21,7 +21,7 @@ from summarizer.cli import cli
 
 from .conftest import SAMPLE_EN
 from .fault_server import FaultServer
-from .test_faults import ANSWER, ARTICLE
+from .helpers import ANSWER, ARTICLE
 
 #: The scripted servers listen on loopback; the recorded test replays with no network.
 loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
