@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import ConfigurationError, redact
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Settings"]
+__all__ = ["CONNECTION_FIELDS", "DEFAULT_MAX_INPUT_BYTES", "NOT_IN_RECORD", "Settings"]
 
 #: The most bytes one input (a file, a JSONL feed, standard input) may hold: enough for
 #: any article and a feed of thousands, and a stop for ``/dev/zero`` or a mistyped
@@ -38,6 +38,30 @@ _ENV_VARS: Mapping[str, str] = {
     "verify_base_url": "SUMMARIZER_VERIFY_BASE_URL",
     "verify_api_key": "SUMMARIZER_VERIFY_API_KEY",
 }
+
+
+#: Settings that cannot change a record, each with the reason: they are left out of its
+#: cache key. Every other field is in the key (``Settings.record_identity``), so a new
+#: setting changes the key unless it is named here or in ``CONNECTION_FIELDS``.
+NOT_IN_RECORD: Mapping[str, str] = {
+    "timeout": "decides whether an answer comes in time, not what it says",
+    "max_tokens_per_article": "decides whether a request is sent; a record it cuts short "
+    "is partial, and a partial record is never kept",
+    "cache_dir": "where records are kept",
+    "max_input_bytes": "which inputs are read at all",
+    "verify_api_key": "a credential: who may ask the verifier, not what it answers",
+}
+#: Settings that name the server and the model. The cache key holds what they resolve
+#: to (``Connection.identity``: the server without its credentials, the model, backend and
+#: mode, the embedded model's file), not the words that named them, so that ``auto`` and
+#: the backend it finds, or a changed password, share records. The embedded server's
+#: ``local_context`` reaches the key as the run's ``context_window``.
+CONNECTION_FIELDS = frozenset(
+    {"model", "base_url", "api_key", "backend", "mode", "embedded", "local_model_path",
+     "local_context"}
+)  # fmt: skip
+#: Settings holding a URL, in the key without the credentials it may carry.
+_URL_FIELDS = frozenset({"verify_base_url"})
 
 
 class _Default(int):
@@ -206,6 +230,24 @@ class Settings:
             if values[name]:
                 values[name] = redact(values[name])
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in values.items())})"
+
+    def record_identity(self) -> dict[str, object]:
+        """Every setting that can change a record, by name, for cache keys: all fields but
+        those of ``NOT_IN_RECORD`` and ``CONNECTION_FIELDS`` (for which the connection's
+        identity stands), as JSON values, URLs without their credentials."""
+        identity: dict[str, object] = {}
+        for f in dataclasses.fields(self):
+            if f.name in NOT_IN_RECORD or f.name in CONNECTION_FIELDS:
+                continue
+            value = getattr(self, f.name)
+            if f.name in _URL_FIELDS and value:
+                value = redact(value)
+            elif isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                value = int(value)  # a ``_Default`` is the number it stands for
+            identity[f.name] = value
+        return identity
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""

@@ -16,7 +16,7 @@ from .article import Article, as_text, load_article
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
-from .errors import ConfigurationError, redact
+from .errors import ConfigurationError
 from .exchange import Request
 from .inputs import ArticleInput
 from .limits import fit_concurrency
@@ -90,17 +90,12 @@ class Summarizer:
 
     def _identity(self) -> dict[str, object]:
         """Everything but the article that shapes a record, for cache keys; starts no server."""
-        s = self.settings
         return {
             **self.connection.identity(),
             "prompt": self._template.version,
             "schema": SCHEMA_VERSION,
-            "options": [
-                s.temperature, s.seed, s.max_output_tokens, s.max_items, s.max_reasks,
-                s.output_language, s.strict, s.chunk_tokens, s.passes,
-                s.verify_model, redact(s.verify_base_url or ""),
-            ],
-        }  # fmt: skip
+            "settings": self.settings.record_identity(),
+        }
 
     async def aclose(self) -> None:
         """Close the HTTP clients and stop the embedded server, if any."""
