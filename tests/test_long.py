@@ -268,7 +268,7 @@ def summarizer_cached(summarizer: Summarizer) -> tuple[Any, bool]:
 def test_parts_share_the_runs_limit_on_requests_in_flight() -> None:
     route = lambda body: ("ok:0.15", oracle_draft(body))  # noqa: E731
     with FaultServer(["ok"], route=route) as server:
-        summarizer = Summarizer(_settings(server), concurrency=2)
+        summarizer = Summarizer(_settings(server, concurrency=2))
         record = summarizer.summarize(LONG)
     assert len(record.quality.chunks) >= 3
     assert server.max_in_flight == 2
@@ -305,16 +305,16 @@ def test_the_token_budget_stops_cleanly_with_a_partial_record() -> None:
         charged = 150  # what the server says each answer cost
         limit = needed + 2 * charged
         server.requests.clear()
-        with Summarizer(_settings(server, max_tokens_per_article=limit), concurrency=1) as s:
+        with Summarizer(_settings(server, max_tokens_per_article=limit, concurrency=1)) as s:
             record = s.summarize(LONG)
         sent = len(server.requests)
         server.requests.clear()
-        with Summarizer(_settings(server, max_tokens_per_article=limit), concurrency=8) as s:
+        with Summarizer(_settings(server, max_tokens_per_article=limit, concurrency=8)) as s:
             at_once = s.summarize(LONG)
         assert len(server.requests) == sent, "requests in flight at once do not overshoot"
         assert at_once.quality.prompt_tokens + at_once.quality.completion_tokens <= limit
         with (
-            Summarizer(_settings(server, max_tokens_per_article=10), concurrency=1) as s,
+            Summarizer(_settings(server, max_tokens_per_article=10, concurrency=1)) as s,
             pytest.raises(TokenBudgetError) as raised,
         ):
             s.summarize(LONG)
@@ -379,7 +379,7 @@ def test_later_parts_are_shown_the_actors_earlier_parts_named_and_keep_their_nam
         return "ok", draft
 
     with FaultServer(["ok"], route=route) as server:
-        with Summarizer(_settings(server), concurrency=8) as summarizer:
+        with Summarizer(_settings(server, concurrency=8)) as summarizer:
             record = summarizer.summarize(LONG)
         requests = server.requests
     chunks = plan(load_article(TEXT), _settings(server))
@@ -515,7 +515,7 @@ def test_a_part_waiting_to_retry_leaves_its_call_slot_to_the_others() -> None:
         return ("status:500" if failing else "ok"), oracle_draft(body)
 
     with FaultServer(["ok"], route=route) as server:
-        with Summarizer(_settings(server), concurrency=1) as summarizer:
+        with Summarizer(_settings(server, concurrency=1)) as summarizer:
             record = summarizer.summarize(LONG)
         asked = [_part(b) for b in server.requests]
     assert not record.quality.partial
