@@ -255,6 +255,12 @@ class Settings:
                 values[name] = redact(values[name])
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in values.items())})"
 
+    @property
+    def endpoint_configured(self) -> bool:
+        """Whether the settings name a server: a base URL, or a key (for the hosted API).
+        When they do not, the endpoint is the embedded model, if it may start."""
+        return bool(self.base_url or self.api_key)
+
     def record_identity(self) -> dict[str, object]:
         """Every setting that can change a record, by name, for cache keys: all fields but
         those of ``NOT_IN_RECORD`` and ``CONNECTION_FIELDS`` (for which the connection's

@@ -246,7 +246,7 @@ def run_on_ray(
             joined (a ``ray://`` address, or no answer within the deadline).
     """
     settings = summarizer.settings
-    if not (settings.base_url or settings.api_key or endpoints):
+    if not (settings.endpoint_configured or endpoints):
         raise ConfigurationError(
             "the Ray engine needs an endpoint (base_url or api_key): the embedded model "
             "runs in process only"
