@@ -171,17 +171,19 @@ def prepare_batch(
             if item.error is not None:
                 raise item.error
             article = summarizer.load(item)
-            chunks = plan(article, settings)
+            planned = plan(article, settings)
             # Whatever the cache at prepare: the collect fills it, keyed on these settings.
             key = summarizer.record_key(item)
             entries = [
                 Entry(
-                    prepare(article, settings, endpoint, cache_key=key, chunk=chunk),
+                    prepare(
+                        article, settings, endpoint, cache_key=key, planned=planned, chunk=chunk
+                    ),
                     _digest(item.text),
                     item.id,
                     None if chunk.whole else chunk,
                 )
-                for chunk in chunks
+                for chunk in planned.chunks
             ]
         except SummarizerError as exc:
             failed.append(BatchResult(item.id, error=exc))

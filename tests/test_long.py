@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from summarizer import ArticleInput, Settings, Summarizer, load_article
 from summarizer.cache import Cache
-from summarizer.chunking import plan_chunks
+from summarizer.chunking import Room, plan_chunks
 from summarizer.cli import cli
 from summarizer.errors import PARTIAL_EXIT_CODE, TokenBudgetError
 from summarizer.exchange import plan
@@ -135,12 +135,12 @@ def test_a_long_article_is_read_in_parts_and_merged_into_one_record() -> None:
     assert len(chunks) >= 3
     assert len(requests) == len(chunks)
     assert [(c.first_sentence, c.last_sentence) for c in chunks] == [
-        (c.first, c.last) for c in plan(article, _settings(server))
+        (c.first, c.last) for c in plan(article, _settings(server)).chunks
     ]
     # One event per sentence, the overlap zone's included once.
     assert sorted(e.evidence[0].sentence for e in record.events) == NAMED
     assert record.quality.duplicates == sum(
-        c.own - c.first for c in plan(article, _settings(server))
+        c.own - c.first for c in plan(article, _settings(server)).chunks
     )
     # Offsets index the whole text, whichever part found the item.
     for event in record.events:
@@ -171,7 +171,7 @@ def test_a_part_that_fails_leaves_a_partial_record_with_the_others_intact(
         with Summarizer(settings) as summarizer:
             record = summarizer.summarize(LONG)
     article = load_article(TEXT)
-    chunks = plan(article, settings)
+    chunks = plan(article, settings).chunks
     second, third = chunks[1], chunks[2]
     quality = record.quality
     assert quality.partial
@@ -382,7 +382,7 @@ def test_later_parts_are_shown_the_actors_earlier_parts_named_and_keep_their_nam
         with Summarizer(_settings(server, concurrency=8)) as summarizer:
             record = summarizer.summarize(LONG)
         requests = server.requests
-    chunks = plan(load_article(TEXT), _settings(server))
+    chunks = plan(load_article(TEXT), _settings(server)).chunks
     assert _part(requests[0]) == 1, "part 1 is read first, alone"
     assert sorted(_part(b) for b in requests[1:3]) == [2, 3], "then two parts at once"
     assert "Earlier parts" not in requests[0]["messages"][-1]["content"]
@@ -474,7 +474,7 @@ def test_the_list_of_earlier_actors_never_makes_a_part_smaller() -> None:
     little is left: a small window reads the same parts as without it."""
     with FaultServer(["ok"], route=lambda body: ("ok", oracle_draft(body))) as server:
         settings = _settings(server, chunk_tokens=None, context_window=2600, max_output_tokens=512)
-        chunks = plan(load_article(TEXT), settings)
+        chunks = plan(load_article(TEXT), settings).chunks
         with Summarizer(settings) as summarizer:
             record = summarizer.summarize(LONG)
         prompts = [sum(len(m["content"]) // 3 + 1 for m in b["messages"]) for b in server.requests]
@@ -484,7 +484,42 @@ def test_the_list_of_earlier_actors_never_makes_a_part_smaller() -> None:
     assert max(prompts) <= 2600 - 512, "every prompt fits beside the answer"
     # A window that leaves the parts little room still reads them: none is kept back.
     tight = settings.replace(context_window=2100)
-    assert len(plan(load_article(TEXT), tight)) > len(chunks)
+    assert len(plan(load_article(TEXT), tight).chunks) > len(chunks)
+
+
+def test_an_article_is_planned_once_and_every_request_reads_that_plans_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from summarizer import chunking, exchange, reading
+
+    settings_of: list[Room] = []
+    made = Room.of
+
+    def counted(settings: Settings, overhead: int) -> Room:
+        settings_of.append(made(settings, overhead))
+        return settings_of[-1]
+
+    plans: list[exchange.Plan] = []
+
+    def planned(*args: Any, **kwargs: Any) -> exchange.Plan:
+        plans.append(exchange.plan(*args, **kwargs))
+        return plans[-1]
+
+    monkeypatch.setattr(chunking.Room, "of", staticmethod(counted))
+    monkeypatch.setattr(reading, "plan", planned)
+    with FaultServer(["ok"], route=lambda body: ("ok", oracle_draft(body))) as server:
+        settings = _settings(server, chunk_tokens=None, context_window=2600, max_output_tokens=512)
+        with Summarizer(settings) as summarizer:
+            record = summarizer.summarize(LONG)
+        prompts = [sum(len(m["content"]) // 3 + 1 for m in b["messages"]) for b in server.requests]
+    assert len(plans) == 1, "one plan per article"
+    assert len(settings_of) == 1, "its room worked out once"
+    room = plans[0].room
+    assert (room.window, room.answer) == (2600, 512)
+    assert room.article == 2600 - 512 - room.overhead
+    assert room.part == min(800, room.article)
+    assert len(record.quality.chunks) == len(plans[0].chunks) > 1
+    assert max(prompts) <= 2600 - 512 == room.beside(0)
 
 
 def test_a_part_is_shown_first_the_actors_its_rarest_words_name() -> None:
