@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from .cache import Cache
 from .config import Settings
-from .errors import PARTIAL_EXIT_CODE, SummarizerError, resource_error
+from .errors import PARTIAL_EXIT_CODE, SummarizerError, error_to_dict, resource_error
 from .inputs import ArticleInput
 from .pipeline import Summarizer
 from .record import ArticleSummary
+from .usage import Usage
 
 __all__ = [
     "BatchResult",
@@ -65,12 +66,8 @@ class BatchResult:
         prompt, completion = self.tokens
         line: dict[str, object] = {
             "id": self.id,
-            "error": {
-                "type": type(self.error).__name__,
-                "message": str(self.error),
-                "exit_code": self.error.exit_code,
-            },
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion},
+            "error": error_to_dict(self.error),
+            "usage": Usage(prompt_tokens=prompt, completion_tokens=completion).to_dict(calls=False),
         }
         if digest is not None:
             line["text_sha256"] = digest

@@ -49,6 +49,7 @@ from .errors import (
     EndpointError,
     InputError,
     SummarizerError,
+    error_to_dict,
     redact,
     scrub,
 )
@@ -330,7 +331,7 @@ def collect_batch(
             if entry.chunk is None:
                 _add(report, BatchResult(entry.article, error=exc), sink)
             else:
-                failure = (type(exc).__name__, str(exc))
+                failure = error_to_dict(exc)
                 parts.setdefault(entry.article, []).append(
                     Done(entry.article, entry.digest, entry.chunk, error=failure,
                           usage=exc.usage or Usage())

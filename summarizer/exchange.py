@@ -130,6 +130,7 @@ class Request:
         """The request as JSON-able data; ``from_dict`` reads it back."""
         data = asdict(self)
         data["errors"] = list(self.errors)
+        data["spent"] = self.spent.to_dict()
         return data
 
     @classmethod
@@ -142,7 +143,7 @@ class Request:
         try:
             values = dict(data)
             values["errors"] = tuple(values.get("errors", ()))
-            values["spent"] = Usage(**values.get("spent", {}))
+            values["spent"] = Usage.from_dict(values.get("spent", {}))
             request = cls(**values)
         except TypeError as exc:
             raise ValueError(f"not a request: {exc}") from None

@@ -28,11 +28,10 @@ import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import errors
 from .batch import BatchResult, Totals, asummarize_many
 from .cache import open_cache
 from .config import Settings
-from .errors import ConfigurationError, SummarizerError
+from .errors import ConfigurationError, error_from_dict, error_to_dict
 from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
@@ -93,16 +92,8 @@ class _Summarize:
         results.sort(key=lambda result: order[result.id])
         out: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
         for result in results:
-            out["id"].append(result.id)
-            out["record"].append(result.record.model_dump_json() if result.record else None)
-            out["cached"].append(result.cached)
-            error = result.error
-            out["error"].append(str(error) if error is not None else None)
-            out["error_type"].append(type(error).__name__ if error is not None else None)
-            out["exit_code"].append(error.exit_code if error is not None else 0)
-            prompt, completion = result.tokens
-            out["prompt_tokens"].append(prompt)
-            out["completion_tokens"].append(completion)
+            for name, value in _columns(result).items():
+                out[name].append(value)
         return out
 
     async def _run(self, inputs: list[ArticleInput]) -> list[BatchResult]:
@@ -190,19 +181,29 @@ def _row(item: ArticleInput) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _columns(result: BatchResult) -> dict[str, Any]:
+    """The output row of ``result``, column by column (``_result`` reads it back)."""
+    error = None if result.error is None else error_to_dict(result.error)
+    prompt, completion = result.tokens
+    return {
+        "id": result.id,
+        "record": result.record.model_dump_json() if result.record else None,
+        "cached": result.cached,
+        "error": None if error is None else error["message"],
+        "error_type": None if error is None else error["type"],
+        "exit_code": 0 if error is None else error["exit_code"],
+        **Usage(prompt_tokens=prompt, completion_tokens=completion).to_dict(calls=False),
+    }
+
+
 def _result(row: dict[str, Any]) -> BatchResult:
     """The ``BatchResult`` an output row stands for (an error keeps its kind and exit code)."""
     if row["error"] is None:
         record = ArticleSummary.model_validate_json(row["record"])
         return BatchResult(row["id"], record=record, cached=bool(row["cached"]))
-    kind = getattr(errors, str(row["error_type"]), None)
-    if not (isinstance(kind, type) and issubclass(kind, SummarizerError)):
-        kind = SummarizerError
-    error = kind.__new__(kind)
-    SummarizerError.__init__(error, str(row["error"]))
-    error.exit_code = int(row["exit_code"])
-    error.usage = Usage(
-        prompt_tokens=int(row["prompt_tokens"]), completion_tokens=int(row["completion_tokens"])
+    error = error_from_dict(
+        {"type": row["error_type"], "message": row["error"], "exit_code": row["exit_code"]},
+        usage=Usage.from_dict(row),
     )
     return BatchResult(row["id"], error=error)
 

@@ -351,7 +351,7 @@ def dump_extraction(extraction: Extraction[Draft]) -> str:
         {
             "draft": extraction.value.model_dump(mode="json"),
             "validated": extraction.validated,
-            "usage": [usage.calls, usage.prompt_tokens, usage.completion_tokens],
+            "usage": usage.to_dict(),
             "reasks": extraction.reasks,
             "validation_errors": list(extraction.validation_errors),
             "repairs": list(extraction.repairs),
@@ -373,7 +373,7 @@ def load_extraction(raw: str, *, usage: bool = False) -> Extraction[Draft] | Non
         return Extraction(
             draft,
             bool(data["validated"]),
-            Usage(*data["usage"]) if usage else Usage(),
+            Usage.from_dict(data["usage"]) if usage else Usage(),
             int(data["reasks"]),
             tuple(data["validation_errors"]),
             list(data["repairs"]),
