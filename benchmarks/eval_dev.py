@@ -30,10 +30,10 @@ from summarizer.evaluate import Report, format_report, load_gold, run_eval
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 
 
-async def _run(settings: Settings, gold: Path, limit: int | None, concurrency: int) -> Report:
+async def _run(settings: Settings, gold: Path, limit: int | None) -> Report:
     articles = load_gold(gold)[:limit]
     async with Summarizer(settings) as summarizer:
-        return await run_eval(articles, summarizer, concurrency=concurrency)
+        return await run_eval(articles, summarizer)
 
 
 def main() -> None:
@@ -55,10 +55,10 @@ def main() -> None:
     for model, prompt in itertools.product(args.model or [None], args.prompt or ["extract"]):
         settings = Settings.from_env(
             base_url=args.base_url, api_key=args.api_key, backend=args.backend, model=model,
-            prompt=prompt, max_items=args.max_items,
+            prompt=prompt, max_items=args.max_items, concurrency=args.concurrency,
         )  # fmt: skip
         label = f"{model or 'default model'} · {prompt}"
-        report = asyncio.run(_run(settings, args.gold, args.limit, args.concurrency))
+        report = asyncio.run(_run(settings, args.gold, args.limit))
         print(format_report(report, title=f"== {label} on {args.gold.name}"), end="\n\n")
         rows.append((label, report.as_dict()))
 

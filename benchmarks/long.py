@@ -450,12 +450,13 @@ def run(
         api_key="none",
         timeout=120,
         chunk_tokens=chunk_tokens,
+        concurrency=8,
     )
     oracle.document = document
     oracle.calls = 0
     oracle.honour = honour
     given = ArticleInput(f"doc-{document.target}", document.text, language="en", date=DATE)
-    with Summarizer(settings, concurrency=8) as summarizer:
+    with Summarizer(settings) as summarizer:
         started = time.perf_counter()
         record = summarizer.summarize(given)
         seconds = time.perf_counter() - started

@@ -7,8 +7,8 @@ record cache anywhere: nothing is a cache hit), and runs them, in the same run, 
 
 1. the in-process engine (``asummarize_many`` over one ``Summarizer``) at
    ``--concurrency`` C, the baseline;
-2. ``summarizer.ray.summarize_dataset(ray.data.from_items(rows), settings, actors=k,
-   concurrency=C)`` for each k of ``--actors``, after ``ray.init(num_cpus=2)``.
+2. ``summarizer.ray.summarize_dataset(ray.data.from_items(rows), settings, actors=k)``
+   (``settings.concurrency`` C) for each k of ``--actors``, after ``ray.init(num_cpus=2)``.
 
 For each it prints the wall time, articles per second, the ratio of its wall time to
 the baseline's, the requests the server saw, the errors, and the CPU seconds per
@@ -159,8 +159,8 @@ async def _engine(settings: Any, texts: list[str], concurrency: int) -> list[Any
     from summarizer import ArticleInput, Summarizer, asummarize_many
 
     inputs = [ArticleInput(f"a{n}", text) for n, text in enumerate(texts)]
-    async with Summarizer(settings, cache=None) as summarizer:
-        return [r async for r in asummarize_many(inputs, summarizer, concurrency=concurrency)]
+    async with Summarizer(settings.replace(concurrency=concurrency), cache=None) as summarizer:
+        return [r async for r in asummarize_many(inputs, summarizer)]
 
 
 def _ray_run(
@@ -173,9 +173,8 @@ def _ray_run(
     rows = [{"id": f"a{n}", "text": text} for n, text in enumerate(texts)]
     dataset = summarize_dataset(
         ray.data.from_items(rows),
-        settings,
+        settings.replace(concurrency=concurrency),
         actors=actors,
-        concurrency=concurrency,
         cache=False,
         num_cpus=actor_cpus,
     )

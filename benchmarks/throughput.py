@@ -147,12 +147,14 @@ async def _batch(
 ) -> tuple[float, float, int]:
     from summarizer import ArticleInput, Settings, Summarizer, asummarize_many
 
-    settings = Settings(base_url=base_url, model="bench", backend="vllm", timeout=60)
+    settings = Settings(
+        base_url=base_url, model="bench", backend="vllm", timeout=60, concurrency=concurrency
+    )
     inputs = [ArticleInput(f"a{n}", text) for n, text in enumerate(texts)]
     failures = 0
     wall, cpu = time.perf_counter(), time.process_time()
     async with Summarizer(settings, cache=cache) as summarizer:
-        async for result in asummarize_many(inputs, summarizer, concurrency=concurrency):
+        async for result in asummarize_many(inputs, summarizer):
             failures += result.error is not None
     return time.perf_counter() - wall, time.process_time() - cpu, failures
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from .cache import Cache
 from .config import Settings
-from .errors import PARTIAL_EXIT_CODE, SummarizerError, resource_error
+from .errors import PARTIAL_EXIT_CODE, SummarizerError, error_to_dict, resource_error
 from .inputs import ArticleInput
 from .pipeline import Summarizer
 from .record import ArticleSummary
+from .usage import Usage
 
 __all__ = [
     "BatchResult",
@@ -65,12 +66,8 @@ class BatchResult:
         prompt, completion = self.tokens
         line: dict[str, object] = {
             "id": self.id,
-            "error": {
-                "type": type(self.error).__name__,
-                "message": str(self.error),
-                "exit_code": self.error.exit_code,
-            },
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion},
+            "error": error_to_dict(self.error),
+            "usage": Usage(prompt_tokens=prompt, completion_tokens=completion).to_dict(calls=False),
         }
         if digest is not None:
             line["text_sha256"] = digest
@@ -80,18 +77,15 @@ class BatchResult:
 async def asummarize_many(
     articles: Iterable[ArticleInput | str],
     summarizer: Summarizer,
-    *,
-    concurrency: int = 8,
 ) -> AsyncIterator[BatchResult]:
-    """Summarise articles with at most ``concurrency`` in flight; yield results as they finish.
+    """Summarise articles, ``summarizer.settings.concurrency`` at a time; yield results as
+    they finish.
 
     Strings are taken as article texts, identified by their position. Errors are
     results, not exceptions: one bad article never stops the others.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
     # The parts of long articles share the same limit on requests in flight.
-    summarizer.concurrency = concurrency
+    concurrency = summarizer.settings.concurrency
     queue: asyncio.Queue[ArticleInput | None] = asyncio.Queue(maxsize=concurrency * 2)
     results: asyncio.Queue[BatchResult | None] = asyncio.Queue()
 
@@ -148,21 +142,20 @@ def summarize_many(
     articles: Iterable[ArticleInput | str],
     settings: Settings | None = None,
     *,
-    concurrency: int = 8,
     cache: Cache | None = None,
 ) -> list[BatchResult]:
     """Summarise many articles concurrently; results in order of completion.
 
     Args:
         articles: Texts, or ``ArticleInput`` with ids and metadata (see ``read_inputs``).
-        settings: Run settings; ``Settings()`` when omitted.
-        concurrency: Articles in flight at once.
+        settings: Run settings (``concurrency``: articles in flight at once);
+            ``Settings()`` when omitted.
         cache: A ``Cache`` to read and fill; none when omitted.
     """
 
     async def run() -> list[BatchResult]:
         async with Summarizer(settings, cache=cache) as summarizer:
-            return [r async for r in asummarize_many(articles, summarizer, concurrency=concurrency)]
+            return [r async for r in asummarize_many(articles, summarizer)]
 
     return asyncio.run(run())
 

@@ -49,6 +49,7 @@ from .errors import (
     EndpointError,
     InputError,
     SummarizerError,
+    error_to_dict,
     redact,
     scrub,
 )
@@ -171,17 +172,19 @@ def prepare_batch(
             if item.error is not None:
                 raise item.error
             article = summarizer.load(item)
-            chunks = plan(article, settings)
+            planned = plan(article, settings)
             # Whatever the cache at prepare: the collect fills it, keyed on these settings.
             key = summarizer.record_key(item)
             entries = [
                 Entry(
-                    prepare(article, settings, endpoint, cache_key=key, chunk=chunk),
+                    prepare(
+                        article, settings, endpoint, cache_key=key, planned=planned, chunk=chunk
+                    ),
                     _digest(item.text),
                     item.id,
                     None if chunk.whole else chunk,
                 )
-                for chunk in chunks
+                for chunk in planned.chunks
             ]
         except SummarizerError as exc:
             failed.append(BatchResult(item.id, error=exc))
@@ -328,7 +331,7 @@ def collect_batch(
             if entry.chunk is None:
                 _add(report, BatchResult(entry.article, error=exc), sink)
             else:
-                failure = (type(exc).__name__, str(exc))
+                failure = error_to_dict(exc)
                 parts.setdefault(entry.article, []).append(
                     Done(entry.article, entry.digest, entry.chunk, error=failure,
                           usage=exc.usage or Usage())

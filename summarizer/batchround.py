@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import errors
 from .chunking import Chunk
-from .errors import InputError, OutputError, SummarizerError
+from .errors import InputError, OutputError, error_from_dict
 from .exchange import Request
 from .jsonl import jsonl_lines
 from .output import not_ours
@@ -191,19 +190,18 @@ class Done:
     digest: str
     chunk: Chunk
     answer: str | None = None  # ``reading.dump_extraction``
-    error: tuple[str, str] | None = None  # type and message
+    error: dict[str, Any] | None = None  # ``errors.error_to_dict``
     usage: Usage = field(default_factory=Usage)
 
     def to_json(self) -> str:
-        u = self.usage
         return json.dumps(
             {
                 "article": self.article,
                 "text_sha256": self.digest,
                 "chunk": _chunk_fields(self.chunk),
                 "answer": self.answer,
-                "error": list(self.error) if self.error else None,
-                "usage": [u.calls, u.prompt_tokens, u.completion_tokens],
+                "error": self.error,
+                "usage": self.usage.to_dict(),
             },
             ensure_ascii=False,
         )
@@ -214,11 +212,8 @@ class Done:
         if extraction is not None:
             part.answers.append(extraction)
         else:
-            kind, message = self.error or ("ModelOutputError", "its answer could not be read")
-            error_type = getattr(errors, kind, SummarizerError)
-            if not (isinstance(error_type, type) and issubclass(error_type, SummarizerError)):
-                error_type = SummarizerError
-            part.error = error_type(message, usage=self.usage)
+            unread = {"type": "ModelOutputError", "message": "its answer could not be read"}
+            part.error = error_from_dict(self.error or unread, usage=self.usage)
         return part
 
 
@@ -302,14 +297,16 @@ def read_carried(files: BatchFiles) -> list[Done]:
         try:
             data = json.loads(line)
             error = data.get("error")
+            if isinstance(error, list):  # ``[type, message]``, as earlier versions wrote it
+                error = {"type": str(error[0]), "message": str(error[1])}
             carried.append(
                 Done(
                     article=str(data["article"]),
                     digest=str(data["text_sha256"]),
                     chunk=_chunk(data["chunk"]),
                     answer=data.get("answer"),
-                    error=(str(error[0]), str(error[1])) if error else None,
-                    usage=Usage(*(int(v) for v in data["usage"])),
+                    error=dict(error) if error else None,
+                    usage=Usage.from_dict(data["usage"]),
                 )
             )
         except (ValueError, KeyError, TypeError, IndexError) as exc:

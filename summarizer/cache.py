@@ -2,8 +2,9 @@
 
 SQLite, one row per record, keyed by a digest of everything that shapes the answer:
 the article text and metadata, the model, the endpoint, the backend and mode, the
-prompt version, the record schema version and the options that change requests or
-verification. A hit costs no request. The default location is the user cache folder
+prompt version, the record schema version and every other setting, but those that
+cannot change a record (``config.NOT_IN_RECORD``: the timeout, the cache folder...).
+A hit costs no request. The default location is the user cache folder
 (``platformdirs``); ``--cache-dir`` or ``Cache(path)`` puts it elsewhere.
 
 The cache is an optimisation, never a reason to lose an answer: once opened, a

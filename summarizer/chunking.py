@@ -15,7 +15,7 @@ and events an article can have.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .article import Article, Sentence
 from .config import Settings
@@ -26,7 +26,7 @@ __all__ = [
     "KNOWN_TOKENS",
     "NAMED_TOKENS",
     "Chunk",
-    "chunk_budget",
+    "Room",
     "estimate_tokens",
     "plan_chunks",
 ]
@@ -99,29 +99,55 @@ class Chunk:
         return f"part {self.index} of {self.count} (S{self.first}-S{self.last})"
 
 
-def chunk_budget(settings: Settings, overhead: int) -> int:
-    """Article tokens one request may read.
+@dataclass(frozen=True, slots=True)
+class Room:
+    """What one request of an article has room for, worked out once per article (see
+    ``exchange.plan``): every part, and every list a prompt gives room to, reads it here.
 
-    Args:
-        settings: ``chunk_tokens`` (or the default) and, when known, the context window
-            and the tokens kept for the answer.
+    Attributes:
+        window: The model's context window in tokens, when known.
+        answer: Tokens kept for the answer (``Settings.max_output_tokens``).
         overhead: Tokens of the prompt without the article's sentences.
-
-    Raises:
-        ConfigurationError: The context window leaves no room for any of the article.
+        part: Article tokens one request may read: ``Settings.chunk_tokens`` (or the
+            default), no more than the window leaves beside the instructions and the
+            answer.
     """
-    wanted = settings.chunk_tokens or DEFAULT_CHUNK_TOKENS
-    if settings.context_window is None:
-        return wanted
-    room = settings.context_window - settings.max_output_tokens - overhead
-    if room < _MIN_CHUNK_TOKENS:
-        raise ConfigurationError(
-            f"the model's context window of {settings.context_window} tokens leaves "
-            f"{max(room, 0)} for the article, beside about {overhead} for the instructions "
-            f"and {settings.max_output_tokens} reserved for the answer; lower --max-tokens "
-            "or use a model with a longer context"
-        )
-    return min(wanted, room)
+
+    window: int | None
+    answer: int
+    overhead: int
+    part: int
+
+    @classmethod
+    def of(cls, settings: Settings, overhead: int) -> Room:
+        """The room of a request whose prompt takes ``overhead`` tokens besides the article.
+
+        Raises:
+            ConfigurationError: The context window leaves no room for any of the article.
+        """
+        wanted = settings.chunk_tokens or DEFAULT_CHUNK_TOKENS
+        room = cls(settings.context_window, settings.max_output_tokens, overhead, wanted)
+        article = room.article
+        if article is None:
+            return room
+        if article < _MIN_CHUNK_TOKENS:
+            raise ConfigurationError(
+                f"the model's context window of {room.window} tokens leaves "
+                f"{max(article, 0)} for the article, beside about {overhead} for the "
+                f"instructions and {room.answer} reserved for the answer; lower --max-tokens "
+                "or use a model with a longer context"
+            )
+        return replace(room, part=min(wanted, article))
+
+    def beside(self, prompt_tokens: int) -> int | None:
+        """Tokens the window leaves beside a prompt of ``prompt_tokens`` and the answer;
+        ``None`` when the window is not known."""
+        return None if self.window is None else self.window - self.answer - prompt_tokens
+
+    @property
+    def article(self) -> int | None:
+        """Article tokens the window leaves beside the instructions and the answer."""
+        return self.beside(self.overhead)
 
 
 def plan_chunks(article: Article, budget: int) -> tuple[Chunk, ...]:
@@ -134,7 +160,7 @@ def plan_chunks(article: Article, budget: int) -> tuple[Chunk, ...]:
 
     Args:
         article: The article as read.
-        budget: Article tokens a part may hold (``chunk_budget``).
+        budget: Article tokens a part may hold (``Room.part``).
 
     Raises:
         InputError: The article has no sentences.

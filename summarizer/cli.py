@@ -24,7 +24,7 @@ from rich.console import Console
 from . import __version__
 from .cache import Cache, open_cache
 from .cli_batch import batch_group
-from .config import Settings
+from .config import DEFAULT_CONCURRENCY, Settings
 from .console import BatchView, report_totals, setup_logging
 from .errors import SummarizerError, combined_exit_code, resource_error
 from .inputs import ArticleInput, read_inputs
@@ -128,8 +128,9 @@ def cli() -> None:
     "included); what was read is kept as a partial record (exit 8).",
 )  # fmt: skip
 @click.option(
-    "--concurrency", "-j", type=click.IntRange(1, 256), default=4, show_default=True,
-    help="Requests in flight at once (articles, and the parts of long ones).",
+    "--concurrency", "-j", type=int,
+    help="Requests in flight at once (articles, and the parts of long ones).  "
+    f"[default: {DEFAULT_CONCURRENCY}]",
 )  # fmt: skip
 @click.option(
     "--engine", type=click.Choice(["process", "ray"]), default="process", show_default=True,
@@ -172,7 +173,7 @@ def run(
     chunk_tokens: int | None,
     passes: int,
     max_tokens_per_article: int | None,
-    concurrency: int,
+    concurrency: int | None,
     engine: str,
     actors: int,
     retry_failed: bool,
@@ -200,6 +201,7 @@ def run(
             max_tokens_per_article=max_tokens_per_article,
             cache_dir=cache_dir,
             max_input_bytes=max_input_bytes,
+            concurrency=concurrency,
             **endpoint,
         )
         inputs = [
@@ -209,7 +211,7 @@ def run(
             )
         ]
         cache = None if no_cache else open_cache(settings.cache_dir)
-        summarizer = Summarizer(settings, cache=cache, concurrency=concurrency)
+        summarizer = Summarizer(settings, cache=cache)
     except SummarizerError as exc:
         fail(err, exc)
     single = len(inputs) == 1
@@ -230,14 +232,10 @@ def run(
 
                 totals = run_on_ray(
                     inputs, summarizer, sink=sink, on_result=view.show, actors=actors,
-                    concurrency=concurrency, cache=not no_cache,
+                    cache=not no_cache,
                 )  # fmt: skip
             else:
-                totals = asyncio.run(
-                    arun_batch(
-                        inputs, summarizer, sink=sink, concurrency=concurrency, on_result=view.show
-                    )
-                )
+                totals = asyncio.run(arun_batch(inputs, summarizer, sink=sink, on_result=view.show))
         if fmt == "html" and view.reviewed:
             click.echo(render_html(view.reviewed), file=out, nl=False)
         if report is not None and totals.done:
@@ -342,7 +340,9 @@ def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--limit", type=int, help="Score only the first N articles.")
-@click.option("--concurrency", "-j", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option(
+    "--concurrency", "-j", type=int, help=f"Articles at once.  [default: {DEFAULT_CONCURRENCY}]"
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
 @click.option("--max-items", type=int, help="Cap each list in constrained answers.")
 @endpoint_options
@@ -350,7 +350,7 @@ def eval_command(
     gold: Path,
     as_json: bool,
     limit: int | None,
-    concurrency: int,
+    concurrency: int | None,
     no_cache: bool,
     max_items: int | None,
     **endpoint: Any,
@@ -365,12 +365,12 @@ def eval_command(
 
     err = Console(stderr=True)
     try:
-        settings = Settings.from_env(max_items=max_items, **endpoint)
+        settings = Settings.from_env(max_items=max_items, concurrency=concurrency, **endpoint)
         articles = load_gold(gold)[:limit]
         cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
         summarizer.preflight()
-        report = asyncio.run(_eval(summarizer, articles, concurrency, run_eval))
+        report = asyncio.run(_eval(summarizer, articles, run_eval))
     except SummarizerError as exc:
         fail(err, exc)
     endpoint_used = summarizer.resolved_endpoint
@@ -385,9 +385,9 @@ def eval_command(
         click.echo(format_report(report, title=title))
 
 
-async def _eval(summarizer: Summarizer, articles: Any, concurrency: int, run: Any) -> Any:
+async def _eval(summarizer: Summarizer, articles: Any, run: Any) -> Any:
     async with summarizer:
-        return await run(articles, summarizer, concurrency=concurrency)
+        return await run(articles, summarizer)
 
 
 @cli.command("check")

@@ -15,12 +15,23 @@ from typing import Any
 
 from .errors import ConfigurationError, redact
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "Settings"]
+__all__ = [
+    "CONNECTION_FIELDS",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_MAX_INPUT_BYTES",
+    "MAX_CONCURRENCY",
+    "NOT_IN_RECORD",
+    "Settings",
+]
 
 #: The most bytes one input (a file, a JSONL feed, standard input) may hold: enough for
 #: any article and a feed of thousands, and a stop for ``/dev/zero`` or a mistyped
 #: path to a disk image before it fills the memory.
 DEFAULT_MAX_INPUT_BYTES = 50_000_000
+#: The requests a run has in flight at once unless told otherwise, and the most it may
+#: (``Settings.concurrency``).
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 256
 
 #: Environment variables ``Settings.from_env`` reads, by settings field.
 _ENV_VARS: Mapping[str, str] = {
@@ -38,6 +49,31 @@ _ENV_VARS: Mapping[str, str] = {
     "verify_base_url": "SUMMARIZER_VERIFY_BASE_URL",
     "verify_api_key": "SUMMARIZER_VERIFY_API_KEY",
 }
+
+
+#: Settings that cannot change a record, each with the reason: they are left out of its
+#: cache key. Every other field is in the key (``Settings.record_identity``), so a new
+#: setting changes the key unless it is named here or in ``CONNECTION_FIELDS``.
+NOT_IN_RECORD: Mapping[str, str] = {
+    "timeout": "decides whether an answer comes in time, not what it says",
+    "max_tokens_per_article": "decides whether a request is sent; a record it cuts short "
+    "is partial, and a partial record is never kept",
+    "cache_dir": "where records are kept",
+    "max_input_bytes": "which inputs are read at all",
+    "concurrency": "how many requests are in flight at once, not what they ask",
+    "verify_api_key": "a credential: who may ask the verifier, not what it answers",
+}
+#: Settings that name the server and the model. The cache key holds what they resolve
+#: to (``Connection.identity``: the server without its credentials, the model, backend and
+#: mode, the embedded model's file), not the words that named them, so that ``auto`` and
+#: the backend it finds, or a changed password, share records. The embedded server's
+#: ``local_context`` reaches the key as the run's ``context_window``.
+CONNECTION_FIELDS = frozenset(
+    {"model", "base_url", "api_key", "backend", "mode", "embedded", "local_model_path",
+     "local_context"}
+)  # fmt: skip
+#: Settings holding a URL, in the key without the credentials it may carry.
+_URL_FIELDS = frozenset({"verify_base_url"})
 
 
 class _Default(int):
@@ -96,6 +132,10 @@ class Settings:
         max_input_bytes: The most bytes one input file, JSONL feed or standard input may
             hold; a larger one is refused unread (never more than this plus one byte is
             read).
+        concurrency: Requests in flight at once, over all the articles and the parts of
+            long ones being summarised (``asummarize_many`` runs as many articles at
+            once), between 1 and ``MAX_CONCURRENCY``; fewer when the open-file limit
+            leaves too few file handles (see ``limits``).
         verify_model: A verifier model asked, once per article, whether each item's
             evidence supports the claim its fields make (``second_opinion``); ``None``
             (the default) asks none.
@@ -130,6 +170,7 @@ class Settings:
     local_context: int = 16384
     cache_dir: Path | None = None
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    concurrency: int = DEFAULT_CONCURRENCY
     verify_model: str | None = None
     verify_base_url: str | None = None
     verify_api_key: str | None = field(default=None, repr=False)
@@ -150,13 +191,20 @@ class Settings:
             )
         if self.max_output_tokens < 1:
             raise ConfigurationError("max_output_tokens must be at least 1")
-        for name in ("chunk_tokens", "max_tokens_per_article", "context_window", "max_input_bytes"):
+        for name in (
+            "chunk_tokens", "max_tokens_per_article", "context_window", "max_input_bytes",
+            "concurrency",
+        ):  # fmt: skip
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
         if self.max_input_bytes < 1:
             raise ConfigurationError(
                 f"max_input_bytes must be at least 1, got {self.max_input_bytes}"
+            )
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise ConfigurationError(
+                f"concurrency must be between 1 and {MAX_CONCURRENCY}, got {self.concurrency}"
             )
         if not isinstance(self.passes, int) or isinstance(self.passes, bool):
             raise ConfigurationError(f"passes must be a whole number, got {self.passes!r}")
@@ -206,6 +254,30 @@ class Settings:
             if values[name]:
                 values[name] = redact(values[name])
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in values.items())})"
+
+    @property
+    def endpoint_configured(self) -> bool:
+        """Whether the settings name a server: a base URL, or a key (for the hosted API).
+        When they do not, the endpoint is the embedded model, if it may start."""
+        return bool(self.base_url or self.api_key)
+
+    def record_identity(self) -> dict[str, object]:
+        """Every setting that can change a record, by name, for cache keys: all fields but
+        those of ``NOT_IN_RECORD`` and ``CONNECTION_FIELDS`` (for which the connection's
+        identity stands), as JSON values, URLs without their credentials."""
+        identity: dict[str, object] = {}
+        for f in dataclasses.fields(self):
+            if f.name in NOT_IN_RECORD or f.name in CONNECTION_FIELDS:
+                continue
+            value = getattr(self, f.name)
+            if f.name in _URL_FIELDS and value:
+                value = redact(value)
+            elif isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                value = int(value)  # a ``_Default`` is the number it stands for
+            identity[f.name] = value
+        return identity
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""

@@ -402,7 +402,7 @@ class Connection:
     """
 
     def __init__(self, settings: Settings) -> None:
-        self.embedded = not (settings.base_url or settings.api_key)
+        self.embedded = not settings.endpoint_configured
         self.settings = _embedded_settings(settings) if self.embedded else settings
         #: The endpoint's rate-limit pause, shared by every article sent to it.
         self.pause = RatePause()
@@ -444,9 +444,10 @@ class Connection:
 
     def _resolve(self) -> Endpoint:
         s = self.settings
-        if s.base_url:
-            return Endpoint.from_settings(s, base_url=s.base_url)
-        if s.api_key:
+        if not self.embedded:
+            if s.base_url:
+                return Endpoint.from_settings(s, base_url=s.base_url)
+            # A key alone names the hosted API.
             return Endpoint.from_settings(s, base_url=OPENAI_BASE_URL, backend="openai")
         self._require_embedded()
         model_path = s.local_model_path or local_model_path()

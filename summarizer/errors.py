@@ -39,7 +39,7 @@ from __future__ import annotations
 import base64
 import errno
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .limits import open_file_limit
@@ -69,6 +69,8 @@ __all__ = [
     "TokenBudgetError",
     "UnexpectedResponseError",
     "combined_exit_code",
+    "error_from_dict",
+    "error_to_dict",
     "is_credential_name",
     "redact",
     "redact_secrets",
@@ -208,6 +210,25 @@ class SummarizerError(Exception):
     def __init__(self, message: str = "", *, usage: Usage | None = None) -> None:
         super().__init__(message)
         self.usage = usage
+
+
+def error_to_dict(error: SummarizerError) -> dict[str, Any]:
+    """An error as JSON data, as an error line carries it: its kind, message and exit
+    status; ``error_from_dict`` reads it back."""
+    return {"type": type(error).__name__, "message": str(error), "exit_code": error.exit_code}
+
+
+def error_from_dict(data: Mapping[str, Any], *, usage: Usage | None = None) -> SummarizerError:
+    """The error ``error_to_dict`` wrote, with what it cost: of its kind (a
+    ``SummarizerError`` when the kind is none of this module's), with its message and,
+    when the data holds one, its exit status."""
+    kind = globals().get(str(data.get("type")))
+    if not (isinstance(kind, type) and issubclass(kind, SummarizerError)):
+        kind = SummarizerError
+    error = kind(str(data.get("message", "")), usage=usage)
+    if data.get("exit_code") is not None:
+        error.exit_code = int(data["exit_code"])
+    return error
 
 
 class InputError(SummarizerError):

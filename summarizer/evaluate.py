@@ -244,9 +244,7 @@ def _score_article(gold: GoldArticle, record: ArticleSummary, report: Report) ->
         report.rouge_l.append(rouge_l(record.summary, human))
 
 
-async def run_eval(
-    articles: Sequence[GoldArticle], summarizer: Summarizer, *, concurrency: int = 4
-) -> Report:
+async def run_eval(articles: Sequence[GoldArticle], summarizer: Summarizer) -> Report:
     """Summarise every gold article with ``summarizer`` and score the records."""
     inputs = [
         ArticleInput(a.id, a.text, date=a.date, language=a.language, title=a.title)
@@ -254,7 +252,7 @@ async def run_eval(
     ]
     by_id = {a.id: a for a in articles}
     pairs = []
-    async for result in asummarize_many(inputs, summarizer, concurrency=concurrency):
+    async for result in asummarize_many(inputs, summarizer):
         error = None if result.error is None else f"{type(result.error).__name__}: {result.error}"
         pairs.append((by_id[result.id], result.record, error))
     pairs.sort(key=lambda pair: pair[0].id)

@@ -37,14 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from .article import Article
 from .assemble import assemble_record
-from .chunking import (
-    KNOWN_TOKENS,
-    NAMED_TOKENS,
-    Chunk,
-    chunk_budget,
-    estimate_tokens,
-    plan_chunks,
-)
+from .chunking import KNOWN_TOKENS, NAMED_TOKENS, Chunk, Room, estimate_tokens, plan_chunks
 from .config import Settings
 from .connection import BACKENDS, Endpoint
 from .draft import Draft, DraftActor, read_lenient, validation_context
@@ -56,6 +49,7 @@ from .usage import Usage
 __all__ = [
     "Extraction",
     "Lenient",
+    "Plan",
     "Reask",
     "Request",
     "build_request",
@@ -136,6 +130,7 @@ class Request:
         """The request as JSON-able data; ``from_dict`` reads it back."""
         data = asdict(self)
         data["errors"] = list(self.errors)
+        data["spent"] = self.spent.to_dict()
         return data
 
     @classmethod
@@ -148,7 +143,7 @@ class Request:
         try:
             values = dict(data)
             values["errors"] = tuple(values.get("errors", ()))
-            values["spent"] = Usage(**values.get("spent", {}))
+            values["spent"] = Usage.from_dict(values.get("spent", {}))
             request = cls(**values)
         except TypeError as exc:
             raise ValueError(f"not a request: {exc}") from None
@@ -360,10 +355,17 @@ def read_answer(
 _MIN_NAMED_TOKENS = 60
 
 
-def plan(
-    article: Article, settings: Settings, *, template: PromptTemplate | None = None
-) -> tuple[Chunk, ...]:
-    """The parts ``article`` is read in, one request each (per pass): one when it fits.
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How an article is read, worked out once: the parts it is read in, one request each
+    (per pass), and the room every request of it has."""
+
+    chunks: tuple[Chunk, ...]
+    room: Room
+
+
+def plan(article: Article, settings: Settings, *, template: PromptTemplate | None = None) -> Plan:
+    """How ``article`` is read: its parts (one when it fits) and their room.
 
     Raises:
         ConfigurationError: The context window leaves no room for the article beside the
@@ -376,19 +378,19 @@ def plan(
     overhead -= estimate_tokens(article.sentences[0].text) if article.sentences else 0
     if settings.passes > 1:
         overhead += KNOWN_TOKENS
-    chunks = plan_chunks(article, chunk_budget(settings, overhead))
-    if settings.context_window is not None:
-        room = settings.context_window - settings.max_output_tokens - overhead
+    room = Room.of(settings, overhead)
+    chunks = plan_chunks(article, room.part)
+    if room.article is not None:
         for chunk in chunks:
             size = sum(estimate_tokens(s.text) for s in chunk.sentences(article))
-            if size > room:
+            if size > room.article:
                 raise InputError(
                     f"{article.id or 'input'}: sentence {chunk.first} alone is about {size} "
-                    f"tokens, more than the {room} the context window of "
-                    f"{settings.context_window} tokens leaves for the article; sentences are "
+                    f"tokens, more than the {room.article} the context window of "
+                    f"{room.window} tokens leaves for the article; sentences are "
                     "never cut: use a model with a longer context"
                 )
-    return chunks
+    return Plan(chunks, room)
 
 
 def prepare(
@@ -399,6 +401,7 @@ def prepare(
     template: PromptTemplate | None = None,
     output_language: str | None = None,
     cache_key: str | None = None,
+    planned: Plan | None = None,
     chunk: Chunk | None = None,
     known: Draft | None = None,
     named: Sequence[DraftActor] | None = None,
@@ -413,8 +416,8 @@ def prepare(
         template: The prompt template; ``settings.prompt``'s when omitted.
         output_language: The summary's language; the article's when omitted.
         cache_key: The record cache's key, carried for executors that fill the cache.
-        chunk: The part to read (see ``plan``). When omitted the article must fit one
-            request.
+        planned: The article's ``plan``; worked out here when omitted.
+        chunk: The part of it to read. When omitted the article must fit one request.
         known: What earlier passes over the part found, for a later pass.
         named: The actors earlier parts named (see ``render_messages``), listed in the
             room the part leaves in the context window, up to ``NAMED_TOKENS``.
@@ -425,7 +428,8 @@ def prepare(
     """
     template = template or load_template(settings.prompt)
     if chunk is None:
-        chunks = plan(article, settings, template=template)
+        planned = planned or plan(article, settings, template=template)
+        chunks = planned.chunks
         if len(chunks) > 1:
             raise InputError(
                 f"{article.id or 'input'}: the article is read in {len(chunks)} parts, one "
@@ -440,10 +444,9 @@ def prepare(
     if named and not chunk.whole:
         # The actors earlier parts named take what room the part leaves, up to
         # NAMED_TOKENS: no part is made smaller for them.
-        room = NAMED_TOKENS
-        if settings.context_window is not None:
-            used = sum(estimate_tokens(m["content"]) for m in messages)
-            room = min(room, settings.context_window - settings.max_output_tokens - used)
+        planned = planned or plan(article, settings, template=template)
+        left = planned.room.beside(sum(estimate_tokens(m["content"]) for m in messages))
+        room = NAMED_TOKENS if left is None else min(NAMED_TOKENS, left)
         if room >= _MIN_NAMED_TOKENS:
             messages = render_messages(
                 article, template, output_language=output_language, chunk=chunk,

@@ -16,7 +16,6 @@ from .article import Article, as_text, load_article
 from .cache import Cache, cache_key
 from .config import Settings
 from .connection import Connection, Endpoint
-from .errors import ConfigurationError, redact
 from .exchange import Request
 from .inputs import ArticleInput
 from .limits import fit_concurrency
@@ -36,26 +35,20 @@ class Summarizer:
             caller resolved) when omitted. The environment is never read here: pass
             ``Settings.from_env()`` for that.
         cache: A ``Cache`` to read and fill; none when omitted.
-        concurrency: Requests in flight at once, over all the articles and parts being
-            summarised (``asummarize_many`` sets it to its own limit).
+
+    The requests in flight at once, over all the articles and parts being summarised,
+    are ``settings.concurrency``.
 
     Example:
         >>> with Summarizer(Settings(base_url="http://localhost:11434/v1", model="qwen3")) as s:
         ...     record = s.summarize(ArticleInput("a1", text, date="2020-01-06"))
     """
 
-    def __init__(
-        self, settings: Settings | None = None, *, cache: Cache | None = None, concurrency: int = 8
-    ) -> None:
-        if not isinstance(concurrency, int) or concurrency < 1:
-            raise ConfigurationError(
-                f"concurrency must be a whole number of at least 1, got {concurrency!r}"
-            )
+    def __init__(self, settings: Settings | None = None, *, cache: Cache | None = None) -> None:
         self.connection = Connection(settings or Settings())
         self.cache = cache
-        self.concurrency = concurrency
         self._template = load_template(self.settings.prompt)
-        self._slots: tuple[asyncio.AbstractEventLoop, int, asyncio.Semaphore] | None = None
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._verifier_connection: Connection | None = None
 
     def _verifier(self) -> Connection:
@@ -90,17 +83,12 @@ class Summarizer:
 
     def _identity(self) -> dict[str, object]:
         """Everything but the article that shapes a record, for cache keys; starts no server."""
-        s = self.settings
         return {
             **self.connection.identity(),
             "prompt": self._template.version,
             "schema": SCHEMA_VERSION,
-            "options": [
-                s.temperature, s.seed, s.max_output_tokens, s.max_items, s.max_reasks,
-                s.output_language, s.strict, s.chunk_tokens, s.passes,
-                s.verify_model, redact(s.verify_base_url or ""),
-            ],
-        }  # fmt: skip
+            "settings": self.settings.record_identity(),
+        }
 
     async def aclose(self) -> None:
         """Close the HTTP clients and stop the embedded server, if any."""
@@ -275,11 +263,11 @@ class Summarizer:
     def _call_slots(self) -> asyncio.Semaphore:
         """The requests-in-flight limit of the running event loop."""
         loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[:2] != (loop, self.concurrency):
+        if self._slots is None or self._slots[0] is not loop:
             # No more than the open-file limit has sockets for (see ``limits``).
-            slots = asyncio.Semaphore(fit_concurrency(self.concurrency))
-            self._slots = (loop, self.concurrency, slots)
-        return self._slots[2]
+            slots = asyncio.Semaphore(fit_concurrency(self.settings.concurrency))
+            self._slots = (loop, slots)
+        return self._slots[1]
 
 
 def summarize(

@@ -3,7 +3,8 @@
 ``summarize_dataset(ray.data.read_json(...), settings)`` maps the dataset's batches
 through a pool of Ray actors. Each actor holds one ``Summarizer`` (one connection, its
 pooled client and the record cache) and one event loop, and runs a batch's articles
-``concurrency`` at a time, as the in-process engine does (``batch.asummarize_many``).
+``settings.concurrency`` at a time, as the in-process engine does
+(``batch.asummarize_many``).
 With several ``endpoints``, each actor holds a ``Summarizer`` for each, and an article
 goes to the endpoint its id hashes to: the load is spread the same way whatever the
 number of actors, and a re-run sends an article where it went before (its cache key).
@@ -27,11 +28,10 @@ import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import errors
 from .batch import BatchResult, Totals, asummarize_many
 from .cache import open_cache
 from .config import Settings
-from .errors import ConfigurationError, SummarizerError
+from .errors import ConfigurationError, error_from_dict, error_to_dict
 from .inputs import ArticleInput
 from .output import JsonlSink
 from .pipeline import Summarizer
@@ -61,14 +61,11 @@ def _text(value: Any) -> str | None:
 class _Summarize:
     """The callable class each actor holds: one ``Summarizer``, one event loop."""
 
-    def __init__(
-        self, settings: Settings, endpoints: Sequence[str], concurrency: int, cache: bool
-    ) -> None:
+    def __init__(self, settings: Settings, endpoints: Sequence[str], cache: bool) -> None:
         every = [settings.replace(base_url=url) for url in endpoints] or [settings]
         self._summarizers = [
             Summarizer(s, cache=open_cache(s.cache_dir) if cache else None) for s in every
         ]
-        self._concurrency = concurrency
         self._loop = asyncio.new_event_loop()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
@@ -95,16 +92,8 @@ class _Summarize:
         results.sort(key=lambda result: order[result.id])
         out: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
         for result in results:
-            out["id"].append(result.id)
-            out["record"].append(result.record.model_dump_json() if result.record else None)
-            out["cached"].append(result.cached)
-            error = result.error
-            out["error"].append(str(error) if error is not None else None)
-            out["error_type"].append(type(error).__name__ if error is not None else None)
-            out["exit_code"].append(error.exit_code if error is not None else 0)
-            prompt, completion = result.tokens
-            out["prompt_tokens"].append(prompt)
-            out["completion_tokens"].append(completion)
+            for name, value in _columns(result).items():
+                out[name].append(value)
         return out
 
     async def _run(self, inputs: list[ArticleInput]) -> list[BatchResult]:
@@ -114,7 +103,7 @@ class _Summarize:
             groups[int.from_bytes(digest[:4], "big") % len(groups)].append(item)
 
         async def run(summarizer: Summarizer, group: list[ArticleInput]) -> list[BatchResult]:
-            stream = asummarize_many(group, summarizer, concurrency=self._concurrency)
+            stream = asummarize_many(group, summarizer)
             return [result async for result in stream]
 
         done = await asyncio.gather(
@@ -137,7 +126,6 @@ def summarize_dataset(
     *,
     endpoints: Sequence[str] = (),
     actors: int = 1,
-    concurrency: int = 16,
     batch_size: int = 64,
     cache: bool = True,
     num_cpus: float = 1.0,
@@ -147,13 +135,13 @@ def summarize_dataset(
     Args:
         dataset: Rows with ``id`` and ``text`` (and optionally ``date``, ``language``,
             ``title``, ``url``).
-        settings: The settings every actor works with; with ``endpoints``, one copy
-            of them per endpoint, its ``base_url`` replaced.
+        settings: The settings every actor works with (``concurrency``: articles in
+            flight per endpoint inside each actor); with ``endpoints``, one copy of them
+            per endpoint, its ``base_url`` replaced.
         endpoints: OpenAI-compatible base URLs; every actor holds a ``Summarizer`` for
             each, and an article goes to the one its id hashes to.
         actors: How many actors run at once (Ray starts only as many as the
             cluster's CPUs allow at ``num_cpus`` each; the rest wait).
-        concurrency: Articles in flight per endpoint inside each actor.
         batch_size: Rows handed to an actor at a time (one batch at a time per actor:
             fewer rows than ``actors * batch_size`` leave some actors idle).
         cache: Use the record cache (``settings.cache_dir``) on each actor's node.
@@ -169,7 +157,6 @@ def summarize_dataset(
         fn_constructor_kwargs={
             "settings": settings,
             "endpoints": tuple(endpoints),
-            "concurrency": concurrency,
             "cache": cache,
         },
         batch_size=batch_size,
@@ -194,19 +181,29 @@ def _row(item: ArticleInput) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _columns(result: BatchResult) -> dict[str, Any]:
+    """The output row of ``result``, column by column (``_result`` reads it back)."""
+    error = None if result.error is None else error_to_dict(result.error)
+    prompt, completion = result.tokens
+    return {
+        "id": result.id,
+        "record": result.record.model_dump_json() if result.record else None,
+        "cached": result.cached,
+        "error": None if error is None else error["message"],
+        "error_type": None if error is None else error["type"],
+        "exit_code": 0 if error is None else error["exit_code"],
+        **Usage(prompt_tokens=prompt, completion_tokens=completion).to_dict(calls=False),
+    }
+
+
 def _result(row: dict[str, Any]) -> BatchResult:
     """The ``BatchResult`` an output row stands for (an error keeps its kind and exit code)."""
     if row["error"] is None:
         record = ArticleSummary.model_validate_json(row["record"])
         return BatchResult(row["id"], record=record, cached=bool(row["cached"]))
-    kind = getattr(errors, str(row["error_type"]), None)
-    if not (isinstance(kind, type) and issubclass(kind, SummarizerError)):
-        kind = SummarizerError
-    error = kind.__new__(kind)
-    SummarizerError.__init__(error, str(row["error"]))
-    error.exit_code = int(row["exit_code"])
-    error.usage = Usage(
-        prompt_tokens=int(row["prompt_tokens"]), completion_tokens=int(row["completion_tokens"])
+    error = error_from_dict(
+        {"type": row["error_type"], "message": row["error"], "exit_code": row["exit_code"]},
+        usage=Usage.from_dict(row),
     )
     return BatchResult(row["id"], error=error)
 
@@ -219,7 +216,6 @@ def run_on_ray(
     on_result: OnResult | None = None,
     endpoints: Sequence[str] = (),
     actors: int = 1,
-    concurrency: int = 16,
     cache: bool = True,
 ) -> Totals:
     """Summarise the ``inputs`` that ``sink`` does not hold yet on Ray, appending each result.
@@ -229,12 +225,13 @@ def run_on_ray(
     anything is written. Unreadable inputs become error results without being sent; the
     endpoint is checked before Ray starts. Error results carry their kind, message, exit
     code and the tokens the failed article spent. Results come back a batch at a time (at
-    most ``concurrency`` articles a batch), and each is appended as soon as its batch is
-    back.
+    most ``settings.concurrency`` articles a batch), and each is appended as soon as its
+    batch is back.
 
     Args:
         inputs: The articles, as ``read_inputs`` gives them.
-        summarizer: Its settings are the actors'; its endpoint is the one checked (and
+        summarizer: Its settings are the actors' (``concurrency``: articles in flight
+            per actor); its endpoint is the one checked (and
             so the one whose prices ``console.report_totals`` applies), unless
             ``endpoints`` are given. Nothing is sent through it.
         sink: The JSONL output that makes the run resumable.
@@ -242,7 +239,6 @@ def run_on_ray(
         endpoints: Base URLs to spread the articles over (see ``summarize_dataset``).
         actors: Actors at once: at most one per CPU of the cluster (more are cut down
             to that, with a warning, before any starts).
-        concurrency: Articles in flight per actor.
         cache: Use the record cache on each actor's node.
 
     Raises:
@@ -251,7 +247,7 @@ def run_on_ray(
             joined (a ``ray://`` address, or no answer within the deadline).
     """
     settings = summarizer.settings
-    if not (settings.base_url or settings.api_key or endpoints):
+    if not (settings.endpoint_configured or endpoints):
         raise ConfigurationError(
             "the Ray engine needs an endpoint (base_url or api_key): the embedded model "
             "runs in process only"
@@ -287,8 +283,7 @@ def run_on_ray(
         settings,
         endpoints=endpoints,
         actors=actors,
-        concurrency=concurrency,
-        batch_size=max(1, min(concurrency, -(-len(readable) // actors))),
+        batch_size=max(1, min(settings.concurrency, -(-len(readable) // actors))),
         cache=cache,
         num_cpus=num_cpus,
     )

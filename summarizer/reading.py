@@ -37,7 +37,7 @@ from .config import Settings
 from .connection import Endpoint, RatePause
 from .draft import Draft, DraftActor, read_lenient
 from .errors import SummarizerError
-from .exchange import Extraction, Reask, Request, plan, prepare, read_answer
+from .exchange import Extraction, Plan, Reask, Request, plan, prepare, read_answer
 from .llm import exchange
 from .mentions import is_named
 from .merge import Answer, merge_drafts
@@ -102,20 +102,20 @@ class Reader:
                 every part cost).
         """
         settings = self.settings
-        chunks = plan(article, settings, template=self.template)
+        planned = plan(article, settings, template=self.template)
         budget = (
             TokenBudget(settings.max_tokens_per_article)
             if settings.max_tokens_per_article is not None
             else None
         )
         parts: list[PartRead] = []
-        for wave in waves(chunks):
+        for wave in waves(planned.chunks):
             named = self._named(article, parts)
             # A task group: an unexpected error in one part cancels the others at once.
             try:
                 async with asyncio.TaskGroup() as group:
                     tasks = [
-                        group.create_task(self._read_part(article, chunk, budget, named))
+                        group.create_task(self._read_part(article, planned, chunk, budget, named))
                         for chunk in wave
                     ]
             except BaseExceptionGroup as failed:
@@ -145,6 +145,7 @@ class Reader:
     async def _read_part(
         self,
         article: Article,
+        planned: Plan,
         chunk: Chunk,
         budget: TokenBudget | None,
         named: list[DraftActor],
@@ -166,8 +167,8 @@ class Reader:
                 # listed: its key leaves them out, so a rerun after part 1 failed still
                 # finds the answers of the parts after it.
                 bare = prepare(
-                    article, settings, self.endpoint, template=self.template, chunk=chunk,
-                    known=known,
+                    article, settings, self.endpoint, template=self.template,
+                    planned=planned, chunk=chunk, known=known,
                 )  # fmt: skip
                 key = self.answer_key(bare)
                 raw = cache.get_answer(key)
@@ -177,8 +178,8 @@ class Reader:
                     part.cached += 1
                     continue
             request = prepare(
-                article, settings, self.endpoint, template=self.template, chunk=chunk,
-                known=known, named=named,
+                article, settings, self.endpoint, template=self.template,
+                planned=planned, chunk=chunk, known=known, named=named,
             )  # fmt: skip
             try:
                 extraction = await exchange(
@@ -350,7 +351,7 @@ def dump_extraction(extraction: Extraction[Draft]) -> str:
         {
             "draft": extraction.value.model_dump(mode="json"),
             "validated": extraction.validated,
-            "usage": [usage.calls, usage.prompt_tokens, usage.completion_tokens],
+            "usage": usage.to_dict(),
             "reasks": extraction.reasks,
             "validation_errors": list(extraction.validation_errors),
             "repairs": list(extraction.repairs),
@@ -372,7 +373,7 @@ def load_extraction(raw: str, *, usage: bool = False) -> Extraction[Draft] | Non
         return Extraction(
             draft,
             bool(data["validated"]),
-            Usage(*data["usage"]) if usage else Usage(),
+            Usage.from_dict(data["usage"]) if usage else Usage(),
             int(data["reasks"]),
             tuple(data["validation_errors"]),
             list(data["repairs"]),

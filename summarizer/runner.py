@@ -135,7 +135,6 @@ async def arun_batch(
     summarizer: Summarizer,
     *,
     sink: JsonlSink | None = None,
-    concurrency: int = 8,
     on_result: OnResult | None = None,
 ) -> Totals:
     """Summarise the ``inputs`` that ``sink`` does not hold yet, appending each result to it.
@@ -144,10 +143,10 @@ async def arun_batch(
 
     Args:
         inputs: The articles, as ``read_inputs`` gives them.
-        summarizer: Does the work; its endpoint is checked before anything is sent.
+        summarizer: Does the work (``settings.concurrency`` articles at once); its
+            endpoint is checked before anything is sent.
         sink: The JSONL output that makes the run resumable; without it nothing is
             skipped and nothing written.
-        concurrency: Articles in flight at once.
         on_result: Called with each result as it comes, and the totals so far.
 
     Returns:
@@ -160,7 +159,7 @@ async def arun_batch(
     if any(item.error is None for item in todo):
         summarizer.preflight()
     async with summarizer:
-        async for result in asummarize_many(todo, summarizer, concurrency=concurrency):
+        async for result in asummarize_many(todo, summarizer):
             deliver(result, totals, sink, on_result)
     return totals
 
@@ -170,7 +169,6 @@ def run_batch(
     settings: Settings | None = None,
     *,
     output: Path,
-    concurrency: int = 8,
     cache: Cache | None = None,
     retry_failed: bool = False,
 ) -> Totals:
@@ -178,9 +176,9 @@ def run_batch(
 
     Args:
         inputs: The articles, as ``read_inputs`` gives them.
-        settings: Run settings; ``Settings()`` when omitted.
+        settings: Run settings (``concurrency``: articles in flight at once);
+            ``Settings()`` when omitted.
         output: The JSONL file: one record or error line per article, appended.
-        concurrency: Articles in flight at once.
         cache: A ``Cache`` to read and fill; none when omitted.
         retry_failed: Redo the articles of ``inputs`` whose earlier attempt failed,
             removing their error lines (and no others), so that every article appears once.
@@ -194,6 +192,6 @@ def run_batch(
     sink = JsonlSink(output, retry_failed=retry_failed, inputs=inputs)
     try:
         summarizer = Summarizer(settings, cache=cache)
-        return asyncio.run(arun_batch(inputs, summarizer, sink=sink, concurrency=concurrency))
+        return asyncio.run(arun_batch(inputs, summarizer, sink=sink))
     finally:
         sink.close()

@@ -10,7 +10,9 @@ cost nothing, and a model it does not know has no estimate rather than a guess.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["TokenBudget", "Usage"]
 
@@ -29,6 +31,31 @@ class Usage:
             self.prompt_tokens + other.prompt_tokens,
             self.completion_tokens + other.completion_tokens,
         )
+
+    def to_dict(self, *, calls: bool = True) -> dict[str, int]:
+        """The usage as JSON data, which ``from_dict`` reads back; without ``calls``, the
+        tokens alone (an error line's ``usage``)."""
+        data = {"calls": self.calls} if calls else {}
+        return {
+            **data,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | Sequence[Any]) -> Usage:
+        """The usage ``to_dict`` wrote (a count it left out is 0; other keys are ignored,
+        so a row that holds the counts among other columns is read too), or the
+        ``[calls, prompt, completion]`` list earlier versions wrote.
+
+        Raises:
+            ValueError: A count that is not a whole number.
+            TypeError: Neither a mapping nor a list of three counts.
+        """
+        if isinstance(data, Mapping):
+            return cls(*(int(data.get(name, 0)) for name in _COUNTS))
+        calls, prompt, completion = (int(value) for value in data)
+        return cls(calls, prompt, completion)
 
     def cost(
         self, model: str, *, provider: str | None, local: bool = False, batch: bool = False
@@ -65,6 +92,9 @@ class Usage:
             return "unknown (no price for this model)"
         prices = "batch prices, " if batch else ""
         return f"${price.total_price:.4f} ({prices}genai-prices {version('genai-prices')})"
+
+
+_COUNTS = ("calls", "prompt_tokens", "completion_tokens")
 
 
 class TokenBudget:

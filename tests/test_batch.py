@@ -371,8 +371,7 @@ def test_summarize_many_turns_unreadable_articles_into_error_results() -> None:
 
     results = summarize_many(
         [ArticleInput("a", error=InputError("a: no such file")), "   "],
-        Settings(base_url="http://127.0.0.1:9/v1", model="m"),
-        concurrency=2,
+        Settings(base_url="http://127.0.0.1:9/v1", model="m", concurrency=2),
     )
     assert sorted((r.id, type(r.error).__name__) for r in results) == [
         ("1", "EmptyArticleError"),
@@ -429,8 +428,8 @@ def test_run_batch_writes_jsonl_and_a_rerun_resumes_without_a_request(tmp_path: 
     out = tmp_path / "out.jsonl"
     with FaultServer(["ok"], ANSWER) as server:
         settings = Settings(base_url=server.url, model="m", backend="vllm", timeout=2.0)
-        first = run_batch(inputs, settings, output=out, concurrency=2)
-        again = run_batch(inputs, settings, output=out, concurrency=2)
+        first = run_batch(inputs, settings.replace(concurrency=2), output=out)
+        again = run_batch(inputs, settings.replace(concurrency=2), output=out)
         asked = len(server.requests)
     ids = sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())
     assert ids == ["a0", "a1", "a2"]

@@ -158,11 +158,3 @@ def test_long_article_settings_of_the_wrong_type_or_size_are_a_configuration_err
 ) -> None:
     with pytest.raises(ConfigurationError):
         Settings(**values)  # type: ignore[arg-type]
-
-
-def test_a_summarizer_needs_a_whole_positive_concurrency() -> None:
-    from summarizer import Summarizer
-
-    for bad in (0, "4"):
-        with pytest.raises(ConfigurationError):
-            Summarizer(Settings(), concurrency=bad)  # type: ignore[arg-type]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from pydantic import BaseModel, Field
 
-from summarizer import Settings, Summarizer
-from summarizer.connection import BACKENDS, Connection, Endpoint
+from summarizer import ConfigurationError, Settings, Summarizer
+from summarizer.connection import BACKENDS, OPENAI_BASE_URL, Connection, Endpoint
 
 
 class _Answer(BaseModel):
@@ -65,3 +66,26 @@ def test_other_servers_get_the_request_as_instructor_built_it() -> None:
     endpoint = Endpoint("http://h/v1", "m", BACKENDS["generic"], "md_json")
     messages = [{"role": "system", "content": "Rules."}, {"role": "user", "content": "Text."}]
     assert endpoint.shape({"messages": list(messages)}, _Answer, None) == {"messages": messages}
+
+
+@pytest.mark.parametrize(
+    ("base_url", "api_key"),
+    [(None, None), ("", ""), ("http://127.0.0.1:9/v1", None), (None, "sk-x"),
+     ("http://127.0.0.1:9/v1", "sk-x")],
+)  # fmt: skip
+def test_one_rule_says_whether_an_endpoint_is_configured_everywhere(
+    base_url: str | None, api_key: str | None
+) -> None:
+    from summarizer.ray import run_on_ray
+
+    settings = Settings(base_url=base_url, api_key=api_key, model="m")
+    configured = bool(base_url or api_key)
+    assert settings.endpoint_configured is configured
+    connection = Connection(settings)
+    assert connection.embedded is not configured
+    if configured:
+        assert connection.endpoint.base_url == (base_url or OPENAI_BASE_URL)
+        assert run_on_ray([], Summarizer(settings)).pending == 0
+    else:
+        with pytest.raises(ConfigurationError, match="needs an endpoint"):
+            run_on_ray([], Summarizer(settings))

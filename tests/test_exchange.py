@@ -100,7 +100,7 @@ def test_prepare_refuses_a_window_that_leaves_no_room_for_the_article() -> None:
 def test_prepare_without_a_part_refuses_an_article_read_in_several() -> None:
     endpoint, settings = _endpoint(chunk_tokens=64)
     article = load_article(" ".join(["The dockers met again the next day."] * 40))
-    chunks = plan(article, settings)
+    chunks = plan(article, settings).chunks
     assert len(chunks) > 1
     with pytest.raises(InputError, match=f"read in {len(chunks)} parts"):
         prepare(article, settings, endpoint)

@@ -65,12 +65,12 @@ def test_a_long_article_is_read_in_parts_and_merged_into_one_record() -> None:
     assert len(chunks) >= 3
     assert len(requests) == len(chunks)
     assert [(c.first_sentence, c.last_sentence) for c in chunks] == [
-        (c.first, c.last) for c in plan(article, long_settings(server))
+        (c.first, c.last) for c in plan(article, long_settings(server)).chunks
     ]
     # One event per sentence, the overlap zone's included once.
     assert sorted(e.evidence[0].sentence for e in record.events) == NAMED
     assert record.quality.duplicates == sum(
-        c.own - c.first for c in plan(article, long_settings(server))
+        c.own - c.first for c in plan(article, long_settings(server)).chunks
     )
     # Offsets index the whole text, whichever part found the item.
     for event in record.events:
@@ -101,7 +101,7 @@ def test_a_part_that_fails_leaves_a_partial_record_with_the_others_intact(
         with Summarizer(settings) as summarizer:
             record = summarizer.summarize(LONG)
     article = load_article(TEXT)
-    chunks = plan(article, settings)
+    chunks = plan(article, settings).chunks
     second, third = chunks[1], chunks[2]
     quality = record.quality
     assert quality.partial
@@ -198,7 +198,7 @@ def summarizer_cached(summarizer: Summarizer) -> tuple[Any, bool]:
 def test_parts_share_the_runs_limit_on_requests_in_flight() -> None:
     route = lambda body: ("ok:0.15", oracle_draft(body))  # noqa: E731
     with FaultServer(["ok"], route=route) as server:
-        summarizer = Summarizer(long_settings(server), concurrency=2)
+        summarizer = Summarizer(long_settings(server, concurrency=2))
         record = summarizer.summarize(LONG)
     assert len(record.quality.chunks) >= 3
     assert server.max_in_flight == 2
@@ -214,16 +214,16 @@ def test_the_token_budget_stops_cleanly_with_a_partial_record() -> None:
         charged = 150  # what the server says each answer cost
         limit = needed + 2 * charged
         server.requests.clear()
-        with Summarizer(long_settings(server, max_tokens_per_article=limit), concurrency=1) as s:
+        with Summarizer(long_settings(server, max_tokens_per_article=limit, concurrency=1)) as s:
             record = s.summarize(LONG)
         sent = len(server.requests)
         server.requests.clear()
-        with Summarizer(long_settings(server, max_tokens_per_article=limit), concurrency=8) as s:
+        with Summarizer(long_settings(server, max_tokens_per_article=limit, concurrency=8)) as s:
             at_once = s.summarize(LONG)
         assert len(server.requests) == sent, "requests in flight at once do not overshoot"
         assert at_once.quality.prompt_tokens + at_once.quality.completion_tokens <= limit
         with (
-            Summarizer(long_settings(server, max_tokens_per_article=10), concurrency=1) as s,
+            Summarizer(long_settings(server, max_tokens_per_article=10, concurrency=1)) as s,
             pytest.raises(TokenBudgetError) as raised,
         ):
             s.summarize(LONG)
@@ -250,7 +250,7 @@ def test_a_part_waiting_to_retry_leaves_its_call_slot_to_the_others() -> None:
         return ("status:500" if failing else "ok"), oracle_draft(body)
 
     with FaultServer(["ok"], route=route) as server:
-        with Summarizer(long_settings(server), concurrency=1) as summarizer:
+        with Summarizer(long_settings(server, concurrency=1)) as summarizer:
             record = summarizer.summarize(LONG)
         asked = [part_of(b) for b in server.requests]
     assert not record.quality.partial

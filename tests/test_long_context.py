@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from summarizer import Summarizer, load_article
+from summarizer import Settings, Summarizer, load_article
 from summarizer.cache import Cache
+from summarizer.chunking import Room
 from summarizer.exchange import plan
 
 from .fault_server import FaultServer
@@ -92,10 +93,10 @@ def test_later_parts_are_shown_the_actors_earlier_parts_named_and_keep_their_nam
         return "ok", draft
 
     with FaultServer(["ok"], route=route) as server:
-        with Summarizer(long_settings(server), concurrency=8) as summarizer:
+        with Summarizer(long_settings(server, concurrency=8)) as summarizer:
             record = summarizer.summarize(LONG)
         requests = server.requests
-    chunks = plan(load_article(TEXT), long_settings(server))
+    chunks = plan(load_article(TEXT), long_settings(server)).chunks
     assert part_of(requests[0]) == 1, "part 1 is read first, alone"
     assert sorted(part_of(b) for b in requests[1:3]) == [2, 3], "then two parts at once"
     assert "Earlier parts" not in requests[0]["messages"][-1]["content"]
@@ -189,7 +190,7 @@ def test_the_list_of_earlier_actors_never_makes_a_part_smaller() -> None:
         settings = long_settings(
             server, chunk_tokens=None, context_window=2600, max_output_tokens=512
         )
-        chunks = plan(load_article(TEXT), settings)
+        chunks = plan(load_article(TEXT), settings).chunks
         with Summarizer(settings) as summarizer:
             record = summarizer.summarize(LONG)
         prompts = [sum(len(m["content"]) // 3 + 1 for m in b["messages"]) for b in server.requests]
@@ -199,7 +200,7 @@ def test_the_list_of_earlier_actors_never_makes_a_part_smaller() -> None:
     assert max(prompts) <= 2600 - 512, "every prompt fits beside the answer"
     # A window that leaves the parts little room still reads them: none is kept back.
     tight = settings.replace(context_window=2100)
-    assert len(plan(load_article(TEXT), tight)) > len(chunks)
+    assert len(plan(load_article(TEXT), tight).chunks) > len(chunks)
 
 
 def test_a_part_is_shown_first_the_actors_its_rarest_words_name() -> None:
@@ -218,3 +219,40 @@ def test_a_part_is_shown_first_the_actors_its_rarest_words_name() -> None:
     assert [a.name for a in shown] == ["Minister Anna Hakimi"], (
         "a title and a given name five ministers share name none of them"
     )
+
+
+def test_an_article_is_planned_once_and_every_request_reads_that_plans_room(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from summarizer import chunking, exchange, reading
+
+    settings_of: list[Room] = []
+    made = Room.of
+
+    def counted(settings: Settings, overhead: int) -> Room:
+        settings_of.append(made(settings, overhead))
+        return settings_of[-1]
+
+    plans: list[exchange.Plan] = []
+
+    def planned(*args: Any, **kwargs: Any) -> exchange.Plan:
+        plans.append(exchange.plan(*args, **kwargs))
+        return plans[-1]
+
+    monkeypatch.setattr(chunking.Room, "of", staticmethod(counted))
+    monkeypatch.setattr(reading, "plan", planned)
+    with FaultServer(["ok"], route=lambda body: ("ok", oracle_draft(body))) as server:
+        settings = long_settings(
+            server, chunk_tokens=None, context_window=2600, max_output_tokens=512
+        )
+        with Summarizer(settings) as summarizer:
+            record = summarizer.summarize(LONG)
+        prompts = [sum(len(m["content"]) // 3 + 1 for m in b["messages"]) for b in server.requests]
+    assert len(plans) == 1, "one plan per article"
+    assert len(settings_of) == 1, "its room worked out once"
+    room = plans[0].room
+    assert (room.window, room.answer) == (2600, 512)
+    assert room.article == 2600 - 512 - room.overhead
+    assert room.part == min(800, room.article)
+    assert len(record.quality.chunks) == len(plans[0].chunks) > 1
+    assert max(prompts) <= 2600 - 512 == room.beside(0)

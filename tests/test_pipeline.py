@@ -72,7 +72,7 @@ def test_long_english_article_is_read_in_parts_into_one_record(
 ) -> None:
     text = LONG_EN.read_text(encoding="utf-8")
     settings = recorded_settings.replace(chunk_tokens=200)
-    with Summarizer(settings, concurrency=1) as summarizer:
+    with Summarizer(settings.replace(concurrency=1)) as summarizer:
         record = summarizer.summarize(ArticleInput(LONG_EN.name, text))
 
     _check_invariants(record, settings)
