@@ -2,7 +2,8 @@
 
 Runs each command ``--runs`` times in a fresh subprocess (after one unmeasured warm-up, so
 the file cache is warm for all alike) and prints the median wall time of each beside that
-of ``python -c pass``, with the difference and the ratio:
+of ``python -c pass``, with the difference and the ratio, and the median CPU time the
+process used (a steadier figure than the wall time on a busy machine):
 
 - ``python -c pass``: the interpreter alone, the floor;
 - ``summarizer --version``: should cost at most 0.3 s more than the floor;
@@ -20,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,14 +56,19 @@ def _commands() -> dict[str, list[str]]:
     }
 
 
-def _median_seconds(argv: list[str], runs: int) -> float:
+def _median_seconds(argv: list[str], runs: int) -> tuple[float, float]:
+    """The median wall time of ``argv``, and the median CPU time (user + system) its process
+    used: on a busy machine the wall time grows with the load, the CPU time much less."""
     subprocess.run(argv, check=True, capture_output=True)  # warm-up, not counted
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> int:
@@ -69,11 +76,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="measured runs per command")
     args = parser.parse_args()
     medians = {name: _median_seconds(argv, args.runs) for name, argv in _commands().items()}
-    bare = medians["python -c pass"]
+    bare = medians["python -c pass"][0]
     over = False
     print(f"median of {args.runs} runs each; {sys.executable}")
-    print(f"{'command':<32} {'seconds':>8} {'+ bare':>8} {'x bare':>7}  target")
-    for name, seconds in medians.items():
+    print(f"{'command':<32} {'seconds':>8} {'+ bare':>8} {'x bare':>7} {'cpu s':>7}  target")
+    for name, (seconds, cpu) in medians.items():
         extra = seconds - bare
         target = _TARGETS.get(name)
         verdict = ""
@@ -81,7 +88,8 @@ def main() -> int:
             ok = extra <= target
             over = over or not ok
             verdict = f"+{target:.1f} s {'ok' if ok else 'OVER'}"
-        print(f"{name:<32} {seconds:8.3f} {extra:+8.3f} {seconds / bare:7.1f}  {verdict}")
+        times = f"{seconds:8.3f} {extra:+8.3f} {seconds / bare:7.1f} {cpu:7.3f}"
+        print(f"{name:<32} {times}  {verdict}")
     return 1 if over else 0
 
 

@@ -22,12 +22,16 @@ from .records import minister_record
 
 
 def test_public_names_are_exported_and_sorted() -> None:
+    assert summarizer.__all__ == sorted(summarizer.__all__)
+    assert set(summarizer.__all__) <= set(dir(summarizer)), "dir() shows every public name"
+    for name in summarizer.__all__:
+        getattr(summarizer, name)  # each one resolves
     public = [
         name
         for name, value in vars(summarizer).items()
         if (not name.startswith("_") or name == "__version__") and not isinstance(value, ModuleType)
     ]
-    assert summarizer.__all__ == sorted(public), "every public name, and only those, exported"
+    assert sorted(public) == summarizer.__all__, "every public name, and only those, exported"
     for name in (
         "summarize",
         "Summarizer",
@@ -37,6 +41,30 @@ def test_public_names_are_exported_and_sorted() -> None:
         "run_batch",
     ):
         assert name in summarizer.__all__
+
+
+def test_the_names_type_checkers_see_are_the_names_imported_at_run_time() -> None:
+    """``__init__`` lists each public name twice: imported for type checkers, and in the
+    table its ``__getattr__`` imports from. The two must agree."""
+    tree = ast.parse(Path(str(summarizer.__file__)).read_text(encoding="utf-8"))
+    guarded = next(node for node in tree.body if isinstance(node, ast.If))
+    static = {
+        alias.name: node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    runtime = {
+        name: module
+        for module, names in summarizer._HOMES.items()  # type: ignore[attr-defined]
+        for name in names
+    }
+    assert static == runtime
+    assert set(static) | {"__version__"} == set(summarizer.__all__)
+    for name, module in runtime.items():
+        assert getattr(summarizer, name) is getattr(
+            importlib.import_module(f"summarizer.{module}"), name
+        )
 
 
 def test_every_module_declares_what_it_exports() -> None:
