@@ -8,6 +8,10 @@ The public API::
     for actor in record.actors:
         print(actor.name, [(m.start, m.end) for m in actor.mentions])
 
+``__all__`` is the curated surface: running, reading, the record, its views, the two
+steps around a model call, and the errors a caller catches. Everything else stays
+importable from its module (``summarizer.record.Actor``, ``summarizer.batch.Totals``).
+
 Names are imported when first used (PEP 562), so that ``import summarizer`` and the
 command line's ``--version`` and ``--help`` do not wait for the openai SDK, instructor
 or pydantic.
@@ -19,13 +23,12 @@ import types as _types
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from .article import Article, Sentence, load_article
-    from .batch import BatchResult, Totals, asummarize_many, summarize_many
+    from .article import Article, load_article
+    from .batch import asummarize_many, summarize_many
     from .cache import Cache
     from .config import Settings
     from .dates import PartialDate
     from .errors import (
-        AuthenticationError,
         BinaryInputError,
         ConfigurationError,
         DuplicateIdError,
@@ -40,32 +43,15 @@ if _typing.TYPE_CHECKING:
         OutputLockedError,
         OutputTruncatedError,
         RateLimitError,
-        RequestRejectedError,
-        ResourceError,
         ServerError,
         SummarizerError,
-        TokenBudgetError,
         UnexpectedResponseError,
     )
-    from .exchange import Reask, Request, finish, plan, prepare
+    from .exchange import Reask, finish, plan, prepare
     from .inputs import ArticleInput, read_inputs
-    from .pipeline import Summarizer, asummarize, summarize
-    from .record import (
-        Actor,
-        ArticleSummary,
-        ChunkReport,
-        Claim,
-        DateValue,
-        Demand,
-        Event,
-        Evidence,
-        Flag,
-        Mention,
-        Quality,
-        Stance,
-        Unread,
-    )
-    from .render import Format, render, render_terminal
+    from .pipeline import Summarizer, summarize
+    from .record import ArticleSummary
+    from .render import render, render_terminal
     from .review_page import render_html
     from .runner import arun_batch, run_batch
     from .usage import Usage
@@ -73,56 +59,34 @@ if _typing.TYPE_CHECKING:
     __version__: str
 
 __all__ = [
-    "Actor",
     "Article",
     "ArticleInput",
     "ArticleSummary",
-    "AuthenticationError",
-    "BatchResult",
     "BinaryInputError",
     "Cache",
-    "ChunkReport",
-    "Claim",
     "ConfigurationError",
-    "DateValue",
-    "Demand",
     "DuplicateIdError",
     "EmptyArticleError",
     "EncodingError",
     "EndpointError",
     "EndpointTimeoutError",
     "EndpointUnreachableError",
-    "Event",
-    "Evidence",
-    "Flag",
-    "Format",
     "InputError",
-    "Mention",
     "ModelOutputError",
     "OutputError",
     "OutputLockedError",
     "OutputTruncatedError",
     "PartialDate",
-    "Quality",
     "RateLimitError",
     "Reask",
-    "Request",
-    "RequestRejectedError",
-    "ResourceError",
-    "Sentence",
     "ServerError",
     "Settings",
-    "Stance",
     "Summarizer",
     "SummarizerError",
-    "TokenBudgetError",
-    "Totals",
     "UnexpectedResponseError",
-    "Unread",
     "Usage",
     "__version__",
     "arun_batch",
-    "asummarize",
     "asummarize_many",
     "finish",
     "load_article",
@@ -139,22 +103,12 @@ __all__ = [
 
 #: The module each public name comes from, imported when the name is first used.
 _HOMES: dict[str, tuple[str, ...]] = {
-    "article": (
-        "Article",
-        "Sentence",
-        "load_article",
-    ),
-    "batch": (
-        "BatchResult",
-        "Totals",
-        "asummarize_many",
-        "summarize_many",
-    ),
+    "article": ("Article", "load_article"),
+    "batch": ("asummarize_many", "summarize_many"),
     "cache": ("Cache",),
     "config": ("Settings",),
     "dates": ("PartialDate",),
     "errors": (
-        "AuthenticationError",
         "BinaryInputError",
         "ConfigurationError",
         "DuplicateIdError",
@@ -169,54 +123,17 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "OutputLockedError",
         "OutputTruncatedError",
         "RateLimitError",
-        "RequestRejectedError",
-        "ResourceError",
         "ServerError",
         "SummarizerError",
-        "TokenBudgetError",
         "UnexpectedResponseError",
     ),
-    "exchange": (
-        "Reask",
-        "Request",
-        "finish",
-        "plan",
-        "prepare",
-    ),
-    "inputs": (
-        "ArticleInput",
-        "read_inputs",
-    ),
-    "pipeline": (
-        "Summarizer",
-        "asummarize",
-        "summarize",
-    ),
-    "record": (
-        "Actor",
-        "ArticleSummary",
-        "ChunkReport",
-        "Claim",
-        "DateValue",
-        "Demand",
-        "Event",
-        "Evidence",
-        "Flag",
-        "Mention",
-        "Quality",
-        "Stance",
-        "Unread",
-    ),
-    "render": (
-        "Format",
-        "render",
-        "render_terminal",
-    ),
+    "exchange": ("Reask", "finish", "plan", "prepare"),
+    "inputs": ("ArticleInput", "read_inputs"),
+    "pipeline": ("Summarizer", "summarize"),
+    "record": ("ArticleSummary",),
+    "render": ("render", "render_terminal"),
     "review_page": ("render_html",),
-    "runner": (
-        "arun_batch",
-        "run_batch",
-    ),
+    "runner": ("arun_batch", "run_batch"),
     "usage": ("Usage",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}

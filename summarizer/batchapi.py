@@ -1,4 +1,4 @@
-"""The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
+"""Internal: The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
 
 A round (``batchround.BatchFiles``) is submitted once: the requests file goes up to
 ``/v1/files`` (purpose ``batch``), a batch is created on ``/v1/batches``, and the job

@@ -1,4 +1,4 @@
-"""Provider batch files: the seam's requests written out, their answers read back.
+"""Internal: Provider batch files: the seam's requests written out, their answers read back.
 
 ``prepare_batch`` writes one line of the OpenAI batch input format per article
 (``custom_id`` = the article's id, ``%`` and ``#`` escaped: ``exchange.request_id``),

@@ -1,4 +1,4 @@
-"""A round of a provider batch file on disk: its files, and what each line of them holds.
+"""Internal: A round of a provider batch file on disk: its files, and what each line of them holds.
 
 A round is the batch input file (``requests.jsonl``, or ``requests.round2.jsonl`` and so
 on) and, beside it, its state (each ``Request`` whole, with its article's text digest),

@@ -1,4 +1,4 @@
-"""Long articles: which sentences each request reads.
+"""Internal: Long articles: which sentences each request reads.
 
 An article whose sentences do not fit one request is read in parts: windows of whole
 sentences, cut at sentence boundaries, each small enough for the model's context

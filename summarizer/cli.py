@@ -1,4 +1,4 @@
-"""The command line: a thin shell over the library.
+"""Internal: The command line: a thin shell over the library.
 
 ``summarizer ARTICLE...`` is the default command; ``summarizer schema`` writes the JSON
 Schemas and ``summarizer check`` probes an endpoint. Library errors become one red

@@ -1,4 +1,4 @@
-"""``summarizer batch``: provider batch files, prepared and collected (``batchfile``)."""
+"""Internal: ``summarizer batch``: provider batch files, prepared and collected (``batchfile``)."""
 
 from __future__ import annotations
 

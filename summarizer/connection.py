@@ -1,4 +1,4 @@
-"""The connection: which server, which profile, which clients, and what identifies it.
+"""Internal: The connection: which server, which profile, which clients, and what identifies it.
 
 One ``Connection`` owns everything about reaching a model that outlives one article:
 the endpoint resolved from the settings, the embedded server when nothing else is

@@ -1,4 +1,4 @@
-"""What the command line writes to the terminal.
+"""Internal: What the command line writes to the terminal.
 
 Error and log lines, which name each setting by the option that sets it; the batch's
 progress bar and the records it shows as they come; the line that sums a run up. The

@@ -1,4 +1,4 @@
-"""Bytes to text: UTF-8 and byte-order marks, UTF-16 without one, legacy code pages.
+"""Internal: Bytes to text: UTF-8 and byte-order marks, UTF-16 without one, legacy code pages.
 
 Text must never reach the model as mojibake, so every reading is checked:
 

@@ -1,4 +1,4 @@
-"""Scoring records against gold annotations: ``summarizer eval``.
+"""Internal: Scoring records against gold annotations: ``summarizer eval``.
 
 Gold files are JSONL (or one JSON object), one article per line, in the format of the
 project's evaluation data (``docs/gold-format.md`` in the repository): ``id``, ``text``,

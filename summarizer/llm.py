@@ -1,4 +1,4 @@
-"""The in-process executor of the request/answer seam: one budget for every attempt.
+"""Internal: The in-process executor of the request/answer seam: one budget for every attempt.
 
 ``exchange`` sends a ``Request`` (``exchange.prepare``) with the pooled async client and
 hands each answer to a ``finish`` step, which gives the result or the next round (a

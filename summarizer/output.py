@@ -1,4 +1,4 @@
-"""Output files: reports replaced whole, resumable JSONL, one writer at a time.
+"""Internal: Output files: reports replaced whole, resumable JSONL, one writer at a time.
 
 An output path is either a *file* (a regular file, or a symbolic link to one) or a
 *stream*: a pipe or FIFO, a terminal or other device, a socket, or a descriptor alias

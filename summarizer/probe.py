@@ -1,4 +1,5 @@
-"""``summarizer check``: is an endpoint reachable, and does it give valid structured output?"""
+"""Internal: ``summarizer check``: is an endpoint reachable, and does it give valid
+structured output?"""
 
 from __future__ import annotations
 

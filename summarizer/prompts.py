@@ -1,4 +1,4 @@
-"""Prompt templates: files under ``prompts/``, rendered with the numbered article.
+"""Internal: Prompt templates: files under ``prompts/``, rendered with the numbered article.
 
 A template is a text file with a ``version:`` line, then an ``=== system`` and an
 ``=== user`` section. Placeholders use ``$name`` (``string.Template``), so JSON braces

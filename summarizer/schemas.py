@@ -1,4 +1,4 @@
-"""JSON Schemas of the record and the draft, generated from the models.
+"""Internal: JSON Schemas of the record and the draft, generated from the models.
 
 ``schemas/`` in the repository holds the committed copies; ``summarizer schema``
 rewrites them and a test fails when they drift from the models.

@@ -43,6 +43,52 @@ def test_public_names_are_exported_and_sorted() -> None:
         assert name in summarizer.__all__
 
 
+def test_the_public_surface_is_curated_and_what_it_leaves_out_stays_in_its_module() -> None:
+    assert len(summarizer.__all__) <= 40
+    for module, name in [
+        ("record", "Actor"),
+        ("record", "Stance"),
+        ("batch", "Totals"),
+        ("batch", "BatchResult"),
+        ("errors", "TokenBudgetError"),
+        ("exchange", "Request"),
+        ("pipeline", "asummarize"),
+        ("render", "Format"),
+    ]:
+        assert name not in summarizer.__all__
+        assert hasattr(importlib.import_module(f"summarizer.{module}"), name), (module, name)
+    with pytest.raises(AttributeError, match="Actor"):
+        summarizer.Actor  # noqa: B018
+
+
+#: Modules a caller imports from: where the public names come from, and the two the
+#: README names (``summarizer.ray``, ``summarizer.reading``). Every other one says it is
+#: internal: no promise that it stays where it is, or as it is.
+PUBLIC_MODULES = {*summarizer._HOMES, "ray", "reading"}  # type: ignore[attr-defined]
+#: Internal modules whose docstrings are being rewritten elsewhere just now; they get the
+#: mark with that change.
+NOT_YET_MARKED = {
+    "clauses",
+    "countries",
+    "cues",
+    "draft",
+    "inflection",
+    "meaning",
+    "mentions",
+    "second_opinion",
+    "verify",
+}
+
+
+def test_every_module_but_the_public_ones_says_it_is_internal() -> None:
+    for path in sorted(Path(str(summarizer.__file__)).parent.glob("*.py")):
+        name = path.stem
+        if name == "__init__" or name in NOT_YET_MARKED:
+            continue
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        assert docstring.startswith("Internal:") == (name not in PUBLIC_MODULES), name
+
+
 def test_the_names_type_checkers_see_are_the_names_imported_at_run_time() -> None:
     """``__init__`` lists each public name twice: imported for type checkers, and in the
     table its ``__getattr__`` imports from. The two must agree."""
