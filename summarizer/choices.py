@@ -67,4 +67,3 @@ BACKENDS: dict[str, Backend] = {
         Backend("generic", "md_json", None, "any other OpenAI-compatible chat server"),
     )
 }
-
