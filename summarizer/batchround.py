@@ -111,7 +111,7 @@ def claim(files: BatchFiles, force: bool) -> None:
             raise OutputError(
                 f"{files.requests}: this round was submitted as {submitted}; its answers "
                 "would be collected as the new requests': collect it with 'summarizer batch "
-                "collect' and choose another -o, or give --force to discard it"
+                "collect' and choose another output file, or pass force=True to discard it"
             )
         # Results summarizer fetched belong to a submitted round, refused above: any
         # left here came from elsewhere (``vllm run-batch -o``) and may be paid output.

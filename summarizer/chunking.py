@@ -118,8 +118,8 @@ def chunk_budget(settings: Settings, overhead: int) -> int:
         raise ConfigurationError(
             f"the model's context window of {settings.context_window} tokens leaves "
             f"{max(room, 0)} for the article, beside about {overhead} for the instructions "
-            f"and {settings.max_output_tokens} reserved for the answer; lower --max-tokens "
-            "or use a model with a longer context"
+            f"and {settings.max_output_tokens} reserved for the answer; lower "
+            "Settings.max_output_tokens or use a model with a longer context"
         )
     return min(wanted, room)
 

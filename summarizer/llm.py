@@ -356,7 +356,7 @@ async def _reserve(budget: TokenBudget, request: Request) -> int:
         raise TokenBudgetError(
             f"the token budget of {budget.limit} per article is spent: {budget.spent} used "
             f"and {budget.reserved} held by requests in flight, and the next request needs "
-            f"about {needed} for its prompt alone; raise --max-tokens-per-article",
+            f"about {needed} for its prompt alone; raise Settings.max_tokens_per_article",
             usage=request.spent,
         )
     return needed

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from .choices import BACKENDS, MODES
+from .choices import BACKENDS, FORMATS, MODES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,6 +36,7 @@ __all__ = [
     "fail",
     "grouped",
     "max_input_option",
+    "run_options",
     "settings_from",
     "stderr",
     "verify_options",
@@ -162,17 +163,133 @@ def verify_options(command: _F) -> _F:
     """The verifier model's options (``Settings.verify_*``), fields of ``ReadingOptions``."""
     options = [
         click.option(
-            "--verify-with", "verify_model", metavar="MODEL",
+            "--verify-with",
+            "verify_model",
+            metavar="MODEL",
             help="Ask MODEL, once per article, whether each stance's, demand's and event's "
             "evidence supports what its fields claim; the verdict is kept on the item. "
             "[env: SUMMARIZER_VERIFY_MODEL]",
         ),
         click.option(
-            "--verify-base-url", "verify_base_url", metavar="URL",
+            "--verify-base-url",
+            "verify_base_url",
+            metavar="URL",
             help="The verifier's OpenAI-compatible base URL (default: the main endpoint's). "
             "[env: SUMMARIZER_VERIFY_BASE_URL; its key: SUMMARIZER_VERIFY_API_KEY]",
         ),
-    ]  # fmt: skip
+    ]
+    return _with_options(command, options)
+
+
+def run_options(command: _F) -> _F:
+    """``summarizer run``'s own options, handed to it as ``out: OutputOptions`` (format,
+    file), ``job: RunOptions`` (articles' defaults, engine) and ``reading: ReadingOptions``."""
+    options = [
+        click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(["auto", *FORMATS]),
+            default="auto",
+            show_default=True,
+            help="auto: a terminal view on a terminal, JSON when piped (JSONL for several "
+            "articles).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write here. JSONL output is appended and resumable: a rerun skips what is done.",
+        ),
+        click.option("--date", help="Publication date YYYY[-MM[-DD]]; else read from the article."),
+        click.option("--title", help="The article's headline, if not in the text."),
+        click.option("--language", help="Article language (ISO 639-1); detected when omitted."),
+        click.option("--output-language", help="Language of summary and paraphrases (ISO 639-1)."),
+        click.option(
+            "--strict", is_flag=True, help="Drop items whose evidence is not in the text."
+        ),
+        click.option(
+            "--max-tokens", "max_output_tokens", type=int, help="Output token limit per answer."
+        ),
+        click.option("--max-attempts", type=int, help="Requests per article, retries included."),
+        click.option(
+            "--max-reasks", type=int, help="Attempts that may go to fixing invalid answers."
+        ),
+        click.option(
+            "--max-items",
+            type=int,
+            help="Cap each list in constrained answers (helps small local models).",
+        ),
+        click.option(
+            "--context-window",
+            type=int,
+            help="The model's context length in tokens: longer articles are read in parts that "
+            "fit.",
+        ),
+        click.option(
+            "--chunk-tokens",
+            type=click.IntRange(64),
+            metavar="N",
+            help="Read at most N article tokens per request; longer articles are read in parts of "
+            "whole sentences.  [default: 800]",
+        ),
+        click.option(
+            "--passes",
+            type=click.IntRange(1, 5),
+            default=1,
+            show_default=True,
+            help="Read each part this many times, later passes adding what earlier ones missed.",
+        ),
+        click.option(
+            "--max-tokens-per-article",
+            type=click.IntRange(1),
+            metavar="N",
+            help="Stop asking about an article once its requests have used N tokens (re-asks "
+            "included); what was read is kept as a partial record (exit 8).",
+        ),
+        click.option(
+            "--concurrency",
+            "-j",
+            type=click.IntRange(1, 256),
+            default=4,
+            show_default=True,
+            help="Requests in flight at once (articles, and the parts of long ones).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["process", "ray"]),
+            default="process",
+            show_default=True,
+            help="Where articles are summarised: in this process, or by Ray actors (the [ray] "
+            "extra; a local Ray, or the cluster RAY_ADDRESS names). Output and resume rules are "
+            "the same.",
+        ),
+        click.option(
+            "--actors",
+            type=click.IntRange(1, 1024),
+            default=2,
+            show_default=True,
+            help="With --engine ray: actors at once, each with --concurrency articles in flight; "
+            "at most one per CPU of the Ray cluster (more are cut down to that, with a warning).",
+        ),
+        click.option(
+            "--retry-failed", is_flag=True, help="With -o: redo articles that failed before."
+        ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="With -o and a markdown, text or html report: replace FILE even if summarizer "
+            "did not write it.",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
+        ),
+    ]
+    for name, group in (("out", OutputOptions), ("job", RunOptions), ("reading", ReadingOptions)):
+        command = grouped(name, group)(command)
     return _with_options(command, options)
 
 
