@@ -75,9 +75,11 @@ def load_gold(path: Path) -> list[GoldArticle]:
         raise InputError(f"{path}: cannot be read ({exc})") from exc
     stripped = raw.strip()
     try:
-        items = [json.loads(stripped)] if stripped.startswith("{") and "\n{" not in stripped else [
-            json.loads(line) for line in jsonl_lines(raw) if line.strip()
-        ]  # fmt: skip
+        items = (
+            [json.loads(stripped)]
+            if stripped.startswith("{") and "\n{" not in stripped
+            else [json.loads(line) for line in jsonl_lines(raw) if line.strip()]
+        )
     except ValueError as exc:
         raise InputError(f"{path}: not JSON or JSONL ({exc})") from exc
     articles = []

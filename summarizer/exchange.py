@@ -446,9 +446,14 @@ def prepare(
             room = min(room, settings.context_window - settings.max_output_tokens - used)
         if room >= _MIN_NAMED_TOKENS:
             messages = render_messages(
-                article, template, output_language=output_language, chunk=chunk,
-                known=known, named=named, named_tokens=room,
-            )  # fmt: skip
+                article,
+                template,
+                output_language=output_language,
+                chunk=chunk,
+                known=known,
+                named=named,
+                named_tokens=room,
+            )
     return build_request(
         endpoint,
         settings,

@@ -229,11 +229,13 @@ def render_terminal(record: ArticleSummary) -> Group:
             when = f"{e.when.text} ({when_label(e.when)})" if e.when else "—"
             table.add_row(
                 *_texts(
-                    f"{e.type}\n{e.realis}", when,
-                    f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,
+                    f"{e.type}\n{e.realis}",
+                    when,
+                    f"{who(e.agents, names)} → {who(e.targets, names)}",
+                    e.description,
                 ),
                 _evidence_cell(e.evidence, e.flags, e.verdict),
-            )  # fmt: skip
+            )
         parts.append(table)
     parts.append(_text("\n".join(f"- {item}" for item in _quality_items(record)), style="dim"))
     return Group(*parts)
