@@ -139,15 +139,19 @@ _HOMES: dict[str, tuple[str, ...]] = {
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 
-def __getattr__(name: str) -> object:
-    if name == "__version__":
-        value: object = _version()
-    elif name in _HOME_OF:
-        value = getattr(_importlib.import_module(f".{_HOME_OF[name]}", __name__), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value  # looked up once
-    return value
+if not _typing.TYPE_CHECKING:
+    # Hidden from type checkers, which would take it to mean that any name exists: they
+    # see the names imported above, and flag any other.
+
+    def __getattr__(name: str) -> object:
+        if name == "__version__":
+            value: object = _version()
+        elif name in _HOME_OF:
+            value = getattr(_importlib.import_module(f".{_HOME_OF[name]}", __name__), name)
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value  # looked up once
+        return value
 
 
 def __dir__() -> list[str]:
