@@ -1,4 +1,4 @@
-"""``python -m summarizer`` runs the command line."""
+"""Internal: ``python -m summarizer`` runs the command line."""
 
 from .cli import main
 

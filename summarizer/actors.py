@@ -1,4 +1,4 @@
-"""Actors: which draft actors are one entity, and where each is named in the text.
+"""Internal: Actors: which draft actors are one entity, and where each is named in the text.
 
 Two actors are merged only on evidence that their names are one person or body:
 

@@ -1,4 +1,4 @@
-"""Record assembly: a model's draft and the article it read become an ``ArticleSummary``.
+"""Internal: Record assembly: a model's draft and the article it read become an ``ArticleSummary``.
 
 Everything here is pure: the draft is verified against the article (``verify``), the
 headline and summary are checked (``claims``), and the quality block says who answered,

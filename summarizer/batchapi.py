@@ -1,4 +1,4 @@
-"""The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
+"""Internal: The OpenAI Batch API: a round's requests file uploaded, run, and its results fetched.
 
 A round (``batchround.BatchFiles``) is submitted once: the requests file goes up to
 ``/v1/files`` (purpose ``batch``), a batch is created on ``/v1/batches``, and the job
@@ -124,8 +124,8 @@ def _endpoint(files: BatchFiles, settings: Settings) -> Endpoint:
         # The SDK would send a placeholder key and report only a connection or
         # authentication failure.
         raise ConfigurationError(
-            f"the Batch API at {endpoint.base_url} needs an API key: set OPENAI_API_KEY "
-            "or give --api-key"
+            f"the Batch API at {endpoint.base_url} needs an API key: set "
+            "Settings.api_key (OPENAI_API_KEY)"
         )
     return endpoint
 
@@ -188,7 +188,7 @@ def _call(
     except TimeoutError:
         raise EndpointTimeoutError(
             f"batch API: {what}: no complete answer within {settings.timeout:g}s "
-            f"({_ATTEMPTS} attempts); raise --timeout or try again later",
+            f"({_ATTEMPTS} attempts); raise Settings.timeout or try again later",
             url=endpoint.base_url,
         ) from None
     except openai.APIError as exc:
@@ -315,7 +315,7 @@ def wait(
     """
     if not (math.isfinite(poll) and poll >= MIN_POLL):
         raise ConfigurationError(
-            f"the pause between status checks (--poll) must be at least {MIN_POLL:g} "
+            f"the pause between status checks (poll) must be at least {MIN_POLL:g} "
             f"second(s), got {poll:g}"
         )
     start = time.monotonic()
@@ -346,7 +346,7 @@ def fetch_results(files: BatchFiles, settings: Settings) -> list[Path]:
     """
     job = refresh(files, settings)
     if not job.ended:
-        raise InputError(f"{job.describe()}; wait for it to end (batch status --wait)")
+        raise InputError(f"{job.describe()}; wait for it to end")
     if job.status == "failed":
         raise InputError(f"{job.describe()}; fix the requests and submit the round again")
     wanted = [

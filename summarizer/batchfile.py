@@ -1,4 +1,4 @@
-"""Provider batch files: the seam's requests written out, their answers read back.
+"""Internal: Provider batch files: the seam's requests written out, their answers read back.
 
 ``prepare_batch`` writes one line of the OpenAI batch input format per article
 (``custom_id`` = the article's id, ``%`` and ``#`` escaped: ``exchange.request_id``),
@@ -161,7 +161,7 @@ def prepare_batch(
     if settings.passes > 1 or settings.max_tokens_per_article is not None:
         raise ConfigurationError(
             "a batch file reads each part of an article once and has no token budget per "
-            "article: --passes and --max-tokens-per-article are for 'summarizer run'"
+            "article: Settings.passes and Settings.max_tokens_per_article are for 'summarizer run'"
         )
     claim(files, force)
     endpoint = summarizer.endpoint
@@ -333,17 +333,27 @@ def collect_batch(
             else:
                 failure = error_to_dict(exc)
                 parts.setdefault(entry.article, []).append(
-                    Done(entry.article, entry.digest, entry.chunk, error=failure,
-                          usage=exc.usage or Usage())
-                )  # fmt: skip
+                    Done(
+                        entry.article,
+                        entry.digest,
+                        entry.chunk,
+                        error=failure,
+                        usage=exc.usage or Usage(),
+                    )
+                )
             continue
         if isinstance(outcome, Reask):
             again.append(replace(entry, request=outcome.request))
         elif entry.chunk is not None:
             parts.setdefault(entry.article, []).append(
-                Done(entry.article, entry.digest, entry.chunk, answer=dump_extraction(outcome),
-                      usage=outcome.usage)
-            )  # fmt: skip
+                Done(
+                    entry.article,
+                    entry.digest,
+                    entry.chunk,
+                    answer=dump_extraction(outcome),
+                    usage=outcome.usage,
+                )
+            )
         else:
             _keep(summarizer, request, outcome)
             _add(report, BatchResult(entry.article, record=outcome), sink)

@@ -1,4 +1,4 @@
-"""A round of a provider batch file on disk: its files, and what each line of them holds.
+"""Internal: A round of a provider batch file on disk: its files, and what each line of them holds.
 
 A round is the batch input file (``requests.jsonl``, or ``requests.round2.jsonl`` and so
 on) and, beside it, its state (each ``Request`` whole, with its article's text digest),
@@ -110,7 +110,7 @@ def claim(files: BatchFiles, force: bool) -> None:
             raise OutputError(
                 f"{files.requests}: this round was submitted as {submitted}; its answers "
                 "would be collected as the new requests': collect it with 'summarizer batch "
-                "collect' and choose another -o, or give --force to discard it"
+                "collect' and choose another output file, or pass force=True to discard it"
             )
         # Results summarizer fetched belong to a submitted round, refused above: any
         # left here came from elsewhere (``vllm run-batch -o``) and may be paid output.

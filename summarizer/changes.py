@@ -1,4 +1,4 @@
-"""What changed between a quote and the words it was found at, named by what it means.
+"""Internal: What changed between a quote and the words it was found at, named by what it means.
 
 A quote located but not verbatim is compared word by word with its span, both folded
 the way ``grounding`` folds them. Each difference is named by the strongest thing it

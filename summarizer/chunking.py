@@ -1,4 +1,4 @@
-"""Long articles: which sentences each request reads.
+"""Internal: Long articles: which sentences each request reads.
 
 An article whose sentences do not fit one request is read in parts: windows of whole
 sentences, cut at sentence boundaries, each small enough for the model's context
@@ -134,8 +134,8 @@ class Room:
             raise ConfigurationError(
                 f"the model's context window of {room.window} tokens leaves "
                 f"{max(article, 0)} for the article, beside about {overhead} for the "
-                f"instructions and {room.answer} reserved for the answer; lower --max-tokens "
-                "or use a model with a longer context"
+                f"instructions and {room.answer} reserved for the answer; lower "
+                "Settings.max_output_tokens or use a model with a longer context"
             )
         return replace(room, part=min(wanted, article))
 

@@ -1,4 +1,4 @@
-"""Headline and summary, claim by claim: is each sentence supported by the article?
+"""Internal: Headline and summary, claim by claim: is each sentence supported by the article?
 
 The headline and the summary are the model's own prose, so they cannot be grounded
 quote by quote like the items. Instead each is split into sentences (the article's own

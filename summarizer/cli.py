@@ -1,40 +1,48 @@
-"""The command line: a thin shell over the library.
+"""Internal: The command line: a thin shell over the library.
 
 ``summarizer ARTICLE...`` is the default command; ``summarizer schema`` writes the JSON
 Schemas and ``summarizer check`` probes an endpoint. Library errors become one red
 line on stderr and the error's exit status (see ``errors``), never a traceback.
+
+Each command imports what it uses when it runs: ``summarizer --version`` and ``--help``
+load neither the openai SDK nor instructor nor pydantic.
 """
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import io
-import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
-from . import __version__
-from .cache import Cache, open_cache
 from .cli_batch import batch_group
-from .config import DEFAULT_CONCURRENCY, Settings
-from .console import BatchView, report_totals, setup_logging
-from .errors import SummarizerError, combined_exit_code, resource_error
-from .inputs import ArticleInput, read_inputs
-from .options import endpoint_options, fail, max_input_option, verify_options
-from .output import JsonlSink, ReportFile, refuse_input_as_output
-from .pipeline import Summarizer
-from .render import FORMATS
-from .review_page import render_html
-from .runner import arun_batch
-from .schemas import SCHEMA_DIR, check_schemas, write_schemas
+from .config import DEFAULT_CONCURRENCY
+from .options import (
+    EndpointOptions,
+    OutputOptions,
+    ReadingOptions,
+    RunOptions,
+    endpoint_options,
+    fail,
+    grouped,
+    max_input_option,
+    run_options,
+    settings_from,
+    stderr,
+    verify_options,
+)
+from .schemas import SCHEMA_DIR
+
+if TYPE_CHECKING:
+    from .cache import Cache
+    from .inputs import ArticleInput
+    from .output import JsonlSink, ReportFile
+    from .pipeline import Summarizer
 
 __all__ = ["main"]
 
@@ -54,10 +62,12 @@ class _DefaultGroup(click.Group):
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # a reader that stopped early (| head): click ends quietly
+            from .errors import SummarizerError, resource_error
+
             where = f"{exc.filename}: " if exc.filename else ""
             error = resource_error(exc) or SummarizerError(f"{where}{exc.strerror or exc}")
             _quiet_stdout()
-            return fail(Console(stderr=True), error)
+            fail(stderr(), error)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args:
@@ -68,7 +78,14 @@ class _DefaultGroup(click.Group):
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="summarizer")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _, given: _print_version(ctx) if given else None,
+    help="Show the version and exit.",
+)
 def cli() -> None:
     """Turn news articles into verified structured summaries.
 
@@ -89,155 +106,62 @@ def cli() -> None:
 
 @cli.command("run")
 @click.argument("articles", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
-@click.option(
-    "--format", "-f", "fmt",
-    type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
-    help="auto: a terminal view on a terminal, JSON when piped (JSONL for several articles).",
-)  # fmt: skip
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here. JSONL output is appended and resumable: a rerun skips what is done.",
-)  # fmt: skip
-@click.option("--date", help="Publication date YYYY[-MM[-DD]]; else read from the article.")
-@click.option("--title", help="The article's headline, if not in the text.")
-@click.option("--language", help="Article language (ISO 639-1); detected when omitted.")
-@click.option("--output-language", help="Language of summary and paraphrases (ISO 639-1).")
-@click.option("--strict", is_flag=True, help="Drop items whose evidence is not in the text.")
-@click.option("--max-tokens", type=int, help="Output token limit per answer.")
-@click.option("--max-attempts", type=int, help="Requests per article, retries included.")
-@click.option("--max-reasks", type=int, help="Attempts that may go to fixing invalid answers.")
-@click.option(
-    "--max-items", type=int, help="Cap each list in constrained answers (helps small local models)."
-)
-@click.option(
-    "--context-window", type=int,
-    help="The model's context length in tokens: longer articles are read in parts that fit.",
-)  # fmt: skip
-@click.option(
-    "--chunk-tokens", type=click.IntRange(64), metavar="N",
-    help="Read at most N article tokens per request; longer articles are read in parts of "
-    "whole sentences.  [default: 800]",
-)  # fmt: skip
-@click.option(
-    "--passes", type=click.IntRange(1, 5), default=1, show_default=True,
-    help="Read each part this many times, later passes adding what earlier ones missed.",
-)  # fmt: skip
-@click.option(
-    "--max-tokens-per-article", type=click.IntRange(1), metavar="N",
-    help="Stop asking about an article once its requests have used N tokens (re-asks "
-    "included); what was read is kept as a partial record (exit 8).",
-)  # fmt: skip
-@click.option(
-    "--concurrency", "-j", type=int,
-    help="Requests in flight at once (articles, and the parts of long ones).  "
-    f"[default: {DEFAULT_CONCURRENCY}]",
-)  # fmt: skip
-@click.option(
-    "--engine", type=click.Choice(["process", "ray"]), default="process", show_default=True,
-    help="Where articles are summarised: in this process, or by Ray actors (the [ray] extra; "
-    "a local Ray, or the cluster RAY_ADDRESS names). Output and resume rules are the same.",
-)  # fmt: skip
-@click.option(
-    "--actors", type=click.IntRange(1, 1024), default=2, show_default=True,
-    help="With --engine ray: actors at once, each with --concurrency articles in flight; at "
-    "most one per CPU of the Ray cluster (more are cut down to that, with a warning).",
-)  # fmt: skip
-@click.option("--retry-failed", is_flag=True, help="With -o: redo articles that failed before.")
-@click.option(
-    "--force", is_flag=True,
-    help="With -o and a markdown, text or html report: replace FILE even if summarizer "
-    "did not write it.",
-)  # fmt: skip
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
-@click.option(
-    "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-    help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
-)  # fmt: skip
+@run_options
 @max_input_option
 @verify_options
 @endpoint_options
 def run(
     articles: tuple[str, ...],
-    fmt: str,
-    output: Path | None,
-    date: str | None,
-    title: str | None,
-    language: str | None,
-    output_language: str | None,
-    strict: bool,
-    max_tokens: int | None,
-    max_attempts: int | None,
-    max_reasks: int | None,
-    max_items: int | None,
-    context_window: int | None,
-    chunk_tokens: int | None,
-    passes: int,
-    max_tokens_per_article: int | None,
-    concurrency: int | None,
-    engine: str,
-    actors: int,
-    retry_failed: bool,
-    force: bool,
-    no_cache: bool,
-    cache_dir: Path | None,
-    max_input_bytes: int | None,
-    **endpoint: Any,
+    *,
+    out: OutputOptions,
+    job: RunOptions,
+    reading: ReadingOptions,
+    endpoint: EndpointOptions,
 ) -> None:
     """Summarise ARTICLES: files, folders, glob patterns, JSONL files (one article per line:
     id, text, and optionally date, language, url, title), or - for standard input."""
+    import asyncio
+
+    from .console import BatchView, report_totals, setup_logging
+    from .errors import SummarizerError, combined_exit_code
+    from .review_page import render_html
+    from .runner import arun_batch
+
     setup_logging()
-    err = Console(stderr=True)
+    err = stderr()
     try:
-        settings = Settings.from_env(
-            output_language=output_language,
-            strict=strict or None,
-            max_output_tokens=max_tokens,
-            max_attempts=max_attempts,
-            max_reasks=max_reasks,
-            max_items=max_items,
-            context_window=context_window,
-            chunk_tokens=chunk_tokens,
-            passes=passes,
-            max_tokens_per_article=max_tokens_per_article,
-            cache_dir=cache_dir,
-            max_input_bytes=max_input_bytes,
-            concurrency=concurrency,
-            **endpoint,
-        )
-        inputs = [
-            replace(i, date=i.date or date, title=i.title or title, language=i.language or language)
-            for i in read_inputs(
-                articles or ("-",), max_bytes=settings.max_input_bytes, output=output
-            )
-        ]
-        cache = None if no_cache else open_cache(settings.cache_dir)
-        summarizer = Summarizer(settings, cache=cache)
+        inputs, summarizer, cache = _start(articles, out, job, reading, endpoint)
     except SummarizerError as exc:
         fail(err, exc)
     single = len(inputs) == 1
+    fmt = out.fmt
     if fmt == "auto":
-        fmt = "terminal" if single and output is None and sys.stdout.isatty() else "json"
-    if fmt == "json" and (not single or output is not None):
+        fmt = "terminal" if single and out.output is None and sys.stdout.isatty() else "json"
+    if fmt == "json" and (not single or out.output is not None):
         fmt = "jsonl"
     try:
-        sink, report = _open_output(output, fmt, inputs, retry_failed=retry_failed, force=force)
+        sink, report = _open_output(out, fmt, inputs)
     except SummarizerError as exc:
         fail(err, exc)
-    out = report.file if report is not None else None
-    view = BatchView(fmt, out, err, to_sink=sink is not None, show_progress=not single)
+    text_out = report.file if report is not None else None
+    view = BatchView(fmt, text_out, err, to_sink=sink is not None, show_progress=not single)
     try:
         with view.progress:
-            if engine == "ray":
+            if job.engine == "ray":
                 from .ray import run_on_ray
 
                 totals = run_on_ray(
-                    inputs, summarizer, sink=sink, on_result=view.show, actors=actors,
-                    cache=not no_cache,
-                )  # fmt: skip
+                    inputs,
+                    summarizer,
+                    sink=sink,
+                    on_result=view.show,
+                    actors=job.actors,
+                    cache=not job.no_cache,
+                )
             else:
                 totals = asyncio.run(arun_batch(inputs, summarizer, sink=sink, on_result=view.show))
         if fmt == "html" and view.reviewed:
-            click.echo(render_html(view.reviewed), file=out, nl=False)
+            click.echo(render_html(view.reviewed), file=text_out, nl=False)
         if report is not None and totals.done:
             report.commit()
     except SummarizerError as exc:
@@ -255,36 +179,68 @@ def run(
             if handle is not None:
                 handle.close()
     if len(inputs) > 1 or totals.skipped:
-        report_totals(err, summarizer, totals, output)
+        report_totals(err, summarizer, totals, out.output)
     if code := combined_exit_code(totals.exit_codes):
         sys.exit(code)
 
 
+def _start(
+    articles: tuple[str, ...],
+    out: OutputOptions,
+    job: RunOptions,
+    reading: ReadingOptions,
+    endpoint: EndpointOptions,
+) -> tuple[list[ArticleInput], Summarizer, Cache | None]:
+    """The run's articles, with the options' defaults filled in, and its summarizer."""
+    from dataclasses import replace
+
+    from .cache import open_cache
+    from .inputs import read_inputs
+    from .pipeline import Summarizer
+
+    settings = settings_from(endpoint, reading, concurrency=job.concurrency)
+    inputs = [
+        replace(
+            i,
+            date=i.date or job.date,
+            title=i.title or job.title,
+            language=i.language or job.language,
+        )
+        for i in read_inputs(
+            articles or ("-",), max_bytes=settings.max_input_bytes, output=out.output
+        )
+    ]
+    cache = None if job.no_cache else open_cache(settings.cache_dir)
+    return inputs, Summarizer(settings, cache=cache), cache
+
+
 def _open_output(
-    output: Path | None,
-    fmt: str,
-    inputs: list[ArticleInput],
-    *,
-    retry_failed: bool,
-    force: bool,
+    out: OutputOptions, fmt: str, inputs: list[ArticleInput]
 ) -> tuple[JsonlSink | None, ReportFile | None]:
-    if output is None:
+    from .output import JsonlSink, ReportFile, refuse_input_as_output
+
+    if out.output is None:
         return None, None
-    refuse_input_as_output(output, (i.source for i in inputs))
+    refuse_input_as_output(out.output, (i.source for i in inputs))
     if fmt == "jsonl":
-        return JsonlSink(output, retry_failed=retry_failed, inputs=inputs), None
-    return None, ReportFile(output, force=force)
+        return JsonlSink(out.output, retry_failed=out.retry_failed, inputs=inputs), None
+    return None, ReportFile(out.output, force=out.force)
 
 
 @cli.command("schema")
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=SCHEMA_DIR,
-    show_default=True, help="Folder to write the schema files to.",
-)  # fmt: skip
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SCHEMA_DIR,
+    show_default=True,
+    help="Folder to write the schema files to.",
+)
 @click.option("--check", is_flag=True, help="Only check that the files match the models.")
 def schema(out: Path, check: bool) -> None:
     """Write the JSON Schemas of the record and of the model-facing draft."""
-    err = Console(stderr=True)
+    from .schemas import check_schemas, write_schemas
+
+    err = stderr()
     if check:
         stale = check_schemas(out)
         if stale:
@@ -300,23 +256,26 @@ def schema(out: Path, check: bool) -> None:
 
 @cli.group("cache")
 @click.option(
-    "--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Where the record cache lives. [env: SUMMARIZER_CACHE_DIR]",
-)  # fmt: skip
+)
 @click.pass_context
 def cache_group(ctx: click.Context, cache_dir: Path | None) -> None:
     """Inspect or empty the record cache."""
+    from .errors import SummarizerError
+
     try:
-        ctx.obj = Settings.from_env(cache_dir=cache_dir).cache_dir
+        ctx.obj = settings_from(EndpointOptions(), ReadingOptions(cache_dir=cache_dir)).cache_dir
     except SummarizerError as exc:
-        fail(Console(stderr=True), exc)
+        fail(stderr(), exc)
 
 
 @cache_group.command("info")
 @click.pass_obj
 def cache_info(cache_dir: Path | None) -> None:
     """Where the cache is, how many records it holds, and its size."""
-    info = _using_cache(cache_dir, Cache.info)
+    info = _using_cache(cache_dir, lambda cache: cache.info())
     click.echo(f"path:    {info.path}\nrecords: {info.records}\nsize:    {info.bytes / 1e6:.1f} MB")
 
 
@@ -329,11 +288,14 @@ def cache_clear(cache_dir: Path | None) -> None:
 
 
 def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
+    from .cache import Cache
+    from .errors import SummarizerError
+
     try:
         with Cache(cache_dir) as cache:
             return use(cache)
     except SummarizerError as exc:
-        return fail(Console(stderr=True), exc)  # type: ignore[no-any-return]
+        fail(stderr(), exc)
 
 
 @cli.command("eval")
@@ -346,26 +308,35 @@ def _using_cache(cache_dir: Path | None, use: Callable[[Cache], _T]) -> _T:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the record cache.")
 @click.option("--max-items", type=int, help="Cap each list in constrained answers.")
 @endpoint_options
+@grouped("reading", ReadingOptions)
 def eval_command(
     gold: Path,
     as_json: bool,
     limit: int | None,
     concurrency: int | None,
     no_cache: bool,
-    max_items: int | None,
-    **endpoint: Any,
+    *,
+    reading: ReadingOptions,
+    endpoint: EndpointOptions,
 ) -> None:
     """Score an endpoint against GOLD, a JSONL file of gold-annotated articles.
 
     Prints actors, events, stances and demands precision/recall/F1, summary ROUGE-L,
     grounded share, schema-valid first try, re-asks, tokens and time.
     """
-    setup_logging()
-    from .evaluate import format_report, load_gold, run_eval
+    import asyncio
+    import json
 
-    err = Console(stderr=True)
+    from .cache import open_cache
+    from .console import setup_logging
+    from .errors import SummarizerError
+    from .evaluate import format_report, load_gold, run_eval
+    from .pipeline import Summarizer
+
+    setup_logging()
+    err = stderr()
     try:
-        settings = Settings.from_env(max_items=max_items, concurrency=concurrency, **endpoint)
+        settings = settings_from(endpoint, reading, concurrency=concurrency)
         articles = load_gold(gold)[:limit]
         cache = None if no_cache else open_cache(settings.cache_dir)
         summarizer = Summarizer(settings, cache=cache)
@@ -393,18 +364,20 @@ async def _eval(summarizer: Summarizer, articles: Any, run: Any) -> Any:
 @cli.command("check")
 @click.option("--all-modes", is_flag=True, help="Try every structured-output mode once.")
 @endpoint_options
-def check(all_modes: bool, **endpoint: Any) -> None:
+def check(all_modes: bool, *, endpoint: EndpointOptions) -> None:
     """Probe an endpoint: can it be reached, and does it return valid structured output?
 
     Exits 0 when it can; otherwise with the status of the failure it reports.
     """
-    setup_logging()
+    from .console import setup_logging
+    from .errors import SummarizerError
+    from .pipeline import Summarizer
     from .probe import probe
 
-    err = Console(stderr=True)
+    setup_logging()
+    err = stderr()
     try:
-        settings = Settings.from_env(**endpoint)
-        with Summarizer(settings) as summarizer:
+        with Summarizer(settings_from(endpoint)) as summarizer:
             report = probe(summarizer, all_modes=all_modes)
     except SummarizerError as exc:
         fail(err, exc)
@@ -415,6 +388,14 @@ def check(all_modes: bool, **endpoint: Any) -> None:
         click.echo(f"use:      --mode {mode}" if mode else "use:      no mode gave a valid answer")
     if report.exit_code:
         sys.exit(report.exit_code)
+
+
+def _print_version(ctx: click.Context) -> None:
+    """``--version``: the package's version, looked up only when asked for."""
+    from . import __version__
+
+    click.echo(f"summarizer, version {__version__}")
+    ctx.exit()
 
 
 def _quiet_stdout() -> None:

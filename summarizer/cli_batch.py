@@ -1,32 +1,28 @@
-"""``summarizer batch``: provider batch files, prepared and collected (``batchfile``)."""
+"""Internal: ``summarizer batch``: provider batch files, prepared and collected (``batchfile``)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from .batchapi import fetch_results, refresh, submit, wait
-from .batchfile import (
-    BatchFiles,
-    batch_settings,
-    collect_batch,
-    prepare_batch,
-    read_state,
-    round_settings,
+from .options import (
+    EndpointOptions,
+    ReadingOptions,
+    endpoint_options,
+    fail,
+    grouped,
+    settings_from,
+    stderr,
 )
-from .cache import open_cache
-from .config import Settings
-from .console import print_error
-from .errors import SummarizerError, combined_exit_code
-from .inputs import read_inputs
-from .options import endpoint_options, fail
-from .output import JsonlSink, refuse_input_as_output
-from .pipeline import Summarizer
-from .usage import Usage
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .batchround import BatchFiles
+    from .config import Settings
 
 __all__ = ["batch_group"]
 
@@ -58,14 +54,16 @@ def batch_group() -> None:
     help="The batch input file to write (its state is written beside it).",
 )
 @click.option("--strict", is_flag=True, help="Drop items whose evidence is not in the text.")
-@click.option("--max-tokens", type=int, help="Output token limit per answer.")
+@click.option("--max-tokens", "max_output_tokens", type=int, help="Output token limit per answer.")
 @click.option("--max-attempts", type=int, help="Rounds per article, re-asks included.")
 @click.option("--output-language", help="Language of summary and paraphrases (ISO 639-1).")
 @click.option(
-    "--chunk-tokens", type=click.IntRange(64), metavar="N",
+    "--chunk-tokens",
+    type=click.IntRange(64),
+    metavar="N",
     help="Read at most N article tokens per request: a longer article is one request per "
     "part.  [default: 800]",
-)  # fmt: skip
+)
 @click.option("--context-window", type=int, help="The model's context length in tokens.")
 @click.option(
     "--force",
@@ -74,28 +72,26 @@ def batch_group() -> None:
     "round there was submitted.",
 )
 @endpoint_options
+@grouped("reading", ReadingOptions)
 def batch_prepare(
     articles: tuple[str, ...],
     output: Path,
     force: bool,
-    strict: bool,
-    max_tokens: int | None,
-    max_attempts: int | None,
-    output_language: str | None,
-    chunk_tokens: int | None,
-    context_window: int | None,
-    **endpoint: Any,
+    *,
+    reading: ReadingOptions,
+    endpoint: EndpointOptions,
 ) -> None:
     """Write ARTICLES' requests in the OpenAI batch file format; nothing is sent."""
-    err = Console(stderr=True)
+    from .batchfile import BatchFiles, batch_settings, prepare_batch, read_state
+    from .console import print_error
+    from .errors import SummarizerError
+    from .inputs import read_inputs
+    from .output import refuse_input_as_output
+    from .pipeline import Summarizer
+
+    err = stderr()
     try:
-        settings = batch_settings(
-            Settings.from_env(
-                strict=strict or None, max_output_tokens=max_tokens, max_attempts=max_attempts,
-                output_language=output_language, chunk_tokens=chunk_tokens,
-                context_window=context_window, **endpoint,
-            )
-        )  # fmt: skip
+        settings = batch_settings(settings_from(endpoint, reading))
         inputs = read_inputs(articles)
         refuse_input_as_output(output, (i.source for i in inputs))
         files = BatchFiles(output)
@@ -157,9 +153,13 @@ def batch_submit(
     requests: Path, api_key: str | None, base_url: str | None, timeout: float | None
 ) -> None:
     """Send a round's REQUESTS file to the OpenAI Batch API: upload it, create the batch."""
-    err = Console(stderr=True)
+    from .batchapi import submit
+    from .batchfile import BatchFiles
+    from .errors import SummarizerError
+
+    err = stderr()
     try:
-        settings = Settings.from_env(api_key=api_key, base_url=base_url, timeout=timeout)
+        settings = _api_settings(api_key, base_url, timeout)
         job = submit(BatchFiles(requests), settings)
     except SummarizerError as exc:
         fail(err, exc)
@@ -183,10 +183,14 @@ def batch_status(
     timeout: float | None,
 ) -> None:
     """Where a submitted round's batch stands (one line on standard output)."""
-    err = Console(stderr=True)
+    from .batchapi import refresh, wait
+    from .batchfile import BatchFiles
+    from .errors import SummarizerError
+
+    err = stderr()
     files = BatchFiles(requests)
     try:
-        settings = Settings.from_env(api_key=api_key, base_url=base_url, timeout=timeout)
+        settings = _api_settings(api_key, base_url, timeout)
         if until_ended:
             job = wait(files, settings, poll=poll, progress=lambda j: _say(err, j.describe()))
         else:
@@ -247,7 +251,16 @@ def batch_collect(
     timeout: float | None,
 ) -> None:
     """Verify the answers to REQUESTS into records; write the next round's requests."""
-    err = Console(stderr=True)
+    from .batchapi import submit
+    from .batchfile import BatchFiles, collect_batch, read_state, round_settings
+    from .cache import open_cache
+    from .errors import SummarizerError, combined_exit_code
+    from .inputs import read_inputs
+    from .output import JsonlSink, refuse_input_as_output
+    from .pipeline import Summarizer
+    from .usage import Usage
+
+    err = stderr()
     files: BatchFiles | None = BatchFiles(requests)
     cache = None
     sink = None
@@ -256,8 +269,9 @@ def batch_collect(
     try:
         state = read_state(BatchFiles(requests))
         first = next(iter(state.values()), None)
-        settings = Settings.from_env(
-            max_attempts=max_attempts, api_key=api_key, base_url=base_url, timeout=timeout
+        settings = settings_from(
+            EndpointOptions(api_key=api_key, base_url=base_url, timeout=timeout),
+            ReadingOptions(max_attempts=max_attempts),
         )
         settings = (
             round_settings(first[0], settings) if first else settings.replace(backend="openai")
@@ -314,10 +328,17 @@ def batch_collect(
         sys.exit(code)
 
 
+def _api_settings(api_key: str | None, base_url: str | None, timeout: float | None) -> Settings:
+    """The settings of a Batch API call: its own three options over the environment."""
+    return settings_from(EndpointOptions(api_key=api_key, base_url=base_url, timeout=timeout))
+
+
 def _fetched(
     err: Console, files: BatchFiles, settings: Settings, poll: float, until_ended: bool
 ) -> list[Path]:
     """The submitted round's results files, waiting for the batch if asked to."""
+    from .batchapi import fetch_results, wait
+
     if until_ended:
         wait(files, settings, poll=poll, progress=lambda job: _say(err, job.describe()))
     return fetch_results(files, settings)

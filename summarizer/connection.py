@@ -1,4 +1,4 @@
-"""The connection: which server, which profile, which clients, and what identifies it.
+"""Internal: The connection: which server, which profile, which clients, and what identifies it.
 
 One ``Connection`` owns everything about reaching a model that outlives one article:
 the endpoint resolved from the settings, the embedded server when nothing else is
@@ -38,6 +38,7 @@ import instructor
 import openai
 from pydantic import BaseModel
 
+from .choices import BACKENDS, MODES, Backend
 from .config import Settings
 from .errors import ConfigurationError, is_credential_name, redact
 from .local import (
@@ -90,7 +91,6 @@ _INSTRUCTOR_MODES = {
     "md_json": instructor.Mode.MD_JSON,
     "tools": instructor.Mode.TOOLS,
 }
-MODES: tuple[str, ...] = tuple(_INSTRUCTOR_MODES)
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 _EMBEDDED_BACKEND = "llama-cpp-python"
 # A 270M model repeats list items until a limit stops it: keep lists short.
@@ -98,54 +98,6 @@ _EMBEDDED_ITEMS = 4
 _GRAMMAR_MAX_LENGTH = 200
 # Hosted reasoning models take only their default temperature.
 _REASONING_MODELS = re.compile(r"^(o\d|gpt-5)", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Backend:
-    """A kind of server and how to get structured output from it."""
-
-    name: str
-    mode: str
-    default_model: str | None
-    description: str
-    #: The server drops ``system`` messages (llama-cpp-python's Gemma chat format
-    #: does, silently), so instructions must travel in the first user message.
-    fold_system: bool = False
-    #: The hosted API: ``max_completion_tokens`` instead of ``max_tokens``, and its
-    #: reasoning models take no temperature.
-    hosted: bool = False
-    #: Whose published prices apply (a ``genai-prices`` provider id), if any.
-    price_provider: str | None = None
-    #: The server runs on this machine: tokens cost nothing.
-    local: bool = False
-
-
-BACKENDS: dict[str, Backend] = {
-    b.name: b
-    for b in (
-        Backend(
-            "openai",
-            "json_schema",
-            "gpt-4o-mini",
-            "hosted OpenAI API",
-            hosted=True,
-            price_provider="openai",
-        ),
-        Backend("vllm", "json_schema", None, "vLLM OpenAI-compatible server"),
-        Backend("ollama", "json_schema", None, "Ollama's /v1 endpoint", local=True),
-        Backend("llama-server", "json_schema", None, "llama.cpp's llama-server", local=True),
-        Backend("lmstudio", "json_schema", None, "LM Studio's local server", local=True),
-        Backend(
-            "llama-cpp-python",
-            "json_object_schema",
-            None,
-            "llama-cpp-python's server (grammar-constrained json_object)",
-            fold_system=True,
-            local=True,
-        ),
-        Backend("generic", "md_json", None, "any other OpenAI-compatible chat server"),
-    )
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""An item's own fields against its evidence: the last proof level, *consistent*.
+"""Internal: An item's own fields against its evidence: the last proof level, *consistent*.
 
 A quote can be verbatim and the item still say more than it: a date, a place or a
 number its evidence does not hold, a holder nowhere near the words given as theirs.

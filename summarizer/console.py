@@ -1,4 +1,4 @@
-"""What the command line writes to the terminal.
+"""Internal: What the command line writes to the terminal.
 
 Error and log lines, which name each setting by the option that sets it; the batch's
 progress bar and the records it shows as they come; the line that sums a run up. The
@@ -27,6 +27,7 @@ from .render import printable, render, render_terminal
 from .usage import Usage
 
 __all__ = [
+    "CALLER_WORDS",
     "SETTING_FLAGS",
     "BatchView",
     "print_error",
@@ -59,6 +60,14 @@ SETTING_FLAGS: dict[str, str] = {
     "max_input_bytes": "--max-input-bytes",
 }
 _SETTING = re.compile(r"\bSettings\.([a-z_]+)")
+#: What library messages call what a Python caller passes besides settings, and what
+#: the command line calls it: the output file is its -o, ``force=True`` its --force.
+CALLER_WORDS: dict[str, str] = {
+    "another output file": "another -o",
+    "pass force=True": "give --force",
+    "status checks (poll)": "status checks (--poll)",
+    "wait for it to end": "wait for it to end (batch status --wait)",
+}
 
 
 class BatchView:
@@ -72,12 +81,16 @@ class BatchView:
         self.to_sink = to_sink
         self.reviewed: list[ArticleSummary] = []
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TextColumn("failed {task.fields[failed]} · {task.fields[rate]}"),
             TextColumn("{task.fields[tokens]} tokens"),
-            TimeRemainingColumn(), console=err, transient=False,
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
             disable=not (show_progress and err.is_terminal),
-        )  # fmt: skip
+        )
         self._task = self.progress.add_task("summarising", total=None, failed=0, rate="–", tokens=0)
         self._started = time.monotonic()
 
@@ -102,9 +115,13 @@ class BatchView:
         finished = totals.done + totals.failed
         rate = f"{finished / max(time.monotonic() - self._started, 1e-9):.2f}/s"
         self.progress.update(
-            self._task, total=totals.pending, completed=finished, failed=totals.failed,
-            rate=rate, tokens=totals.prompt_tokens + totals.completion_tokens,
-        )  # fmt: skip
+            self._task,
+            total=totals.pending,
+            completed=finished,
+            failed=totals.failed,
+            rate=rate,
+            tokens=totals.prompt_tokens + totals.completion_tokens,
+        )
 
 
 def report_totals(
@@ -154,7 +171,10 @@ class _FlagsFormatter(logging.Formatter):
 
 
 def _as_flags(message: str) -> str:
-    """``message`` with each ``Settings.field`` it names replaced by that field's option."""
+    """``message`` in the command line's words: each ``Settings.field`` it names replaced
+    by that field's option, and each of ``CALLER_WORDS`` by its command-line wording."""
+    for words, flags in CALLER_WORDS.items():
+        message = message.replace(words, flags)
     return _SETTING.sub(lambda m: SETTING_FLAGS.get(m.group(1), m.group(0)), message)
 
 

@@ -1,4 +1,4 @@
-"""Bytes to text: UTF-8 and byte-order marks, UTF-16 without one, legacy code pages.
+"""Internal: Bytes to text: UTF-8 and byte-order marks, UTF-16 without one, legacy code pages.
 
 Text must never reach the model as mojibake, so every reading is checked:
 
@@ -133,8 +133,9 @@ def refuse_oversize(data: bytes, limit: int, source: str) -> bytes:
     """
     if len(data) > limit:
         raise InputError(
-            f"{source}: more than {limit:,} bytes, the limit on one input; raise it with "
-            "--max-input-bytes (SUMMARIZER_MAX_INPUT_BYTES) if this is what you meant to read"
+            f"{source}: more than {limit:,} bytes, the limit on one input; raise it "
+            "with Settings.max_input_bytes (SUMMARIZER_MAX_INPUT_BYTES) if this is what you meant "
+            "to read"
         )
     return data
 
@@ -188,8 +189,9 @@ def _implausibility(text: str) -> float:
     letters = [c for c in foreign if c.isalpha()]
     misfits = min(sum(c not in alphabet for c in letters) for alphabet in _ALPHABETS)
     odd = sum(not c.isalpha() and c not in _SIGNS for c in foreign)
-    odd += sum(m.group() >= "\x80" and m.group() not in _IN_WORD
-               for m in _BETWEEN_LETTERS.finditer(text))  # fmt: skip
+    odd += sum(
+        m.group() >= "\x80" and m.group() not in _IN_WORD for m in _BETWEEN_LETTERS.finditer(text)
+    )
     for word in _WORD.findall(text):
         if word.isascii():
             continue

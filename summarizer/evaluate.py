@@ -1,4 +1,4 @@
-"""Scoring records against gold annotations: ``summarizer eval``.
+"""Internal: Scoring records against gold annotations: ``summarizer eval``.
 
 Gold files are JSONL (or one JSON object), one article per line, in the format of the
 project's evaluation data (``docs/gold-format.md`` in the repository): ``id``, ``text``,
@@ -75,9 +75,11 @@ def load_gold(path: Path) -> list[GoldArticle]:
         raise InputError(f"{path}: cannot be read ({exc})") from exc
     stripped = raw.strip()
     try:
-        items = [json.loads(stripped)] if stripped.startswith("{") and "\n{" not in stripped else [
-            json.loads(line) for line in jsonl_lines(raw) if line.strip()
-        ]  # fmt: skip
+        items = (
+            [json.loads(stripped)]
+            if stripped.startswith("{") and "\n{" not in stripped
+            else [json.loads(line) for line in jsonl_lines(raw) if line.strip()]
+        )
     except ValueError as exc:
         raise InputError(f"{path}: not JSON or JSONL ({exc})") from exc
     articles = []

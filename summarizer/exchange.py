@@ -449,9 +449,14 @@ def prepare(
         room = NAMED_TOKENS if left is None else min(NAMED_TOKENS, left)
         if room >= _MIN_NAMED_TOKENS:
             messages = render_messages(
-                article, template, output_language=output_language, chunk=chunk,
-                known=known, named=named, named_tokens=room,
-            )  # fmt: skip
+                article,
+                template,
+                output_language=output_language,
+                chunk=chunk,
+                known=known,
+                named=named,
+                named_tokens=room,
+            )
     return build_request(
         endpoint,
         settings,

@@ -1,4 +1,4 @@
-"""Glob patterns expanded without following a symlink loop.
+"""Internal: Glob patterns expanded without following a symlink loop.
 
 ``glob.glob(recursive=True)`` follows every link to a folder, so ``sub/loop -> ..``
 makes ``**`` find the same file under ever longer paths (each one a paid request), and

@@ -1,4 +1,4 @@
-"""Grounding: find where a model's quote stands in the article, and whether it proves it.
+"""Internal: Grounding: find where a model's quote stands in the article, and whether it proves it.
 
 The cascade says how the span was *located*, strongest first:
 

@@ -1,4 +1,4 @@
-"""What makes an output line the record of an input: the article's id and text.
+"""Internal: What makes an output line the record of an input: the article's id and text.
 
 Resuming must not take one article for another: two feeds that both number their
 articles 1..N, run one after the other into the same file, share ids but not texts;

@@ -1,4 +1,4 @@
-"""Splitting JSON Lines: at ``\\n`` only.
+"""Internal: Splitting JSON Lines: at ``\\n`` only.
 
 ``str.splitlines`` also splits at U+2028, U+2029, U+0085 and the other Unicode line
 boundaries, which a JSON string may hold raw: a line cut there is no longer JSON, and

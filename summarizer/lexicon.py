@@ -1,4 +1,4 @@
-"""Words the checks treat specially, in English and French: stop words, numbers, dates.
+"""Internal: Words the checks treat specially, in English and French: stop words, numbers, dates.
 
 Words are compared *folded* (see ``grounding.fold``: lower case, accents removed), so
 "Zéro" and "zero" are one word. The lists are closed classes of the

@@ -1,4 +1,4 @@
-"""How many requests the process's open-file limit lets be in flight at once.
+"""Internal: How many requests the process's open-file limit lets be in flight at once.
 
 Each request on the wire holds a socket, and a connection that is being replaced holds
 a second one for a moment; the rest of the run (the output, its lock, the record cache,

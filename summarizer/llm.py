@@ -1,4 +1,4 @@
-"""The in-process executor of the request/answer seam: one budget for every attempt.
+"""Internal: The in-process executor of the request/answer seam: one budget for every attempt.
 
 ``exchange`` sends a ``Request`` (``exchange.prepare``) with the pooled async client and
 hands each answer to a ``finish`` step, which gives the result or the next round (a
@@ -359,7 +359,7 @@ async def _reserve(budget: TokenBudget, request: Request) -> int:
         raise TokenBudgetError(
             f"the token budget of {budget.limit} per article is spent: {budget.spent} used "
             f"and {budget.reserved} held by requests in flight, and the next request needs "
-            f"about {needed} for its prompt alone; raise --max-tokens-per-article",
+            f"about {needed} for its prompt alone; raise Settings.max_tokens_per_article",
             usage=request.spent,
         )
     return needed

@@ -1,4 +1,4 @@
-"""The embedded default: a local llama-cpp-python server with the bundled tiny model.
+"""Internal: The embedded default: a local llama-cpp-python server with the bundled tiny model.
 
 With no key and no base URL, and the ``[local]`` extra installed, a run starts
 ``python -m llama_cpp.server`` on a free loopback port, serves its requests from it,

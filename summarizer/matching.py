@@ -1,4 +1,4 @@
-"""Matching a record's items to gold items, for ``summarizer eval``.
+"""Internal: Matching a record's items to gold items, for ``summarizer eval``.
 
 Per article, one to one and greedily by score (the best-scoring pair first,
 so a predicted item goes to the gold item it overlaps most, not the first in the list):

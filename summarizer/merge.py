@@ -1,4 +1,4 @@
-"""One draft from the answers of a long article's parts and passes.
+"""Internal: One draft from the answers of a long article's parts and passes.
 
 Each answer numbers its actors from A1. The merged draft renumbers them, so ids never
 collide, and leaves to ``verify`` (``actors.merge_actors``) to merge the actors that

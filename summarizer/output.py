@@ -1,4 +1,4 @@
-"""Output files: reports replaced whole, resumable JSONL, one writer at a time.
+"""Internal: Output files: reports replaced whole, resumable JSONL, one writer at a time.
 
 An output path is either a *file* (a regular file, or a symbolic link to one) or a
 *stream*: a pipe or FIFO, a terminal or other device, a socket, or a descriptor alias
@@ -86,7 +86,7 @@ def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
         if same:
             raise OutputError(
                 f"{output}: this is also an input ({source}); writing it would destroy the "
-                "input: choose another -o"
+                "input: choose another output file"
             )
 
 
@@ -94,7 +94,7 @@ def not_ours(path: Path, what: str) -> OutputError:
     """The refusal to replace a file that is not ``what`` (``"a report"``) of ours."""
     return OutputError(
         f"{path}: not {what} written by summarizer; refusing to replace it: "
-        "choose another -o, or give --force to overwrite it"
+        "choose another output file, or pass force=True to overwrite it"
     )
 
 
@@ -107,7 +107,8 @@ def _refuse_missing_folder(path: Path, target: Path) -> None:
     leave a tree of new folders behind."""
     if not target.parent.exists():
         raise OutputError(
-            f"{path}: the folder {target.parent} does not exist; create it or choose another -o"
+            f"{path}: the folder {target.parent} does not exist; create it or choose another "
+            "output file"
         )
 
 
@@ -118,7 +119,7 @@ def _lock(handle: IO[Any], path: Path) -> None:
         handle.close()
         raise OutputLockedError(
             f"{path}: another summarizer run is writing this file; wait for it to finish "
-            "or choose another -o"
+            "or choose another output file"
         ) from None
 
 
@@ -411,7 +412,7 @@ def _error_digest(error_type: object, digest: str | None) -> str | None:
 def _foreign(path: Path, where: str) -> OutputError:
     return OutputError(
         f"{path}: {where} is not a record written by summarizer; refusing to resume into "
-        "a file it did not write: choose another -o"
+        "a file it did not write: choose another output file"
     )
 
 

@@ -1,4 +1,4 @@
-"""Text as it may reach a screen: control characters shown as marks.
+"""Internal: Text as it may reach a screen: control characters shown as marks.
 
 Every view of a record (terminal, text, markdown, the HTML page) and every message on
 stderr passes what came from the article or the model through ``printable``, so no

@@ -1,4 +1,5 @@
-"""``summarizer check``: is an endpoint reachable, and does it give valid structured output?"""
+"""Internal: ``summarizer check``: is an endpoint reachable, and does it give valid
+structured output?"""
 
 from __future__ import annotations
 
@@ -92,11 +93,14 @@ def _try_modes(summarizer: Summarizer) -> tuple[list[str], int, str | None]:
         settings = summarizer.settings.replace(
             # The settings' URL keeps any credentials it carries; the endpoint's shows none.
             base_url=summarizer.settings.base_url or endpoint.base_url,
-            backend=endpoint.backend.name, model=endpoint.model,
-            mode=mode, max_attempts=1, max_reasks=0,
+            backend=endpoint.backend.name,
+            model=endpoint.model,
+            mode=mode,
+            max_attempts=1,
+            max_reasks=0,
             # The probe article is one sentence: a longer answer is a model running on.
             max_output_tokens=min(summarizer.settings.max_output_tokens, 1024),
-        )  # fmt: skip
+        )
         started = time.perf_counter()
         try:
             with Summarizer(settings) as trial:

@@ -1,4 +1,4 @@
-"""Prompt templates: files under ``prompts/``, rendered with the numbered article.
+"""Internal: Prompt templates: files under ``prompts/``, rendered with the numbered article.
 
 A template is a text file with a ``version:`` line, then an ``=== system`` and an
 ``=== user`` section. Placeholders use ``$name`` (``string.Template``), so JSON braces
@@ -221,8 +221,10 @@ def _known_note(known: Draft | None) -> str:
         return ""
     lines = [f"- actor {a.id}: {a.name}" for a in known.actors]
     for kind, items in (
-        ("stance", known.stances), ("demand", known.demands), ("event", known.events)
-    ):  # fmt: skip
+        ("stance", known.stances),
+        ("demand", known.demands),
+        ("event", known.events),
+    ):
         lines.extend(
             f"- {kind} [S{item.sentences[0]}]: {' '.join(item.quote.split()[:12])}"
             for item in items

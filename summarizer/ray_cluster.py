@@ -1,4 +1,4 @@
-"""Starting Ray for a command-line run: bounded in time, quiet unless asked.
+"""Internal: Starting Ray for a command-line run: bounded in time, quiet unless asked.
 
 ``start_ray`` joins the cluster ``RAY_ADDRESS`` names (``host:port`` of its GCS, or
 ``auto``) or starts a local instance. Joining is bounded: the address is first probed

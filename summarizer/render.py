@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Literal, get_args
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .choices import FORMATS, Format
 from .printable import printable
 from .record import (
     Actor,
@@ -46,9 +46,6 @@ __all__ = [
     "render",
     "render_terminal",
 ]
-
-Format = Literal["json", "markdown", "text", "html"]
-FORMATS: tuple[str, ...] = get_args(Format)
 
 # The first line of a markdown or text report, and a tag in the review page's <head>:
 # they tell a report of ours from a file -o must not replace.
@@ -232,11 +229,13 @@ def render_terminal(record: ArticleSummary) -> Group:
             when = f"{e.when.text} ({when_label(e.when)})" if e.when else "—"
             table.add_row(
                 *_texts(
-                    f"{e.type}\n{e.realis}", when,
-                    f"{who(e.agents, names)} → {who(e.targets, names)}", e.description,
+                    f"{e.type}\n{e.realis}",
+                    when,
+                    f"{who(e.agents, names)} → {who(e.targets, names)}",
+                    e.description,
                 ),
                 _evidence_cell(e.evidence, e.flags, e.verdict),
-            )  # fmt: skip
+            )
         parts.append(table)
     parts.append(_text("\n".join(f"- {item}" for item in _quality_items(record)), style="dim"))
     return Group(*parts)

@@ -99,25 +99,39 @@ def _actor_item(actor: Actor, ref: str) -> _Item:
     mentions = [(m.start, m.end) for m in actor.mentions]
     detail = " · ".join(x for x in (actor.kind, actor.role, actor.country) if x)
     return _Item(
-        ref, "actor", f"{actor.id} {actor.name}", detail, actor.evidence,
-        actor.flags, [*located_spans(actor.evidence), *mentions],
-    )  # fmt: skip
+        ref,
+        "actor",
+        f"{actor.id} {actor.name}",
+        detail,
+        actor.evidence,
+        actor.flags,
+        [*located_spans(actor.evidence), *mentions],
+    )
 
 
 def _stance_item(s: Stance, ref: str, names: dict[str, str]) -> _Item:
     target = f" → {who(s.target, names)}" if s.target else ""
     return _Item(
-        ref, "stance", f"{who(s.holder, names)} {s.position}{target}",
-        f"{s.topic}: {s.paraphrase}{_verdict(s.verdict)}", s.evidence, s.flags,
+        ref,
+        "stance",
+        f"{who(s.holder, names)} {s.position}{target}",
+        f"{s.topic}: {s.paraphrase}{_verdict(s.verdict)}",
+        s.evidence,
+        s.flags,
         located_spans(s.evidence),
-    )  # fmt: skip
+    )
 
 
 def _demand_item(d: Demand, ref: str, names: dict[str, str]) -> _Item:
     return _Item(
-        ref, "demand", f"{who(d.claimant, names)} → {who(d.addressee, names)}",
-        f"{d.demand}{_verdict(d.verdict)}", d.evidence, d.flags, located_spans(d.evidence),
-    )  # fmt: skip
+        ref,
+        "demand",
+        f"{who(d.claimant, names)} → {who(d.addressee, names)}",
+        f"{d.demand}{_verdict(d.verdict)}",
+        d.evidence,
+        d.flags,
+        located_spans(d.evidence),
+    )
 
 
 def _event_item(e: Event, ref: str, names: dict[str, str]) -> _Item:
@@ -127,10 +141,14 @@ def _event_item(e: Event, ref: str, names: dict[str, str]) -> _Item:
         f" — {who(e.agents, names)} → {who(e.targets, names)}" if e.agents or e.targets else ""
     )
     return _Item(
-        ref, "event", f"{e.type} [{e.realis}]",
+        ref,
+        "event",
+        f"{e.type} [{e.realis}]",
         f"{e.description}{parties}{when}{where}{_verdict(e.verdict)}",
-        e.evidence, e.flags, located_spans(e.evidence),
-    )  # fmt: skip
+        e.evidence,
+        e.flags,
+        located_spans(e.evidence),
+    )
 
 
 def _verdict(verdict: Verdict | None) -> str:

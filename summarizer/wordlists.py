@@ -1,4 +1,4 @@
-"""Word lists shared by the checks that read numbers and dates in text.
+"""Internal: Word lists shared by the checks that read numbers and dates in text.
 
 Folded like the text (lower case, no accents), so they compare with ``grounding.fold``
 output. Data only: nothing here imports the rest of the package.

@@ -22,12 +22,16 @@ from .records import minister_record
 
 
 def test_public_names_are_exported_and_sorted() -> None:
+    assert summarizer.__all__ == sorted(summarizer.__all__)
+    assert set(summarizer.__all__) <= set(dir(summarizer)), "dir() shows every public name"
+    for name in summarizer.__all__:
+        getattr(summarizer, name)  # each one resolves
     public = [
         name
         for name, value in vars(summarizer).items()
         if (not name.startswith("_") or name == "__version__") and not isinstance(value, ModuleType)
     ]
-    assert summarizer.__all__ == sorted(public), "every public name, and only those, exported"
+    assert sorted(public) == summarizer.__all__, "every public name, and only those, exported"
     for name in (
         "summarize",
         "Summarizer",
@@ -37,6 +41,76 @@ def test_public_names_are_exported_and_sorted() -> None:
         "run_batch",
     ):
         assert name in summarizer.__all__
+
+
+def test_the_public_surface_is_curated_and_what_it_leaves_out_stays_in_its_module() -> None:
+    assert len(summarizer.__all__) <= 40
+    for module, name in [
+        ("record", "Actor"),
+        ("record", "Stance"),
+        ("batch", "Totals"),
+        ("batch", "BatchResult"),
+        ("errors", "TokenBudgetError"),
+        ("exchange", "Request"),
+        ("pipeline", "asummarize"),
+        ("render", "Format"),
+    ]:
+        assert name not in summarizer.__all__
+        assert hasattr(importlib.import_module(f"summarizer.{module}"), name), (module, name)
+    with pytest.raises(AttributeError, match="Actor"):
+        summarizer.Actor  # noqa: B018
+
+
+#: Modules a caller imports from: where the public names come from, and the two the
+#: README names (``summarizer.ray``, ``summarizer.reading``). Every other one says it is
+#: internal: no promise that it stays where it is, or as it is.
+PUBLIC_MODULES = {*summarizer._HOMES, "ray", "reading"}  # type: ignore[attr-defined]
+#: Internal modules whose docstrings are being rewritten elsewhere just now; they get the
+#: mark with that change.
+NOT_YET_MARKED = {
+    "clauses",
+    "countries",
+    "cues",
+    "draft",
+    "inflection",
+    "meaning",
+    "mentions",
+    "second_opinion",
+    "verify",
+}
+
+
+def test_every_module_but_the_public_ones_says_it_is_internal() -> None:
+    for path in sorted(Path(str(summarizer.__file__)).parent.glob("*.py")):
+        name = path.stem
+        if name == "__init__" or name in NOT_YET_MARKED:
+            continue
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        assert docstring.startswith("Internal:") == (name not in PUBLIC_MODULES), name
+
+
+def test_the_names_type_checkers_see_are_the_names_imported_at_run_time() -> None:
+    """``__init__`` lists each public name twice: imported for type checkers, and in the
+    table its ``__getattr__`` imports from. The two must agree."""
+    tree = ast.parse(Path(str(summarizer.__file__)).read_text(encoding="utf-8"))
+    guarded = next(node for node in tree.body if isinstance(node, ast.If))
+    static = {
+        alias.name: node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    runtime = {
+        name: module
+        for module, names in summarizer._HOMES.items()  # type: ignore[attr-defined]
+        for name in names
+    }
+    assert static == runtime
+    assert set(static) | {"__version__"} == set(summarizer.__all__)
+    for name, module in runtime.items():
+        assert getattr(summarizer, name) is getattr(
+            importlib.import_module(f"summarizer.{module}"), name
+        )
 
 
 def test_every_module_declares_what_it_exports() -> None:

@@ -175,7 +175,7 @@ def test_an_unforeseen_system_error_is_one_line_naming_the_file_not_a_traceback(
     def unreadable(*_: object, **__: object) -> None:
         raise PermissionError(13, "Permission denied", str(tmp_path / "locked" / "report.md"))
 
-    monkeypatch.setattr(cli_module, "read_inputs", unreadable)
+    monkeypatch.setattr("summarizer.inputs.read_inputs", unreadable)
     result = runner.invoke(
         cli,
         [str(article), "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--no-cache"],

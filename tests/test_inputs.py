@@ -97,7 +97,7 @@ def test_an_input_over_the_size_limit_is_refused_after_reading_one_byte_past_it(
     for name in ("over.txt", "feed.jsonl"):
         assert isinstance(read[name].error, InputError)
         assert f"more than {limit:,} bytes" in str(read[name].error)
-        assert "--max-input-bytes" in str(read[name].error)
+        assert "Settings.max_input_bytes" in str(read[name].error)
     stream = io.BytesIO(b"x" * 1000)
     [item] = read_inputs(["-"], stdin=io.TextIOWrapper(stream), max_bytes=100)
     assert isinstance(item.error, InputError)
