@@ -1,4 +1,4 @@
-"""The words of a piece of evidence, read for what they say of an item's fields.
+"""Internal: The words of a piece of evidence, read for what they say of an item's fields.
 
 ``EvidenceWords`` holds the words of an evidence span and of the sentences it stands in,
 each knowing where it is and whether punctuation bounds a clause before it. It finds the

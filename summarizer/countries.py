@@ -1,4 +1,4 @@
-"""Is a name a country, or does it name a body? For judging an actor's kind.
+"""Internal: Is a name a country, or does it name a body? For judging an actor's kind.
 
 Countries come from ISO 3166 as ``pycountry`` maintains it: each country's name, common
 and official names, its name before the comma ("Iran" of "Iran, Islamic Republic of"),

@@ -1,4 +1,4 @@
-"""Cue words that tell what an item's fields mean, in English and French.
+"""Internal: Cue words that tell what an item's fields mean, in English and French.
 
 Folded like the text (lower case, no accents: see ``grounding.fold``), each with its
 inflections (see ``inflection``), so that the checks in ``meaning`` can read an event's

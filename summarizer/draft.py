@@ -1,4 +1,4 @@
-"""The model-facing schema: what the LLM fills in.
+"""Internal: The model-facing schema: what the LLM fills in.
 
 Small and flat on purpose. Every field carries a description (instructor sends them
 with the schema), actors are referenced by id, and evidence is sentence numbers plus

@@ -1,4 +1,4 @@
-"""Cue words with their inflections: how a list of verbs, nouns and phrases in English
+"""Internal: Cue words with their inflections: how a list of verbs, nouns and phrases in English
 and French becomes the folded forms a text can hold, each knowing its form.
 
 ``attack`` gives attack, attacks, attacked, attacking; ``attaquer`` gives its present,

@@ -1,4 +1,4 @@
-"""An item's fields against what its evidence says: proven meaning, not only proven words.
+"""Internal: An item's fields against what its evidence says: proven meaning, not only proven words.
 
 A quote can be the text's own words and the item still say something else: an event
 typed ``protest`` whose evidence says "attacked", an event marked ``occurred`` whose

@@ -1,4 +1,4 @@
-"""Where names stand in an article: word-bounded, folded, found through a word index.
+"""Internal: Where names stand in an article: word-bounded, folded, found through a word index.
 
 Kept apart from ``actors`` (which merges the model's actors) so that the checks of a
 draft in progress can find names without importing the draft's own module back.

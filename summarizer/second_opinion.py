@@ -1,4 +1,4 @@
-"""A second opinion on a record's items, from another model: optional, off by default.
+"""Internal: A second opinion on a record's items, from another model: optional, off by default.
 
 The word-list checks (``meaning``) judge a field only where they find a cue. A verifier
 model, such as a MiniCheck-class model served by Ollama, can read the rest: each

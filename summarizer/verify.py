@@ -1,4 +1,4 @@
-"""From the model's draft to the public record, checking everything the program can.
+"""Internal: From the model's draft to the public record, checking everything the program can.
 
 - Duplicate actors are merged ("Pompeo" into "Mike Pompeo"), their mentions pooled and
   every reference rewritten (see ``actors``).
