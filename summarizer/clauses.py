@@ -207,52 +207,6 @@ _CALLED = BE | frozenset(
 )  # fmt: skip
 # Words that turn a sentence against what came before it: the stance is in what follows.
 _CONTRAST = frozenset(["but", "however", "yet", "mais", "cependant", "pourtant", "toutefois"])
-# Prepositions that make the noun after them a reference to an event, not the statement of
-# one ("critical of the attacks", "in response to his calls for"). Not "des"/"du", which
-# are articles as often.
-_PREPOSITIONS = frozenset(
-    [
-        "of",
-        "to",
-        "for",
-        "after",
-        "before",
-        "against",
-        "about",
-        "over",
-        "amid",
-        "following",
-        "despite",
-        "with",
-        "in",
-        "on",
-        "from",
-        "at",
-        "during",
-        "since",
-        "into",
-        "toward",
-        "towards",
-        "regarding",
-        "de",
-        "d",
-        "a",
-        "au",
-        "aux",
-        "contre",
-        "apres",
-        "avant",
-        "pour",
-        "sur",
-        "dans",
-        "malgre",
-        "lors",
-        "suite",
-        "depuis",
-        "avec",
-        "envers",
-    ]
-)
 # Words that put what follows them into an infinitive ("to attack", "de frapper").
 _TO = frozenset(["to", "de", "d", "a", "pour"])
 
@@ -343,26 +297,6 @@ class EvidenceWords:
             and not self.words[i].boundary_before
             and not cue.forms & {"participle", "ing", "noun"}
         )
-
-    def referred(self, found: Found) -> bool:
-        """Whether a cue is a noun after a preposition: a reference to an event ("critical
-        of the attacks", "to his urgent calls for"), not what the sentence states.
-
-        Read as preposition, determiners, at most one adjective, noun.
-        """
-        i, determiner, adjective = found.at - 1, False, False
-        while i >= 0 and not self.words[i + 1].boundary_before:
-            text = self.texts[i]
-            if text in _PREPOSITIONS:
-                return determiner or found.cue.forms == {"noun"}
-            if text in DETERMINERS:
-                determiner = True
-            elif determiner or adjective:
-                return False
-            else:
-                adjective = True
-            i -= 1
-        return False
 
     def before(self, found: Found) -> list[tuple[str, str]]:
         """The realis cues before a cue in its sentence, with their kind."""

@@ -49,25 +49,24 @@ _EVENTS: tuple[list[Cue], ...] = (
     ),
     cues_of(
         "consult",
-        en_verbs="meet/met/met talk visit host negotiate discuss consult confer mediate phone "
-        "contact",
+        en_verbs="meet/met/met talk visit host negotiate discuss consult confer mediate phone",
         en_nouns="meeting talks visit summit negotiation discussion consultation "
         "conference mediation",
         fr_verbs="rencontrer reunir discuter negocier consulter visiter telephoner dialoguer",
         fr_nouns="rencontre reunion entretien visite sommet negociation discussion "
         "pourparlers consultation mediation conference",
-        phrases="hold/held/held talks; s entretenir; s est entretenu; se sont entretenus",
+        phrases="hold/held/held talks; contacted; s entretenir; s est entretenu; "
+        "se sont entretenus",
     ),
     cues_of(
         "support",
-        en_verbs="praise endorse welcome commend hail congratulate applaud defend "
+        en_verbs="praise endorse welcome commend hail congratulate applaud "
         "apologize apologise forgive/forgave/forgiven",
         en_nouns="praise endorsement apology",
         fr_verbs="saluer feliciter approuver appuyer pardonner remercier applaudir",
         fr_irregular=[
             "soutenir|soutient soutiennent soutenons soutenez soutenait soutenaient soutint"
             "|soutenu soutenue soutenus soutenues|soutiendr",
-            "defendre|defend defendent defendait|defendu defendue defendus|defendr",
         ],
         fr_nouns="soutien appui felicitations eloge excuses",
         phrases="support/; backed; backing; s excuser; s est excuse",
@@ -183,7 +182,7 @@ _EVENTS: tuple[list[Cue], ...] = (
     cues_of(
         "coerce",
         en_verbs="arrest detain imprison jail seize confiscate ban+ censor deport expel+ "
-        "sentence convict prosecute impound destroy demolish repress",
+        "sentence convict prosecute impound demolish repress",
         en_nouns="arrest detention imprisonment seizure ban censorship deportation "
         "expulsion curfew crackdown sentence conviction prosecution",
         fr_verbs="arreter interpeller emprisonner incarcerer saisir confisquer censurer "
@@ -201,20 +200,18 @@ _EVENTS: tuple[list[Cue], ...] = (
         "assault",
         en_verbs="attack kill bomb shell shoot/shot/shot strike/struck/struck assassinate "
         "abduct kidnap+ torture massacre wound injure raid ambush execute murder "
-        "behead stab+ invade besiege bombard hijack fight/fought/fought clash occupy",
+        "behead stab+ invade besiege bombard hijack clash",
         en_nouns="attack assault airstrike strike bombing bomb shelling shooting killing "
         "assassination abduction kidnapping torture massacre raid ambush invasion blast "
-        "explosion murder offensive gunfire bombardment hijacking fighting clash combat "
-        "battle firefight occupation",
+        "explosion murder offensive gunfire bombardment hijacking fighting clash firefight",
         fr_verbs="attaquer tuer bombarder frapper assassiner kidnapper blesser massacrer "
         "torturer executer pilonner agresser poignarder egorger enlever envahir",
         fr_irregular=[
             "abattre|abat abattent abattait|abattu abattue abattus|abattr",
-            "combattre|combat combattent combattait|combattu combattue combattus|combattr",
         ],
         fr_nouns="attaque attentat assaut frappe bombardement raid embuscade tir fusillade "
         "explosion assassinat enlevement massacre meurtre torture invasion offensive "
-        "agression tuerie affrontement combat heurts bataille occupation detournement",
+        "agression tuerie affrontement heurts detournement",
         phrases="stormed; storming; open/ fire; fire/ on; blow/blew/blown up; set/set/set fire; "
         "ouvrir le feu; ouvert le feu; tirer~ sur; tire sur; prendre d assaut; "
         "pris d assaut; take/took/taken hostage; prendre en otage; pris en otage; "

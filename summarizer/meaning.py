@@ -126,8 +126,7 @@ def judge_event(
     cues = [
         c
         for c in found
-        if c.cue.label == type_
-        or not (evidence.referred(c) or (type_ in _EMBEDDING and evidence.embedded(c)))
+        if c.cue.label == type_ or not (type_ in _EMBEDDING and evidence.embedded(c))
     ]
     return [
         _judge_type(type_, evidence, cues, own),

@@ -417,12 +417,6 @@ def test_no_one_as_subject_negates_the_verb() -> None:
     assert not judged["realis"].contradicted
 
 
-def test_an_event_named_after_a_preposition_is_a_reference_not_the_statement() -> None:
-    text = "The minister spoke to reporters about the attacks on Thursday."
-    judged = _event(text, "spoke to reporters about the attacks", type_="consult")["type"]
-    assert not judged.judged
-
-
 def test_the_action_a_threat_is_about_is_no_cue_of_another_type() -> None:
     text = "Meridia would face grave consequences unless it withdrew its troops, he said."
     quote = "Meridia would face grave consequences unless it withdrew its troops"
