@@ -207,8 +207,6 @@ _CALLED = BE | frozenset(
 )  # fmt: skip
 # Words that turn a sentence against what came before it: the stance is in what follows.
 _CONTRAST = frozenset(["but", "however", "yet", "mais", "cependant", "pourtant", "toutefois"])
-# Words that put what follows them into an infinitive ("to attack", "de frapper").
-_TO = frozenset(["to", "de", "d", "a", "pour"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,17 +318,6 @@ class EvidenceWords:
         while first > 0 and not self.words[first].hard_before:
             first -= 1
         return range(first, at)
-
-    def embedded(self, found: Found) -> bool:
-        """Whether a cue stands in an infinitive or after a negation, future, modality or
-        condition earlier in its sentence: what an event of request, threat, refusal or
-        agreement is about ("threatened to attack", "unless he cooperated"), not itself."""
-        if found.at > 0 and self.texts[found.at - 1] in _TO and "infinitive" in found.cue.forms:
-            return True
-        return any(
-            cue.cue.label in IRREALIS
-            for cue in self.find("realis", where=self._sentence_before(found.at))
-        )
 
     def evaluation(self) -> tuple[str, int] | None:
         """What the span calls a thing, for (+1) or against (-1): an evaluative word after

@@ -145,7 +145,10 @@ _EVENTS: tuple[list[Cue], ...] = (
         fr_verbs="menacer",
         fr_irregular=["avertir|avertit avertissent avertissait|averti avertie avertis|avertir"],
         fr_nouns="menace avertissement ultimatum",
-        phrases="mettre en garde; mis en garde; met en garde; mise en garde",
+        # A consequence set against a condition is the form of a threat ("would face
+        # consequences unless it withdrew", "sinon").
+        phrases="mettre en garde; mis en garde; met en garde; mise en garde; unless; or else; "
+        "a moins que; a moins de; sinon; faute de quoi",
     ),
     cues_of(
         "protest",

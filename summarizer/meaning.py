@@ -53,10 +53,6 @@ FIELDS: tuple[Field, ...] = ("type", "realis", "roles", "position", "kind")
 _READ = frozenset({"en", "fr"})
 # Types whose two sides can be swapped without changing what happened.
 _SYMMETRIC = frozenset({"consult", "cooperate", "agree", "other"})
-# Types whose events are about another action: what is asked, threatened, refused, agreed,
-# conceded or alleged. That action's words, in an infinitive or under a condition, a
-# modality or a negation, are no cue of another type ("threatened to attack").
-_EMBEDDING = frozenset({"request", "threaten", "reject", "agree", "concede", "accuse"})
 _BY = frozenset({"by", "par"})
 _AGAINST = frozenset({"on", "against", "upon", "at", "to", "contre", "sur", "envers", "visant"})
 _COORDINATORS = frozenset({"and", "or", "but", "et", "ou", "mais"})
@@ -121,13 +117,8 @@ def judge_event(
     evidence = _readable(article, span)
     if evidence is None:
         return [_unjudged("type"), _unjudged("realis"), _unjudged("roles")]
-    found = evidence.find("event")
-    own = [c for c in found if c.cue.label == type_]
-    cues = [
-        c
-        for c in found
-        if c.cue.label == type_ or not (type_ in _EMBEDDING and evidence.embedded(c))
-    ]
+    cues = evidence.find("event")
+    own = [c for c in cues if c.cue.label == type_]
     return [
         _judge_type(type_, evidence, cues, own),
         _judge_realis(realis, evidence, own or cues, own),

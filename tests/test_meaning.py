@@ -417,11 +417,12 @@ def test_no_one_as_subject_negates_the_verb() -> None:
     assert not judged["realis"].contradicted
 
 
-def test_the_action_a_threat_is_about_is_no_cue_of_another_type() -> None:
+def test_a_consequence_set_against_a_condition_is_a_threat() -> None:
     text = "Meridia would face grave consequences unless it withdrew its troops, he said."
     quote = "Meridia would face grave consequences unless it withdrew its troops"
-    assert not _event(text, quote, type_="threaten")["type"].judged
-    # A type that is about no other action still reads the cue.
+    judged = _event(text, quote, type_="threaten")["type"]
+    assert judged.judged
+    assert not judged.contradicted
     assert _event(text, quote, type_="assault")["type"].code == "type_not_in_evidence"
 
 
