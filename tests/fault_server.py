@@ -21,6 +21,8 @@ last action repeats once the script runs out):
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
 ``echo_key_parts``  HTTP 400 whose error message repeats the second half of the bearer key,
                  and the whole key base64-encoded
+``echo_key:FORM``  HTTP 400 whose error message repeats the bearer key in one disguise (see
+                 ``disguised``): ``percent``, ``query``, ``hex`` or ``zero_width``
 
 A ``route`` instead picks the action and the answer from each request's body (the
 prompt it carries), for tests whose requests run concurrently in no fixed order.
@@ -41,7 +43,24 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FaultServer"]
+__all__ = ["FaultServer", "disguised"]
+
+#: Characters that render as nothing, put between a key's characters to hide it.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def disguised(key: str, form: str) -> str:
+    """``key`` as a hostile or careless server may echo it, in ``form`` (``query``: every
+    byte percent-encoded, as a URL's query string carries it)."""
+    if form == "percent":
+        return key.replace("-", "%2D")
+    if form == "query":
+        return "".join(f"%{b:02x}" for b in key.encode())
+    if form == "hex":
+        return "0x" + key.encode().hex()
+    if form == "zero_width":
+        return "".join(c + ZERO_WIDTH[i % len(ZERO_WIDTH)] for i, c in enumerate(key))
+    raise ValueError(f"unknown disguise {form!r}")
 
 
 class FaultServer:
@@ -184,6 +203,13 @@ class FaultServer:
                     encoded = base64.b64encode(key.encode()).decode()
                     message = f"key ending {key[len(key) // 2 :]!r} (base64 {encoded}) is invalid"
                     self._send(400, {"error": {"message": message, "type": "fault"}})
+                elif action.startswith("echo_key:"):
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    form = action.split(":", 1)[1]
+                    shown = disguised(key, form)
+                    if form == "query":
+                        shown = f"https://auth.invalid/login?next={shown}"
+                    self._send(400, {"error": {"message": f"bad key {shown}", "type": "fault"}})
                 elif action == "echo_auth":
                     sent = self.headers.get("Authorization", "")
                     message = f"invalid request from client with header Authorization: {sent}"
