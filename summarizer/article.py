@@ -357,6 +357,14 @@ def detect_language(text: str) -> str:
     return str(found.iso_code_639_1.name.lower())
 
 
+def language_confidences(text: str) -> list[tuple[str, float]]:
+    """ISO 639-1 code of each language ``text`` may be in, with how sure the detector
+    is of it (0 to 1, summing to 1 over the languages), likeliest first."""
+    sample = text[:_ARTICLE_SAMPLE]
+    found = _detector(len(sample) < _SHORT_TEXT).compute_language_confidence_values(sample)
+    return [(str(c.language.iso_code_639_1.name.lower()), float(c.value)) for c in found]
+
+
 def detect_language_surely(text: str, expected: str, confidence: float = 0.9) -> str:
     """ISO 639-1 code of ``text``'s language when the detector is sure of it, else "und".
 
