@@ -90,10 +90,12 @@ def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
             )
 
 
-def not_ours(path: Path, what: str) -> OutputError:
-    """The refusal to replace a file that is not ``what`` (``"a report"``) of ours."""
+def not_ours(path: Path, what: str, why: str = "") -> OutputError:
+    """The refusal to replace a file that is not ``what`` (``"a report"``) of ours,
+    ``why`` (what it is instead) in brackets."""
     return OutputError(
-        f"{path}: not {what} written by summarizer; refusing to replace it: "
+        f"{path}: not {what} written by summarizer{f' ({why})' if why else ''}; "
+        "refusing to replace it: "
         "choose another -o, or give --force to overwrite it"
     )
 
