@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .batch import BatchResult, Totals
 from .errors import SummarizerError, redact
+from .jsonl import dump_json
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import printable, render, render_terminal
@@ -130,7 +131,7 @@ def _emit_record(record: ArticleSummary, fmt: str, out: Any) -> None:
     if fmt == "terminal":
         Console().print(render_terminal(record))
         return
-    text = record.model_dump_json() if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
+    text = dump_json(record) if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
     click.echo(text, file=out)
 
 

@@ -33,6 +33,7 @@ from .cache import open_cache
 from .config import Settings
 from .errors import ConfigurationError, SummarizerError
 from .inputs import ArticleInput
+from .jsonl import dump_json
 from .output import JsonlSink
 from .pipeline import Summarizer
 from .ray_cluster import actor_share, start_ray
@@ -96,7 +97,7 @@ class _Summarize:
         out: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
         for result in results:
             out["id"].append(result.id)
-            out["record"].append(result.record.model_dump_json() if result.record else None)
+            out["record"].append(dump_json(result.record) if result.record else None)
             out["cached"].append(result.cached)
             error = result.error
             out["error"].append(str(error) if error is not None else None)
