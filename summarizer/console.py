@@ -176,9 +176,10 @@ def print_partial(err: Console, article_id: str, record: ArticleSummary) -> None
 
 def print_error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
     """One red line for ``exc``, credentials and control characters taken out."""
-    # Input errors already name their article; others get its id in front.
+    # Input errors already begin with their article's name; others get its id in front
+    # (an id found elsewhere in the message, as "1" is in "127.0.0.1", names nothing).
     message = _as_flags(str(exc))
-    if prefix and prefix not in message:
+    if prefix and not message.startswith(f"{prefix}:"):
         message = f"{prefix}: {message}"
     err.print(
         f"[bold red]summarizer: error:[/] {escape(printable(redact(message)))}",
