@@ -248,11 +248,15 @@ class JsonlSink:
             raise _unwritable(path, exc) from exc
 
     def _open(self, path: Path, retry_failed: bool, inputs: Sequence[ArticleInput] | None) -> None:
+        #: Whether this run made the file: if it writes nothing there (the run stopped
+        #: before its first article, as when Ray cannot start), it leaves no file.
+        self._created = False
         if _is_stream(path):
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
         _refuse_missing_folder(path, self._target)
+        self._created = not self._target.exists()
         self._file = open(self._target, "a+b")  # noqa: SIM115
         _lock(self._file, path)
         try:
@@ -381,7 +385,12 @@ class JsonlSink:
         self._note(result.id, result.record is not None, digest)
 
     def close(self) -> None:
-        self._file.close()
+        try:
+            # Removed while still locked: no other run can have it open to write.
+            if self._created and os.fstat(self._file.fileno()).st_size == 0:
+                self._target.unlink(missing_ok=True)
+        finally:
+            self._file.close()
 
 
 def _is_our_report(head: bytes) -> bool:

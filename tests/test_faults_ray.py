@@ -1,0 +1,67 @@
+"""Failure as a tested path: the Ray engine (``--engine ray``) and the output it leaves."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .fault_server import FaultServer
+
+pytest.importorskip("ray", reason="the [ray] extra is not installed")
+
+pytestmark = [
+    pytest.mark.block_network(allowed_hosts=["127.0.0.1"]),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*"),
+]
+
+ARTICLE = (
+    "date: 2024-06-11\n"
+    "The port authority of Antwerp said on Tuesday that dockers had ended their strike."
+)
+#: A line an earlier run wrote.
+EARLIER = {
+    "id": "old", "error": {"type": "ServerError", "message": "HTTP 500", "exit_code": 5},
+    "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+}  # fmt: skip
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("before", ["no file", "an earlier run's records"])
+def test_a_ray_cluster_that_cannot_be_joined_leaves_the_output_as_it_was(
+    before: str, tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a1", "text": ARTICLE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    if before != "no file":
+        out.write_text(json.dumps(EARLIER) + "\n", encoding="utf-8")
+    was = out.read_bytes() if out.exists() else None
+    with FaultServer(["ok"]) as server:
+        run = subprocess.run(
+            [sys.executable, "-m", "summarizer", str(feed), "-o", str(out), "--base-url",
+             server.url, "--model", "m", "--backend", "vllm", "--engine", "ray", "--timeout", "3"],
+            env={**os.environ, "RAY_ADDRESS": f"127.0.0.1:{_closed_port()}"},
+            capture_output=True, text=True, timeout=90, check=False,
+        )  # fmt: skip
+    assert run.returncode == 4, run.stderr
+    assert "no Ray cluster answers there" in run.stderr
+    if was is None:
+        assert not out.exists(), "no empty output file left behind"
+    else:
+        assert out.read_bytes() == was
+    report(
+        f"`--engine ray` with a RAY_ADDRESS no cluster answers at, -o naming {before}",
+        "exit 4; no output file is left behind, or the earlier one is untouched",
+    )
