@@ -65,3 +65,37 @@ def test_a_ray_cluster_that_cannot_be_joined_leaves_the_output_as_it_was(
         f"`--engine ray` with a RAY_ADDRESS no cluster answers at, -o naming {before}",
         "exit 4; no output file is left behind, or the earlier one is untouched",
     )
+
+
+ANSWER = {
+    "headline": "Antwerp dockers end strike",
+    "summary": "Dockers in Antwerp ended their strike.",
+    "actors": [
+        {"id": "A1", "name": "port authority of Antwerp", "kind": "institution",
+         "sentences": [1], "quote": "The port authority of Antwerp said on Tuesday"},
+    ],
+}  # fmt: skip
+
+
+def test_rays_log_level_from_the_users_environment_does_not_reach_the_terminal(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a1", "text": ARTICLE}) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "SUMMARIZER_RAY_LOGS")}
+    env["RAY_BACKEND_LOG_LEVEL"] = "debug"
+    with FaultServer(["ok"], ANSWER) as server:
+        run = subprocess.run(
+            [sys.executable, "-m", "summarizer", str(feed), "-o", str(tmp_path / "out.jsonl"),
+             "--base-url", server.url, "--model", "m", "--backend", "vllm", "--no-cache",
+             "--engine", "ray", "--actors", "1"],
+            env=env, capture_output=True, text=True, timeout=240, check=False,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    others = [line for line in run.stderr.splitlines() if not line.startswith("summarizer:")]
+    assert not others, f"lines that are not the program's own: {others[:5]}"
+    report(
+        "RAY_BACKEND_LOG_LEVEL=debug in the environment of a `--engine ray` run",
+        "Ray's logs stay out of the terminal all the same (only SUMMARIZER_RAY_LOGS=1 shows "
+        "them); the local Ray instance and its actors log at 'fatal'",
+    )
