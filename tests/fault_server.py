@@ -21,6 +21,8 @@ last action repeats once the script runs out):
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
 ``echo_key_parts``  HTTP 400 whose error message repeats the second half of the bearer key,
                  and the whole key base64-encoded
+``kill_client``  no answer: the process at the other end of the connection is killed
+                 (SIGKILL), as a crash would end it
 ``echo_key:FORM``  HTTP 400 whose error message repeats the bearer key in one disguise (see
                  ``disguised``): ``percent``, ``query``, ``hex`` or ``zero_width``
 
@@ -34,13 +36,16 @@ it gives are written by the tests that script it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import socket
 import struct
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 __all__ = ["FaultServer", "disguised"]
@@ -203,6 +208,8 @@ class FaultServer:
                     encoded = base64.b64encode(key.encode()).decode()
                     message = f"key ending {key[len(key) // 2 :]!r} (base64 {encoded}) is invalid"
                     self._send(400, {"error": {"message": message, "type": "fault"}})
+                elif action == "kill_client":
+                    os.kill(_peer_pid(self.client_address[1], self.server.server_address[1]), 9)
                 elif action.startswith("echo_key:"):
                     key = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     form = action.split(":", 1)[1]
@@ -253,6 +260,26 @@ class FaultServer:
                     self.close_connection = True
 
         return Handler
+
+
+def _peer_pid(port: int, server_port: int) -> int:
+    """The process that holds the client end (local ``port``) of a connection to
+    ``server_port`` on this machine: its socket's inode, then the process with it open."""
+    inode = ""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text(encoding="ascii").splitlines()[1:]:
+            fields = line.split()
+            local, remote = (int(f.rsplit(":", 1)[1], 16) for f in fields[1:3])
+            if (local, remote) == (port, server_port):
+                inode = fields[9]
+    wanted = f"socket:[{inode}]"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if any(os.readlink(fd) == wanted for fd in (entry / "fd").iterdir()):
+                return int(entry.name)
+    raise LookupError(f"no process holds the connection from port {port}")
 
 
 def _completion(content: str, *, finish_reason: str = "stop") -> dict[str, Any]:

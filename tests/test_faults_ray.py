@@ -99,3 +99,43 @@ def test_rays_log_level_from_the_users_environment_does_not_reach_the_terminal(
         "Ray's logs stay out of the terminal all the same (only SUMMARIZER_RAY_LOGS=1 shows "
         "them); the local Ray instance and its actors log at 'fatal'",
     )
+
+
+def test_an_actor_that_keeps_crashing_ends_the_run_in_one_line_keeping_what_finished(
+    tmp_path: Path, report: Callable[[str, str], None]
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": f"a{n}", "text": ARTICLE.replace("strike", f"strike ({n})")} for n in range(6)]
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    asked: list[int] = []
+
+    def route(body: dict[str, object]) -> tuple[str, dict[str, object]]:
+        # Two articles answered, then every request kills the actor that sends it.
+        asked.append(1)
+        return ("ok" if len(asked) <= 2 else "kill_client"), ANSWER
+
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "SUMMARIZER_RAY_LOGS")}
+    with FaultServer(["ok"], route=route) as server:
+        run = subprocess.run(
+            [sys.executable, "-m", "summarizer", str(feed), "-o", str(out), "--base-url",
+             server.url, "--model", "m", "--backend", "vllm", "--no-cache", "--engine", "ray",
+             "--actors", "1", "-j", "1", "--language", "en"],
+            env=env, capture_output=True, text=True, timeout=240, check=False,
+        )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("summarizer: error:")]
+    assert len(errors) == 1, run.stderr
+    assert "the Ray run stopped: ActorDiedError" in errors[0]
+    assert "rerun the same command to resume" in errors[0]
+    kept = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # The second answer may die with the actor before Ray hands it on.
+    assert 1 <= len(kept) <= 2
+    assert all("quality" in record for record in kept), "the finished records"
+    assert f"the {len(kept)} article(s) finished are saved" in errors[0]
+    report(
+        "a Ray actor that is killed by every article it is given (`--engine ray`)",
+        "restarted 3 times, then the run ends in one line, exit 1, the finished records "
+        f"kept: {errors[0]}",
+    )
