@@ -248,8 +248,7 @@ class JsonlSink:
             raise _unwritable(path, exc) from exc
 
     def _open(self, path: Path, retry_failed: bool, inputs: Sequence[ArticleInput] | None) -> None:
-        #: Whether this run made the file: if it writes nothing there (the run stopped
-        #: before its first article, as when Ray cannot start), it leaves no file.
+        #: Whether this run made the file (see ``close``).
         self._created = False
         if _is_stream(path):
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
@@ -384,10 +383,13 @@ class JsonlSink:
             digest = _error_digest(type(result.error).__name__, None)
         self._note(result.id, result.record is not None, digest)
 
-    def close(self) -> None:
+    def close(self, *, drop_if_unwritten: bool = False) -> None:
+        """Release the file; with ``drop_if_unwritten``, remove it if this sink made it
+        and nothing was written to it (a run that stopped before its first article, as
+        when Ray cannot start, leaves no empty file behind)."""
         try:
             # Removed while still locked: no other run can have it open to write.
-            if self._created and os.fstat(self._file.fileno()).st_size == 0:
+            if drop_if_unwritten and self._created and not os.fstat(self._file.fileno()).st_size:
                 self._target.unlink(missing_ok=True)
         finally:
             self._file.close()
