@@ -33,6 +33,7 @@ __all__ = [
     "Done",
     "Entry",
     "claim",
+    "job_problem",
     "read_carried",
     "read_entries",
     "read_state",

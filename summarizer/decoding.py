@@ -279,7 +279,7 @@ def _fit_to_language(readings: list[str]) -> dict[str, float]:
     ASCII), in the likeliest language whose alphabet holds all the reading's letters
     (not a sum over them: a letter that many languages share, such as š, is no likelier
     for it than đ, which one language group uses)."""
-    from .article import language_confidences
+    from .language import language_confidences
 
     shared = "".join(c for c in readings[0] if c < "\x80")
     confidences = language_confidences(shared)

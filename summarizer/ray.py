@@ -47,7 +47,7 @@ from .usage import Usage
 if TYPE_CHECKING:
     import ray.data
 
-__all__ = ["run_on_ray", "summarize_dataset"]
+__all__ = ["ACTOR_RESTARTS", "run_on_ray", "summarize_dataset"]
 
 #: How often a dead actor is started again, and its batch retried, before the run stops.
 ACTOR_RESTARTS = 3
