@@ -8,7 +8,6 @@ exception that stops the others. Reading inputs is ``inputs``' concern, writing 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ from .cache import Cache
 from .config import Settings
 from .errors import PARTIAL_EXIT_CODE, SummarizerError, error_to_dict, resource_error
 from .inputs import ArticleInput
+from .jsonl import dump_json
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .usage import Usage
@@ -61,7 +61,7 @@ class BatchResult:
                 carries the text itself).
         """
         if self.record is not None:
-            return self.record.model_dump_json()
+            return dump_json(self.record)
         assert self.error is not None
         prompt, completion = self.tokens
         line: dict[str, object] = {
@@ -71,7 +71,7 @@ class BatchResult:
         }
         if digest is not None:
             line["text_sha256"] = digest
-        return json.dumps(line, ensure_ascii=False)
+        return dump_json(line)
 
 
 async def asummarize_many(

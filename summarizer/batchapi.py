@@ -26,14 +26,14 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 import openai
 
 from .batchfile import round_endpoint
-from .batchround import BatchFiles, read_state, write_lines
+from .batchround import BatchFiles, job_problem, read_state, write_lines
 from .config import Settings
 from .connection import Endpoint
 from .errors import (
@@ -96,13 +96,23 @@ def _read_job(files: BatchFiles) -> BatchJob | None:
         InputError: The job file is not one this program wrote.
     """
     path = files.job
+    problem: str | None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return BatchJob(**{**data, "errors": tuple(data.get("errors", ()))})
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError) as exc:
-        raise InputError(f"{path}: not a batch job written by summarizer: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        data, problem = None, f"not JSON: {exc}"
+    else:
+        problem = job_problem(data)
+    unknown = sorted(set(data) - {f.name for f in fields(BatchJob)}) if problem is None else ()
+    if unknown:
+        problem = "fields no batch job has: " + ", ".join(repr(name) for name in unknown)
+    if problem is not None:
+        raise InputError(f"{path}: not a batch job written by summarizer ({problem})")
+    return BatchJob(**{**data, "errors": tuple(data.get("errors", ()))})
 
 
 def _write_job(files: BatchFiles, job: BatchJob) -> None:

@@ -314,8 +314,10 @@ def collect_batch(
             last = request.spent.calls + 1 >= budget
             if answer is None:
                 if last:
+                    # Named by the article's id, a part's as a whole article's: the
+                    # part's label goes before it where the part is told (``reading``).
                     raise EndpointError(
-                        f"{request.id}: {why}, after {request.spent.calls + 1} attempt(s)",
+                        f"{entry.article}: {why}, after {request.spent.calls + 1} attempt(s)",
                         url=request.base_url,
                         usage=request.spent + Usage(calls=1),
                     )

@@ -32,6 +32,7 @@ __all__ = [
     "Done",
     "Entry",
     "claim",
+    "job_problem",
     "read_carried",
     "read_entries",
     "read_state",
@@ -150,16 +151,43 @@ def _is_empty(path: Path) -> bool:
 
 
 def _submitted(files: BatchFiles) -> str | None:
-    """``"batch <id> (<status>)"`` if the round was submitted and its batch ran (or runs)."""
+    """``"batch <id> (<status>)"`` if the round was submitted and its batch ran (or runs).
+
+    Raises:
+        OutputError: The job file is not one of ours (it is kept, not replaced).
+    """
     try:
-        job = json.loads(files.job.read_text(encoding="utf-8"))
+        text = files.job.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"{files.job}: not a batch job written by summarizer: {exc}") from None
-    if not isinstance(job, dict) or job.get("status") == "failed":
+    except OSError as exc:
+        raise OutputError(f"{files.job}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        job = json.loads(text)
+    except ValueError as exc:
+        problem: str | None = f"not JSON: {exc}"
+    else:
+        problem = job_problem(job)
+    if problem is not None:
+        raise not_ours(files.job, "a batch job", problem)
+    if job["status"] == "failed":
         return None  # validation failed: nothing ran, nothing to collect
-    return f"batch {job.get('id')} ({job.get('status')})"
+    return f"batch {job['id']} ({job['status']})"
+
+
+#: The fields every ``<stem>.batch.json`` (``batchapi.BatchJob``) has, each a string.
+_JOB_FIELDS = ("id", "input_file_id", "base_url", "status")
+
+
+def job_problem(data: Any) -> str | None:
+    """What makes ``data`` (a ``<stem>.batch.json``'s JSON) no batch job of ours, in a
+    few words; ``None`` when it is one."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    missing = [name for name in _JOB_FIELDS if not isinstance(data.get(name), str)]
+    if missing:
+        return "no " + ", ".join(repr(name) for name in missing)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

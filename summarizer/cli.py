@@ -175,9 +175,10 @@ def run(
         summarizer.close()
         if cache is not None:
             cache.close()
-        for handle in (sink, report):
-            if handle is not None:
-                handle.close()
+        if sink is not None:
+            sink.close(drop_if_unwritten=True)
+        if report is not None:
+            report.close()
     if len(inputs) > 1 or totals.skipped:
         report_totals(err, summarizer, totals, out.output)
     if code := combined_exit_code(totals.exit_codes):

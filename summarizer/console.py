@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .batch import BatchResult, Totals
 from .errors import SummarizerError, redact
+from .jsonl import dump_json
 from .pipeline import Summarizer
 from .record import ArticleSummary
 from .render import printable, render, render_terminal
@@ -147,7 +148,7 @@ def _emit_record(record: ArticleSummary, fmt: str, out: Any) -> None:
     if fmt == "terminal":
         Console().print(render_terminal(record))
         return
-    text = record.model_dump_json() if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
+    text = dump_json(record) if fmt == "jsonl" else render(record, fmt)  # type: ignore[arg-type]
     click.echo(text, file=out)
 
 
@@ -195,9 +196,10 @@ def print_partial(err: Console, article_id: str, record: ArticleSummary) -> None
 
 def print_error(err: Console, exc: SummarizerError, *, prefix: str | None = None) -> None:
     """One red line for ``exc``, credentials and control characters taken out."""
-    # Input errors already name their article; others get its id in front.
+    # Input errors already begin with their article's name; others get its id in front
+    # (an id found elsewhere in the message, as "1" is in "127.0.0.1", names nothing).
     message = _as_flags(str(exc))
-    if prefix and prefix not in message:
+    if prefix and not message.startswith(f"{prefix}:"):
         message = f"{prefix}: {message}"
     err.print(
         f"[bold red]summarizer: error:[/] {escape(printable(redact(message)))}",

@@ -11,8 +11,13 @@ Text must never reach the model as mojibake, so every reading is checked:
   Czech sentence for another code page, while a wrong code page gives letters that no
   one language writes together ("rozpoèet": Czech č read as Windows-1252's è beside
   á), signs inside words ("Preºedintele") or mixed scripts.
-- When no Latin reading is plausible (Cyrillic, Greek, Hebrew, Arabic, East Asian
-  text), charset-normalizer identifies the encoding, and the bytes are refused when no
+  When several are plausible (a short line), the language decides (``_fit_to_language``).
+- A file whose lines mix UTF-8 and one legacy code page is read line by line
+  (``_by_line``), or refused when no code page reads its other lines.
+- Cyrillic is read in Windows-1251 or KOI8, whichever gives common letters
+  (``_cyrillic``).
+- When no reading is plausible (Greek, Hebrew, Arabic, East Asian text),
+  charset-normalizer identifies the encoding, and the bytes are refused when no
   encoding explains them well.
 """
 
@@ -42,6 +47,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 #: (1250: Czech, Slovak, Polish, Hungarian, Romanian, Croatian, Slovene), Turkish
 #: (1254) and Baltic (1257).
 _LEGACY = ("cp1252", "cp1250", "cp1254", "cp1257")
+#: The Cyrillic code pages tried when no Latin one reads the bytes, commonest first.
+_CYRILLIC = ("cp1251", "koi8_r", "koi8_u")
+#: The commonest letters of Russian, Ukrainian and Bulgarian text: about 70% of its
+#: letters (in a wrong Cyrillic code page, 10-45%).
+_COMMON_CYRILLIC = frozenset("оеаинтсрвлі")
+#: A Cyrillic reading with more than this share of other letters is no reading.
+_UNCOMMON = 0.6
 #: A reading whose share of doubtful non-ASCII characters is above this is no reading.
 _PLAUSIBLE = 0.1
 
@@ -50,31 +62,33 @@ def _alphabet(letters: str) -> frozenset[str]:
     return frozenset(letters) | frozenset(letters.upper())
 
 
-#: The non-ASCII letters each language written in those code pages uses.
-_ALPHABETS = (
-    _alphabet("àâæçéèêëîïôœùûüÿ"),  # French
-    _alphabet("äöüß"),  # German
-    _alphabet("áéíñóúü"),  # Spanish, Galician, Basque
-    _alphabet("áâãàçéêíóôõú"),  # Portuguese
-    _alphabet("àèéìíîòóùú"),  # Italian
-    _alphabet("àçèéíïòóúü"),  # Catalan
-    _alphabet("éèëïóöü"),  # Dutch
-    _alphabet("æøåéó"),  # Danish, Norwegian
-    _alphabet("åäöé"),  # Swedish
-    _alphabet("äöåšž"),  # Finnish
-    _alphabet("áðéíóúýþæö"),  # Icelandic
-    _alphabet("çë"),  # Albanian
-    _alphabet("áčďéěíňóřšťúůýž"),  # Czech
-    _alphabet("áäčďéíĺľňóôŕšťúýž"),  # Slovak
-    _alphabet("ąćęłńóśźż"),  # Polish
-    _alphabet("áéíóöőúüű"),  # Hungarian
-    _alphabet("ăâîşţșț"),  # Romanian
-    _alphabet("čćđšž"),  # Croatian, Bosnian, Serbian, Slovene
-    _alphabet("çğıöşüâîû") | {"İ"},  # Turkish
-    _alphabet("ąčęėįšųūž"),  # Lithuanian
-    _alphabet("āčēģīķļņšūž"),  # Latvian
-    _alphabet("äõöüšž"),  # Estonian
-)
+#: The non-ASCII letters each language written in those code pages uses, by ISO 639-1
+#: code (the codes the language detector gives).
+_ALPHABET_OF = {
+    "fr": _alphabet("àâæçéèêëîïôœùûüÿ"),
+    "de": _alphabet("äöüß"),
+    **dict.fromkeys(("es", "gl", "eu"), _alphabet("áéíñóúü")),
+    "pt": _alphabet("áâãàçéêíóôõú"),
+    "it": _alphabet("àèéìíîòóùú"),
+    "ca": _alphabet("àçèéíïòóúü"),
+    "nl": _alphabet("éèëïóöü"),
+    **dict.fromkeys(("da", "nb", "nn", "no"), _alphabet("æøåéó")),
+    "sv": _alphabet("åäöé"),
+    "fi": _alphabet("äöåšž"),
+    "is": _alphabet("áðéíóúýþæö"),
+    "sq": _alphabet("çë"),
+    "cs": _alphabet("áčďéěíňóřšťúůýž"),
+    "sk": _alphabet("áäčďéíĺľňóôŕšťúýž"),
+    "pl": _alphabet("ąćęłńóśźż"),
+    "hu": _alphabet("áéíóöőúüű"),
+    "ro": _alphabet("ăâîşţșț"),
+    **dict.fromkeys(("hr", "bs", "sr", "sl"), _alphabet("čćđšž")),
+    "tr": _alphabet("çğıöşüâîû") | {"İ"},
+    "lt": _alphabet("ąčęėįšųūž"),
+    "lv": _alphabet("āčēģīķļņšūž"),
+    "et": _alphabet("äõöüšž"),
+}
+_ALPHABETS = tuple(dict.fromkeys(_ALPHABET_OF.values()))
 #: Signs such text uses besides letters.
 _SIGNS = frozenset("\xa0«»“”‘’„\u201a‹›–—…•·°§©®™€£¥¢±\xd7÷½¼¾¶†‡¡¿ºª")
 #: Signs that may stand between two letters: an apostrophe (l’état), Catalan's l·l, a
@@ -111,7 +125,10 @@ def decode_bytes(data: bytes, *, source: str = "input") -> str:
         return check_text(data.decode("utf-8"), source)
     except UnicodeDecodeError:
         pass
-    legacy = _legacy(data)
+    mixed = _by_line(data, source)
+    if mixed is not None:
+        return check_text(mixed, source)
+    legacy = _legacy(data) or _cyrillic(data)
     if legacy is not None:
         return check_text(legacy, source)
     from charset_normalizer import from_bytes
@@ -160,19 +177,125 @@ def _utf16(data: bytes) -> str | None:
     return text if not _CONTROL.search(text) and any(c.isalpha() for c in text) else None
 
 
+def _by_line(data: bytes, source: str) -> str | None:
+    """``data`` decoded line by line, if some of its lines are UTF-8 and others are in a
+    legacy code page (text pasted from two sources); ``None`` if it is not so mixed.
+
+    A line is UTF-8 if it decodes as UTF-8 into plausible text: legacy bytes that happen
+    to be valid UTF-8 ("PÓŁ" in Windows-1250 is "Pӣ") give letters no language writes
+    together. The other lines are read in the one code page that reads them all best.
+
+    Raises:
+        EncodingError: Some lines are UTF-8 and no code page reads the others.
+    """
+    utf8: list[int] = []
+    other: list[int] = []
+    lines = data.splitlines(keepends=True)
+    texts: list[str | None] = [None] * len(lines)
+    for number, line in enumerate(lines):
+        if line.isascii():
+            texts[number] = line.decode("ascii")
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+            continue
+        if _implausibility(text) <= _PLAUSIBLE:
+            texts[number] = text
+            utf8.append(number)
+        else:
+            other.append(number)
+    if not utf8 or not other:
+        return None
+    encoding = _legacy_encoding(b"".join(lines[number] for number in other))
+    if encoding is None:
+        raise EncodingError(
+            f"{source}: line {utf8[0] + 1} is UTF-8 but line {other[0] + 1} is in no encoding "
+            "that reads it; convert the file to UTF-8 first"
+        )
+    for number in other:
+        texts[number] = lines[number].decode(encoding)
+    return "".join(text or "" for text in texts)
+
+
 def _legacy(data: bytes) -> str | None:
     """The most plausible reading of ``data`` in the legacy code pages, if one is."""
-    readings: list[tuple[float, str]] = []
+    encoding = _legacy_encoding(data)
+    return None if encoding is None else data.decode(encoding)
+
+
+def _legacy_encoding(data: bytes) -> str | None:
+    """The legacy code page that reads ``data`` most plausibly, if one does.
+
+    A short text often reads plausibly in more than one ("odluèila" is as French as
+    "odlučila" is Croatian, letter by letter): then the language decides. Its words are
+    mostly ASCII and so the same in every reading, and the detector names it (as
+    Croatian) from them even through a wrong reading; the reading whose letters belong
+    to the language named with the most confidence is the one written.
+    """
+    readings: dict[str, tuple[float, str]] = {}
     for encoding in _LEGACY:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:  # a byte the code page leaves undefined
             continue
-        readings.append((_implausibility(text), text))
+        readings.setdefault(text, (_implausibility(text), encoding))  # the first of equals
+    plausible = [text for text, (score, _) in readings.items() if score <= _PLAUSIBLE]
+    if len(plausible) > 1:
+        fit = _fit_to_language(plausible)
+        plausible = [max(plausible, key=lambda text: (fit[text], -readings[text][0]))]
+    return readings[plausible[0]][1] if plausible else None
+
+
+def _cyrillic(data: bytes) -> str | None:
+    """``data`` read in the Cyrillic code page whose reading is likeliest Russian,
+    Ukrainian or Bulgarian text, if one reads it as Cyrillic at all. KOI8 puts letters
+    where Windows-1251 puts others, so a wrong reading swaps common letters for rare
+    ones and small letters for capitals (inside words, too); statistical detection
+    takes a short line of either for Japanese half-width katakana."""
+    readings: list[tuple[float, str]] = []
+    for encoding in _CYRILLIC:
+        text = data.decode(encoding, errors="replace")
+        foreign = [c for c in text if c >= "\x80" and c not in _SIGNS]
+        if not foreign or not all(unicodedata.name(c, "").startswith("CYRILLIC") for c in foreign):
+            continue
+        letters = [c for c in foreign if c.isalpha()]
+        common = sum(c.lower() in _COMMON_CYRILLIC for c in letters)
+        inside = sum(
+            a.islower() and b.isupper()
+            for word in _WORD.findall(text)
+            for a, b in itertools.pairwise(word)
+        )
+        readings.append((1 - (common - inside) / len(letters), text))
     if not readings:
         return None
     score, text = min(readings, key=lambda reading: reading[0])  # the first of equals
-    return text if score <= _PLAUSIBLE else None
+    return text if score <= _UNCOMMON else None
+
+
+def _fit_to_language(readings: list[str]) -> dict[str, float]:
+    """How well each of ``readings`` (of the same bytes) fits the text's language: the
+    detector's confidence in each language, read from what all readings share (their
+    ASCII), in the likeliest language whose alphabet holds all the reading's letters
+    (not a sum over them: a letter that many languages share, such as š, is no likelier
+    for it than đ, which one language group uses)."""
+    from .language import language_confidences
+
+    shared = "".join(c for c in readings[0] if c < "\x80")
+    confidences = language_confidences(shared)
+    return {
+        text: max(
+            (
+                confidence
+                for code, confidence in confidences
+                if (alphabet := _ALPHABET_OF.get(code))
+                and all(c in alphabet for c in text if c >= "\x80" and c.isalpha())
+            ),
+            default=0.0,
+        )
+        for text in readings
+    }
 
 
 def _implausibility(text: str) -> float:

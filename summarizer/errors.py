@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import base64
 import errno
+import functools
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
 
 from .limits import open_file_limit
 from .usage import Usage
@@ -110,7 +112,8 @@ def is_credential_name(name: str) -> bool:
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` without credentials: each of ``secrets`` (any piece of
-    ``_FRAGMENT`` characters of one, or of its base64 form, too), any ``Authorization``
+    ``_FRAGMENT`` characters of one, or of its base64 form, too, also percent- or
+    hex-encoded, escaped, or with invisible characters between), any ``Authorization``
     value, any ``user:password@`` in a URL and any credential in a URL's query are
     taken out.
 
@@ -130,13 +133,32 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 def redact_secrets(text: str, secrets: Iterable[str | None]) -> str:
     """``text`` without ``secrets`` (nor any piece of ``_FRAGMENT`` characters of one, or
-    of its base64 form); unlike ``redact``, nothing else is touched, so that a model's
-    text about "basic income" or "authorization: granted" stays as it was written."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, _REDACTED)
-        for form in _forms(secret):
-            text = _without_fragments(text, form)
-    return text
+    of its base64 form), in any disguise ``_views`` sees through; unlike ``redact``,
+    nothing else is touched, so that a model's text about "basic income" or
+    "authorization: granted" stays as it was written."""
+    pieces = _pieces(tuple(sorted({s for s in secrets if s})))
+    if not pieces or len(text) < min(pieces):
+        return text
+    # Where each hidden key begins (+1) and ends (-1) in ``text``: intervals, not a flag
+    # per character, so that a window spread over a long run of invisible characters
+    # costs no more than any other.
+    bounds = [0] * (len(text) + 1)
+    for view in _views(text, 2 * min(pieces)):
+        chars, starts, ends = view
+        for size, wanted in pieces.items():
+            for i in range(len(chars) - size + 1):
+                if chars[i : i + size] in wanted:
+                    bounds[starts[i]] += 1
+                    bounds[ends[i + size - 1]] -= 1
+    out: list[str] = []
+    depth = 0
+    for i, char in enumerate(text):
+        was, depth = depth, depth + bounds[i]
+        if not depth:
+            out.append(char)
+        elif not was:
+            out.append(_REDACTED)
+    return "".join(out)
 
 
 def scrub(value: Any, secrets: Iterable[str | None]) -> Any:
@@ -158,12 +180,27 @@ def scrub(value: Any, secrets: Iterable[str | None]) -> Any:
 _FRAGMENT = 12
 
 
+@functools.lru_cache(maxsize=8)
+def _pieces(secrets: tuple[str, ...]) -> dict[int, frozenset[str]]:
+    """The runs of characters that count as one of ``secrets``, by length: every
+    ``_FRAGMENT`` characters of each of its forms, and a secret shorter than that whole."""
+    pieces: dict[int, set[str]] = {}
+    for secret in secrets:
+        if len(secret) < _FRAGMENT:
+            pieces.setdefault(len(secret), set()).add(secret)
+        for form in _forms(secret):
+            found = pieces.setdefault(_FRAGMENT, set())
+            found.update(form[i : i + _FRAGMENT] for i in range(len(form) - _FRAGMENT + 1))
+    return {size: frozenset(found) for size, found in pieces.items()}
+
+
 def _forms(secret: str) -> list[str]:
-    """``secret`` as a server may echo it: as it is, and base64-encoded (standard and
+    """``secret`` as a server may echo it: as it is, its UTF-8 bytes read one character
+    each (what ``_views`` decodes a non-ASCII key to), and base64-encoded (standard and
     URL-safe) at each of the three alignments it can have inside a longer base64 text,
     keeping only the characters that depend on the secret alone."""
-    forms = [secret]
     raw = secret.encode("utf-8", "surrogatepass")
+    forms = [secret, raw.decode("latin-1")]
     for shift in range(3):
         encoded = base64.b64encode(b"\0" * shift + raw).decode("ascii")
         # The leading characters mix in the bytes before it; a last partial group, the
@@ -173,24 +210,109 @@ def _forms(secret: str) -> list[str]:
     return [f for f in dict.fromkeys(forms) if len(f) >= _FRAGMENT]
 
 
-def _without_fragments(text: str, form: str) -> str:
-    """``text`` with each run of ``_FRAGMENT`` or more characters of ``form`` taken out."""
-    if len(text) < _FRAGMENT:
-        return text
-    pieces = {form[i : i + _FRAGMENT] for i in range(len(form) - _FRAGMENT + 1)}
-    covered = [False] * len(text)
-    for i in range(len(text) - _FRAGMENT + 1):
-        if text[i : i + _FRAGMENT] in pieces:
-            covered[i : i + _FRAGMENT] = [True] * _FRAGMENT
-    if not any(covered):
-        return text
-    out: list[str] = []
-    for i, char in enumerate(text):
-        if not covered[i]:
-            out.append(char)
-        elif i == 0 or not covered[i - 1]:
-            out.append(_REDACTED)
-    return "".join(out)
+# Characters that show as nothing: put between a key's characters, they hide it from a
+# plain search and not from a reader.
+_INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff")
+# A run of URL escapes (%2D, or %E2%80%8B for one UTF-8 character), a JSON or Python
+# escape (\u002d, \x2d) or an HTML character reference (&#45;, &#x2d;).
+_ESCAPE = re.compile(
+    r"((?:%[0-9A-Fa-f]{2})+)|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})"
+    r"|&#(?:[xX]([0-9A-Fa-f]{1,6})|([0-9]{1,7}));"
+)
+# Escapes within escapes: a URL put into another URL's query is encoded twice.
+_DECODINGS = 3
+
+
+class _View(NamedTuple):
+    """``text`` decoded: ``chars``, and for each of them where it begins and ends in the
+    text it came from."""
+
+    chars: str
+    starts: list[int]
+    ends: list[int]
+
+
+def _views(text: str, hex_run: int) -> list[_View]:
+    """``text`` as it is and as each disguise of a key in it would decode: its escapes
+    undone and invisible characters dropped (repeatedly, for escapes of escapes), then
+    runs of ``hex_run`` or more hex digits read as bytes, from either of their first two
+    digits. Each view is linear in ``text``."""
+    views = [_View(text, list(range(len(text))), list(range(1, len(text) + 1)))]
+    for _ in range(_DECODINGS):
+        last = views[-1].chars
+        if not (_INVISIBLE.intersection(last) or _ESCAPE.search(last)):
+            break
+        views.append(_decoded(views[-1]))
+    digits = re.compile(f"[0-9A-Fa-f]{{{hex_run},}}")
+    if digits.search(views[-1].chars):
+        views += [_unhexed(views[-1], digits, shift) for shift in (0, 1)]
+    return views
+
+
+def _decoded(view: _View) -> _View:
+    """``view`` with its escapes undone and its invisible characters dropped."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    def keep(char: str, start: int, end: int) -> None:
+        if char not in _INVISIBLE:
+            chars.append(char)
+            starts.append(view.starts[start])
+            ends.append(view.ends[end - 1])
+
+    done = 0
+    for match in _ESCAPE.finditer(view.chars):
+        for i in range(done, match.start()):
+            keep(view.chars[i], i, i + 1)
+        done = match.end()
+        if match[1]:
+            data = bytes.fromhex(match[1].replace("%", ""))
+            for char, first, last in _characters(data):
+                keep(char, match.start() + 3 * first, match.start() + 3 * last)
+            continue
+        code = int(next(g for g in match.groups()[1:] if g), 10 if match[5] else 16)
+        keep(chr(code) if code <= sys.maxunicode else match[0], match.start(), match.end())
+    for i in range(done, len(view.chars)):
+        keep(view.chars[i], i, i + 1)
+    return _View("".join(chars), starts, ends)
+
+
+def _unhexed(view: _View, digits: re.Pattern[str], shift: int) -> _View:
+    """``view`` with each run of ``digits`` read as bytes from its ``shift``-th digit."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    done = 0
+    for match in digits.finditer(view.chars):
+        begin = match.start() + shift
+        stop = begin + (match.end() - begin) // 2 * 2
+        chars.append(view.chars[done:begin])
+        starts += view.starts[done:begin]
+        ends += view.ends[done:begin]
+        for char, first, last in _characters(bytes.fromhex(view.chars[begin:stop])):
+            chars.append(char)
+            starts.append(view.starts[begin + 2 * first])
+            ends.append(view.ends[begin + 2 * last - 1])
+        done = stop
+    chars.append(view.chars[done:])
+    starts += view.starts[done:]
+    ends += view.ends[done:]
+    return _View("".join(chars), starts, ends)
+
+
+def _characters(data: bytes) -> Iterator[tuple[str, int, int]]:
+    """Each character ``data`` holds, with the bytes it came from: UTF-8 where the bytes
+    are UTF-8, else one character per byte."""
+    i = 0
+    while i < len(data):
+        size = 1 if data[i] < 0xC0 else 2 if data[i] < 0xE0 else 3 if data[i] < 0xF0 else 4
+        try:
+            char = data[i : i + size].decode("utf-8")
+        except UnicodeDecodeError:
+            char, size = chr(data[i]), 1
+        yield char, i, i + size
+        i += size
 
 
 class SummarizerError(Exception):

@@ -90,10 +90,12 @@ def refuse_input_as_output(output: Path, sources: Iterable[str | None]) -> None:
             )
 
 
-def not_ours(path: Path, what: str) -> OutputError:
-    """The refusal to replace a file that is not ``what`` (``"a report"``) of ours."""
+def not_ours(path: Path, what: str, why: str = "") -> OutputError:
+    """The refusal to replace a file that is not ``what`` (``"a report"``) of ours,
+    ``why`` (what it is instead) in brackets."""
     return OutputError(
-        f"{path}: not {what} written by summarizer; refusing to replace it: "
+        f"{path}: not {what} written by summarizer{f' ({why})' if why else ''}; "
+        "refusing to replace it: "
         "choose another output file, or pass force=True to overwrite it"
     )
 
@@ -247,11 +249,14 @@ class JsonlSink:
             raise _unwritable(path, exc) from exc
 
     def _open(self, path: Path, retry_failed: bool, inputs: Sequence[ArticleInput] | None) -> None:
+        #: Whether this run made the file (see ``close``).
+        self._created = False
         if _is_stream(path):
             self._file: IO[bytes] = open(path, "ab")  # noqa: SIM115
             return
         self._target = Path(os.path.realpath(path))
         _refuse_missing_folder(path, self._target)
+        self._created = not self._target.exists()
         self._file = open(self._target, "a+b")  # noqa: SIM115
         _lock(self._file, path)
         try:
@@ -379,8 +384,16 @@ class JsonlSink:
             digest = _error_digest(type(result.error).__name__, None)
         self._note(result.id, result.record is not None, digest)
 
-    def close(self) -> None:
-        self._file.close()
+    def close(self, *, drop_if_unwritten: bool = False) -> None:
+        """Release the file; with ``drop_if_unwritten``, remove it if this sink made it
+        and nothing was written to it (a run that stopped before its first article, as
+        when Ray cannot start, leaves no empty file behind)."""
+        try:
+            # Removed while still locked: no other run can have it open to write.
+            if drop_if_unwritten and self._created and not os.fstat(self._file.fileno()).st_size:
+                self._target.unlink(missing_ok=True)
+        finally:
+            self._file.close()
 
 
 def _is_our_report(head: bytes) -> bool:

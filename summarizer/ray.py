@@ -25,14 +25,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import inspect
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .batch import BatchResult, Totals, asummarize_many
 from .cache import open_cache
 from .config import Settings
-from .errors import ConfigurationError, error_from_dict, error_to_dict
+from .errors import ConfigurationError, SummarizerError, error_from_dict, error_to_dict, redact
+from .exchange import first_line
 from .inputs import ArticleInput
+from .jsonl import dump_json
 from .output import JsonlSink
 from .pipeline import Summarizer
 from .ray_cluster import actor_share, start_ray
@@ -43,8 +47,10 @@ from .usage import Usage
 if TYPE_CHECKING:
     import ray.data
 
-__all__ = ["run_on_ray", "summarize_dataset"]
+__all__ = ["ACTOR_RESTARTS", "run_on_ray", "summarize_dataset"]
 
+#: How often a dead actor is started again, and its batch retried, before the run stops.
+ACTOR_RESTARTS = 3
 _COLUMNS = (
     "id", "record", "cached", "error", "error_type", "exit_code", "prompt_tokens",
     "completion_tokens",
@@ -152,19 +158,36 @@ def summarize_dataset(
         A lazy Ray Dataset with the columns ``id``, ``record``, ``cached``, ``error``,
         ``error_type``, ``exit_code``: one row per input row.
     """
-    return dataset.map_batches(
-        _Summarize,
-        fn_constructor_kwargs={
-            "settings": settings,
-            "endpoints": tuple(endpoints),
-            "cache": cache,
-        },
-        batch_size=batch_size,
-        batch_format="numpy",
-        compute=_actor_pool(actors),
-        zero_copy_batch=True,
-        num_cpus=num_cpus,
-    )
+    with warnings.catch_warnings():
+        # Ray 2.60 names no parameter for an actor's restarts, and calls passing them
+        # by keyword deprecated: a warning the user can do nothing about.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return dataset.map_batches(
+            _Summarize,
+            fn_constructor_kwargs={
+                "settings": settings,
+                "endpoints": tuple(endpoints),
+                "cache": cache,
+            },
+            batch_size=batch_size,
+            batch_format="numpy",
+            compute=_actor_pool(actors),
+            zero_copy_batch=True,
+            num_cpus=num_cpus,
+            **_restart_limits(),
+        )
+
+
+def _restart_limits() -> dict[str, Any]:
+    """How often Ray Data may restart a dead actor and retry its batch, where this Ray
+    takes it: by default it does so without end, and an article that kills its actor
+    each time (a crash in native code, the memory killer) would hold the run forever."""
+    from ray.data import Dataset
+
+    parameters = inspect.signature(Dataset.map_batches).parameters
+    if "max_restarts" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return {"max_restarts": ACTOR_RESTARTS, "max_task_retries": ACTOR_RESTARTS}
+    return {}
 
 
 def _actor_pool(actors: int) -> Any:
@@ -187,7 +210,7 @@ def _columns(result: BatchResult) -> dict[str, Any]:
     prompt, completion = result.tokens
     return {
         "id": result.id,
-        "record": result.record.model_dump_json() if result.record else None,
+        "record": dump_json(result.record) if result.record else None,
         "cached": result.cached,
         "error": None if error is None else error["message"],
         "error_type": None if error is None else error["type"],
@@ -287,6 +310,15 @@ def run_on_ray(
         cache=cache,
         num_cpus=num_cpus,
     )
-    for row in dataset.iter_rows():
-        deliver(_result(dict(row)), totals, sink, on_result)
+    try:
+        for row in dataset.iter_rows():
+            deliver(_result(dict(row)), totals, sink, on_result)
+    except SummarizerError:
+        raise
+    except Exception as exc:  # Ray's own: an actor that kept dying, a node lost
+        saved = totals.done + totals.failed
+        raise SummarizerError(
+            f"the Ray run stopped: {type(exc).__name__}: {redact(first_line(exc))}; the {saved} "
+            "article(s) finished are saved: rerun the same command to resume"
+        ) from exc
     return totals

@@ -178,8 +178,10 @@ def _quiet_ray_logging() -> None:
             data.removeHandler(handler)
     ray.data.DataContext.get_current().enable_progress_bars = False
     # Ray's C++ components (this process's own included) write warnings and errors to
-    # stderr: actors built by Ray Data always draw one. Only fatal ones are shown.
-    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+    # stderr: actors built by Ray Data always draw one. Only fatal ones are shown, whatever
+    # level the environment sets for other uses of Ray: SUMMARIZER_RAY_LOGS=1 is what
+    # shows Ray's logs in a run, and leaves this variable as it is.
+    os.environ["RAY_BACKEND_LOG_LEVEL"] = "fatal"
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .choices import FORMATS, Format
+from .jsonl import dump_json
 from .printable import printable
 from .record import (
     Actor,
@@ -56,7 +57,7 @@ TEXT_MARKER = "summarizer report"
 def render(record: ArticleSummary, fmt: Format) -> str:
     """Render ``record`` as ``json``, ``markdown`` or plain ``text``."""
     if fmt == "json":
-        return record.model_dump_json(indent=2)
+        return dump_json(record, indent=2)
     if fmt == "markdown":
         return f"{MARKDOWN_MARKER}\n{printable(_markdown(record))}"
     if fmt == "html":

@@ -21,6 +21,10 @@ last action repeats once the script runs out):
 ``echo_auth``    HTTP 400 whose error message repeats the request's ``Authorization``
 ``echo_key_parts``  HTTP 400 whose error message repeats the second half of the bearer key,
                  and the whole key base64-encoded
+``kill_client``  no answer: the process at the other end of the connection is killed
+                 (SIGKILL), as a crash would end it
+``echo_key:FORM``  HTTP 400 whose error message repeats the bearer key in one disguise (see
+                 ``disguised``): ``percent``, ``query``, ``hex`` or ``zero_width``
 
 A ``route`` instead picks the action and the answer from each request's body (the
 prompt it carries), for tests whose requests run concurrently in no fixed order.
@@ -32,16 +36,36 @@ it gives are written by the tests that script it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import socket
 import struct
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
-__all__ = ["FaultServer"]
+__all__ = ["FaultServer", "disguised"]
+
+#: Characters that render as nothing, put between a key's characters to hide it.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def disguised(key: str, form: str) -> str:
+    """``key`` as a hostile or careless server may echo it, in ``form`` (``query``: every
+    byte percent-encoded, as a URL's query string carries it)."""
+    if form == "percent":
+        return key.replace("-", "%2D")
+    if form == "query":
+        return "".join(f"%{b:02x}" for b in key.encode())
+    if form == "hex":
+        return "0x" + key.encode().hex()
+    if form == "zero_width":
+        return "".join(c + ZERO_WIDTH[i % len(ZERO_WIDTH)] for i, c in enumerate(key))
+    raise ValueError(f"unknown disguise {form!r}")
 
 
 class FaultServer:
@@ -185,6 +209,15 @@ class FaultServer:
                     encoded = base64.b64encode(key.encode()).decode()
                     message = f"key ending {key[len(key) // 2 :]!r} (base64 {encoded}) is invalid"
                     self._send(400, {"error": {"message": message, "type": "fault"}})
+                elif action == "kill_client":
+                    os.kill(_peer_pid(self.client_address[1], self.server.server_address[1]), 9)
+                elif action.startswith("echo_key:"):
+                    key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                    form = action.split(":", 1)[1]
+                    shown = disguised(key, form)
+                    if form == "query":
+                        shown = f"https://auth.invalid/login?next={shown}"
+                    self._send(400, {"error": {"message": f"bad key {shown}", "type": "fault"}})
                 elif action == "echo_auth":
                     sent = self.headers.get("Authorization", "")
                     message = f"invalid request from client with header Authorization: {sent}"
@@ -231,6 +264,26 @@ def send_trickled(handler: BaseHTTPRequestHandler, data: bytes, seconds: float) 
             time.sleep(seconds)
     except (BrokenPipeError, ConnectionResetError):
         handler.close_connection = True
+
+
+def _peer_pid(port: int, server_port: int) -> int:
+    """The process that holds the client end (local ``port``) of a connection to
+    ``server_port`` on this machine: its socket's inode, then the process with it open."""
+    inode = ""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text(encoding="ascii").splitlines()[1:]:
+            fields = line.split()
+            local, remote = (int(f.rsplit(":", 1)[1], 16) for f in fields[1:3])
+            if (local, remote) == (port, server_port):
+                inode = fields[9]
+    wanted = f"socket:[{inode}]"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if any(os.readlink(fd) == wanted for fd in (entry / "fd").iterdir()):
+                return int(entry.name)
+    raise LookupError(f"no process holds the connection from port {port}")
 
 
 def _completion(content: str, *, finish_reason: str = "stop") -> dict[str, Any]:
