@@ -1,4 +1,4 @@
-"""The language of a text, detected offline (lingua), and how sure the detector is."""
+"""Internal: The language of a text, detected offline (lingua), and how sure the detector is."""
 
 from __future__ import annotations
 
